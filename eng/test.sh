@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the whole JourneyKit test suite on a fresh machine with the .NET 10 SDK:
+# installs what the tests need (Debian packages), restores, builds with warnings as errors, runs every test
+# project, and prints "N passed, M failed" alone on the last line. Exit code 0 only when all passed and N > 0.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing: ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null 2>&1 \
+    || echo "warning: could not install ${need_apt[*]}; tests that need them will fail" >&2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results="${JOURNEYKIT_TEST_RESULTS:-artifacts/test-results}"
+rm -rf "$results"; mkdir -p "$results"
+
+dotnet restore JourneyKit.sln || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build JourneyKit.sln --no-restore -c Release -warnaserror || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test JourneyKit.sln --no-build -c Release --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); p=${p:-0}
+  f=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p'); f=${f:-0}
+  passed=$((passed + p)); failed=$((failed + f))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "${passed} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

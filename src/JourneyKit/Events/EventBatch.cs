@@ -1,0 +1,164 @@
+using JourneyKit.Model;
+
+namespace JourneyKit.Events;
+
+/// <summary>
+/// A columnar, immutable batch of journey events sorted by (customer, timestamp) with a stable sort, so events with
+/// equal timestamps keep their input order. Built by <see cref="EventBatchBuilder"/>.
+/// </summary>
+/// <remarks>
+/// <para>Strings are interned to ints through <see cref="SymbolTable"/>s: <see cref="CustomerIds"/>,
+/// <see cref="TouchpointIds"/> and <see cref="ChannelIds"/> hold ids into <see cref="Customers"/>,
+/// <see cref="Touchpoints"/> and <see cref="Channels"/>. The core columns take 20 bytes per event.</para>
+/// <para>Customers appear in the order of their ids (the order they were first added to the symbol table); the events of
+/// customer run <c>r</c> are the rows <c>CustomerStarts[r] .. CustomerStarts[r + 1] - 1</c>.</para>
+/// <threadsafety>An <see cref="EventBatch"/> is immutable and safe to read from many threads, as long as the symbol
+/// tables it shares with a builder are not written to concurrently.</threadsafety>
+/// </remarks>
+public sealed class EventBatch
+{
+    private readonly int[] _customerIds;
+    private readonly int[] _touchpointIds;
+    private readonly long[] _timestampTicks;
+    private readonly int[] _channelIds;
+    private readonly double[]? _values;
+    private readonly string?[]? _eventIds;
+    private readonly int[] _customerStarts;
+    private readonly Dictionary<int, int[]> _attributeColumns;
+
+    internal EventBatch(
+        int[] customerIds,
+        int[] touchpointIds,
+        long[] timestampTicks,
+        int[] channelIds,
+        double[]? values,
+        string?[]? eventIds,
+        int[] customerStarts,
+        Dictionary<int, int[]> attributeColumns,
+        SymbolTable customers,
+        SymbolTable touchpoints,
+        SymbolTable channels,
+        SymbolTable attributeKeys,
+        SymbolTable attributeValues)
+    {
+        _customerIds = customerIds;
+        _touchpointIds = touchpointIds;
+        _timestampTicks = timestampTicks;
+        _channelIds = channelIds;
+        _values = values;
+        _eventIds = eventIds;
+        _customerStarts = customerStarts;
+        _attributeColumns = attributeColumns;
+        Customers = customers;
+        Touchpoints = touchpoints;
+        Channels = channels;
+        AttributeKeys = attributeKeys;
+        AttributeValues = attributeValues;
+    }
+
+    /// <summary>Gets an empty batch with empty symbol tables.</summary>
+    public static EventBatch Empty { get; } = new EventBatchBuilder().Build();
+
+    /// <summary>Gets the number of events.</summary>
+    public int Count => _timestampTicks.Length;
+
+    /// <summary>Gets the number of distinct customers (customer runs).</summary>
+    public int CustomerCount => _customerStarts.Length - 1;
+
+    /// <summary>Gets the customer id symbols.</summary>
+    public SymbolTable Customers { get; }
+
+    /// <summary>Gets the touchpoint id symbols.</summary>
+    public SymbolTable Touchpoints { get; }
+
+    /// <summary>Gets the channel name symbols (normalized channel names).</summary>
+    public SymbolTable Channels { get; }
+
+    /// <summary>Gets the attribute key symbols.</summary>
+    public SymbolTable AttributeKeys { get; }
+
+    /// <summary>Gets the attribute value symbols, shared by all attribute keys.</summary>
+    public SymbolTable AttributeValues { get; }
+
+    /// <summary>Gets the customer of each event, as an id into <see cref="Customers"/>.</summary>
+    public ReadOnlySpan<int> CustomerIds => _customerIds;
+
+    /// <summary>Gets the touchpoint of each event, as an id into <see cref="Touchpoints"/>.</summary>
+    public ReadOnlySpan<int> TouchpointIds => _touchpointIds;
+
+    /// <summary>Gets the UTC timestamp of each event in ticks (<see cref="DateTimeOffset.UtcTicks"/>).</summary>
+    public ReadOnlySpan<long> TimestampTicks => _timestampTicks;
+
+    /// <summary>Gets the channel of each event, as an id into <see cref="Channels"/>, or -1 when the event has none.</summary>
+    public ReadOnlySpan<int> ChannelIds => _channelIds;
+
+    /// <summary>Gets a value indicating whether any event carries a numeric value.</summary>
+    public bool HasValues => _values is not null;
+
+    /// <summary>Gets the value of each event (<see cref="double.NaN"/> when absent); empty when <see cref="HasValues"/> is false.</summary>
+    public ReadOnlySpan<double> Values => _values;
+
+    /// <summary>Gets a value indicating whether any event carries an event id.</summary>
+    public bool HasEventIds => _eventIds is not null;
+
+    /// <summary>Gets the event id of each event (null when absent); empty when <see cref="HasEventIds"/> is false.</summary>
+    public ReadOnlySpan<string?> EventIds => _eventIds;
+
+    /// <summary>
+    /// Gets the start row of each customer run and, last, <see cref="Count"/>: <see cref="CustomerCount"/> + 1 entries.
+    /// </summary>
+    public ReadOnlySpan<int> CustomerStarts => _customerStarts;
+
+    /// <summary>Gets the customer id symbol of customer run <paramref name="run"/>.</summary>
+    /// <param name="run">The run index, from 0 to <see cref="CustomerCount"/> - 1.</param>
+    /// <returns>The id into <see cref="Customers"/>.</returns>
+    public int CustomerOfRun(int run) => _customerIds[_customerStarts[run]];
+
+    /// <summary>Gets the column of an attribute: for each event, an id into <see cref="AttributeValues"/>, or -1 when absent.</summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="valueIds">The column; empty when the key never occurs.</param>
+    /// <returns><see langword="true"/> when some event has the attribute.</returns>
+    public bool TryGetAttributeColumn(string key, out ReadOnlySpan<int> valueIds)
+    {
+        if (AttributeKeys.TryGetId(key, out int keyId) && _attributeColumns.TryGetValue(keyId, out int[]? column))
+        {
+            valueIds = column;
+            return true;
+        }
+
+        valueIds = default;
+        return false;
+    }
+
+    /// <summary>Materializes event <paramref name="row"/> as a <see cref="JourneyEvent"/> (allocates; not for hot paths).</summary>
+    /// <param name="row">The row, from 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The event.</returns>
+    public JourneyEvent GetEvent(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        int channel = _channelIds[row];
+        Dictionary<string, string>? attributes = null;
+        foreach (KeyValuePair<int, int[]> column in _attributeColumns)
+        {
+            int value = column.Value[row];
+            if (value >= 0)
+            {
+                attributes ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                attributes[AttributeKeys[column.Key]] = AttributeValues[value];
+            }
+        }
+
+        double value0 = _values is null ? double.NaN : _values[row];
+        return new JourneyEvent(
+            Customers[_customerIds[row]],
+            Touchpoints[_touchpointIds[row]],
+            new DateTimeOffset(_timestampTicks[row], TimeSpan.Zero),
+            channel < 0 ? Channel.None : new Channel(Channels[channel]))
+        {
+            EventId = _eventIds?[row],
+            Value = double.IsNaN(value0) ? null : value0,
+            Attributes = attributes,
+        };
+    }
+}

@@ -1,0 +1,341 @@
+using JourneyKit.Internal;
+
+namespace JourneyKit.Events;
+
+/// <summary>
+/// Collects events in any order and builds an <see cref="EventBatch"/> sorted by (customer, timestamp), de-duplicated
+/// by event id (the first event with an id wins; events without an id are never duplicates).
+/// </summary>
+/// <remarks>
+/// <para>The sort is stable: events of one customer with equal timestamps keep the order they were added in.</para>
+/// <para>The builder may share symbol tables with a compiled funnel, pattern or journey so that ids coincide and no
+/// re-mapping is needed; it adds new symbols to them.</para>
+/// <para>Adding by spans allocates only for strings not seen before.</para>
+/// <threadsafety>Not thread-safe.</threadsafety>
+/// </remarks>
+public sealed class EventBatchBuilder
+{
+    private readonly SymbolTable _customers;
+    private readonly SymbolTable _touchpoints;
+    private readonly SymbolTable _channels;
+    private readonly SymbolTable _attributeKeys = new();
+    private readonly SymbolTable _attributeValues = new();
+    private readonly HashSet<string> _seenEventIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _seenEventIdsBySpan;
+    private readonly Dictionary<int, ColumnBuilder<int>> _attributes = [];
+    private ColumnBuilder<int> _customerIds;
+    private ColumnBuilder<int> _touchpointIds;
+    private ColumnBuilder<long> _ticks;
+    private ColumnBuilder<int> _channelIds;
+    private ColumnBuilder<double> _values;
+    private ColumnBuilder<string?> _eventIds;
+    private bool _hasValues;
+    private bool _hasEventIds;
+    private bool _built;
+
+    /// <summary>Creates a builder with its own symbol tables.</summary>
+    public EventBatchBuilder()
+        : this(null, null, null)
+    {
+    }
+
+    /// <summary>Creates a builder that interns into the given symbol tables (null: a new table).</summary>
+    /// <param name="touchpoints">The touchpoint table, for example a compiled journey's.</param>
+    /// <param name="customers">The customer table.</param>
+    /// <param name="channels">The channel table.</param>
+    public EventBatchBuilder(SymbolTable? touchpoints, SymbolTable? customers = null, SymbolTable? channels = null)
+    {
+        _touchpoints = touchpoints ?? new SymbolTable();
+        _customers = customers ?? new SymbolTable();
+        _channels = channels ?? new SymbolTable();
+        _seenEventIdsBySpan = _seenEventIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _customerIds = new ColumnBuilder<int>(0);
+        _touchpointIds = new ColumnBuilder<int>(0);
+        _ticks = new ColumnBuilder<long>(0);
+        _channelIds = new ColumnBuilder<int>(0);
+        _values = new ColumnBuilder<double>(0);
+        _eventIds = new ColumnBuilder<string?>(0);
+    }
+
+    /// <summary>Gets the number of events added and kept (duplicates excluded).</summary>
+    public int Count => _ticks.Count;
+
+    /// <summary>Gets the number of events dropped because their event id was already added.</summary>
+    public int DuplicateCount { get; private set; }
+
+    /// <summary>Adds an event.</summary>
+    /// <param name="journeyEvent">The event.</param>
+    /// <returns><see langword="false"/> when the event was dropped as a duplicate of an earlier event id.</returns>
+    public bool Add(JourneyEvent journeyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(journeyEvent);
+        bool added = Add(
+            journeyEvent.CustomerId,
+            journeyEvent.Touchpoint,
+            journeyEvent.TimestampTicks,
+            journeyEvent.Channel.Name,
+            journeyEvent.EventId,
+            journeyEvent.Value ?? double.NaN);
+        if (added && journeyEvent.Attributes is { } attributes)
+        {
+            foreach (KeyValuePair<string, string> pair in attributes)
+            {
+                SetAttribute(pair.Key, pair.Value);
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>Adds an event from its parts without allocating for strings already seen.</summary>
+    /// <param name="customerId">The customer id; not empty.</param>
+    /// <param name="touchpoint">The touchpoint id; not empty.</param>
+    /// <param name="timestampTicks">The UTC timestamp in ticks.</param>
+    /// <param name="channel">The channel name (normalized: trimmed, lower case) or empty for none.</param>
+    /// <param name="eventId">The event id, or empty for none.</param>
+    /// <param name="value">The value, or <see cref="double.NaN"/> for none.</param>
+    /// <returns><see langword="false"/> when the event was dropped as a duplicate of an earlier event id.</returns>
+    /// <exception cref="ArgumentException">The customer or touchpoint is empty, or the timestamp is out of range.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
+    public bool Add(
+        ReadOnlySpan<char> customerId,
+        ReadOnlySpan<char> touchpoint,
+        long timestampTicks,
+        ReadOnlySpan<char> channel = default,
+        ReadOnlySpan<char> eventId = default,
+        double value = double.NaN)
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("The batch was already built; create a new builder.");
+        }
+
+        if (customerId.IsEmpty)
+        {
+            throw new ArgumentException("The customer id is empty.", nameof(customerId));
+        }
+
+        if (touchpoint.IsEmpty)
+        {
+            throw new ArgumentException("The touchpoint is empty.", nameof(touchpoint));
+        }
+
+        if ((ulong)timestampTicks > (ulong)DateTime.MaxValue.Ticks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timestampTicks), timestampTicks, "The timestamp is out of the range of DateTimeOffset.");
+        }
+
+        string? storedEventId = null;
+        if (!eventId.IsEmpty)
+        {
+            if (_seenEventIdsBySpan.Contains(eventId))
+            {
+                DuplicateCount++;
+                return false;
+            }
+
+            storedEventId = eventId.ToString();
+            _seenEventIds.Add(storedEventId);
+            if (!_hasEventIds)
+            {
+                _hasEventIds = true;
+                _eventIds.PadTo(Count, null);
+            }
+        }
+
+        if (_hasEventIds)
+        {
+            _eventIds.Add(storedEventId);
+        }
+
+        if (!double.IsNaN(value) && !_hasValues)
+        {
+            _hasValues = true;
+            _values.PadTo(Count, double.NaN);
+        }
+
+        if (_hasValues)
+        {
+            _values.Add(value);
+        }
+
+        _customerIds.Add(_customers.GetOrAdd(customerId));
+        _touchpointIds.Add(_touchpoints.GetOrAdd(touchpoint));
+        _channelIds.Add(InternChannel(channel));
+        _ticks.Add(timestampTicks);
+        return true;
+    }
+
+    /// <summary>Sets an attribute on the event added last.</summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="value">The attribute value.</param>
+    /// <exception cref="InvalidOperationException">No event was added yet.</exception>
+    public void SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
+    {
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("Add an event before setting its attributes.");
+        }
+
+        int keyId = _attributeKeys.GetOrAdd(key);
+        if (!_attributes.TryGetValue(keyId, out ColumnBuilder<int> column))
+        {
+            column = new ColumnBuilder<int>(0);
+        }
+
+        column.PadTo(Count - 1, -1);
+        if (column.Count == Count)
+        {
+            column.Set(Count - 1, _attributeValues.GetOrAdd(value));
+        }
+        else
+        {
+            column.Add(_attributeValues.GetOrAdd(value));
+        }
+
+        _attributes[keyId] = column;
+    }
+
+    /// <summary>Sorts the events by (customer, timestamp), stably, and returns the batch. Call once.</summary>
+    /// <returns>The batch.</returns>
+    public EventBatch Build()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("The batch was already built; create a new builder.");
+        }
+
+        _built = true;
+        int n = Count;
+        int[] order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
+        var attributeColumns = new Dictionary<int, int[]>(_attributes.Count);
+        foreach (KeyValuePair<int, ColumnBuilder<int>> pair in _attributes)
+        {
+            ColumnBuilder<int> column = pair.Value;
+            column.PadTo(n, -1);
+            attributeColumns.Add(pair.Key, Permute(column.Span, order));
+        }
+
+        return new EventBatch(
+            Permute(_customerIds.Span, order),
+            Permute(_touchpointIds.Span, order),
+            Permute(_ticks.Span, order),
+            Permute(_channelIds.Span, order),
+            _hasValues ? Permute(_values.Span, order) : null,
+            _hasEventIds ? Permute(_eventIds.Span, order) : null,
+            customerStarts,
+            attributeColumns,
+            _customers,
+            _touchpoints,
+            _channels,
+            _attributeKeys,
+            _attributeValues);
+    }
+
+    private int InternChannel(ReadOnlySpan<char> channel)
+    {
+        channel = channel.Trim();
+        if (channel.IsEmpty)
+        {
+            return -1;
+        }
+
+        foreach (char c in channel)
+        {
+            if (char.IsUpper(c))
+            {
+                return _channels.GetOrAdd(channel.ToString().ToLowerInvariant());
+            }
+        }
+
+        return _channels.GetOrAdd(channel);
+    }
+
+    /// <summary>
+    /// Computes the stable order by (customer id, ticks): a counting sort by customer, then a stable sort of each
+    /// customer's run by ticks when it is not already in order.
+    /// </summary>
+    internal static int[] SortOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int customerSymbols, out int[] customerStarts)
+    {
+        int n = customers.Length;
+        var counts = new int[customerSymbols + 1];
+        for (int i = 0; i < n; i++)
+        {
+            counts[customers[i] + 1]++;
+        }
+
+        int runs = 0;
+        for (int c = 1; c <= customerSymbols; c++)
+        {
+            if (counts[c] > 0)
+            {
+                runs++;
+            }
+
+            counts[c] += counts[c - 1];
+        }
+
+        customerStarts = new int[runs + 1];
+        int run = 0;
+        for (int c = 0; c < customerSymbols; c++)
+        {
+            if (counts[c + 1] > counts[c])
+            {
+                customerStarts[run++] = counts[c];
+            }
+        }
+
+        customerStarts[runs] = n;
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[counts[customers[i]]++] = i;
+        }
+
+        for (int r = 0; r < runs; r++)
+        {
+            Span<int> slice = order.AsSpan(customerStarts[r], customerStarts[r + 1] - customerStarts[r]);
+            if (!IsSorted(slice, ticks))
+            {
+                // Key (ticks, original index) is unique, so an unstable sort gives the stable order.
+                var keys = new (long Ticks, int Index)[slice.Length];
+                for (int i = 0; i < slice.Length; i++)
+                {
+                    keys[i] = (ticks[slice[i]], slice[i]);
+                }
+
+                Array.Sort(keys);
+                for (int i = 0; i < slice.Length; i++)
+                {
+                    slice[i] = keys[i].Index;
+                }
+            }
+        }
+
+        return order;
+    }
+
+    private static bool IsSorted(ReadOnlySpan<int> slice, ReadOnlySpan<long> ticks)
+    {
+        for (int i = 1; i < slice.Length; i++)
+        {
+            if (ticks[slice[i]] < ticks[slice[i - 1]])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static T[] Permute<T>(ReadOnlySpan<T> source, int[] order)
+    {
+        var result = new T[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            result[i] = source[order[i]];
+        }
+
+        return result;
+    }
+}

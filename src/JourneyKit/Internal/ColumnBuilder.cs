@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+
+namespace JourneyKit.Internal;
+
+/// <summary>A growable array for building columns; a mutable struct: keep it in a field, never copy it.</summary>
+internal struct ColumnBuilder<T>
+{
+    private T[] _items;
+    private int _count;
+
+    public ColumnBuilder(int capacity) => _items = capacity == 0 ? [] : new T[capacity];
+
+    public readonly int Count => _count;
+
+    public readonly Span<T> Span => _items.AsSpan(0, _count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(T item)
+    {
+        T[] items = _items;
+        int count = _count;
+        if ((uint)count < (uint)items.Length)
+        {
+            items[count] = item;
+            _count = count + 1;
+        }
+        else
+        {
+            AddWithResize(item);
+        }
+    }
+
+    /// <summary>Appends <paramref name="item"/> until the column holds <paramref name="count"/> items.</summary>
+    public void PadTo(int count, T item)
+    {
+        while (_count < count)
+        {
+            Add(item);
+        }
+    }
+
+    public void Set(int index, T item) => _items[index] = item;
+
+    public readonly T[] ToArray() => _items.AsSpan(0, _count).ToArray();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddWithResize(T item)
+    {
+        int newSize = Math.Max(16, _items.Length * 2);
+        Array.Resize(ref _items, newSize);
+        _items[_count++] = item;
+    }
+}
