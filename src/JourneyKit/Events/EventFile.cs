@@ -1,0 +1,145 @@
+using System.IO.Compression;
+using JourneyKit.Events.Internal;
+
+namespace JourneyKit.Events;
+
+/// <summary>Reads event files by path, choosing the format from the extension.</summary>
+/// <remarks>
+/// <para>Extensions (case-insensitive): <c>.csv</c> → <see cref="EventFileFormat.Csv"/>; <c>.jsonl</c> and
+/// <c>.ndjson</c> → <see cref="EventFileFormat.JsonLines"/>. A further <c>.gz</c> (<c>events.csv.gz</c>) means the file
+/// is gzip-compressed; it is decompressed while streaming and progress counts compressed bytes.</para>
+/// <para>Error messages name the file by the path as given.</para>
+/// <threadsafety>All members are thread-safe; one builder must not be filled by two reads at once.</threadsafety>
+/// </remarks>
+public static class EventFile
+{
+    /// <summary>Reads an event file into a new batch, the format chosen by <see cref="DetectFormat"/>.</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <returns>The batch, counts and errors.</returns>
+    /// <exception cref="ArgumentException">The extension is not known, or the options are not valid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    public static EventReadResult Read(string path, EventReaderOptions? options) => Read(path, DetectFormat(path), options);
+
+    /// <summary>Reads an event file into a new batch with the default options, the format chosen by <see cref="DetectFormat"/>.</summary>
+    /// <param name="path">The file path.</param>
+    /// <returns>The batch, counts and errors.</returns>
+    /// <exception cref="ArgumentException">The extension is not known.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    public static EventReadResult Read(string path) => Read(path, DetectFormat(path), null);
+
+    /// <summary>Reads an event file of the given format into a new batch.</summary>
+    /// <param name="path">The file path; a <c>.gz</c> extension still means gzip.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <returns>The batch, counts and errors.</returns>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    public static EventReadResult Read(string path, EventFileFormat format, EventReaderOptions? options)
+    {
+        var builder = new EventBatchBuilder();
+        EventReadSummary summary = ReadInto(path, format, builder, options);
+        return new EventReadResult(builder.Build(), summary);
+    }
+
+    /// <summary>Reads an event file into <paramref name="builder"/>, the format chosen by <see cref="DetectFormat"/>.</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="builder">The builder to add to.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <returns>The counts and errors.</returns>
+    /// <exception cref="ArgumentException">The extension is not known, or the options are not valid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid; events before the bad row stay in the builder.</exception>
+    public static EventReadSummary ReadInto(string path, EventBatchBuilder builder, EventReaderOptions? options) =>
+        ReadInto(path, DetectFormat(path), builder, options);
+
+    /// <summary>Reads an event file of the given format into <paramref name="builder"/>.</summary>
+    /// <param name="path">The file path; a <c>.gz</c> extension still means gzip.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="builder">The builder to add to.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <returns>The counts and errors.</returns>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid; events before the bad row stay in the builder.</exception>
+    public static EventReadSummary ReadInto(string path, EventFileFormat format, EventBatchBuilder builder, EventReaderOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!Enum.IsDefined(format))
+        {
+            throw new ArgumentOutOfRangeException(nameof(format), format, null);
+        }
+
+        options ??= EventReaderOptions.Default;
+        options.Validate();
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var counting = new CountingStream(file, leaveOpen: true);
+        using Stream input = IsGzip(path) ? new GZipStream(counting, CompressionMode.Decompress, leaveOpen: true) : counting;
+        var context = new ReadContext(path, options, builder, () => counting.BytesRead, file.Length);
+        if (format == EventFileFormat.Csv)
+        {
+            using StreamReader text = CsvEventReader.CreateTextReader(input);
+            CsvEventReader.ReadCore(text, context, options.MaxRecordLength);
+        }
+        else
+        {
+            new JsonLinesEventReader.JsonLinesParser(context, options.MaxRecordLength).ReadAll(input);
+        }
+
+        return context.Finish();
+    }
+
+    /// <summary>Tells the format of an event file from its extension.</summary>
+    /// <param name="path">The file path or name.</param>
+    /// <returns>The format.</returns>
+    /// <exception cref="ArgumentException">The extension is none of <c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c> (optionally followed by <c>.gz</c>).</exception>
+    public static EventFileFormat DetectFormat(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (TryDetectFormat(path, out EventFileFormat format))
+        {
+            return format;
+        }
+
+        throw new ArgumentException(EventReaderMessages.UnknownExtension(path), nameof(path));
+    }
+
+    /// <summary>Tries to tell the format of an event file from its extension.</summary>
+    /// <param name="path">The file path or name.</param>
+    /// <param name="format">The format, when known.</param>
+    /// <returns><see langword="true"/> when the extension is known.</returns>
+    public static bool TryDetectFormat(string? path, out EventFileFormat format)
+    {
+        format = EventFileFormat.Csv;
+        if (string.IsNullOrEmpty(path))
+        {
+            return false;
+        }
+
+        string name = IsGzip(path) ? path[..^3] : path;
+        string extension = Path.GetExtension(name);
+        if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            format = EventFileFormat.JsonLines;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+}

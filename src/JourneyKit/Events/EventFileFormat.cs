@@ -1,0 +1,11 @@
+namespace JourneyKit.Events;
+
+/// <summary>The event file formats <see cref="EventFile"/> reads.</summary>
+public enum EventFileFormat
+{
+    /// <summary>CSV with a header line; see <see cref="CsvEventReader"/>. Extension <c>.csv</c>.</summary>
+    Csv = 0,
+
+    /// <summary>JSON Lines, one object per line; see <see cref="JsonLinesEventReader"/>. Extensions <c>.jsonl</c>, <c>.ndjson</c>.</summary>
+    JsonLines = 1,
+}

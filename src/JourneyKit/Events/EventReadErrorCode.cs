@@ -1,0 +1,47 @@
+namespace JourneyKit.Events;
+
+/// <summary>The kind of problem an event reader found; see <see cref="EventReadError"/>.</summary>
+public enum EventReadErrorCode
+{
+    /// <summary>The file is empty: there is no header line (CSV) or no content at all.</summary>
+    EmptyFile = 1,
+
+    /// <summary>The CSV header lacks a required column (<c>customer_id</c>, <c>touchpoint</c>, <c>timestamp</c>).</summary>
+    MissingColumn,
+
+    /// <summary>The CSV header names a column twice (compared case-insensitively), or has an empty column name.</summary>
+    InvalidHeader,
+
+    /// <summary>The CSV text is malformed (for example an unterminated or stray quote); reading cannot continue.</summary>
+    MalformedCsv,
+
+    /// <summary>A record is longer than <see cref="EventReaderOptions.MaxRecordLength"/>; reading cannot continue.</summary>
+    RecordTooLarge,
+
+    /// <summary>A CSV row has a different number of fields than the header.</summary>
+    FieldCount,
+
+    /// <summary>The row contains bytes that are not valid UTF-8.</summary>
+    InvalidUtf8,
+
+    /// <summary>A required field (<c>customer_id</c>, <c>touchpoint</c>, <c>timestamp</c>) is empty or absent.</summary>
+    RequiredFieldEmpty,
+
+    /// <summary>The timestamp is neither an ISO-8601 date-time with an offset nor Unix seconds.</summary>
+    InvalidTimestamp,
+
+    /// <summary>The timestamp is an ISO-8601 date-time without a UTC offset, which is ambiguous.</summary>
+    TimestampWithoutOffset,
+
+    /// <summary>The timestamp is outside years 0001–9999 (often: Unix milliseconds given where seconds are expected).</summary>
+    TimestampOutOfRange,
+
+    /// <summary>The <c>value</c> field is not a finite number.</summary>
+    InvalidValue,
+
+    /// <summary>A JSON Lines line is not a valid JSON object, or a field has a JSON type that is not allowed.</summary>
+    InvalidJson,
+
+    /// <summary>A JSON Lines object has the same field twice.</summary>
+    DuplicateField,
+}

@@ -1,0 +1,65 @@
+using JourneyKit.Events.Internal;
+
+namespace JourneyKit.Events;
+
+/// <summary>Options for <see cref="CsvEventReader"/>, <see cref="JsonLinesEventReader"/> and <see cref="EventFile"/>.</summary>
+/// <remarks>
+/// <para>The default options (also used when null is passed) fail on the first bad row.</para>
+/// <threadsafety>Instances are immutable once created and may be shared by concurrent reads; the
+/// <see cref="Progress"/> callback is called on the reading thread.</threadsafety>
+/// </remarks>
+public sealed class EventReaderOptions
+{
+    /// <summary>Gets the default options.</summary>
+    public static EventReaderOptions Default { get; } = new();
+
+    /// <summary>Gets what to do with a row that cannot be read (a bad timestamp, an empty customer id, …).</summary>
+    /// <value>The default value is <see cref="BadRowHandling.Fail"/>: throw an <see cref="EventFormatException"/>.</value>
+    public BadRowHandling BadRows { get; init; } = EventReaderConstants.DefaultBadRows;
+
+    /// <summary>
+    /// Gets how many bad rows are described in <see cref="EventReadResult.Errors"/> when <see cref="BadRows"/> is
+    /// <see cref="BadRowHandling.Skip"/>; later ones are only counted in <see cref="EventReadResult.Skipped"/>.
+    /// </summary>
+    /// <value>The default value is 10. Must be zero or more.</value>
+    public int MaxReportedErrors { get; init; } = EventReaderConstants.DefaultMaxReportedErrors;
+
+    /// <summary>
+    /// Gets the longest record accepted: characters per CSV record (all fields with separators and quotes) or bytes per
+    /// JSON Lines line. A longer record stops reading with <see cref="EventReadErrorCode.RecordTooLarge"/>, even with
+    /// <see cref="BadRowHandling.Skip"/>, instead of growing memory without bound on a corrupt file.
+    /// </summary>
+    /// <value>The default value is 1,048,576 (1 Mi). Must be at least 1,024. The reader's buffer grows up to this size
+    /// only when a record needs it.</value>
+    public int MaxRecordLength { get; init; } = EventReaderConstants.DefaultMaxRecordLength;
+
+    /// <summary>Gets the callback told about progress (bytes read, total bytes, rows), or null for none.</summary>
+    /// <value>The default value is null.</value>
+    public IProgress<EventReadProgress>? Progress { get; init; }
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
+    public void Validate()
+    {
+        List<string>? problems = null;
+        if (!Enum.IsDefined(BadRows))
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionBadRows(BadRows));
+        }
+
+        if (MaxReportedErrors < 0)
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionMaxReportedErrors(MaxReportedErrors));
+        }
+
+        if (MaxRecordLength < EventReaderConstants.MinMaxRecordLength)
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionMaxRecordLength(MaxRecordLength));
+        }
+
+        if (problems is not null)
+        {
+            throw new ArgumentException(EventReaderMessages.InvalidOptions(problems));
+        }
+    }
+}

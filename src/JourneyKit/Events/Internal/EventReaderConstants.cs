@@ -1,0 +1,52 @@
+namespace JourneyKit.Events.Internal;
+
+/// <summary>Defaults and limits of the event readers and writers, in one place.</summary>
+internal static class EventReaderConstants
+{
+    public const BadRowHandling DefaultBadRows = BadRowHandling.Fail;
+
+    public const int DefaultMaxReportedErrors = 10;
+
+    public const int DefaultMaxRecordLength = 1 << 20;
+
+    public const int MinMaxRecordLength = 1024;
+
+    /// <summary>The initial read buffer (chars for CSV, bytes for JSON Lines); grows up to the max record length.</summary>
+    public const int InitialBufferSize = 1 << 16;
+
+    /// <summary>Progress is reported when at least this many more bytes were read…</summary>
+    public const long ProgressIntervalBytes = 1 << 20;
+
+    /// <summary>…checked every this many rows (a power of two).</summary>
+    public const int ProgressCheckRows = 4096;
+
+    /// <summary>Values quoted in messages are cut to this many characters.</summary>
+    public const int MaxQuotedValueLength = 60;
+
+    public const string CustomerIdColumn = "customer_id";
+    public const string TouchpointColumn = "touchpoint";
+    public const string TimestampColumn = "timestamp";
+    public const string ChannelColumn = "channel";
+    public const string EventIdColumn = "event_id";
+    public const string ValueColumn = "value";
+
+    /// <summary>The JSON Lines field holding an object of string attributes.</summary>
+    public const string AttributesField = "attributes";
+
+    /// <summary>The standard columns in the order the writers write them.</summary>
+    public static readonly string[] StandardColumns =
+        [CustomerIdColumn, TouchpointColumn, TimestampColumn, ChannelColumn, EventIdColumn, ValueColumn];
+
+    public static bool IsStandardColumn(string name)
+    {
+        foreach (string column in StandardColumns)
+        {
+            if (string.Equals(column, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

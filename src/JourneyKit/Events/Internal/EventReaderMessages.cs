@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+
+namespace JourneyKit.Events.Internal;
+
+/// <summary>Every message text of the event readers and writers.</summary>
+internal static class EventReaderMessages
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Locate(string? fileName, long line, string? column, string reason)
+    {
+        var sb = new StringBuilder();
+        if (fileName is not null)
+        {
+            sb.Append(fileName);
+            if (line > 0)
+            {
+                sb.Append(':').Append(line.ToString(Inv));
+            }
+
+            sb.Append(": ");
+        }
+        else if (line > 0)
+        {
+            sb.Append("line ").Append(line.ToString(Inv)).Append(": ");
+        }
+
+        if (!string.IsNullOrEmpty(column))
+        {
+            sb.Append("column '").Append(column).Append("': ");
+        }
+
+        return sb.Append(reason).ToString();
+    }
+
+    /// <summary>Quotes a value for a message, cut to a readable length, control characters escaped.</summary>
+    public static string Quote(ReadOnlySpan<char> value)
+    {
+        var sb = new StringBuilder(Math.Min(value.Length, EventReaderConstants.MaxQuotedValueLength) + 8);
+        sb.Append('\'');
+        int n = Math.Min(value.Length, EventReaderConstants.MaxQuotedValueLength);
+        for (int i = 0; i < n; i++)
+        {
+            char c = value[i];
+            switch (c)
+            {
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default: sb.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c); break;
+            }
+        }
+
+        if (value.Length > n)
+        {
+            sb.Append("…' (").Append(value.Length.ToString("N0", Inv)).Append(" characters)");
+        }
+        else
+        {
+            sb.Append('\'');
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Timestamp(TimestampError error, ReadOnlySpan<char> value) => error switch
+    {
+        TimestampError.Empty => "is empty; expected an ISO-8601 timestamp with offset (2026-01-31T09:30:00Z) or Unix seconds",
+        TimestampError.NoOffset => $"{Quote(value)} has no UTC offset; add 'Z' or an offset such as '+01:00' (a local time is ambiguous)",
+        TimestampError.OutOfRange => $"{Quote(value)} is out of range (years 0001 to 9999; Unix timestamps are in seconds, not milliseconds)",
+        _ => $"{Quote(value)} is not an ISO-8601 timestamp with offset or Unix seconds",
+    };
+
+    public static EventReadErrorCode TimestampCode(TimestampError error) => error switch
+    {
+        TimestampError.Empty => EventReadErrorCode.RequiredFieldEmpty,
+        TimestampError.NoOffset => EventReadErrorCode.TimestampWithoutOffset,
+        TimestampError.OutOfRange => EventReadErrorCode.TimestampOutOfRange,
+        _ => EventReadErrorCode.InvalidTimestamp,
+    };
+
+    public const string RequiredEmpty = "is empty; it is required";
+
+    public const string RequiredAbsent = "is missing; it is required";
+
+    public static string NotANumber(ReadOnlySpan<char> value) => $"{Quote(value)} is not a number";
+
+    public static string NotFinite(ReadOnlySpan<char> value) => $"{Quote(value)} is not a finite number";
+
+    public const string InvalidUtf8 = "contains bytes that are not valid UTF-8 (decoded as U+FFFD)";
+
+    public static string InvalidUtf8AtByte(int position) =>
+        $"contains bytes that are not valid UTF-8 (at byte {position.ToString(Inv)} of the line)";
+
+    public static string EmptyCsv() =>
+        $"the file is empty; expected a header line such as '{EventReaderConstants.CustomerIdColumn},{EventReaderConstants.TouchpointColumn},{EventReaderConstants.TimestampColumn}'";
+
+    public static string MissingColumns(IReadOnlyList<string> missing, IReadOnlyList<string> header) =>
+        $"missing required column{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Select(m => "'" + m + "'"))}; the header has {(header.Count == 0 ? "no columns" : string.Join(", ", header.Select(h => "'" + h + "'")))}";
+
+    public static string DuplicateColumn(string name, int first, int second) =>
+        $"column '{name}' appears twice in the header (columns {first.ToString(Inv)} and {second.ToString(Inv)}; names are compared case-insensitively)";
+
+    public static string EmptyColumnName(int columnNumber) =>
+        $"column {columnNumber.ToString(Inv)} of the header has an empty name";
+
+    public static string FieldCount(int actual, int expected) =>
+        $"the row has {actual.ToString(Inv)} fields but the header has {expected.ToString(Inv)}";
+
+    public static string MalformedCsv(string detail) => $"malformed CSV: {detail}";
+
+    public static string RecordTooLarge(int max, string unit) =>
+        $"the record is longer than {max.ToString("N0", Inv)} {unit} (EventReaderOptions.MaxRecordLength); the file is probably corrupt, or raise the limit";
+
+    public const string NotAnObject = "the line is not a JSON object";
+
+    public static string InvalidJson(string detail) => $"invalid JSON: {detail}";
+
+    public static string FieldType(string expected, string actual) => $"must be {expected}, not a JSON {actual}";
+
+    public const string DuplicateField = "appears twice in the object";
+
+    public static string OptionBadRows(BadRowHandling value) => $"BadRows: {value} is not a BadRowHandling value";
+
+    public static string OptionMaxReportedErrors(int value) => $"MaxReportedErrors: {value.ToString(Inv)} is negative; use 0 or more";
+
+    public static string OptionMaxRecordLength(int value) =>
+        $"MaxRecordLength: {value.ToString(Inv)} is below the minimum of {EventReaderConstants.MinMaxRecordLength.ToString(Inv)}";
+
+    public static string InvalidOptions(IEnumerable<string> problems) =>
+        "The event reader options are not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p));
+
+    public static string UnknownExtension(string path) =>
+        $"Cannot tell the event file format of '{path}' from its extension; use .csv, .jsonl or .ndjson (optionally followed by .gz), or pass an EventFileFormat.";
+
+    public static string WriterNotStandardKey(string key) =>
+        $"The attribute key '{key}' is the name of a standard column; rename the attribute.";
+
+    public static string WriterDuplicateKey(string key) => $"The attribute key '{key}' is given twice (keys are compared case-insensitively).";
+
+    public static string WriterEmptyKey() => "An attribute key is empty or starts or ends with white space.";
+
+    public static string WriterUnknownKey(string key) =>
+        $"The event has the attribute '{key}', which is not one of the writer's attribute columns; pass every key to the constructor.";
+
+    public static string WriterAttributeCount(int actual, int expected) =>
+        $"{actual.ToString(Inv)} attribute values were given but the writer has {expected.ToString(Inv)} attribute columns.";
+
+    public static string WriterNotFinite(double value) => $"The value {value.ToString(Inv)} is not finite and cannot be written.";
+}

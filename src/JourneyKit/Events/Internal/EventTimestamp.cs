@@ -1,0 +1,352 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace JourneyKit.Events.Internal;
+
+/// <summary>Why a timestamp text was rejected.</summary>
+internal enum TimestampError
+{
+    None,
+    Empty,
+    Invalid,
+    NoOffset,
+    OutOfRange,
+}
+
+/// <summary>
+/// Parses and formats event timestamps: ISO-8601 / RFC 3339 date-times that carry an offset (<c>Z</c>, <c>+01:00</c>,
+/// <c>+0100</c>, <c>+01</c>), or Unix seconds (an integer, optionally with a fraction of up to 7 significant digits).
+/// </summary>
+/// <remarks>Allocation-free; the hot path of the readers.</remarks>
+internal static class EventTimestamp
+{
+    /// <summary>The longest text <see cref="Format(long, Span{char})"/> writes: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
+    public const int MaxFormattedLength = 28;
+
+    /// <summary>The smallest Unix second a <see cref="DateTimeOffset"/> can hold (0001-01-01T00:00:00Z).</summary>
+    public const long MinUnixSeconds = -62_135_596_800;
+
+    /// <summary>The largest Unix second a <see cref="DateTimeOffset"/> can hold (9999-12-31T23:59:59Z).</summary>
+    public const long MaxUnixSeconds = 253_402_300_799;
+
+    private const long UnixEpochTicks = 621_355_968_000_000_000;
+    private const long MaxTicks = 3_155_378_975_999_999_999; // DateTime.MaxValue.Ticks
+    private const int MaxOffsetMinutes = 14 * 60;
+
+    /// <summary>Parses <paramref name="text"/> (surrounding white space ignored) to UTC ticks.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out long utcTicks, out TimestampError error)
+    {
+        text = text.Trim();
+        utcTicks = 0;
+        if (text.IsEmpty)
+        {
+            error = TimestampError.Empty;
+            return false;
+        }
+
+        char first = text[0];
+        bool looksIso = text.Length >= 10 && IsDigit(first) && text[4] == '-';
+        error = looksIso ? ParseIso(text, out utcTicks) : ParseUnix(text, out utcTicks);
+        return error == TimestampError.None;
+    }
+
+    /// <summary>Writes <paramref name="utcTicks"/> as <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c>, the fraction without trailing zeros.</summary>
+    /// <returns>The number of characters written.</returns>
+    public static int Format(long utcTicks, Span<char> destination)
+    {
+        Debug.Assert(destination.Length >= MaxFormattedLength);
+        Debug.Assert((ulong)utcTicks <= MaxTicks);
+        var dt = new DateTime(utcTicks, DateTimeKind.Utc);
+        Write4(destination, dt.Year);
+        destination[4] = '-';
+        Write2(destination[5..], dt.Month);
+        destination[7] = '-';
+        Write2(destination[8..], dt.Day);
+        destination[10] = 'T';
+        Write2(destination[11..], dt.Hour);
+        destination[13] = ':';
+        Write2(destination[14..], dt.Minute);
+        destination[16] = ':';
+        Write2(destination[17..], dt.Second);
+        int n = 19;
+        long fraction = utcTicks % TimeSpan.TicksPerSecond;
+        if (fraction != 0)
+        {
+            destination[n++] = '.';
+            int digits = 7;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                destination[n + i] = (char)('0' + (int)(fraction % 10));
+                fraction /= 10;
+            }
+
+            n += digits;
+        }
+
+        destination[n++] = 'Z';
+        return n;
+    }
+
+    /// <summary>Formats <paramref name="utcTicks"/> as a string (allocates; not for hot paths).</summary>
+    public static string Format(long utcTicks)
+    {
+        Span<char> buffer = stackalloc char[MaxFormattedLength];
+        return buffer[..Format(utcTicks, buffer)].ToString();
+    }
+
+    private static TimestampError ParseIso(ReadOnlySpan<char> s, out long utcTicks)
+    {
+        utcTicks = 0;
+
+        // yyyy-MM-dd
+        if (!TryDigits(s, 0, 4, out int year) || s[4] != '-' || !TryDigits(s, 5, 2, out int month) || s[7] != '-'
+            || !TryDigits(s, 8, 2, out int day))
+        {
+            return TimestampError.Invalid;
+        }
+
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return TimestampError.Invalid;
+        }
+
+        if (s.Length == 10)
+        {
+            return TimestampError.NoOffset; // a date alone: which time zone's midnight?
+        }
+
+        // [T ]HH:mm[:ss[.fffffff]]
+        char separator = s[10];
+        if ((separator != 'T' && separator != 't' && separator != ' ') || s.Length < 16
+            || !TryDigits(s, 11, 2, out int hour) || s[13] != ':' || !TryDigits(s, 14, 2, out int minute))
+        {
+            return TimestampError.Invalid;
+        }
+
+        int i = 16;
+        int second = 0;
+        long fractionTicks = 0;
+        if (i < s.Length && s[i] == ':')
+        {
+            if (!TryDigits(s, i + 1, 2, out second))
+            {
+                return TimestampError.Invalid;
+            }
+
+            i += 3;
+            if (i < s.Length && (s[i] == '.' || s[i] == ','))
+            {
+                i++;
+                int start = i;
+                long scale = TimeSpan.TicksPerSecond / 10;
+                while (i < s.Length && IsDigit(s[i]))
+                {
+                    fractionTicks += (s[i] - '0') * scale; // digits past the 7th (100 ns) are truncated: scale is 0
+                    scale /= 10;
+                    i++;
+                }
+
+                if (i == start)
+                {
+                    return TimestampError.Invalid;
+                }
+            }
+        }
+
+        if (hour > 23 || minute > 59 || second > 59)
+        {
+            return TimestampError.Invalid;
+        }
+
+        // Z | ±HH[:mm] | ±HHmm
+        if (i == s.Length)
+        {
+            return TimestampError.NoOffset;
+        }
+
+        int offsetMinutes;
+        char sign = s[i];
+        if (sign == 'Z' || sign == 'z')
+        {
+            offsetMinutes = 0;
+            i++;
+        }
+        else if (sign == '+' || sign == '-')
+        {
+            if (!TryDigits(s, i + 1, 2, out int offsetHours))
+            {
+                return TimestampError.Invalid;
+            }
+
+            i += 3;
+            int offsetMins = 0;
+            if (i < s.Length)
+            {
+                if (s[i] == ':')
+                {
+                    i++;
+                }
+
+                if (!TryDigits(s, i, 2, out offsetMins))
+                {
+                    return TimestampError.Invalid;
+                }
+
+                i += 2;
+            }
+
+            offsetMinutes = (offsetHours * 60) + offsetMins;
+            if (offsetMins > 59 || offsetMinutes > MaxOffsetMinutes)
+            {
+                return TimestampError.Invalid;
+            }
+
+            if (sign == '-')
+            {
+                offsetMinutes = -offsetMinutes;
+            }
+        }
+        else
+        {
+            return TimestampError.Invalid;
+        }
+
+        if (i != s.Length)
+        {
+            return TimestampError.Invalid;
+        }
+
+        long localTicks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks;
+        long ticks = localTicks - (offsetMinutes * TimeSpan.TicksPerMinute);
+        if ((ulong)ticks > MaxTicks)
+        {
+            return TimestampError.OutOfRange;
+        }
+
+        utcTicks = ticks;
+        return TimestampError.None;
+    }
+
+    private static TimestampError ParseUnix(ReadOnlySpan<char> s, out long utcTicks)
+    {
+        utcTicks = 0;
+        int i = 0;
+        bool negative = false;
+        if (s[0] == '-' || s[0] == '+')
+        {
+            negative = s[0] == '-';
+            i++;
+        }
+
+        int start = i;
+        long seconds = 0;
+        bool overflow = false;
+        while (i < s.Length && IsDigit(s[i]))
+        {
+            if (i - start >= 15)
+            {
+                overflow = true; // keep validating the syntax; the value is out of range anyway
+            }
+            else
+            {
+                seconds = (seconds * 10) + (s[i] - '0');
+            }
+
+            i++;
+        }
+
+        if (i == start)
+        {
+            return TimestampError.Invalid;
+        }
+
+        long fractionTicks = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            int fractionStart = i;
+            long scale = TimeSpan.TicksPerSecond / 10;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                fractionTicks += (s[i] - '0') * scale;
+                scale /= 10;
+                i++;
+            }
+
+            if (i == fractionStart)
+            {
+                return TimestampError.Invalid;
+            }
+        }
+
+        if (i != s.Length)
+        {
+            return TimestampError.Invalid;
+        }
+
+        if (negative)
+        {
+            seconds = -seconds;
+            fractionTicks = -fractionTicks;
+        }
+
+        if (overflow || seconds < MinUnixSeconds || seconds > MaxUnixSeconds)
+        {
+            return TimestampError.OutOfRange;
+        }
+
+        long ticks = UnixEpochTicks + (seconds * TimeSpan.TicksPerSecond) + fractionTicks;
+        if ((ulong)ticks > MaxTicks)
+        {
+            return TimestampError.OutOfRange;
+        }
+
+        utcTicks = ticks;
+        return TimestampError.None;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(char c) => (uint)(c - '0') <= 9;
+
+    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > s.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < start + count; i++)
+        {
+            char c = s[i];
+            if (!IsDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
+    }
+
+    private static void Write2(Span<char> destination, int value)
+    {
+        destination[0] = (char)('0' + (value / 10));
+        destination[1] = (char)('0' + (value % 10));
+    }
+
+    private static void Write4(Span<char> destination, int value)
+    {
+        destination[0] = (char)('0' + (value / 1000));
+        destination[1] = (char)('0' + (value / 100 % 10));
+        destination[2] = (char)('0' + (value / 10 % 10));
+        destination[3] = (char)('0' + (value % 10));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace JourneyKit.Events.Internal;
+
+/// <summary>The state one read shares between the format parser and the bad-row policy: counts, errors, progress.</summary>
+internal sealed class ReadContext
+{
+    private readonly EventReaderOptions _options;
+    private readonly IProgress<EventReadProgress>? _progress;
+    private readonly Func<long>? _bytesRead;
+    private readonly long? _totalBytes;
+    private readonly int _duplicatesBefore;
+    private List<EventReadError>? _errors;
+    private long _lastReportedBytes;
+
+    public ReadContext(string? fileName, EventReaderOptions options, EventBatchBuilder builder, Func<long>? bytesRead, long? totalBytes)
+    {
+        FileName = fileName;
+        _options = options;
+        Builder = builder;
+        _progress = options.Progress;
+        _bytesRead = bytesRead;
+        _totalBytes = totalBytes;
+        _duplicatesBefore = builder.DuplicateCount;
+    }
+
+    public string? FileName { get; }
+
+    public EventBatchBuilder Builder { get; }
+
+    public long Rows { get; set; }
+
+    public long Added { get; set; }
+
+    public long Skipped { get; private set; }
+
+    /// <summary>Gets a value indicating whether the next bad row needs a description (it will be thrown or listed).</summary>
+    public bool WantsDetails => _options.BadRows == BadRowHandling.Fail || (_errors?.Count ?? 0) < _options.MaxReportedErrors;
+
+    /// <summary>Handles a bad row: throws (Fail) or counts and maybe records it (Skip).</summary>
+    public void BadRow(EventReadErrorCode code, long line, string? column, int columnNumber, string reason)
+    {
+        if (_options.BadRows == BadRowHandling.Fail)
+        {
+            Fatal(code, line, column, columnNumber, reason);
+        }
+
+        Skipped++;
+        if ((_errors?.Count ?? 0) < _options.MaxReportedErrors)
+        {
+            (_errors ??= []).Add(new EventReadError(code, FileName, line, column, columnNumber, reason));
+        }
+    }
+
+    /// <summary>Counts a bad row without describing it (Skip, past <see cref="EventReaderOptions.MaxReportedErrors"/>).</summary>
+    public void BadRowUndescribed() => Skipped++;
+
+    [DoesNotReturn]
+    public void Fatal(EventReadErrorCode code, long line, string? column, int columnNumber, string reason, Exception? inner = null) =>
+        throw new EventFormatException(new EventReadError(code, FileName, line, column, columnNumber, reason), inner);
+
+    /// <summary>Reports progress when enough bytes were read since the last report; call every few thousand rows.</summary>
+    public void MaybeReport()
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        long bytes = _bytesRead?.Invoke() ?? 0;
+        if (bytes - _lastReportedBytes >= EventReaderConstants.ProgressIntervalBytes)
+        {
+            _lastReportedBytes = bytes;
+            _progress.Report(new EventReadProgress(bytes, _totalBytes, Rows));
+        }
+    }
+
+    public EventReadSummary Finish()
+    {
+        _progress?.Report(new EventReadProgress(_bytesRead?.Invoke() ?? 0, _totalBytes, Rows));
+        long duplicates = Builder.DuplicateCount - _duplicatesBefore;
+        return new EventReadSummary(Rows, Added, Skipped, duplicates, _errors is null ? [] : _errors.AsReadOnly());
+    }
+}
