@@ -1,0 +1,7 @@
+namespace JourneyKit.Cli;
+
+/// <summary>What every command needs from its surroundings: the output writers and whether stderr is a terminal.</summary>
+/// <param name="Stdout">Where data goes (tables, JSON).</param>
+/// <param name="Stderr">Where messages, problems and progress go.</param>
+/// <param name="StderrIsTerminal">Whether to draw progress bars on stderr.</param>
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool StderrIsTerminal);

@@ -1,0 +1,39 @@
+using JourneyKit.Events;
+
+namespace JourneyKit.Cli;
+
+/// <summary>Reads an events file for a command, with a progress bar on stderr when stderr is a terminal.</summary>
+internal static class CliEventInput
+{
+    /// <summary>Reads <paramref name="path"/> into a new batch (or into <paramref name="builder"/>).</summary>
+    /// <param name="context">The command's context.</param>
+    /// <param name="path">The events file.</param>
+    /// <param name="skipBadRows">Skip bad rows (and print the first few to stderr) instead of failing.</param>
+    /// <param name="builder">A builder sharing symbol tables, or null for a new one.</param>
+    /// <returns>The batch and the read summary.</returns>
+    /// <exception cref="EventFormatException">The data is not valid (mapped to exit code 1).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist (mapped to exit code 2).</exception>
+    public static (EventBatch Batch, EventReadSummary Summary) Read(CliContext context, string path, bool skipBadRows, EventBatchBuilder? builder = null)
+    {
+        using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(path)) : null;
+        var options = new EventReaderOptions
+        {
+            BadRows = skipBadRows ? BadRowHandling.Skip : BadRowHandling.Fail,
+            Progress = bar,
+        };
+        builder ??= new EventBatchBuilder();
+        EventReadSummary summary = EventFile.ReadInto(path, builder, options);
+        bar?.Dispose();
+        foreach (EventReadError error in summary.Errors)
+        {
+            context.Stderr.WriteLine(error.Message);
+        }
+
+        if (summary.Skipped > summary.Errors.Count)
+        {
+            context.Stderr.WriteLine(CliMessages.Summary("bad rows skipped", summary.Skipped));
+        }
+
+        return (builder.Build(), summary);
+    }
+}

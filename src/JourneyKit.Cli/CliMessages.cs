@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace JourneyKit.Cli;
+
+/// <summary>Every message text of the tool that is not a command or option description.</summary>
+internal static class CliMessages
+{
+    public const string ToolName = "journeykit";
+
+    public const string UsagePrefix = "journeykit: ";
+
+    public const string RootDescription =
+        "JourneyKit: model customer journeys, feed them events from every channel, and find where customers are, who is stuck and why.";
+
+    public static readonly string[] RootExamples =
+    [
+        "journeykit validate samples/retail-bank-account-opening.journey.json",
+        "journeykit generate --journey samples/retail-bank-account-opening.journey.json --customers 2000 --seed 1 --out events.csv",
+        "journeykit events events.csv --format json",
+    ];
+
+    public static string SeeHelp(string commandPath) => $"Run '{commandPath} --help' for usage.";
+
+    public static string FileNotFound(string? path, string message) =>
+        path is null ? UsagePrefix + message : $"{UsagePrefix}file not found: {path}";
+
+    public static string IoError(string message) => UsagePrefix + message;
+
+    public static string InvalidJson(JsonException e)
+    {
+        string where = e.LineNumber is long line ? $"line {(line + 1).ToString(CultureInfo.InvariantCulture)}" : string.Empty;
+        string path = string.IsNullOrEmpty(e.Path) ? string.Empty : (where.Length > 0 ? ", " : string.Empty) + e.Path;
+        return where.Length + path.Length > 0 ? $"{where}{path}: {e.Message}" : e.Message;
+    }
+
+    public const string Cancelled = UsagePrefix + "cancelled";
+
+    public static string Internal(Exception e) =>
+        $"{UsagePrefix}unexpected error (a bug; please report it with this text):{Environment.NewLine}{e}";
+
+    public static string BadDuration(string text) =>
+        $"'{text}' is not a duration; use a number with a unit: 90s, 30m, 1h, 2d, 1h30m (a plain number is seconds)";
+
+    public static string BadFormat(string text) => $"'{text}' is not an output format; use 'table' or 'json'";
+
+    public static string UnknownEventFile(string path) =>
+        $"cannot tell the format of '{path}'; the file name must end in .csv, .jsonl or .ndjson (optionally followed by .gz)";
+
+    public static string Summary(string what, long count) => $"{what}: {count.ToString("N0", CultureInfo.InvariantCulture)}";
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using JourneyKit.Events;
+
+namespace JourneyKit.Cli;
+
+/// <summary>Options and arguments shared by several commands, so they are spelled and parsed the same everywhere.</summary>
+internal static class CliOptions
+{
+    /// <summary><c>--format table|json</c>; default table.</summary>
+    public static Option<OutputFormat> Format() => new("--format", "-f")
+    {
+        Description = "Output format: 'table' (aligned columns) or 'json' (one document, for scripts).",
+        HelpName = "table|json",
+        DefaultValueFactory = _ => OutputFormat.Table,
+        CustomParser = ParseFormat,
+    };
+
+    /// <summary>A duration option (<c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2d</c>, a plain number of seconds).</summary>
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan? defaultValue = null)
+    {
+        var option = new Option<TimeSpan>(name)
+        {
+            Description = description + " Durations: 90s, 30m, 1h, 2d, 1h30m; a plain number is seconds.",
+            HelpName = "duration",
+            CustomParser = ParseDuration,
+        };
+        if (defaultValue is TimeSpan value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return option;
+    }
+
+    /// <summary><c>--skip-bad-rows</c>: skip and count bad event rows instead of stopping at the first.</summary>
+    public static Option<bool> SkipBadRows() => new("--skip-bad-rows")
+    {
+        Description = "Skip rows that cannot be read (count them and show the first 10) instead of stopping at the first.",
+    };
+
+    /// <summary>An events file argument (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, optionally <c>.gz</c>).</summary>
+    public static Argument<string> EventsFile(string name = "EVENTS") => new(name)
+    {
+        Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed (.csv.gz).",
+        Validators = { ValidateEventsFileName },
+    };
+
+    internal static OutputFormat ParseFormat(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (text.Equals("table", StringComparison.OrdinalIgnoreCase))
+        {
+            return OutputFormat.Table;
+        }
+
+        if (text.Equals("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return OutputFormat.Json;
+        }
+
+        result.AddError(CliMessages.BadFormat(text));
+        return OutputFormat.Table;
+    }
+
+    internal static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (CliDuration.TryParse(text, out TimeSpan duration))
+        {
+            return duration;
+        }
+
+        result.AddError(CliMessages.BadDuration(text));
+        return TimeSpan.Zero;
+    }
+
+    private static void ValidateEventsFileName(ArgumentResult result)
+    {
+        string? path = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        if (path is not null && !EventFile.TryDetectFormat(path, out _))
+        {
+            result.AddError(CliMessages.UnknownEventFile(path));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using JourneyKit.Events;
+
+namespace JourneyKit.Cli.Commands;
+
+/// <summary><c>journeykit events EVENTS</c>: reads an events file and prints what is in it.</summary>
+internal static class EventsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Argument<string> file = CliOptions.EventsFile();
+        Option<OutputFormat> format = CliOptions.Format();
+        Option<bool> skip = CliOptions.SkipBadRows();
+        var command = new Command("events", "Read an events file and summarize it: rows, events, customers, touchpoints, channels, time range, duplicates and bad rows. Exit 1 when a row cannot be read.")
+        {
+            file,
+            format,
+            skip,
+        };
+        CliHelp.AddExamples(
+            command,
+            "journeykit events samples/data/ecommerce-purchase.events.csv",
+            "journeykit events events.jsonl.gz --format json",
+            "journeykit events export.csv --skip-bad-rows");
+        command.SetAction(parse =>
+        {
+            (EventBatch batch, EventReadSummary summary) = CliEventInput.Read(context, parse.GetRequiredValue(file), parse.GetValue(skip));
+            Write(context.Stdout, parse.GetValue(format), batch, summary);
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static void Write(TextWriter output, OutputFormat format, EventBatch batch, EventReadSummary summary)
+    {
+        long min = long.MaxValue, max = long.MinValue;
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            min = Math.Min(min, ticks[i]);
+            max = Math.Max(max, ticks[i]);
+        }
+
+        string? first = batch.Count > 0 ? new DateTimeOffset(min, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture) : null;
+        string? last = batch.Count > 0 ? new DateTimeOffset(max, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture) : null;
+        if (format == OutputFormat.Json)
+        {
+            CliOutput.WriteJson(output, json =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("rows", summary.Rows);
+                json.WriteNumber("events", batch.Count);
+                json.WriteNumber("duplicates", summary.Duplicates);
+                json.WriteNumber("skipped", summary.Skipped);
+                json.WriteNumber("customers", batch.CustomerCount);
+                json.WriteNumber("touchpoints", batch.Touchpoints.Count);
+                json.WriteNumber("channels", batch.Channels.Count);
+                json.WriteStartArray("attributes");
+                foreach (string key in batch.AttributeKeys.ToList())
+                {
+                    json.WriteStringValue(key);
+                }
+
+                json.WriteEndArray();
+                if (first is not null)
+                {
+                    json.WriteString("first", first);
+                    json.WriteString("last", last);
+                }
+
+                json.WriteEndObject();
+            });
+            return;
+        }
+
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        CliOutput.WriteTable(output, ["measure", "value"],
+        [
+            ["rows", summary.Rows.ToString("N0", inv)],
+            ["events", batch.Count.ToString("N0", inv)],
+            ["duplicates", summary.Duplicates.ToString("N0", inv)],
+            ["skipped", summary.Skipped.ToString("N0", inv)],
+            ["customers", batch.CustomerCount.ToString("N0", inv)],
+            ["touchpoints", batch.Touchpoints.Count.ToString("N0", inv)],
+            ["channels", string.Join(", ", batch.Channels.ToList())],
+            ["attributes", string.Join(", ", batch.AttributeKeys.ToList())],
+            ["first", first ?? "-"],
+            ["last", last ?? "-"],
+        ]);
+    }
+}
