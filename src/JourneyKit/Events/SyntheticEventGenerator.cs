@@ -1,0 +1,495 @@
+using System.Globalization;
+using JourneyKit.Events.Internal;
+
+namespace JourneyKit.Events;
+
+/// <summary>
+/// Generates realistic, reproducible journey events for a journey: for tests, benchmarks, demos and samples.
+/// </summary>
+/// <remarks>
+/// <para><b>What customers do.</b> Each customer gets a persona (by the personas' weights) and carries its attribute
+/// values on every event, so the persona's rule assigns it. Personas differ in pace, preferred channel and how often
+/// they drop out. A customer starts at <see cref="SyntheticEventOptions.Start"/> plus a random part of
+/// <see cref="SyntheticEventOptions.ArrivalWindow"/> and walks the non-failure stages in order, producing one to three
+/// events per stage visit from the stage's touchpoints (preferring its current channel, sometimes switching). Between
+/// stages it waits a random part of the stage's standard time, or, when stuck, 1.2 to 4 times it. On leaving a stage
+/// it may drop out (a dead end), end in a failure stage, or go back one stage first. The first event in a goal stage
+/// carries a value (an amount).</para>
+/// <para><b>Mess, on purpose.</b> Some events share their predecessor's timestamp, a few are written twice with the same
+/// event id, and a few are written after the customer's next event. Timestamps are whole seconds.</para>
+/// <para><b>Output.</b> Events are streamed customer by customer (customers in id order <c>c0001</c>, <c>c0002</c>, …;
+/// each customer's events in time order except the deliberate out-of-order ones), so memory does not grow with the
+/// number of customers. Event ids look like <c>e17-3</c> (customer 17, its third event).</para>
+/// <para><b>Determinism.</b> The same journey, options and seed give byte-identical output on every platform and .NET
+/// version: the generator uses its own xoshiro256** generator, one stream per customer, and never reads the clock.</para>
+/// <threadsafety>An instance is immutable; concurrent <c>Generate</c> calls are safe (each needs its own writer or
+/// builder).</threadsafety>
+/// </remarks>
+public sealed class SyntheticEventGenerator
+{
+    private const double PreferredChannelShare = 0.7;
+    private const double ExtraEventProbability = 0.35;
+    private const int MaxBacktracks = 2;
+
+    private readonly GeneratorPlan _plan;
+    private readonly SyntheticEventOptions _options;
+    private readonly int[] _flow;
+    private readonly int[] _failures;
+    private readonly string[] _channels;
+    private readonly double[] _personaCumulativeWeights;
+    private readonly PersonaTraits[] _traits;
+
+    internal SyntheticEventGenerator(GeneratorPlan plan, SyntheticEventOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        options ??= new SyntheticEventOptions();
+        options.Validate();
+        _plan = plan;
+        _options = options;
+        var flow = new List<int>();
+        var failures = new List<int>();
+        var channels = new List<string>();
+        for (int s = 0; s < plan.Stages.Length; s++)
+        {
+            PlanStage stage = plan.Stages[s];
+            if (stage.Touchpoints.Length == 0)
+            {
+                continue; // nothing to emit: a stage without touchpoints cannot be observed
+            }
+
+            (stage.IsFailure ? failures : flow).Add(s);
+            foreach (PlanTouchpoint touchpoint in stage.Touchpoints)
+            {
+                if (touchpoint.Channel.Length > 0 && !channels.Contains(touchpoint.Channel))
+                {
+                    channels.Add(touchpoint.Channel);
+                }
+            }
+        }
+
+        _flow = [.. flow];
+        _failures = [.. failures];
+        _channels = [.. channels];
+        PlanPersona[] personas = plan.Personas.Length > 0
+            ? plan.Personas
+            : [new PlanPersona { Id = string.Empty, AttributeValues = new string?[plan.AttributeKeys.Length] }];
+        _personaCumulativeWeights = new double[personas.Length];
+        _traits = new PersonaTraits[personas.Length];
+        double total = 0;
+        for (int p = 0; p < personas.Length; p++)
+        {
+            total += Math.Max(0, personas[p].Weight);
+            _personaCumulativeWeights[p] = total;
+            _traits[p] = PersonaTraits.For(p, personas[p], _channels.Length);
+        }
+
+        if (total <= 0)
+        {
+            for (int p = 0; p < personas.Length; p++)
+            {
+                _personaCumulativeWeights[p] = p + 1;
+            }
+        }
+    }
+
+    /// <summary>Gets the options.</summary>
+    public SyntheticEventOptions Options => _options;
+
+    /// <summary>Gets the attribute keys the generated events carry (the personas' attributes); a writer must have these.</summary>
+    public IReadOnlyList<string> AttributeKeys => _plan.AttributeKeys;
+
+    /// <summary>Creates a writer for <paramref name="path"/> with <see cref="AttributeKeys"/> and writes all events to it.</summary>
+    /// <param name="path">The output file: <c>.csv</c>, <c>.jsonl</c> or <c>.ndjson</c>, optionally <c>.gz</c>.</param>
+    /// <returns>What was generated.</returns>
+    /// <exception cref="ArgumentException">The extension is not known.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public SyntheticEventSummary Generate(string path)
+    {
+        using EventWriter writer = EventWriter.Create(path, _plan.AttributeKeys);
+        return Generate(writer);
+    }
+
+    /// <summary>Writes all events to <paramref name="writer"/>, streaming.</summary>
+    /// <param name="writer">A writer whose <see cref="EventWriter.AttributeKeys"/> are <see cref="AttributeKeys"/>, in order.</param>
+    /// <returns>What was generated.</returns>
+    /// <exception cref="ArgumentException">The writer has other attribute keys.</exception>
+    public SyntheticEventSummary Generate(EventWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (!writer.AttributeKeys.SequenceEqual(_plan.AttributeKeys, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The writer's attribute keys ({string.Join(", ", writer.AttributeKeys)}) are not the generator's ({string.Join(", ", _plan.AttributeKeys)}); create it with SyntheticEventGenerator.AttributeKeys.",
+                nameof(writer));
+        }
+
+        return Run(new WriterSink(writer));
+    }
+
+    /// <summary>Adds all events to <paramref name="builder"/> (duplicates are dropped by the builder, as when reading a file).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>What was generated.</returns>
+    public SyntheticEventSummary Generate(EventBatchBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return Run(new BuilderSink(builder, _plan.AttributeKeys));
+    }
+
+    /// <summary>Generates all events into a new batch.</summary>
+    /// <returns>The batch.</returns>
+    public EventBatch GenerateBatch()
+    {
+        var builder = new EventBatchBuilder();
+        Generate(builder);
+        return builder.Build();
+    }
+
+    private SyntheticEventSummary Run(IEventSink sink)
+    {
+        var counts = new Counts();
+        int digits = Math.Max(4, _options.Customers.ToString(CultureInfo.InvariantCulture).Length);
+        var state = new CustomerState(digits, _plan.AttributeKeys.Length, _options.IncludeEventIds);
+        for (int c = 0; c < _options.Customers; c++)
+        {
+            Simulate(c, state, sink, ref counts);
+        }
+
+        return new SyntheticEventSummary
+        {
+            Customers = _options.Customers,
+            Events = counts.Events,
+            Duplicates = counts.Duplicates,
+            OutOfOrder = counts.OutOfOrder,
+            Converted = counts.Converted,
+            DroppedOut = counts.DroppedOut,
+            Failed = counts.Failed,
+            StuckStages = counts.Stuck,
+            Backtracks = counts.Backtracks,
+            ChannelSwitches = counts.ChannelSwitches,
+        };
+    }
+
+    private void Simulate(int index, CustomerState state, IEventSink sink, ref Counts counts)
+    {
+        var rng = new Xoshiro256(Xoshiro256.Mix(_options.Seed, (ulong)index));
+        state.Begin(index);
+        int persona = PickPersona(ref rng);
+        PersonaTraits traits = _traits[persona];
+        PlanPersona[] personas = _plan.Personas;
+        if (personas.Length > 0)
+        {
+            Array.Copy(personas[persona].AttributeValues, state.Attributes, state.Attributes.Length);
+        }
+
+        state.Channel = _channels.Length == 0 ? string.Empty
+            : traits.PreferredChannel >= 0 && rng.Chance(PreferredChannelShare) ? _channels[traits.PreferredChannel]
+            : _channels[rng.Next(_channels.Length)];
+        long ticks = _options.Start.UtcTicks + (long)(rng.NextDouble() * _options.ArrivalWindow.Ticks);
+        bool converted = false;
+        bool failed = false;
+        int backtracks = 0;
+        int i = 0;
+        while (i < _flow.Length)
+        {
+            PlanStage stage = _plan.Stages[_flow[i]];
+            int visits = 1 + (rng.Chance(ExtraEventProbability) ? 1 + rng.Next(2) : 0);
+            for (int v = 0; v < visits; v++)
+            {
+                if (v > 0)
+                {
+                    ticks += (1 + rng.Next(45)) * TimeSpan.TicksPerMinute;
+                }
+
+                double value = stage.IsGoal && !converted && v == 0 ? Amount(ref rng) : double.NaN;
+                Emit(stage, ref ticks, value, state, sink, ref rng, ref counts);
+            }
+
+            converted |= stage.IsGoal;
+            if (i == _flow.Length - 1)
+            {
+                break; // walked the whole journey
+            }
+
+            double r = rng.NextDouble();
+            double dropOut = Math.Min(1, _options.DropOutProbability * traits.DropOutFactor);
+            if (r < dropOut)
+            {
+                break; // a dead end: stays in this stage
+            }
+
+            long standard = stage.StandardTicks > 0 ? stage.StandardTicks : _options.DefaultStandardTime.Ticks;
+            if (!converted && _failures.Length > 0 && r < dropOut + _options.FailureProbability)
+            {
+                ticks += (long)(standard * (0.05 + (0.5 * rng.NextDouble())));
+                PlanStage failure = _plan.Stages[_failures[rng.Next(_failures.Length)]];
+                Emit(failure, ref ticks, double.NaN, state, sink, ref rng, ref counts);
+                failed = true;
+                break;
+            }
+
+            if (i > 0 && backtracks < MaxBacktracks && rng.Chance(_options.BacktrackProbability))
+            {
+                backtracks++;
+                counts.Backtracks++;
+                ticks += (long)(standard * 0.2 * rng.NextDouble()) + TimeSpan.TicksPerMinute;
+                i--;
+                continue;
+            }
+
+            if (rng.Chance(_options.StuckProbability))
+            {
+                counts.Stuck++;
+                ticks += (long)(standard * (1.2 + (2.8 * rng.NextDouble())));
+            }
+            else
+            {
+                ticks += (long)(standard * Math.Min(0.95, traits.Pace * (0.05 + (0.9 * rng.NextDouble()))));
+            }
+
+            i++;
+        }
+
+        state.Flush(sink, ref counts);
+        if (converted)
+        {
+            counts.Converted++;
+        }
+        else if (failed)
+        {
+            counts.Failed++;
+        }
+        else
+        {
+            counts.DroppedOut++;
+        }
+    }
+
+    private void Emit(PlanStage stage, ref long ticks, double value, CustomerState state, IEventSink sink, ref Xoshiro256 rng, ref Counts counts)
+    {
+        PlanTouchpoint touchpoint = PickTouchpoint(stage, state.Channel, ref rng);
+        if (touchpoint.Channel.Length > 0)
+        {
+            if (state.Channel.Length > 0 && !ReferenceEquals(touchpoint.Channel, state.Channel) && touchpoint.Channel != state.Channel)
+            {
+                counts.ChannelSwitches++;
+            }
+
+            state.Channel = touchpoint.Channel;
+        }
+
+        long seconds = ticks / TimeSpan.TicksPerSecond;
+        long eventTicks = state.EventCount > 0 && rng.Chance(_options.TieProbability) ? state.LastTicks : seconds * TimeSpan.TicksPerSecond;
+        if (eventTicks < state.LastTicks)
+        {
+            eventTicks = state.LastTicks; // never earlier than the previous event (rounding)
+        }
+
+        ticks = Math.Max(ticks, eventTicks);
+        state.LastTicks = eventTicks;
+        state.EventCount++;
+        var pending = new PendingEvent(touchpoint.Id, touchpoint.Channel, eventTicks, state.EventCount, value);
+        bool duplicate = _options.IncludeEventIds && rng.Chance(_options.DuplicateProbability);
+        if (state.HasPending)
+        {
+            state.Write(pending, duplicate, sink, ref counts);
+            state.WritePending(sink, ref counts);
+            counts.OutOfOrder++;
+        }
+        else if (rng.Chance(_options.OutOfOrderProbability))
+        {
+            state.Hold(pending, duplicate);
+        }
+        else
+        {
+            state.Write(pending, duplicate, sink, ref counts);
+        }
+    }
+
+    private PlanTouchpoint PickTouchpoint(PlanStage stage, string channel, ref Xoshiro256 rng)
+    {
+        PlanTouchpoint[] touchpoints = stage.Touchpoints;
+        if (touchpoints.Length == 1)
+        {
+            return touchpoints[0];
+        }
+
+        bool switchChannel = rng.Chance(_options.ChannelSwitchProbability);
+        int onChannel = 0;
+        for (int t = 0; t < touchpoints.Length; t++)
+        {
+            if ((touchpoints[t].Channel == channel) != switchChannel)
+            {
+                onChannel++;
+            }
+        }
+
+        if (onChannel == 0)
+        {
+            return touchpoints[rng.Next(touchpoints.Length)];
+        }
+
+        int pick = rng.Next(onChannel);
+        for (int t = 0; t < touchpoints.Length; t++)
+        {
+            if ((touchpoints[t].Channel == channel) != switchChannel && pick-- == 0)
+            {
+                return touchpoints[t];
+            }
+        }
+
+        return touchpoints[0];
+    }
+
+    private int PickPersona(ref Xoshiro256 rng)
+    {
+        double[] cumulative = _personaCumulativeWeights;
+        double r = rng.NextDouble() * cumulative[^1];
+        for (int p = 0; p < cumulative.Length; p++)
+        {
+            if (r < cumulative[p])
+            {
+                return p;
+            }
+        }
+
+        return cumulative.Length - 1;
+    }
+
+    private static double Amount(ref Xoshiro256 rng) => Math.Round(Math.Exp(4.0 + (0.8 * rng.NextNormal())), 2);
+
+    /// <summary>How a persona behaves, derived from its position so it is stable across seeds.</summary>
+    private readonly record struct PersonaTraits(double Pace, double DropOutFactor, int PreferredChannel)
+    {
+        public static PersonaTraits For(int index, PlanPersona persona, int channels)
+        {
+            // Golden-ratio steps spread personas over [0, 1) without clustering.
+            double a = (index * 0.6180339887498949) % 1.0;
+            double b = ((index * 0.3819660112501051) + 0.5) % 1.0;
+            return new PersonaTraits(0.5 + a, 0.5 + b, channels == 0 ? -1 : index % channels);
+        }
+    }
+
+    private struct Counts
+    {
+        public long Events;
+        public long Duplicates;
+        public long OutOfOrder;
+        public long Converted;
+        public long DroppedOut;
+        public long Failed;
+        public long Stuck;
+        public long Backtracks;
+        public long ChannelSwitches;
+    }
+
+    private readonly record struct PendingEvent(string Touchpoint, string Channel, long Ticks, int Sequence, double Value);
+
+    /// <summary>The reusable per-customer scratch: ids as chars, attributes, the last timestamp, the held-back event.</summary>
+    private sealed class CustomerState(int digits, int attributeCount, bool includeIds)
+    {
+        private readonly char[] _customerId = new char[digits + 1];
+        private readonly char[] _eventId = new char[32];
+        private int _number;
+        private PendingEvent _pending;
+        private bool _pendingDuplicate;
+
+        public string?[] Attributes { get; } = new string?[attributeCount];
+
+        public string Channel { get; set; } = string.Empty;
+
+        public long LastTicks { get; set; }
+
+        public int EventCount { get; set; }
+
+        public bool HasPending { get; private set; }
+
+        private ReadOnlySpan<char> CustomerId => _customerId;
+
+        public void Begin(int index)
+        {
+            _number = index + 1;
+            _customerId[0] = 'c';
+            _number.TryFormat(_customerId.AsSpan(1), out _, new string('0', digits), CultureInfo.InvariantCulture);
+            Array.Clear(Attributes);
+            Channel = string.Empty;
+            LastTicks = 0;
+            EventCount = 0;
+            HasPending = false;
+        }
+
+        public void Hold(PendingEvent pending, bool duplicate)
+        {
+            _pending = pending;
+            _pendingDuplicate = duplicate;
+            HasPending = true;
+        }
+
+        public void WritePending(IEventSink sink, ref Counts counts)
+        {
+            HasPending = false;
+            Write(_pending, _pendingDuplicate, sink, ref counts);
+        }
+
+        /// <summary>Writes a held-back event at the customer's end (no later event came, so it is in order after all).</summary>
+        public void Flush(IEventSink sink, ref Counts counts)
+        {
+            if (HasPending)
+            {
+                WritePending(sink, ref counts);
+            }
+        }
+
+        public void Write(in PendingEvent e, bool duplicate, IEventSink sink, ref Counts counts)
+        {
+            ReadOnlySpan<char> eventId = default;
+            if (includeIds)
+            {
+                Span<char> id = _eventId;
+                id[0] = 'e';
+                _number.TryFormat(id[1..], out int n, default, CultureInfo.InvariantCulture);
+                id[1 + n] = '-';
+                e.Sequence.TryFormat(id[(2 + n)..], out int m, default, CultureInfo.InvariantCulture);
+                eventId = id[..(2 + n + m)];
+            }
+
+            sink.Write(CustomerId, e.Touchpoint, e.Ticks, e.Channel, eventId, e.Value, Attributes);
+            counts.Events++;
+            if (duplicate)
+            {
+                sink.Write(CustomerId, e.Touchpoint, e.Ticks, e.Channel, eventId, e.Value, Attributes);
+                counts.Events++;
+                counts.Duplicates++;
+            }
+        }
+    }
+
+    private interface IEventSink
+    {
+        void Write(ReadOnlySpan<char> customerId, string touchpoint, long ticks, string channel, ReadOnlySpan<char> eventId, double value, string?[] attributes);
+    }
+
+    private sealed class WriterSink(EventWriter writer) : IEventSink
+    {
+        public void Write(ReadOnlySpan<char> customerId, string touchpoint, long ticks, string channel, ReadOnlySpan<char> eventId, double value, string?[] attributes) =>
+            writer.Write(customerId, touchpoint, ticks, channel, eventId, value, attributes);
+    }
+
+    private sealed class BuilderSink(EventBatchBuilder builder, string[] keys) : IEventSink
+    {
+        public void Write(ReadOnlySpan<char> customerId, string touchpoint, long ticks, string channel, ReadOnlySpan<char> eventId, double value, string?[] attributes)
+        {
+            if (!builder.Add(customerId, touchpoint, ticks, channel, eventId, value))
+            {
+                return;
+            }
+
+            for (int i = 0; i < attributes.Length; i++)
+            {
+                if (attributes[i] is { Length: > 0 } attribute)
+                {
+                    builder.SetAttribute(keys[i], attribute);
+                }
+            }
+        }
+    }
+}
