@@ -240,15 +240,15 @@ public sealed class SyntheticEventGeneratorTests
     }
 
     [Fact]
-    public void Generate_200kEvents_ReadBackIntoBatch()
+    public void Generate_MillionEvents_ReadBackIntoBatch()
     {
-        // About 7 events per customer; 30,000 customers ≈ 200k events. The 1M/10M runs are measured manually
-        // (docs/events.md).
-        var options = new SyntheticEventOptions { Customers = 30_000, Seed = 1 };
+        // About 5 events per customer with this plan: 200,000 customers ≈ 1 million events (≈ 70 MB of CSV).
+        var options = new SyntheticEventOptions { Customers = 200_000, Seed = 1 };
         (byte[] bytes, SyntheticEventSummary summary) = Csv(options);
-        Assert.InRange(summary.Events, 150_000, 400_000);
+        Assert.InRange(summary.Events, 900_000, 1_200_000);
         EventReadResult read = EventTestHelper.Csv(bytes);
+        Assert.Equal(summary.Events, read.Rows);
         Assert.Equal(summary.Events - summary.Duplicates, read.Batch.Count);
-        Assert.Equal(30_000, read.Batch.CustomerCount);
+        Assert.Equal(200_000, read.Batch.CustomerCount);
     }
 }
