@@ -1,0 +1,405 @@
+using System.Globalization;
+
+namespace JourneyKit.Model.Internal;
+
+/// <summary>Collects every problem of a journey, in document order. Never throws on missing parts.</summary>
+internal static class JourneyValidator
+{
+    public static IReadOnlyList<JourneyProblem> Validate(Journey journey)
+    {
+        var problems = new List<JourneyProblem>();
+        void Add(string code, string path, string message) => problems.Add(new JourneyProblem(code, path, message));
+
+        if (string.IsNullOrWhiteSpace(journey.Id))
+        {
+            Add(ModelCodes.Required, "id", ModelMessages.Required("id"));
+        }
+
+        if (journey.Version < 1)
+        {
+            Add(ModelCodes.InvalidVersion, "version", ModelMessages.InvalidVersion(journey.Version));
+        }
+
+        var declaredChannels = new HashSet<Channel>(Channel.WellKnown);
+        foreach (Channel c in journey.Channels)
+        {
+            declaredChannels.Add(c);
+        }
+
+        // Touchpoint catalog.
+        var touchpointIds = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < journey.Touchpoints.Count; i++)
+        {
+            Touchpoint? t = journey.Touchpoints[i];
+            string path = $"touchpoints[{i}]";
+            if (t is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("touchpoint"));
+                continue;
+            }
+
+            CheckId(t.Id, path, touchpointIds, "touchpoint", Add);
+            if (!t.Channel.IsNone && !declaredChannels.Contains(t.Channel))
+            {
+                string? suggestion = Suggest(t.Channel.Name, declaredChannels.Select(c => c.Name));
+                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(t.Channel.Name, suggestion));
+            }
+        }
+
+        // Personas.
+        var personaIds = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < journey.Personas.Count; i++)
+        {
+            Persona? p = journey.Personas[i];
+            string path = $"personas[{i}]";
+            if (p is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("persona"));
+                continue;
+            }
+
+            CheckId(p.Id, path, personaIds, "persona", Add);
+            EquatableArray<AttributeRule> rules = p.Rule?.All ?? default;
+            for (int r = 0; r < rules.Count; r++)
+            {
+                CheckRule(rules[r], $"{path}.rule.all[{r}]", Add);
+            }
+        }
+
+        // Stages.
+        if (journey.Stages.Count == 0)
+        {
+            Add(ModelCodes.NoStages, "stages", ModelMessages.NoStages);
+        }
+
+        var stageIds = new HashSet<string>(StringComparer.Ordinal);
+        var touchpointStage = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool anyGoal = false;
+        for (int i = 0; i < journey.Stages.Count; i++)
+        {
+            Stage? s = journey.Stages[i];
+            string path = $"stages[{i}]";
+            if (s is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("stage"));
+                continue;
+            }
+
+            CheckId(s.Id, path, stageIds, "stage", Add);
+            anyGoal |= s.IsGoal;
+            if (s.IsGoal && s.IsFailure)
+            {
+                Add(ModelCodes.GoalAndFailure, path, ModelMessages.GoalAndFailure);
+            }
+
+            if (s.IsTerminal && s.Next is { Count: > 0 })
+            {
+                Add(ModelCodes.TerminalWithNext, path + ".next", ModelMessages.TerminalWithNext);
+            }
+
+            if (s.StandardTime < TimeSpan.Zero || (s.StandardTime == TimeSpan.Zero && !s.IsTerminal))
+            {
+                Add(ModelCodes.InvalidDuration, path + ".standardTime", ModelMessages.InvalidStandardTime(s.StandardTime));
+            }
+
+            if (s.MaxTime is { } max && (max <= TimeSpan.Zero || max < s.StandardTime))
+            {
+                Add(ModelCodes.InvalidMaxTime, path + ".maxTime", ModelMessages.InvalidMaxTime(max, s.StandardTime));
+            }
+
+            for (int t = 0; t < s.Touchpoints.Count; t++)
+            {
+                string tp = s.Touchpoints[t];
+                string tpath = $"{path}.touchpoints[{t}]";
+                if (string.IsNullOrEmpty(tp))
+                {
+                    Add(ModelCodes.Required, tpath, ModelMessages.Required("touchpoint id"));
+                }
+                else if (!touchpointIds.Contains(tp))
+                {
+                    Add(ModelCodes.UnknownTouchpoint, tpath, ModelMessages.UnknownTouchpoint(tp, Suggest(tp, touchpointIds)));
+                }
+                else if (touchpointStage.TryGetValue(tp, out string? other) && other != s.Id)
+                {
+                    Add(ModelCodes.TouchpointInTwoStages, tpath, ModelMessages.TouchpointInTwoStages(tp, other));
+                }
+                else
+                {
+                    touchpointStage[tp] = s.Id;
+                }
+            }
+        }
+
+        for (int i = 0; i < journey.Stages.Count; i++)
+        {
+            Stage? s = journey.Stages[i];
+            if (s?.Next is not { } next)
+            {
+                continue;
+            }
+
+            for (int n = 0; n < next.Count; n++)
+            {
+                if (!stageIds.Contains(next[n] ?? string.Empty))
+                {
+                    Add(ModelCodes.UnknownStage, $"stages[{i}].next[{n}]", ModelMessages.UnknownStage(next[n] ?? string.Empty, Suggest(next[n] ?? string.Empty, stageIds)));
+                }
+            }
+        }
+
+        if (journey.Stages.Count > 0 && !anyGoal)
+        {
+            Add(ModelCodes.NoGoal, "stages", ModelMessages.NoGoal);
+        }
+
+        CheckReachability(journey, Add);
+
+        // Moments of truth.
+        var motIds = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < journey.MomentsOfTruth.Count; i++)
+        {
+            MomentOfTruth? m = journey.MomentsOfTruth[i];
+            string path = $"momentsOfTruth[{i}]";
+            if (m is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("moment of truth"));
+                continue;
+            }
+
+            CheckId(m.Id, path, motIds, "moment of truth", Add);
+            if (!(m.Weight > 0) || !double.IsFinite(m.Weight))
+            {
+                Add(ModelCodes.InvalidWeight, path + ".weight", ModelMessages.InvalidWeight(m.Weight));
+            }
+
+            if (!MomentOfTruthPatternCheck.Validate(m.Pattern ?? string.Empty, out string? error, out int column))
+            {
+                Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
+            }
+        }
+
+        // KPIs.
+        var kpiIds = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < journey.Kpis.Count; i++)
+        {
+            Kpi? k = journey.Kpis[i];
+            string path = $"kpis[{i}]";
+            if (k is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("KPI"));
+                continue;
+            }
+
+            CheckId(k.Id, path, kpiIds, "KPI", Add);
+            if (k.Target is { } target && !TargetInRange(k.Kind, target))
+            {
+                Add(ModelCodes.InvalidKpiTarget, path + ".target", ModelMessages.InvalidKpiTarget(k.Kind, target));
+            }
+        }
+
+        return problems;
+    }
+
+    private static void CheckId(string? id, string path, HashSet<string> seen, string what, Action<string, string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            add(ModelCodes.Required, path + ".id", ModelMessages.Required(what + " id"));
+        }
+        else if (!seen.Add(id))
+        {
+            add(ModelCodes.DuplicateId, path + ".id", ModelMessages.DuplicateId(what, id));
+        }
+    }
+
+    private static void CheckRule(AttributeRule? rule, string path, Action<string, string, string> add)
+    {
+        if (rule is null || string.IsNullOrWhiteSpace(rule.Attribute))
+        {
+            add(ModelCodes.InvalidRule, path + ".attribute", ModelMessages.Required("attribute"));
+            return;
+        }
+
+        if (!Enum.IsDefined(rule.Op))
+        {
+            add(ModelCodes.InvalidRule, path + ".op", ModelMessages.UnknownOperator(rule.Op.ToString()));
+            return;
+        }
+
+        int count = rule.Values.Count;
+        switch (rule.Op)
+        {
+            case RuleOperator.Exists when count != 0:
+                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount("exists", "no value"));
+                break;
+            case RuleOperator.In when count == 0:
+                add(ModelCodes.InvalidRule, path + ".values", ModelMessages.RuleValueCount("in", "at least one value"));
+                break;
+            case RuleOperator.Eq or RuleOperator.Ne or RuleOperator.Gt or RuleOperator.Ge or RuleOperator.Lt or RuleOperator.Le when count != 1:
+                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount(rule.Op.ToString().ToLowerInvariant(), "exactly one value"));
+                break;
+            case RuleOperator.Gt or RuleOperator.Ge or RuleOperator.Lt or RuleOperator.Le when !AttributeRule.TryNumber(rule.Values[0], out _):
+                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleNotNumber(rule.Values[0]));
+                break;
+        }
+    }
+
+    private static void CheckReachability(Journey journey, Action<string, string, string> add)
+    {
+        int n = journey.Stages.Count;
+        if (n == 0)
+        {
+            return;
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < n; i++)
+        {
+            if (journey.Stages[i]?.Id is { Length: > 0 } id)
+            {
+                index.TryAdd(id, i);
+            }
+        }
+
+        List<int> Successors(int i)
+        {
+            Stage? s = journey.Stages[i];
+            var result = new List<int>();
+            if (s is null || s.IsTerminal)
+            {
+                return result;
+            }
+
+            if (s.Next is not { } next)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    if (j != i)
+                    {
+                        result.Add(j);
+                    }
+                }
+
+                return result;
+            }
+
+            foreach (string id in next)
+            {
+                if (id is not null && index.TryGetValue(id, out int j))
+                {
+                    result.Add(j);
+                }
+            }
+
+            return result;
+        }
+
+        var reachable = new bool[n];
+        var stack = new Stack<int>();
+        stack.Push(0);
+        reachable[0] = true;
+        while (stack.Count > 0)
+        {
+            foreach (int j in Successors(stack.Pop()))
+            {
+                if (!reachable[j])
+                {
+                    reachable[j] = true;
+                    stack.Push(j);
+                }
+            }
+        }
+
+        // Stages from which some terminal stage can be reached (reverse search from terminals).
+        var canFinish = new bool[n];
+        bool changed = true;
+        for (int i = 0; i < n; i++)
+        {
+            canFinish[i] = journey.Stages[i]?.IsTerminal == true;
+        }
+
+        while (changed)
+        {
+            changed = false;
+            for (int i = 0; i < n; i++)
+            {
+                if (!canFinish[i] && Successors(i).Exists(j => canFinish[j]))
+                {
+                    canFinish[i] = changed = true;
+                }
+            }
+        }
+
+        bool anyTerminal = Array.IndexOf(canFinish, true) >= 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (journey.Stages[i] is not { } s)
+            {
+                continue;
+            }
+
+            if (!reachable[i])
+            {
+                add(ModelCodes.UnreachableStage, $"stages[{i}]", ModelMessages.Unreachable(s.Id ?? string.Empty, journey.Stages[0]?.Id ?? string.Empty));
+            }
+            else if (anyTerminal && !canFinish[i])
+            {
+                add(ModelCodes.NoWayOut, $"stages[{i}].next", ModelMessages.NoWayOut(s.Id ?? string.Empty));
+            }
+        }
+    }
+
+    private static bool TargetInRange(KpiKind kind, double target) => double.IsFinite(target) && kind switch
+    {
+        KpiKind.Conversion or KpiKind.Retention => target is >= 0 and <= 1,
+        KpiKind.Nps => target is >= -100 and <= 100,
+        KpiKind.Csat or KpiKind.Ces or KpiKind.TimeToComplete => target > 0,
+        KpiKind.Revenue => target >= 0,
+        _ => true,
+    };
+
+    /// <summary>The closest candidate by edit distance, when close enough to be a likely typo.</summary>
+    internal static string? Suggest(string value, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string c in candidates)
+        {
+            int d = EditDistance(value, c);
+            if (d < bestDistance || (d == bestDistance && string.CompareOrdinal(c, best) < 0))
+            {
+                best = c;
+                bestDistance = d;
+            }
+        }
+
+        int limit = Math.Max(2, value.Length / 3);
+        return best is not null && bestDistance <= limit && bestDistance > 0 ? best : null;
+    }
+
+    internal static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    internal static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}

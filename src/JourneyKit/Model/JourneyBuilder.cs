@@ -1,0 +1,256 @@
+namespace JourneyKit.Model;
+
+/// <summary>
+/// Builds a <see cref="Journey"/> in code. <see cref="Build"/> validates and throws
+/// <see cref="JourneyValidationException"/> listing every problem; the builder takes no more calls after it.
+/// </summary>
+/// <example>
+/// <code>
+/// Journey journey = new JourneyBuilder("onboarding")
+///     .Touchpoint("form.start", Channel.Web)
+///     .Stage("apply", s =&gt; s.Touchpoints("form.start", "form.submit").StandardTime(TimeSpan.FromDays(2)))
+///     .Stage("active", s =&gt; s.Touchpoints("first.login").Goal())
+///     .Build();
+/// </code>
+/// </example>
+/// <remarks>
+/// Touchpoints a stage references that were not declared with <see cref="Touchpoint(string, Channel, TouchpointKind, string?)"/>
+/// are declared automatically with no channel, in the order first referenced.
+/// <threadsafety>Not thread-safe.</threadsafety>
+/// </remarks>
+public sealed class JourneyBuilder
+{
+    private readonly string _id;
+    private readonly List<Touchpoint> _touchpoints = [];
+    private readonly List<Channel> _channels = [];
+    private readonly List<Stage> _stages = [];
+    private readonly List<Persona> _personas = [];
+    private readonly List<MomentOfTruth> _moments = [];
+    private readonly List<Kpi> _kpis = [];
+    private int _version = 1;
+    private string _name = string.Empty;
+    private string? _description;
+    private string? _goal;
+    private bool _built;
+
+    /// <summary>Starts a journey.</summary>
+    /// <param name="id">The journey id.</param>
+    public JourneyBuilder(string id) => _id = id;
+
+    /// <summary>Sets the version. The default value is 1.</summary>
+    /// <param name="version">The version.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Version(int version) => Set(() => _version = version);
+
+    /// <summary>Sets the name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Name(string name) => Set(() => _name = name);
+
+    /// <summary>Sets the description.</summary>
+    /// <param name="description">The description.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Description(string description) => Set(() => _description = description);
+
+    /// <summary>Sets the goal in words.</summary>
+    /// <param name="goal">The goal.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Goal(string goal) => Set(() => _goal = goal);
+
+    /// <summary>Declares a custom channel (besides <see cref="Channel.WellKnown"/>).</summary>
+    /// <param name="channel">The channel.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Channel(Channel channel) => Set(() => _channels.Add(channel));
+
+    /// <summary>Declares a touchpoint.</summary>
+    /// <param name="id">The touchpoint id.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="kind">The kind.</param>
+    /// <param name="name">The name; defaults to the id.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Touchpoint(string id, Channel channel, TouchpointKind kind = TouchpointKind.Interaction, string? name = null) =>
+        Set(() => _touchpoints.Add(new Touchpoint(id, name ?? id, channel, kind)));
+
+    /// <summary>Adds a stage after the ones added so far.</summary>
+    /// <param name="id">The stage id.</param>
+    /// <param name="configure">Configures the stage.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Stage(string id, Action<StageBuilder>? configure = null)
+    {
+        EnsureNotBuilt();
+        var stage = new StageBuilder(id);
+        configure?.Invoke(stage);
+        _stages.Add(stage.ToStage());
+        return this;
+    }
+
+    /// <summary>Adds a persona.</summary>
+    /// <param name="persona">The persona.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Persona(Persona persona) => Set(() => _personas.Add(persona));
+
+    /// <summary>Adds a moment of truth.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="pattern">The pattern over events.</param>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="weight">The weight; the default value is 1.</param>
+    /// <param name="name">The name; defaults to the id.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder MomentOfTruth(string id, string pattern, MomentOfTruthOutcome outcome, double weight = 1, string? name = null) =>
+        Set(() => _moments.Add(new MomentOfTruth { Id = id, Name = name ?? id, Pattern = pattern, Outcome = outcome, Weight = weight }));
+
+    /// <summary>Adds a KPI.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="kind">The kind.</param>
+    /// <param name="target">The target, or null.</param>
+    /// <param name="name">The name; defaults to the id.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Kpi(string id, KpiKind kind, double? target = null, string? name = null) =>
+        Set(() => _kpis.Add(new Kpi { Id = id, Name = name ?? id, Kind = kind, Target = target }));
+
+    /// <summary>Validates and returns the journey.</summary>
+    /// <returns>The journey.</returns>
+    /// <exception cref="JourneyValidationException">The journey is invalid; lists every problem.</exception>
+    /// <exception cref="InvalidOperationException">Build was already called.</exception>
+    public Journey Build()
+    {
+        EnsureNotBuilt();
+        _built = true;
+        var touchpoints = new List<Touchpoint>(_touchpoints);
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Touchpoint t in touchpoints)
+        {
+            declared.Add(t.Id);
+        }
+
+        foreach (Stage s in _stages)
+        {
+            foreach (string t in s.Touchpoints)
+            {
+                if (!string.IsNullOrEmpty(t) && declared.Add(t))
+                {
+                    touchpoints.Add(new Touchpoint(t, t, Model.Channel.None));
+                }
+            }
+        }
+
+        var journey = new Journey
+        {
+            Id = _id,
+            Version = _version,
+            Name = _name.Length == 0 ? _id : _name,
+            Description = _description,
+            Goal = _goal,
+            Channels = _channels.ToArray(),
+            Touchpoints = touchpoints.ToArray(),
+            Stages = _stages.ToArray(),
+            Personas = _personas.ToArray(),
+            MomentsOfTruth = _moments.ToArray(),
+            Kpis = _kpis.ToArray(),
+        };
+        return journey.EnsureValid();
+    }
+
+    private JourneyBuilder Set(Action action)
+    {
+        EnsureNotBuilt();
+        action();
+        return this;
+    }
+
+    private void EnsureNotBuilt()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("The journey was already built; create a new JourneyBuilder.");
+        }
+    }
+}
+
+/// <summary>Configures one stage of a <see cref="JourneyBuilder"/>.</summary>
+public sealed class StageBuilder
+{
+    private readonly string _id;
+    private readonly List<string> _touchpoints = [];
+    private string _name = string.Empty;
+    private TimeSpan _standard;
+    private TimeSpan? _max;
+    private bool _goal;
+    private bool _failure;
+    private List<string>? _next;
+
+    internal StageBuilder(string id) => _id = id;
+
+    /// <summary>Sets the name; defaults to the id.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>This builder.</returns>
+    public StageBuilder Name(string name)
+    {
+        _name = name;
+        return this;
+    }
+
+    /// <summary>Adds touchpoints that place a customer in this stage.</summary>
+    /// <param name="touchpoints">The touchpoint ids.</param>
+    /// <returns>This builder.</returns>
+    public StageBuilder Touchpoints(params string[] touchpoints)
+    {
+        _touchpoints.AddRange(touchpoints);
+        return this;
+    }
+
+    /// <summary>Sets the standard (expected) time in the stage.</summary>
+    /// <param name="standardTime">The standard time; positive for non-terminal stages.</param>
+    /// <returns>This builder.</returns>
+    public StageBuilder StandardTime(TimeSpan standardTime)
+    {
+        _standard = standardTime;
+        return this;
+    }
+
+    /// <summary>Sets the maximum time in the stage.</summary>
+    /// <param name="maxTime">The maximum time; not below the standard time.</param>
+    /// <returns>This builder.</returns>
+    public StageBuilder MaxTime(TimeSpan maxTime)
+    {
+        _max = maxTime;
+        return this;
+    }
+
+    /// <summary>Marks the stage as the journey's goal.</summary>
+    /// <returns>This builder.</returns>
+    public StageBuilder Goal()
+    {
+        _goal = true;
+        return this;
+    }
+
+    /// <summary>Marks the stage as a terminal failure.</summary>
+    /// <returns>This builder.</returns>
+    public StageBuilder Failure()
+    {
+        _failure = true;
+        return this;
+    }
+
+    /// <summary>Restricts the stages that may follow this one (by default any stage may).</summary>
+    /// <param name="stageIds">The allowed next stage ids.</param>
+    /// <returns>This builder.</returns>
+    public StageBuilder Next(params string[] stageIds)
+    {
+        (_next ??= []).AddRange(stageIds);
+        return this;
+    }
+
+    internal Stage ToStage() => new()
+    {
+        Id = _id,
+        Name = _name.Length == 0 ? _id : _name,
+        Touchpoints = _touchpoints.ToArray(),
+        StandardTime = _standard,
+        MaxTime = _max,
+        IsGoal = _goal,
+        IsFailure = _failure,
+        Next = _next is null ? default(EquatableArray<string>?) : new EquatableArray<string>(_next),
+    };
+}

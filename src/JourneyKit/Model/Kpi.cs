@@ -1,0 +1,48 @@
+namespace JourneyKit.Model;
+
+/// <summary>The kind of a key performance indicator.</summary>
+public enum KpiKind
+{
+    /// <summary>Share of customers reaching the goal, 0..1.</summary>
+    Conversion,
+
+    /// <summary>Share of customers retained, 0..1.</summary>
+    Retention,
+
+    /// <summary>Net promoter score, -100..100.</summary>
+    Nps,
+
+    /// <summary>Customer satisfaction score (any positive scale).</summary>
+    Csat,
+
+    /// <summary>Customer effort score (any positive scale).</summary>
+    Ces,
+
+    /// <summary>Revenue (non-negative).</summary>
+    Revenue,
+
+    /// <summary>Time to complete the journey, in hours (positive).</summary>
+    TimeToComplete,
+
+    /// <summary>Anything else.</summary>
+    Custom,
+}
+
+/// <summary>A key performance indicator a journey is measured by, with an optional target.</summary>
+public sealed record Kpi
+{
+    /// <summary>Gets the id; unique within the journey.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the human-readable name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>Gets the kind, which decides the valid range of <see cref="Target"/>.</summary>
+    public KpiKind Kind { get; init; }
+
+    /// <summary>Gets the target value, or null.</summary>
+    public double? Target { get; init; }
+
+    /// <summary>Gets an optional description.</summary>
+    public string? Description { get; init; }
+}

@@ -1,0 +1,32 @@
+namespace JourneyKit.Model;
+
+/// <summary>Whether a moment of truth is good or bad for the customer relationship.</summary>
+public enum MomentOfTruthOutcome
+{
+    /// <summary>The moment went well (first salary paid in, order delivered early).</summary>
+    Positive,
+
+    /// <summary>The moment went badly (a failed payment followed by a call).</summary>
+    Negative,
+}
+
+/// <summary>
+/// A defining moment of a journey: a pattern over a customer's events (see docs/patterns.md), with a weight and an outcome.
+/// </summary>
+public sealed record MomentOfTruth
+{
+    /// <summary>Gets the id; unique within the journey.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the human-readable name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>Gets the pattern over events, e.g. <c>payment.failed call.centre.enquiry</c>.</summary>
+    public required string Pattern { get; init; }
+
+    /// <summary>Gets the weight (&gt; 0) used by scoring. The default value is 1.</summary>
+    public double Weight { get; init; } = 1;
+
+    /// <summary>Gets the outcome.</summary>
+    public MomentOfTruthOutcome Outcome { get; init; }
+}
