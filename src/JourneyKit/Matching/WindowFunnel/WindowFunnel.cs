@@ -1,0 +1,317 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using JourneyKit.Events;
+using JourneyKit.Matching.Internal;
+
+namespace JourneyKit.Matching.WindowFunnel;
+
+/// <summary>
+/// A compiled window funnel: for each customer, the furthest step reached in order within a time window, with the
+/// semantics of ClickHouse <c>windowFunnel(window, modes…)(timestamp, step1, …, stepN)</c>. See docs/funnels.md.
+/// </summary>
+/// <remarks>
+/// <para>Each (event, step it satisfies) is one entry; entries are taken in (timestamp, step) order, so at equal
+/// timestamps lower steps come first whatever the input order, and one event that satisfies several steps can advance
+/// several levels (<see cref="WindowFunnelMode.StrictIncrease"/> forbids that). A chain starts at a step-1 event; a
+/// later step-1 event starts a newer chain, which replaces the older one for the levels it reaches. The window is
+/// inclusive: a step at exactly <c>start + window</c> counts.</para>
+/// <para>Batch evaluation allocates nothing per event; streaming (<see cref="CreateState"/>) gives the same levels.</para>
+/// <threadsafety>A <see cref="WindowFunnel"/> is immutable and thread-safe; a <see cref="WindowFunnelState"/> is not.</threadsafety>
+/// </remarks>
+public sealed class WindowFunnel
+{
+    /// <summary>The most steps a funnel may have (as in ClickHouse).</summary>
+    public const int MaxSteps = 32;
+
+    private readonly EventCondition[] _steps;
+    private readonly BoundConditions _streamingConditions;
+
+    private WindowFunnel(EventCondition[] steps, WindowFunnelOptions options)
+    {
+        _steps = steps;
+        Window = options.Window;
+        Mode = options.Mode;
+        Touchpoints = new SymbolTable();
+        Channels = new SymbolTable();
+        foreach (EventCondition step in steps)
+        {
+            foreach (string t in step.TouchpointSet)
+            {
+                Touchpoints.GetOrAdd(t);
+            }
+
+            foreach (Model.Channel c in step.ChannelSet)
+            {
+                Channels.GetOrAdd(c.Name);
+            }
+        }
+
+        _streamingConditions = BoundConditions.Bind(steps, Touchpoints, Channels);
+    }
+
+    /// <summary>Gets the steps.</summary>
+    public ImmutableArray<EventCondition> Steps => [.. _steps];
+
+    /// <summary>Gets the number of steps.</summary>
+    public int StepCount => _steps.Length;
+
+    /// <summary>Gets the window.</summary>
+    public TimeSpan Window { get; }
+
+    /// <summary>Gets the modes.</summary>
+    public WindowFunnelMode Mode { get; }
+
+    /// <summary>Gets the touchpoints the steps name, interned; streaming ids refer to this table.</summary>
+    internal SymbolTable Touchpoints { get; }
+
+    /// <summary>Gets the channels the steps name, interned.</summary>
+    internal SymbolTable Channels { get; }
+
+    /// <summary>Compiles a funnel whose step i matches events at the i-th touchpoint.</summary>
+    /// <param name="touchpoints">The touchpoint of each step, 1 to <see cref="MaxSteps"/>.</param>
+    /// <param name="window">The window; zero or positive.</param>
+    /// <param name="mode">The modes.</param>
+    /// <returns>The funnel.</returns>
+    /// <exception cref="ArgumentException">No step, too many, an empty touchpoint, a negative window, or an invalid mode combination.</exception>
+    public static WindowFunnel Create(IReadOnlyList<string> touchpoints, TimeSpan window, WindowFunnelMode mode = WindowFunnelMode.None)
+    {
+        ArgumentNullException.ThrowIfNull(touchpoints);
+        var steps = new EventCondition[touchpoints.Count];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            steps[i] = EventCondition.Touchpoint(touchpoints[i]);
+        }
+
+        return Create(steps, new WindowFunnelOptions { Window = window, Mode = mode });
+    }
+
+    /// <summary>Compiles a funnel from step conditions.</summary>
+    /// <param name="steps">The steps, 1 to <see cref="MaxSteps"/>.</param>
+    /// <param name="options">The window and modes.</param>
+    /// <returns>The funnel.</returns>
+    /// <exception cref="ArgumentException">No step, too many, a negative window, or an invalid mode combination.</exception>
+    public static WindowFunnel Create(IReadOnlyList<EventCondition> steps, WindowFunnelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(options);
+        if (steps.Count is 0 or > MaxSteps)
+        {
+            throw new ArgumentException($"A window funnel has 1 to {MaxSteps} steps; got {steps.Count}.", nameof(steps));
+        }
+
+        if (options.Window < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"The window must not be negative; got {options.Window}.", nameof(options));
+        }
+
+        if ((options.Mode & ~(WindowFunnelMode.StrictOrder | WindowFunnelMode.StrictDeduplication | WindowFunnelMode.StrictIncrease | WindowFunnelMode.AllowReentry)) != 0)
+        {
+            throw new ArgumentException($"Unknown window funnel mode {options.Mode}.", nameof(options));
+        }
+
+        if ((options.Mode & WindowFunnelMode.AllowReentry) != 0 && (options.Mode & WindowFunnelMode.StrictOrder) == 0)
+        {
+            throw new ArgumentException("allow_reentry requires strict_order (WindowFunnelMode.AllowReentry needs WindowFunnelMode.StrictOrder).", nameof(options));
+        }
+
+        var copy = new EventCondition[steps.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = steps[i] ?? throw new ArgumentException($"Step {i + 1} is null.", nameof(steps));
+        }
+
+        return new WindowFunnel(copy, options);
+    }
+
+    /// <summary>Parses modes written as ClickHouse names, comma-separated (<c>strict_order,allow_reentry</c>).</summary>
+    /// <param name="text">The names; empty for none.</param>
+    /// <returns>The modes.</returns>
+    /// <exception cref="FormatException">An unknown name.</exception>
+    public static WindowFunnelMode ParseModes(string? text)
+    {
+        WindowFunnelMode mode = WindowFunnelMode.None;
+        foreach (string part in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            mode |= part switch
+            {
+                "strict_order" => WindowFunnelMode.StrictOrder,
+                "strict_deduplication" => WindowFunnelMode.StrictDeduplication,
+                "strict_increase" => WindowFunnelMode.StrictIncrease,
+                "allow_reentry" => WindowFunnelMode.AllowReentry,
+                _ => throw new FormatException($"unknown window funnel mode '{part}' (use strict_order, strict_deduplication, strict_increase, allow_reentry)"),
+            };
+        }
+
+        return mode;
+    }
+
+    /// <summary>Formats modes as ClickHouse names in a fixed order.</summary>
+    /// <param name="mode">The modes.</param>
+    /// <returns>The names.</returns>
+    public static IReadOnlyList<string> ModeNames(WindowFunnelMode mode)
+    {
+        var names = new List<string>(4);
+        if ((mode & WindowFunnelMode.StrictOrder) != 0)
+        {
+            names.Add("strict_order");
+        }
+
+        if ((mode & WindowFunnelMode.StrictDeduplication) != 0)
+        {
+            names.Add("strict_deduplication");
+        }
+
+        if ((mode & WindowFunnelMode.StrictIncrease) != 0)
+        {
+            names.Add("strict_increase");
+        }
+
+        if ((mode & WindowFunnelMode.AllowReentry) != 0)
+        {
+            names.Add("allow_reentry");
+        }
+
+        return names;
+    }
+
+    /// <summary>Evaluates every customer of a batch.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="maxDegreeOfParallelism">How many cores to use; 1 (the default) runs on the calling thread. Results do not depend on it.</param>
+    /// <returns>The level and conversion times of each customer.</returns>
+    public WindowFunnelResult Evaluate(EventBatch batch, int maxDegreeOfParallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
+        var levels = new byte[batch.CustomerCount];
+        var conversion = new long[batch.CustomerCount * _steps.Length];
+        BoundConditions bound = BoundConditions.Bind(_steps, batch);
+        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
+        {
+            EvaluateRuns(batch, bound, 0, batch.CustomerCount, levels, conversion);
+        }
+        else
+        {
+            int chunks = maxDegreeOfParallelism * 8;
+            int per = (batch.CustomerCount + chunks - 1) / chunks;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
+            {
+                int from = c * per;
+                int to = Math.Min(batch.CustomerCount, from + per);
+                if (from < to)
+                {
+                    EvaluateRuns(batch, bound, from, to, levels, conversion);
+                }
+            });
+        }
+
+        return new WindowFunnelResult(this, batch, levels, conversion);
+    }
+
+    /// <summary>Evaluates every customer of a batch into a caller-owned span; allocates only to bind the steps.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="levels">Receives the level of each customer run; at least <see cref="EventBatch.CustomerCount"/> long.</param>
+    public void EvaluateLevels(EventBatch batch, Span<byte> levels)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(levels.Length, batch.CustomerCount, nameof(levels));
+        BoundConditions bound = BoundConditions.Bind(_steps, batch);
+        Span<long> first = stackalloc long[MaxSteps];
+        Span<long> last = stackalloc long[MaxSteps];
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        for (int run = 0; run < batch.CustomerCount; run++)
+        {
+            levels[run] = (byte)EvaluateRun(batch, bound, starts[run], starts[run + 1], first, last);
+        }
+    }
+
+    /// <summary>Creates an empty streaming state for one customer.</summary>
+    /// <returns>The state.</returns>
+    public WindowFunnelState CreateState() => new(_steps.Length, Window.Ticks, Mode);
+
+    /// <summary>Advances a customer's state by one event. Events must come in timestamp order (equal timestamps allowed).</summary>
+    /// <param name="state">The customer's state.</param>
+    /// <param name="journeyEvent">The event.</param>
+    /// <exception cref="ArgumentException">The event is older than the last one (see docs/funnels.md for late events).</exception>
+    public void Advance(WindowFunnelState state, JourneyEvent journeyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(journeyEvent);
+        CheckState(state);
+        Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
+        int channel = -1;
+        if (!journeyEvent.Channel.IsNone)
+        {
+            Channels.TryGetId(journeyEvent.Channel.Name, out channel);
+        }
+
+        ulong mask = _streamingConditions.Match(touchpoint, channel, journeyEvent.Value ?? double.NaN, journeyEvent.Attributes);
+        state.Add(journeyEvent.TimestampTicks, mask);
+    }
+
+    /// <summary>Gets the level a streaming state has reached, counting events with the latest timestamp.</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The level, 0 to <see cref="StepCount"/>.</returns>
+    public int GetLevel(WindowFunnelState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        CheckState(state);
+        return state.Resolve(out _);
+    }
+
+    private void CheckState(WindowFunnelState state)
+    {
+        if (!state.IsFor(this))
+        {
+            throw new ArgumentException("The state was created by a funnel with other steps, window or modes.", nameof(state));
+        }
+    }
+
+    [SkipLocalsInit]
+    private void EvaluateRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, byte[] levels, long[] conversion)
+    {
+        Span<long> first = stackalloc long[MaxSteps];
+        Span<long> last = stackalloc long[MaxSteps];
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        int n = _steps.Length;
+        for (int run = fromRun; run < toRun; run++)
+        {
+            int level = EvaluateRun(batch, bound, starts[run], starts[run + 1], first, last);
+            levels[run] = (byte)level;
+            Span<long> conv = conversion.AsSpan(run * n, n);
+            for (int k = 0; k < n; k++)
+            {
+                conv[k] = k < level ? last[k] - first[k] : -1;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int EvaluateRun(EventBatch batch, BoundConditions bound, int start, int end, Span<long> first, Span<long> last)
+    {
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        bool strictOrder = (Mode & WindowFunnelMode.StrictOrder) != 0;
+        var core = new FunnelCore(first, last, Window.Ticks, _steps.Length, Mode, 0, false, false);
+        int i = start;
+        while (i < end && !core.Done)
+        {
+            long ts = ticks[i];
+            ulong once = bound.Match(batch, i);
+            bool zero = once == 0;
+            ulong twice = 0;
+            int j = i + 1;
+            while (j < end && ticks[j] == ts)
+            {
+                ulong m = bound.Match(batch, j);
+                zero |= m == 0;
+                twice |= once & m;
+                once |= m;
+                j++;
+            }
+
+            core.Group(ts, zero && strictOrder, once, twice);
+            i = j;
+        }
+
+        return core.Level;
+    }
+}
