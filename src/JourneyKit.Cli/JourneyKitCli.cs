@@ -68,6 +68,7 @@ internal static class JourneyKitCli
     {
         var root = new RootCommand(CliMessages.RootDescription);
         root.Add(EventsCommand.Create(context));
+        root.Add(FunnelCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);
         CliHelp.Install(root);
         return root;

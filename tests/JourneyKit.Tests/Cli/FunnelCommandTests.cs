@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace JourneyKit.Tests.Cli;
+
+public sealed class FunnelCommandTests
+{
+    private static string WriteEvents(string content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "jk-funnel-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void Funnel_Json_MatchesContract()
+    {
+        // c1: a@0 b@1800 c@3600 → 3 (c at exactly start + 1h counts). c2: a@0, c@60 → 1 (b missing). c3: only b → 0.
+        string file = WriteEvents("""
+            customer_id,touchpoint,timestamp
+            c1,a,2026-01-01T00:00:00Z
+            c1,b,2026-01-01T00:30:00Z
+            c1,c,2026-01-01T01:00:00Z
+            c2,a,2026-01-01T00:00:00Z
+            c2,c,2026-01-01T00:01:00Z
+            c3,b,1767225600
+            """);
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b,c", "--window", "1h", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(["a", "b", "c"], root.GetProperty("steps").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(3600, root.GetProperty("window_seconds").GetInt64());
+        Assert.Equal(0, root.GetProperty("modes").GetArrayLength());
+        JsonElement customers = root.GetProperty("customers");
+        Assert.Equal(3, customers.GetProperty("c1").GetInt32());
+        Assert.Equal(1, customers.GetProperty("c2").GetInt32());
+        Assert.Equal(0, customers.GetProperty("c3").GetInt32());
+        Assert.Equal([2, 1, 1], root.GetProperty("reached").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
+    public void Funnel_Modes_AreEchoedAndApplied()
+    {
+        // a@0 x@1 b@2 with strict_order: x stops the search after step 1 → 1.
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\nc,x,1\nc,b,2\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b", "--window", "90", "--mode", "strict_order", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(["strict_order"], doc.RootElement.GetProperty("modes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(90, doc.RootElement.GetProperty("window_seconds").GetInt64());
+        Assert.Equal(1, doc.RootElement.GetProperty("customers").GetProperty("c").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--mode", "allow_reentry")]
+    [InlineData("--mode", "sideways")]
+    [InlineData("--window", "soon")]
+    public void Funnel_BadArguments_ExitTwo(string option, string value)
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b", "--window", "1h", option, value);
+        Assert.Equal(2, run.Exit);
+        Assert.NotEmpty(run.Err);
+    }
+
+    [Fact]
+    public void Funnel_BadRow_ExitOneWithLine()
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\nc,b,yesterday\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b", "--window", "1h");
+        Assert.Equal(1, run.Exit);
+        Assert.Contains(":3", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Funnel_Table_ShowsSteps()
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\nc,b,5\nd,a,0\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b", "--window", "1m");
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("2 customers", run.Out, StringComparison.Ordinal);
+        Assert.Contains("50.0", run.Out, StringComparison.Ordinal);
+    }
+}
