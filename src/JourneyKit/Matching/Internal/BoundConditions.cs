@@ -31,6 +31,12 @@ internal sealed class BoundConditions
         _residuals = residuals;
     }
 
+    /// <summary>Gets the touchpoint-id → mask table (ids past its end are unknown touchpoints).</summary>
+    public ReadOnlySpan<ulong> TouchpointTable => _touchpointMask;
+
+    /// <summary>Gets the mask of unknown touchpoints (ids outside <see cref="TouchpointTable"/>).</summary>
+    public ulong UnknownTouchpointMask => _unknownTouchpointMask;
+
     /// <summary>Gets the mask of conditions that need more than the touchpoint to decide.</summary>
     public ulong ResidualMask => _residual;
 

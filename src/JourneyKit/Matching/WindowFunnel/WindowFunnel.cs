@@ -291,14 +291,59 @@ public sealed class WindowFunnel
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
         bool strictOrder = (Mode & WindowFunnelMode.StrictOrder) != 0;
         var core = new FunnelCore(first, last, Window.Ticks, _steps.Length, Mode, 0, false, false);
-        int i = start;
-        while (i < end && !core.Done)
+        if (bound.ResidualMask == 0)
         {
-            long ts = ticks[i];
-            ulong once = bound.Match(batch, i);
+            // Fast path: the touchpoint alone decides; one table lookup per event.
+            ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
+            ReadOnlySpan<ulong> table = bound.TouchpointTable;
+            ulong unknown = bound.UnknownTouchpointMask;
+            int i = start;
+            while (i < end)
+            {
+                long ts = ticks[i];
+                int tp = touchpoints[i];
+                ulong once = (uint)tp < (uint)table.Length ? table[tp] : unknown;
+                int j = i + 1;
+                if (j < end && ticks[j] == ts)
+                {
+                    bool zero = once == 0;
+                    ulong twice = 0;
+                    do
+                    {
+                        tp = touchpoints[j];
+                        ulong m = (uint)tp < (uint)table.Length ? table[tp] : unknown;
+                        zero |= m == 0;
+                        twice |= once & m;
+                        once |= m;
+                        j++;
+                    }
+                    while (j < end && ticks[j] == ts);
+                    core.Group(ts, zero && strictOrder, once, twice);
+                }
+                else if (once != 0 || strictOrder)
+                {
+                    core.Group(ts, once == 0 && strictOrder, once, 0);
+                }
+
+                if (core.Done)
+                {
+                    break;
+                }
+
+                i = j;
+            }
+
+            return core.Level;
+        }
+
+        int row = start;
+        while (row < end && !core.Done)
+        {
+            long ts = ticks[row];
+            ulong once = bound.Match(batch, row);
             bool zero = once == 0;
             ulong twice = 0;
-            int j = i + 1;
+            int j = row + 1;
             while (j < end && ticks[j] == ts)
             {
                 ulong m = bound.Match(batch, j);
@@ -309,7 +354,7 @@ public sealed class WindowFunnel
             }
 
             core.Group(ts, zero && strictOrder, once, twice);
-            i = j;
+            row = j;
         }
 
         return core.Level;
