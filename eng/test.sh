@@ -33,5 +33,12 @@ for trx in "$results"/*.trx; do
   passed=$((passed + p)); failed=$((failed + f))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# The benchmark guard: allocations per event and linear scaling, as ratios within one run (counts as one test).
+if dotnet run -c Release --no-build --project benchmarks/JourneyKit.Benchmarks -- --guard; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
 echo "${passed} passed, ${failed} failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
