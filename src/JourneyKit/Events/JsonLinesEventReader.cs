@@ -196,7 +196,11 @@ public static class JsonLinesEventReader
             }
             catch (JsonException e)
             {
-                context.BadRow(EventReadErrorCode.InvalidJson, line, null, 0, EventReaderMessages.InvalidJson(e.Message));
+                // Utf8JsonReader appends "LineNumber: 0 | BytePositionInLine: n." for the single line it saw; say it our way.
+                string detail = e.Message;
+                int where = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                detail = where > 0 ? detail[..where] : detail;
+                context.BadRow(EventReadErrorCode.InvalidJson, line, null, 0, EventReaderMessages.InvalidJson(detail, e.BytePositionInLine + 1));
             }
         }
 

@@ -100,6 +100,8 @@ public sealed class JsonLinesEventReaderTests
         EventFormatException e = Assert.Throws<EventFormatException>(() => Jsonl(text));
         Assert.Equal(EventReadErrorCode.InvalidJson, e.Code);
         Assert.Equal(2, e.Line);
+        Assert.StartsWith("events.jsonl:2: invalid JSON at byte 2: ", e.Message, StringComparison.Ordinal); // 'n' of {not
+        Assert.DoesNotContain("LineNumber", e.Message, StringComparison.Ordinal);
 
         EventReadResult result = Jsonl(text, Skip);
         Assert.Equal(5, result.Rows);

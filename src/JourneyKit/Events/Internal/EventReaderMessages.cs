@@ -115,7 +115,8 @@ internal static class EventReaderMessages
 
     public const string NotAnObject = "the line is not a JSON object";
 
-    public static string InvalidJson(string detail) => $"invalid JSON: {detail}";
+    public static string InvalidJson(string detail, long? bytePosition) =>
+        bytePosition is long position ? $"invalid JSON at byte {position.ToString(Inv)}: {detail.TrimEnd()}" : $"invalid JSON: {detail.TrimEnd()}";
 
     public static string FieldType(string expected, string actual) => $"must be {expected}, not a JSON {actual}";
 
