@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JourneyKit.Events;
+using JourneyKit.Model;
 
 namespace JourneyKit.Cli;
 
@@ -17,6 +18,13 @@ internal static class CliErrors
                 foreach (string line in problems.Problems)
                 {
                     err.WriteLine(line);
+                }
+
+                return CliExitCode.Problems;
+            case JourneyValidationException invalid:
+                foreach (JourneyProblem problem in invalid.Problems)
+                {
+                    err.WriteLine(problem.ToString()); // "stages[2].touchpoints[0]: unknown touchpoint …"
                 }
 
                 return CliExitCode.Problems;

@@ -67,6 +67,8 @@ internal static class JourneyKitCli
     internal static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand(CliMessages.RootDescription);
+        root.Add(ValidateCommand.Create(context));
+        root.Add(GenerateCommand.Create(context));
         root.Add(EventsCommand.Create(context));
         root.Add(FunnelCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);

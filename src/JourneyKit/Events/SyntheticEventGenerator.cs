@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyKit.Events.Internal;
+using JourneyKit.Model;
 
 namespace JourneyKit.Events;
 
@@ -7,14 +8,17 @@ namespace JourneyKit.Events;
 /// Generates realistic, reproducible journey events for a journey: for tests, benchmarks, demos and samples.
 /// </summary>
 /// <remarks>
-/// <para><b>What customers do.</b> Each customer gets a persona (by the personas' weights) and carries its attribute
-/// values on every event, so the persona's rule assigns it. Personas differ in pace, preferred channel and how often
-/// they drop out. A customer starts at <see cref="SyntheticEventOptions.Start"/> plus a random part of
-/// <see cref="SyntheticEventOptions.ArrivalWindow"/> and walks the non-failure stages in order, producing one to three
-/// events per stage visit from the stage's touchpoints (preferring its current channel, sometimes switching). Between
-/// stages it waits a random part of the stage's standard time, or, when stuck, 1.2 to 4 times it. On leaving a stage
-/// it may drop out (a dead end), end in a failure stage, or go back one stage first. The first event in a goal stage
-/// carries a value (an amount).</para>
+/// <para><b>Personas.</b> Each customer belongs to a persona and carries, on every event, attribute values that make
+/// <see cref="Journey.AssignPersona"/> pick it (numbers are drawn anywhere in the range that keeps the persona); about
+/// 10% of customers match no persona. Personas differ in pace, preferred channel and how often they drop out.</para>
+/// <para><b>Paths.</b> A customer starts at <see cref="SyntheticEventOptions.Start"/> plus a random part of
+/// <see cref="SyntheticEventOptions.ArrivalWindow"/> in the first stage and follows the stage graph
+/// (<see cref="Stage.Next"/>; without it, the designed order), producing one to three events per stage visit from the
+/// stage's touchpoints in their listed order, on its current channel or sometimes another. Between stages it waits a
+/// random part of the stage's standard time, or, when stuck, 1.2 to 4 times it. On leaving a stage it may drop out (a
+/// dead end), move to an allowed failure stage, go back to an allowed earlier stage, or take the designed next step;
+/// the walk ends at a goal or failure stage. Events at <see cref="TouchpointKind.Transaction"/> touchpoints carry an
+/// amount as their value.</para>
 /// <para><b>Mess, on purpose.</b> Some events share their predecessor's timestamp, a few are written twice with the same
 /// event id, and a few are written after the customer's next event. Timestamps are whole seconds.</para>
 /// <para><b>Output.</b> Events are streamed customer by customer (customers in id order <c>c0001</c>, <c>c0002</c>, …;
@@ -30,14 +34,26 @@ public sealed class SyntheticEventGenerator
     private const double PreferredChannelShare = 0.7;
     private const double ExtraEventProbability = 0.35;
     private const int MaxBacktracks = 2;
+    private const double MainPathShare = 0.85;
 
     private readonly GeneratorPlan _plan;
     private readonly SyntheticEventOptions _options;
-    private readonly int[] _flow;
-    private readonly int[] _failures;
+    private readonly int _start;
+    private readonly StageMoves[] _moves;
     private readonly string[] _channels;
+    private readonly PlanPersona[] _personas;
     private readonly double[] _personaCumulativeWeights;
     private readonly PersonaTraits[] _traits;
+
+    /// <summary>Creates a generator for a journey.</summary>
+    /// <param name="journey">The journey; it must be valid.</param>
+    /// <param name="options">The options, or null for the defaults.</param>
+    /// <exception cref="JourneyValidationException">The journey is not valid.</exception>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    public SyntheticEventGenerator(Journey journey, SyntheticEventOptions? options = null)
+        : this(JourneyPlanner.Plan((journey ?? throw new ArgumentNullException(nameof(journey))).EnsureValid()), options)
+    {
+    }
 
     internal SyntheticEventGenerator(GeneratorPlan plan, SyntheticEventOptions? options)
     {
@@ -46,18 +62,16 @@ public sealed class SyntheticEventGenerator
         options.Validate();
         _plan = plan;
         _options = options;
-        var flow = new List<int>();
-        var failures = new List<int>();
         var channels = new List<string>();
+        _start = -1;
         for (int s = 0; s < plan.Stages.Length; s++)
         {
             PlanStage stage = plan.Stages[s];
-            if (stage.Touchpoints.Length == 0)
+            if (_start < 0 && !stage.IsFailure && stage.Touchpoints.Length > 0)
             {
-                continue; // nothing to emit: a stage without touchpoints cannot be observed
+                _start = s;
             }
 
-            (stage.IsFailure ? failures : flow).Add(s);
             foreach (PlanTouchpoint touchpoint in stage.Touchpoints)
             {
                 if (touchpoint.Channel.Length > 0 && !channels.Contains(touchpoint.Channel))
@@ -67,12 +81,17 @@ public sealed class SyntheticEventGenerator
             }
         }
 
-        _flow = [.. flow];
-        _failures = [.. failures];
         _channels = [.. channels];
+        _moves = new StageMoves[plan.Stages.Length];
+        for (int s = 0; s < plan.Stages.Length; s++)
+        {
+            _moves[s] = StageMoves.For(plan, s);
+        }
+
         PlanPersona[] personas = plan.Personas.Length > 0
             ? plan.Personas
-            : [new PlanPersona { Id = string.Empty, AttributeValues = new string?[plan.AttributeKeys.Length] }];
+            : [new PlanPersona { Id = string.Empty, Profiles = [new AttributeSlot[plan.AttributeKeys.Length]] }];
+        _personas = personas;
         _personaCumulativeWeights = new double[personas.Length];
         _traits = new PersonaTraits[personas.Length];
         double total = 0;
@@ -80,7 +99,7 @@ public sealed class SyntheticEventGenerator
         {
             total += Math.Max(0, personas[p].Weight);
             _personaCumulativeWeights[p] = total;
-            _traits[p] = PersonaTraits.For(p, personas[p], _channels.Length);
+            _traits[p] = PersonaTraits.For(p, _channels.Length);
         }
 
         if (total <= 0)
@@ -175,10 +194,11 @@ public sealed class SyntheticEventGenerator
         state.Begin(index);
         int persona = PickPersona(ref rng);
         PersonaTraits traits = _traits[persona];
-        PlanPersona[] personas = _plan.Personas;
-        if (personas.Length > 0)
+        AttributeSlot[][] profiles = _personas[persona].Profiles;
+        AttributeSlot[] profile = profiles[rng.Next(profiles.Length)];
+        for (int k = 0; k < state.Attributes.Length; k++)
         {
-            Array.Copy(personas[persona].AttributeValues, state.Attributes, state.Attributes.Length);
+            state.Attributes[k] = k < profile.Length ? profile[k].Draw(ref rng) : null;
         }
 
         state.Channel = _channels.Length == 0 ? string.Empty
@@ -188,11 +208,12 @@ public sealed class SyntheticEventGenerator
         bool converted = false;
         bool failed = false;
         int backtracks = 0;
-        int i = 0;
-        while (i < _flow.Length)
+        int current = _start;
+        while (current >= 0)
         {
-            PlanStage stage = _plan.Stages[_flow[i]];
+            PlanStage stage = _plan.Stages[current];
             int visits = 1 + (rng.Chance(ExtraEventProbability) ? 1 + rng.Next(2) : 0);
+            int lastTouchpoint = -1;
             for (int v = 0; v < visits; v++)
             {
                 if (v > 0)
@@ -200,40 +221,54 @@ public sealed class SyntheticEventGenerator
                     ticks += (1 + rng.Next(45)) * TimeSpan.TicksPerMinute;
                 }
 
-                double value = stage.IsGoal && !converted && v == 0 ? Amount(ref rng) : double.NaN;
-                Emit(stage, ref ticks, value, state, sink, ref rng, ref counts);
+                lastTouchpoint = Emit(stage, lastTouchpoint, ref ticks, state, sink, ref rng, ref counts);
+                if (lastTouchpoint == stage.Touchpoints.Length - 1 && stage.Touchpoints.Length > 1)
+                {
+                    break; // reached the stage's last designed step
+                }
             }
 
-            converted |= stage.IsGoal;
-            if (i == _flow.Length - 1)
+            if (stage.IsGoal)
             {
-                break; // walked the whole journey
+                converted = true;
+                break;
             }
 
-            double r = rng.NextDouble();
-            double dropOut = Math.Min(1, _options.DropOutProbability * traits.DropOutFactor);
-            if (r < dropOut)
+            if (stage.IsFailure)
             {
-                break; // a dead end: stays in this stage
-            }
-
-            long standard = stage.StandardTicks > 0 ? stage.StandardTicks : _options.DefaultStandardTime.Ticks;
-            if (!converted && _failures.Length > 0 && r < dropOut + _options.FailureProbability)
-            {
-                ticks += (long)(standard * (0.05 + (0.5 * rng.NextDouble())));
-                PlanStage failure = _plan.Stages[_failures[rng.Next(_failures.Length)]];
-                Emit(failure, ref ticks, double.NaN, state, sink, ref rng, ref counts);
                 failed = true;
                 break;
             }
 
-            if (i > 0 && backtracks < MaxBacktracks && rng.Chance(_options.BacktrackProbability))
+            StageMoves moves = _moves[current];
+            long standard = stage.StandardTicks > 0 ? stage.StandardTicks : _options.DefaultStandardTime.Ticks;
+            double r = rng.NextDouble();
+            double dropOut = Math.Min(1, _options.DropOutProbability * traits.DropOutFactor);
+            bool canGoBack = moves.Back.Length > 0 && backtracks < MaxBacktracks;
+            if (r < dropOut || (moves.Forward.Length == 0 && moves.Failure.Length == 0 && !canGoBack))
+            {
+                break; // a dead end: stays in this stage
+            }
+
+            if (moves.Failure.Length > 0 && (r < dropOut + _options.FailureProbability || (moves.Forward.Length == 0 && !canGoBack)))
+            {
+                ticks += (long)(standard * (0.05 + (0.5 * rng.NextDouble())));
+                current = moves.Failure[rng.Next(moves.Failure.Length)];
+                continue;
+            }
+
+            if (canGoBack && (rng.Chance(_options.BacktrackProbability) || moves.Forward.Length == 0))
             {
                 backtracks++;
                 counts.Backtracks++;
                 ticks += (long)(standard * 0.2 * rng.NextDouble()) + TimeSpan.TicksPerMinute;
-                i--;
+                current = moves.Back[^1]; // the nearest earlier stage
                 continue;
+            }
+
+            if (moves.Forward.Length == 0)
+            {
+                break;
             }
 
             if (rng.Chance(_options.StuckProbability))
@@ -246,7 +281,8 @@ public sealed class SyntheticEventGenerator
                 ticks += (long)(standard * Math.Min(0.95, traits.Pace * (0.05 + (0.9 * rng.NextDouble()))));
             }
 
-            i++;
+            // Mostly the designed next step; sometimes another allowed one (a skip).
+            current = moves.Forward.Length == 1 || rng.Chance(MainPathShare) ? moves.Forward[0] : moves.Forward[1 + rng.Next(moves.Forward.Length - 1)];
         }
 
         state.Flush(sink, ref counts);
@@ -264,12 +300,14 @@ public sealed class SyntheticEventGenerator
         }
     }
 
-    private void Emit(PlanStage stage, ref long ticks, double value, CustomerState state, IEventSink sink, ref Xoshiro256 rng, ref Counts counts)
+    /// <summary>Emits one event at a touchpoint of <paramref name="stage"/>; returns the touchpoint's index in the stage.</summary>
+    private int Emit(PlanStage stage, int after, ref long ticks, CustomerState state, IEventSink sink, ref Xoshiro256 rng, ref Counts counts)
     {
-        PlanTouchpoint touchpoint = PickTouchpoint(stage, state.Channel, ref rng);
+        int chosen = PickTouchpoint(stage, after, state.Channel, ref rng);
+        PlanTouchpoint touchpoint = stage.Touchpoints[chosen];
         if (touchpoint.Channel.Length > 0)
         {
-            if (state.Channel.Length > 0 && !ReferenceEquals(touchpoint.Channel, state.Channel) && touchpoint.Channel != state.Channel)
+            if (state.Channel.Length > 0 && touchpoint.Channel != state.Channel)
             {
                 counts.ChannelSwitches++;
             }
@@ -277,6 +315,7 @@ public sealed class SyntheticEventGenerator
             state.Channel = touchpoint.Channel;
         }
 
+        double value = touchpoint.CarriesValue ? Amount(ref rng) : double.NaN;
         long seconds = ticks / TimeSpan.TicksPerSecond;
         long eventTicks = state.EventCount > 0 && rng.Chance(_options.TieProbability) ? state.LastTicks : seconds * TimeSpan.TicksPerSecond;
         if (eventTicks < state.LastTicks)
@@ -303,42 +342,58 @@ public sealed class SyntheticEventGenerator
         {
             state.Write(pending, duplicate, sink, ref counts);
         }
+
+        return chosen;
     }
 
-    private PlanTouchpoint PickTouchpoint(PlanStage stage, string channel, ref Xoshiro256 rng)
+    /// <summary>
+    /// Picks a touchpoint of the stage: on the customer's current channel (or, when switching, another one), and after
+    /// <paramref name="after"/> in the stage's list when possible, so a visit follows the designed order
+    /// (<c>form.start</c> before <c>form.submit</c>).
+    /// </summary>
+    private int PickTouchpoint(PlanStage stage, int after, string channel, ref Xoshiro256 rng)
     {
         PlanTouchpoint[] touchpoints = stage.Touchpoints;
         if (touchpoints.Length == 1)
         {
-            return touchpoints[0];
+            return 0;
         }
 
         bool switchChannel = rng.Chance(_options.ChannelSwitchProbability);
-        int onChannel = 0;
-        for (int t = 0; t < touchpoints.Length; t++)
+        for (int attempt = 0; attempt < 4; attempt++)
         {
-            if ((touchpoints[t].Channel == channel) != switchChannel)
+            // Relax the conditions one by one: order and channel, order only, channel only, anything.
+            bool useOrder = attempt is 0 or 1;
+            bool useChannel = attempt is 0 or 2;
+            int count = 0;
+            for (int t = 0; t < touchpoints.Length; t++)
             {
-                onChannel++;
+                if (Fits(touchpoints[t], t, after, channel, switchChannel, useOrder, useChannel))
+                {
+                    count++;
+                }
+            }
+
+            if (count == 0)
+            {
+                continue;
+            }
+
+            int pick = rng.Next(count);
+            for (int t = 0; t < touchpoints.Length; t++)
+            {
+                if (Fits(touchpoints[t], t, after, channel, switchChannel, useOrder, useChannel) && pick-- == 0)
+                {
+                    return t;
+                }
             }
         }
 
-        if (onChannel == 0)
-        {
-            return touchpoints[rng.Next(touchpoints.Length)];
-        }
-
-        int pick = rng.Next(onChannel);
-        for (int t = 0; t < touchpoints.Length; t++)
-        {
-            if ((touchpoints[t].Channel == channel) != switchChannel && pick-- == 0)
-            {
-                return touchpoints[t];
-            }
-        }
-
-        return touchpoints[0];
+        return rng.Next(touchpoints.Length);
     }
+
+    private static bool Fits(PlanTouchpoint touchpoint, int index, int after, string channel, bool switchChannel, bool useOrder, bool useChannel) =>
+        (!useOrder || index > after) && (!useChannel || (touchpoint.Channel == channel) != switchChannel);
 
     private int PickPersona(ref Xoshiro256 rng)
     {
@@ -360,12 +415,69 @@ public sealed class SyntheticEventGenerator
     /// <summary>How a persona behaves, derived from its position so it is stable across seeds.</summary>
     private readonly record struct PersonaTraits(double Pace, double DropOutFactor, int PreferredChannel)
     {
-        public static PersonaTraits For(int index, PlanPersona persona, int channels)
+        public static PersonaTraits For(int index, int channels)
         {
             // Golden-ratio steps spread personas over [0, 1) without clustering.
             double a = (index * 0.6180339887498949) % 1.0;
             double b = ((index * 0.3819660112501051) + 0.5) % 1.0;
             return new PersonaTraits(0.5 + a, 0.5 + b, channels == 0 ? -1 : index % channels);
+        }
+    }
+
+    /// <summary>Where a customer may go from a stage: forward (designed order first), back, or to a failure stage.</summary>
+    private readonly record struct StageMoves(int[] Forward, int[] Back, int[] Failure)
+    {
+        public static StageMoves For(GeneratorPlan plan, int s)
+        {
+            PlanStage[] stages = plan.Stages;
+            var forward = new List<int>();
+            var back = new List<int>();
+            var failure = new List<int>();
+            if (stages[s].Next is { } next)
+            {
+                foreach (int n in next)
+                {
+                    if (stages[n].Touchpoints.Length == 0)
+                    {
+                        continue; // cannot be observed
+                    }
+
+                    (stages[n].IsFailure ? failure : n > s ? forward : back).Add(n);
+                }
+            }
+            else
+            {
+                // Any stage may follow: the next and previous non-failure stages in order, or any failure stage.
+                for (int n = s + 1; n < stages.Length; n++)
+                {
+                    if (!stages[n].IsFailure && stages[n].Touchpoints.Length > 0)
+                    {
+                        forward.Add(n);
+                        break;
+                    }
+                }
+
+                for (int n = s - 1; n >= 0; n--)
+                {
+                    if (!stages[n].IsFailure && stages[n].Touchpoints.Length > 0)
+                    {
+                        back.Add(n);
+                        break;
+                    }
+                }
+
+                for (int n = 0; n < stages.Length; n++)
+                {
+                    if (stages[n].IsFailure && stages[n].Touchpoints.Length > 0)
+                    {
+                        failure.Add(n);
+                    }
+                }
+            }
+
+            forward.Sort();
+            back.Sort();
+            return new StageMoves([.. forward], [.. back], [.. failure]);
         }
     }
 

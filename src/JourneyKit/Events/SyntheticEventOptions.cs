@@ -33,11 +33,11 @@ public sealed class SyntheticEventOptions
     /// <value>The default value is 1 day. Must be positive.</value>
     public TimeSpan DefaultStandardTime { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>Gets the chance that a customer stops in a stage (a dead end), before the goal or after it.</summary>
+    /// <summary>Gets the chance that a customer stops in a stage (a dead end) instead of moving on.</summary>
     /// <value>The default value is 0.12. From 0 to 1; with <see cref="FailureProbability"/> at most 1.</value>
     public double DropOutProbability { get; init; } = 0.12;
 
-    /// <summary>Gets the chance that a customer ends in a failure stage when leaving a stage (when the journey has one).</summary>
+    /// <summary>Gets the chance that a customer moves to a failure stage when leaving a stage (when one is allowed next).</summary>
     /// <value>The default value is 0.04. From 0 to 1.</value>
     public double FailureProbability { get; init; } = 0.04;
 
@@ -45,11 +45,11 @@ public sealed class SyntheticEventOptions
     /// <value>The default value is 0.15. From 0 to 1.</value>
     public double StuckProbability { get; init; } = 0.15;
 
-    /// <summary>Gets the chance that a customer goes back to the previous stage before moving on (at most twice per customer).</summary>
+    /// <summary>Gets the chance that a customer goes back to an allowed earlier stage (at most twice per customer).</summary>
     /// <value>The default value is 0.08. From 0 to 1.</value>
     public double BacktrackProbability { get; init; } = 0.08;
 
-    /// <summary>Gets the chance that an event uses a touchpoint on another channel than the customer's current one.</summary>
+    /// <summary>Gets the chance that an event prefers a touchpoint on another channel than the customer's current one.</summary>
     /// <value>The default value is 0.15. From 0 to 1.</value>
     public double ChannelSwitchProbability { get; init; } = 0.15;
 

@@ -2,8 +2,8 @@ namespace JourneyKit.Events;
 
 /// <summary>What <see cref="SyntheticEventGenerator"/> generated: counts of events and of the customer outcomes.</summary>
 /// <remarks>
-/// <para>Every customer ends exactly one way: <see cref="Converted"/> customers reached a goal stage (whatever they did
-/// afterwards), the others <see cref="DroppedOut"/> (a dead end) or <see cref="Failed"/> (ended in a failure stage).</para>
+/// <para>Every customer ends exactly one way: <see cref="Converted"/> (reached a goal stage), <see cref="Failed"/>
+/// (reached a failure stage) or <see cref="DroppedOut"/> (stopped in another stage: a dead end).</para>
 /// <threadsafety>Instances are immutable and thread-safe.</threadsafety>
 /// </remarks>
 public sealed record SyntheticEventSummary
@@ -23,10 +23,10 @@ public sealed record SyntheticEventSummary
     /// <summary>Gets the number of customers who reached a goal stage.</summary>
     public long Converted { get; init; }
 
-    /// <summary>Gets the number of customers who stopped before the goal without failing (dead ends).</summary>
+    /// <summary>Gets the number of customers who stopped in a stage that is neither goal nor failure (dead ends).</summary>
     public long DroppedOut { get; init; }
 
-    /// <summary>Gets the number of customers who ended in a failure stage without reaching the goal.</summary>
+    /// <summary>Gets the number of customers who ended in a failure stage.</summary>
     public long Failed { get; init; }
 
     /// <summary>Gets the number of times a customer stayed in a stage past its standard time before moving on.</summary>
@@ -35,6 +35,7 @@ public sealed record SyntheticEventSummary
     /// <summary>Gets the number of times a customer went back to an earlier stage.</summary>
     public long Backtracks { get; init; }
 
-    /// <summary>Gets the number of events on another channel than the customer's previous event.</summary>
+    /// <summary>Gets the number of events on another channel than the customer's previous event (journeys mix channels by
+    /// design, so this is far more than <see cref="SyntheticEventOptions.ChannelSwitchProbability"/> alone gives).</summary>
     public long ChannelSwitches { get; init; }
 }

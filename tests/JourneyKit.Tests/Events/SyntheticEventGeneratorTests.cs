@@ -17,24 +17,27 @@ public sealed class SyntheticEventGeneratorTests
             Stage("discover", Day * 3, false, false, ("ad.click", "web"), ("app.open", "mobile"), ("branch.enquiry", "branch")),
             Stage("apply", Day * 2, false, false, ("form.start", "web"), ("form.submit", "web"), ("app.apply", "mobile"), ("call.apply", "voice")),
             Stage("verify", Day, false, false, ("id.upload", "mobile"), ("id.check", "web")),
-            Stage("open", Day, true, false, ("account.opened", "web")),
+            Stage("open", Day, true, false, ("account.opened", "web", true)),
             Stage("declined", Day, false, true, ("application.declined", "email")),
         ],
         Personas =
         [
-            new PlanPersona { Id = "digital", Weight = 3, AttributeValues = ["digital", "retail"] },
-            new PlanPersona { Id = "traditional", Weight = 1, AttributeValues = ["traditional", null] },
+            PlanPersona.Fixed("digital", 3, "digital", "retail"),
+            PlanPersona.Fixed("traditional", 1, "traditional", null),
         ],
         AttributeKeys = ["persona", "segment"],
     };
 
-    private static PlanStage Stage(string id, TimeSpan standard, bool goal, bool failure, params (string Id, string Channel)[] touchpoints) => new()
+    private static PlanStage Stage(string id, TimeSpan standard, bool goal, bool failure, params (string Id, string Channel)[] touchpoints) =>
+        Stage(id, standard, goal, failure, touchpoints.Select(t => (t.Id, t.Channel, false)).ToArray());
+
+    private static PlanStage Stage(string id, TimeSpan standard, bool goal, bool failure, params (string Id, string Channel, bool Value)[] touchpoints) => new()
     {
         Id = id,
         StandardTicks = standard.Ticks,
         IsGoal = goal,
         IsFailure = failure,
-        Touchpoints = touchpoints.Select(t => new PlanTouchpoint(t.Id, t.Channel)).ToArray(),
+        Touchpoints = touchpoints.Select(t => new PlanTouchpoint(t.Id, t.Channel, t.Value)).ToArray(),
     };
 
     private static (byte[] Bytes, SyntheticEventSummary Summary) Csv(SyntheticEventOptions options, GeneratorPlan? plan = null)
