@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using JourneyKit.Events;
+using JourneyKit.Model;
+
+namespace JourneyKit.Scoring;
+
+/// <summary>
+/// A journey prepared for evaluation: touchpoints interned to ints, a touchpoint → stage table, the allowed-transition
+/// matrix and the moments of truth compiled to step sequences. Get one with <see cref="JourneyCompiler.Compile"/>.
+/// </summary>
+/// <remarks>
+/// Everything that can be done once is done here. Moments of truth are matched as ordered touchpoint sequences
+/// (<c>payment.failed call.centre.enquiry</c>: the first touchpoint, then later the second; other events may come
+/// between).
+/// <threadsafety>Immutable and thread-safe; share one instance.</threadsafety>
+/// </remarks>
+public sealed class CompiledJourney
+{
+    private int[] _stageOfTouchpoint;
+    private readonly bool[] _allowed;
+    private readonly int[][] _momentSteps;
+
+    internal CompiledJourney(Journey journey)
+    {
+        Journey = journey;
+        Touchpoints = new SymbolTable();
+        foreach (Touchpoint t in journey.Touchpoints)
+        {
+            Touchpoints.GetOrAdd(t.Id);
+        }
+
+        int stages = journey.Stages.Count;
+        _stageOfTouchpoint = new int[Touchpoints.Count];
+        Array.Fill(_stageOfTouchpoint, -1);
+        var goal = -1;
+        for (int s = 0; s < stages; s++)
+        {
+            Stage stage = journey.Stages[s];
+            if (stage.IsGoal && goal < 0)
+            {
+                goal = s;
+            }
+
+            foreach (string t in stage.Touchpoints)
+            {
+                if (Touchpoints.TryGetId(t, out int id) && _stageOfTouchpoint[id] < 0)
+                {
+                    _stageOfTouchpoint[id] = s;
+                }
+            }
+        }
+
+        GoalStage = goal;
+        _allowed = new bool[stages * stages];
+        for (int from = 0; from < stages; from++)
+        {
+            Stage stage = journey.Stages[from];
+            for (int to = 0; to < stages; to++)
+            {
+                bool allowed = to == from || (!stage.IsTerminal && (stage.Next is not { } next || next.AsImmutableArray().Contains(journey.Stages[to].Id)));
+                _allowed[(from * stages) + to] = allowed;
+            }
+        }
+
+        _momentSteps = new int[journey.MomentsOfTruth.Count][];
+        for (int m = 0; m < _momentSteps.Length; m++)
+        {
+            string pattern = journey.MomentsOfTruth[m].Pattern;
+            string[] parts = pattern.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var steps = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (parts[i].AsSpan().IndexOfAny("()[]{}|*+?^$") >= 0)
+                {
+                    throw new NotSupportedException(
+                        $"Moment of truth '{journey.MomentsOfTruth[m].Id}': the evaluator matches plain touchpoint sequences; '{pattern}' uses pattern operators.");
+                }
+
+                steps[i] = Touchpoints.GetOrAdd(parts[i]);
+            }
+
+            _momentSteps[m] = steps;
+        }
+
+        // Touchpoints only named by moments of truth are out of path.
+        if (_stageOfTouchpoint.Length < Touchpoints.Count)
+        {
+            int old = _stageOfTouchpoint.Length;
+            Array.Resize(ref _stageOfTouchpoint, Touchpoints.Count);
+            Array.Fill(_stageOfTouchpoint, -1, old, Touchpoints.Count - old);
+        }
+
+        Stages = journey.Stages.AsImmutableArray();
+    }
+
+    /// <summary>Gets the journey.</summary>
+    public Journey Journey { get; }
+
+    /// <summary>Gets the stages, in designed order.</summary>
+    public ImmutableArray<Stage> Stages { get; }
+
+    /// <summary>Gets the interned touchpoints: catalog ids first, in catalog order.</summary>
+    public SymbolTable Touchpoints { get; }
+
+    /// <summary>Gets the index of the first goal stage, or -1.</summary>
+    public int GoalStage { get; }
+
+    /// <summary>Gets the number of moments of truth.</summary>
+    public int MomentCount => _momentSteps.Length;
+
+    /// <summary>Gets the stage a touchpoint places a customer in, or -1 when it is out of path.</summary>
+    /// <param name="touchpointId">An id from <see cref="Touchpoints"/>, or -1 for an unknown touchpoint.</param>
+    /// <returns>The stage index or -1.</returns>
+    public int StageOf(int touchpointId) => (uint)touchpointId < (uint)_stageOfTouchpoint.Length ? _stageOfTouchpoint[touchpointId] : -1;
+
+    /// <summary>Gets whether the design allows moving from one stage to another (staying is always allowed).</summary>
+    /// <param name="from">The stage index left.</param>
+    /// <param name="to">The stage index entered.</param>
+    /// <returns><see langword="true"/> when allowed.</returns>
+    public bool IsAllowed(int from, int to) => _allowed[(from * Stages.Length) + to];
+
+    internal ReadOnlySpan<int> MomentSteps(int moment) => _momentSteps[moment];
+}
+
+/// <summary>Compiles journeys for evaluation.</summary>
+public static class JourneyCompiler
+{
+    /// <summary>Validates and compiles a journey.</summary>
+    /// <param name="journey">The journey.</param>
+    /// <returns>The compiled journey.</returns>
+    /// <exception cref="JourneyValidationException">The journey is invalid.</exception>
+    /// <exception cref="NotSupportedException">A moment of truth uses pattern operators the evaluator does not match yet.</exception>
+    public static CompiledJourney Compile(this Journey journey)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        return new CompiledJourney(journey.EnsureValid());
+    }
+}

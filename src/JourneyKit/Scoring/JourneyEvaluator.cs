@@ -1,0 +1,282 @@
+using JourneyKit.Events;
+using JourneyKit.Model;
+
+namespace JourneyKit.Scoring;
+
+/// <summary>
+/// Advances <see cref="JourneyInstance"/>s with customer events — a whole <see cref="EventBatch"/> at once, or one
+/// event at a time — and answers where a customer stands (<see cref="GetStatus(JourneyInstance, DateTimeOffset)"/>).
+/// Batch and streaming give the same instances for the same events in the same order.
+/// </summary>
+/// <remarks>
+/// <para>Per event: the touchpoint's stage (or out of path); entering another stage closes the current visit and counts
+/// a backtrack (earlier in designed order) or a disallowed transition (not in the stage's <c>next</c>); a touchpoint used
+/// before counts a repeat; a change of channel between consecutive events with channels counts a switch; assisted
+/// channels count contacts; moments of truth advance as touchpoint sequences and are recorded when complete.</para>
+/// <para>The persona is assigned from the attributes of the first event that carries any (first matching rule), unless
+/// the caller set it.</para>
+/// <threadsafety>The evaluator is thread-safe; an instance must not be advanced concurrently.</threadsafety>
+/// </remarks>
+public sealed class JourneyEvaluator
+{
+    private readonly CompiledJourney _journey;
+    private readonly EvaluationOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an evaluator.</summary>
+    /// <param name="journey">The compiled journey.</param>
+    /// <param name="options">The options, or null for defaults.</param>
+    /// <param name="timeProvider">The clock for live status; null for <see cref="TimeProvider.System"/>.</param>
+    public JourneyEvaluator(CompiledJourney journey, EvaluationOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        options ??= new EvaluationOptions();
+        options.Validate();
+        _journey = journey;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the compiled journey.</summary>
+    public CompiledJourney Journey => _journey;
+
+    /// <summary>Gets the options.</summary>
+    public EvaluationOptions Options => _options;
+
+    /// <summary>Creates an empty instance for a customer.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <returns>The instance.</returns>
+    public JourneyInstance CreateInstance(string customerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        return new JourneyInstance(customerId, _journey.Journey.Id, _journey.Journey.Version, _journey.MomentCount);
+    }
+
+    /// <summary>Advances an instance by one event. Give a customer's events in timestamp order.</summary>
+    /// <param name="instance">The customer's instance.</param>
+    /// <param name="journeyEvent">The event.</param>
+    /// <exception cref="ArgumentException">The event belongs to another customer or is older than the last one.</exception>
+    public void Advance(JourneyInstance instance, JourneyEvent journeyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(journeyEvent);
+        if (journeyEvent.CustomerId != instance.CustomerId)
+        {
+            throw new ArgumentException($"The event is for customer '{journeyEvent.CustomerId}', the instance for '{instance.CustomerId}'.", nameof(journeyEvent));
+        }
+
+        if (instance.EventCount > 0 && journeyEvent.TimestampTicks < instance.LastEventTicks)
+        {
+            throw new ArgumentException("Events must be advanced in timestamp order; reorder late events first.", nameof(journeyEvent));
+        }
+
+        if (!instance.PersonaAssigned && journeyEvent.Attributes is { Count: > 0 } attributes)
+        {
+            AssignPersona(instance, attributes);
+        }
+
+        _journey.Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
+        Step(instance, touchpoint, journeyEvent.Touchpoint, journeyEvent.TimestampTicks, journeyEvent.Channel);
+    }
+
+    /// <summary>Evaluates every customer of a batch from scratch.</summary>
+    /// <param name="batch">The events.</param>
+    /// <returns>One instance per customer run, in run order.</returns>
+    public IReadOnlyList<JourneyInstance> Evaluate(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var remap = new int[batch.Touchpoints.Count];
+        for (int t = 0; t < remap.Length; t++)
+        {
+            remap[t] = _journey.Touchpoints.TryGetId(batch.Touchpoints[t], out int id) ? id : -1;
+        }
+
+        var channels = new Channel[batch.Channels.Count + 1];
+        for (int c = 0; c < batch.Channels.Count; c++)
+        {
+            channels[c + 1] = Channel.FromName(batch.Channels[c]);
+        }
+
+        bool hasAttributes = batch.AttributeKeys.Count > 0;
+        var instances = new JourneyInstance[batch.CustomerCount];
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
+        ReadOnlySpan<int> channelIds = batch.ChannelIds;
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        for (int run = 0; run < instances.Length; run++)
+        {
+            JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(run)]);
+            for (int i = starts[run]; i < starts[run + 1]; i++)
+            {
+                if (hasAttributes && !instance.PersonaAssigned)
+                {
+                    IReadOnlyDictionary<string, string>? attributes = batch.GetEvent(i).Attributes;
+                    if (attributes is { Count: > 0 })
+                    {
+                        AssignPersona(instance, attributes);
+                    }
+                }
+
+                int tp = touchpoints[i];
+                Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], channels[channelIds[i] + 1]);
+            }
+
+            instances[run] = instance;
+        }
+
+        return instances;
+    }
+
+    /// <summary>Where the customer stands as of an instant.</summary>
+    /// <param name="instance">The instance.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>The status.</returns>
+    public JourneyStatus GetStatus(JourneyInstance instance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return GetStatus(instance, asOf.UtcTicks);
+    }
+
+    /// <summary>Where the customer stands now, by the evaluator's <see cref="TimeProvider"/>.</summary>
+    /// <param name="instance">The instance.</param>
+    /// <returns>The status.</returns>
+    public JourneyStatus GetLiveStatus(JourneyInstance instance) => GetStatus(instance, _time.GetUtcNow());
+
+    /// <summary>Where the customer stood at their last event (for history: never a dead end).</summary>
+    /// <param name="instance">The instance.</param>
+    /// <returns>The status.</returns>
+    public JourneyStatus GetHistoricStatus(JourneyInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return GetStatus(instance, instance.LastEventTicks);
+    }
+
+    /// <summary>
+    /// Gets when the customer becomes stuck in the current stage (entered + standard time; stuck strictly after),
+    /// or null in a terminal stage, a stage without standard time, or before any stage.
+    /// </summary>
+    /// <param name="instance">The instance.</param>
+    /// <returns>The instant, or null.</returns>
+    public DateTimeOffset? StuckAt(JourneyInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
+        {
+            return null;
+        }
+
+        Stage stage = _journey.Stages[instance.CurrentStage];
+        return stage.IsTerminal || stage.StandardTime <= TimeSpan.Zero ? null : new DateTimeOffset(entered + stage.StandardTime.Ticks, TimeSpan.Zero);
+    }
+
+    private JourneyStatus GetStatus(JourneyInstance instance, long asOf)
+    {
+        if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
+        {
+            bool idle = instance.EventCount > 0 && asOf - instance.LastEventTicks >= _options.InactivityPeriod.Ticks;
+            return new JourneyStatus(asOf, -1, TimeSpan.Zero, false, TimeSpan.Zero, idle && !instance.GoalReached && !instance.Failed);
+        }
+
+        Stage stage = _journey.Stages[instance.CurrentStage];
+        var inStage = TimeSpan.FromTicks(Math.Max(0, asOf - entered));
+        bool stuck = !stage.IsTerminal && stage.StandardTime > TimeSpan.Zero && inStage > stage.StandardTime;
+        bool deadEnd = !instance.GoalReached && !instance.Failed && asOf - instance.LastEventTicks >= _options.InactivityPeriod.Ticks;
+        return new JourneyStatus(asOf, instance.CurrentStage, inStage, stuck, stuck ? inStage - stage.StandardTime : TimeSpan.Zero, deadEnd);
+    }
+
+    private void AssignPersona(JourneyInstance instance, IReadOnlyDictionary<string, string> attributes)
+    {
+        instance.PersonaAssigned = true;
+        instance.Persona ??= _journey.Journey.AssignPersona(attributes)?.Id;
+    }
+
+    private void Step(JourneyInstance instance, int touchpoint, string touchpointName, long ticks, Channel channel)
+    {
+        if (instance.EventCount == 0)
+        {
+            instance.FirstEventTicks = ticks;
+            instance.FirstChannel = channel;
+        }
+
+        instance.EventCount++;
+        instance.LastEventTicks = ticks;
+        instance.LastTouchpoint = touchpointName;
+        if (!channel.IsNone)
+        {
+            if (!instance.LastChannel.IsNone && channel != instance.LastChannel)
+            {
+                instance.ChannelSwitches++;
+            }
+
+            instance.LastChannel = channel;
+            if (instance.FirstChannel.IsNone)
+            {
+                instance.FirstChannel = channel;
+            }
+
+            if (channel.IsAssisted)
+            {
+                instance.AssistedContacts++;
+            }
+        }
+
+        if (touchpoint >= 0 && !instance.SeenTouchpoints.Add(touchpoint))
+        {
+            instance.Repeats++;
+        }
+
+        int stage = _journey.StageOf(touchpoint);
+        if (stage < 0)
+        {
+            instance.OutOfPath++;
+        }
+        else if (stage != instance.CurrentStage)
+        {
+            int current = instance.CurrentStage;
+            if (current >= 0)
+            {
+                if (!_journey.IsAllowed(current, stage))
+                {
+                    instance.DisallowedTransitions++;
+                }
+
+                if (stage < current)
+                {
+                    instance.Backtracks++;
+                }
+
+                StageVisit open = instance.VisitList[^1];
+                instance.VisitList[^1] = open with { ExitedTicks = ticks };
+            }
+
+            instance.VisitList.Add(new StageVisit(stage, ticks, null));
+            instance.CurrentStage = stage;
+            instance.FurthestStage = Math.Max(instance.FurthestStage, stage);
+            Stage s = _journey.Stages[stage];
+            if (s.IsGoal && !instance.GoalReached)
+            {
+                instance.GoalReached = true;
+                instance.GoalReachedTicks = ticks;
+            }
+
+            if (s.IsFailure)
+            {
+                instance.Failed = true;
+            }
+        }
+
+        int[] progress = instance.MomentProgress;
+        for (int m = 0; m < progress.Length; m++)
+        {
+            ReadOnlySpan<int> steps = _journey.MomentSteps(m);
+            if (touchpoint >= 0 && steps[progress[m]] == touchpoint)
+            {
+                if (++progress[m] == steps.Length)
+                {
+                    instance.HitList.Add(new MomentOfTruthHit(m, ticks, _journey.Journey.MomentsOfTruth[m].Outcome));
+                    progress[m] = 0;
+                }
+            }
+        }
+    }
+}

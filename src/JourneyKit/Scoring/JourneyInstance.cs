@@ -1,0 +1,265 @@
+using System.Text;
+using JourneyKit.Model;
+
+namespace JourneyKit.Scoring;
+
+/// <summary>One stay in a stage: entered at, left at (null while the customer is still there).</summary>
+/// <param name="Stage">The stage index.</param>
+/// <param name="EnteredTicks">When the customer entered, UTC ticks.</param>
+/// <param name="ExitedTicks">When the customer left, UTC ticks, or null.</param>
+public readonly record struct StageVisit(int Stage, long EnteredTicks, long? ExitedTicks);
+
+/// <summary>A moment of truth that happened: which, when (the time of its last step) and its outcome.</summary>
+/// <param name="Moment">The index of the moment of truth in the journey.</param>
+/// <param name="Ticks">When it completed, UTC ticks.</param>
+/// <param name="Outcome">Its outcome.</param>
+public readonly record struct MomentOfTruthHit(int Moment, long Ticks, MomentOfTruthOutcome Outcome);
+
+/// <summary>
+/// One customer's run through one journey version, advanced by <see cref="JourneyEvaluator"/>: stage history, goal or
+/// failure, effort counters (repeats, backtracks, channel switches, assisted contacts, out-of-path touchpoints,
+/// transitions the design does not allow) and moments of truth. Stuck and dead end depend on "now": see
+/// <see cref="JourneyEvaluator.GetStatus(JourneyInstance, DateTimeOffset)"/>.
+/// </summary>
+/// <remarks>
+/// The state is compact and serializable (<see cref="Serialize"/>, <see cref="Deserialize"/>, versioned): a store can
+/// persist it and evaluation resumes with the same result as evaluating from scratch.
+/// <threadsafety>Not thread-safe: one writer per customer.</threadsafety>
+/// </remarks>
+public sealed class JourneyInstance
+{
+    private const byte FormatVersion = 1;
+
+    internal readonly List<StageVisit> VisitList = [];
+    internal readonly List<MomentOfTruthHit> HitList = [];
+    internal readonly HashSet<int> SeenTouchpoints = [];
+    internal int[] MomentProgress;
+
+    internal JourneyInstance(string customerId, string journeyId, int journeyVersion, int moments)
+    {
+        CustomerId = customerId;
+        JourneyId = journeyId;
+        JourneyVersion = journeyVersion;
+        MomentProgress = new int[moments];
+    }
+
+    /// <summary>Gets the customer id.</summary>
+    public string CustomerId { get; }
+
+    /// <summary>Gets the journey id.</summary>
+    public string JourneyId { get; }
+
+    /// <summary>Gets the journey version.</summary>
+    public int JourneyVersion { get; }
+
+    /// <summary>Gets or sets the persona id, when known (assigned from attributes or given by the caller).</summary>
+    public string? Persona { get; set; }
+
+    /// <summary>Gets a value indicating whether the persona rule was applied (at the first event carrying attributes).</summary>
+    public bool PersonaAssigned { get; internal set; }
+
+    /// <summary>Gets the number of events evaluated.</summary>
+    public int EventCount { get; internal set; }
+
+    /// <summary>Gets the time of the first event, UTC ticks; 0 when none.</summary>
+    public long FirstEventTicks { get; internal set; }
+
+    /// <summary>Gets the time of the last event, UTC ticks; 0 when none.</summary>
+    public long LastEventTicks { get; internal set; }
+
+    /// <summary>Gets the touchpoint of the last event, or null.</summary>
+    public string? LastTouchpoint { get; internal set; }
+
+    /// <summary>Gets the channel of the last event.</summary>
+    public Channel LastChannel { get; internal set; }
+
+    /// <summary>Gets the first channel seen.</summary>
+    public Channel FirstChannel { get; internal set; }
+
+    /// <summary>Gets the current stage index, or -1 before the first in-path event.</summary>
+    public int CurrentStage { get; internal set; } = -1;
+
+    /// <summary>Gets the furthest stage index reached (designed order), or -1.</summary>
+    public int FurthestStage { get; internal set; } = -1;
+
+    /// <summary>Gets a value indicating whether the customer reached a goal stage.</summary>
+    public bool GoalReached { get; internal set; }
+
+    /// <summary>Gets when the goal was first reached, UTC ticks, or null.</summary>
+    public long? GoalReachedTicks { get; internal set; }
+
+    /// <summary>Gets a value indicating whether the customer ended in a failure stage.</summary>
+    public bool Failed { get; internal set; }
+
+    /// <summary>Gets the number of moves to an earlier stage (designed order).</summary>
+    public int Backtracks { get; internal set; }
+
+    /// <summary>Gets the number of events at a touchpoint the customer had already used.</summary>
+    public int Repeats { get; internal set; }
+
+    /// <summary>Gets the number of times consecutive events changed channel.</summary>
+    public int ChannelSwitches { get; internal set; }
+
+    /// <summary>Gets the number of events on assisted channels (<see cref="Channel.IsAssisted"/>).</summary>
+    public int AssistedContacts { get; internal set; }
+
+    /// <summary>Gets the number of events at touchpoints that are not part of any stage.</summary>
+    public int OutOfPath { get; internal set; }
+
+    /// <summary>Gets the number of stage changes the design does not allow (<see cref="Stage.Next"/>).</summary>
+    public int DisallowedTransitions { get; internal set; }
+
+    /// <summary>Gets the stage history, oldest first.</summary>
+    public IReadOnlyList<StageVisit> Visits => VisitList;
+
+    /// <summary>Gets the moments of truth hit, in time order.</summary>
+    public IReadOnlyList<MomentOfTruthHit> MomentsOfTruth => HitList;
+
+    /// <summary>Gets when the customer entered the current stage, UTC ticks, or null.</summary>
+    public long? CurrentStageEnteredTicks => VisitList.Count == 0 ? null : VisitList[^1].EnteredTicks;
+
+    /// <summary>Serializes the state (format version 1).</summary>
+    /// <returns>The bytes.</returns>
+    public byte[] Serialize()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(FormatVersion);
+            w.Write(CustomerId);
+            w.Write(JourneyId);
+            w.Write(JourneyVersion);
+            w.Write(Persona ?? string.Empty);
+            w.Write(Persona is not null);
+            w.Write(PersonaAssigned);
+            w.Write(EventCount);
+            w.Write(FirstEventTicks);
+            w.Write(LastEventTicks);
+            w.Write(LastTouchpoint ?? string.Empty);
+            w.Write(LastTouchpoint is not null);
+            w.Write(LastChannel.Name);
+            w.Write(FirstChannel.Name);
+            w.Write(CurrentStage);
+            w.Write(FurthestStage);
+            w.Write(GoalReached);
+            w.Write(GoalReachedTicks ?? -1);
+            w.Write(Failed);
+            w.Write(Backtracks);
+            w.Write(Repeats);
+            w.Write(ChannelSwitches);
+            w.Write(AssistedContacts);
+            w.Write(OutOfPath);
+            w.Write(DisallowedTransitions);
+            w.Write(VisitList.Count);
+            foreach (StageVisit v in VisitList)
+            {
+                w.Write(v.Stage);
+                w.Write(v.EnteredTicks);
+                w.Write(v.ExitedTicks ?? -1);
+            }
+
+            w.Write(HitList.Count);
+            foreach (MomentOfTruthHit h in HitList)
+            {
+                w.Write(h.Moment);
+                w.Write(h.Ticks);
+                w.Write((byte)h.Outcome);
+            }
+
+            w.Write(SeenTouchpoints.Count);
+            foreach (int t in SeenTouchpoints.Order())
+            {
+                w.Write(t);
+            }
+
+            w.Write(MomentProgress.Length);
+            foreach (int p in MomentProgress)
+            {
+                w.Write(p);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads a state written by <see cref="Serialize"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The instance.</returns>
+    /// <exception cref="FormatException">The bytes are not an instance state of a known format version.</exception>
+    public static JourneyInstance Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 1 || data[0] != FormatVersion)
+        {
+            throw new FormatException("The bytes are not a journey instance state of format version 1.");
+        }
+
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(data.ToArray()), Encoding.UTF8);
+            r.ReadByte();
+            string customer = r.ReadString();
+            string journey = r.ReadString();
+            int version = r.ReadInt32();
+            string persona = r.ReadString();
+            bool hasPersona = r.ReadBoolean();
+            var instance = new JourneyInstance(customer, journey, version, 0)
+            {
+                Persona = hasPersona ? persona : null,
+                PersonaAssigned = r.ReadBoolean(),
+                EventCount = r.ReadInt32(),
+                FirstEventTicks = r.ReadInt64(),
+                LastEventTicks = r.ReadInt64(),
+            };
+            string last = r.ReadString();
+            instance.LastTouchpoint = r.ReadBoolean() ? last : null;
+            instance.LastChannel = Channel.FromName(r.ReadString());
+            instance.FirstChannel = Channel.FromName(r.ReadString());
+            instance.CurrentStage = r.ReadInt32();
+            instance.FurthestStage = r.ReadInt32();
+            instance.GoalReached = r.ReadBoolean();
+            long goal = r.ReadInt64();
+            instance.GoalReachedTicks = goal < 0 ? null : goal;
+            instance.Failed = r.ReadBoolean();
+            instance.Backtracks = r.ReadInt32();
+            instance.Repeats = r.ReadInt32();
+            instance.ChannelSwitches = r.ReadInt32();
+            instance.AssistedContacts = r.ReadInt32();
+            instance.OutOfPath = r.ReadInt32();
+            instance.DisallowedTransitions = r.ReadInt32();
+            int visits = Count(r.ReadInt32());
+            for (int i = 0; i < visits; i++)
+            {
+                int stage = r.ReadInt32();
+                long entered = r.ReadInt64();
+                long exited = r.ReadInt64();
+                instance.VisitList.Add(new StageVisit(stage, entered, exited < 0 ? null : exited));
+            }
+
+            int hits = Count(r.ReadInt32());
+            for (int i = 0; i < hits; i++)
+            {
+                instance.HitList.Add(new MomentOfTruthHit(r.ReadInt32(), r.ReadInt64(), (MomentOfTruthOutcome)r.ReadByte()));
+            }
+
+            int seen = Count(r.ReadInt32());
+            for (int i = 0; i < seen; i++)
+            {
+                instance.SeenTouchpoints.Add(r.ReadInt32());
+            }
+
+            instance.MomentProgress = new int[Count(r.ReadInt32())];
+            for (int i = 0; i < instance.MomentProgress.Length; i++)
+            {
+                instance.MomentProgress[i] = r.ReadInt32();
+            }
+
+            return instance;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new FormatException("The journey instance state is truncated.", e);
+        }
+
+        static int Count(int n) => n is >= 0 and <= 10_000_000 ? n : throw new FormatException("The journey instance state has an invalid count.");
+    }
+}

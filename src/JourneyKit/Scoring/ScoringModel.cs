@@ -1,0 +1,114 @@
+namespace JourneyKit.Scoring;
+
+/// <summary>One component's part of a score.</summary>
+/// <param name="Component">The component name.</param>
+/// <param name="Weight">The component's normalized weight (weights sum to 1).</param>
+/// <param name="Value">The component value, 0..1.</param>
+/// <param name="Points">The points it adds to the score: 100 × weight × value.</param>
+/// <param name="PointsLost">The points it cost: 100 × weight × (1 − value).</param>
+/// <param name="Explanation">Why.</param>
+public sealed record ScoreContribution(string Component, double Weight, double Value, double Points, double PointsLost, string Explanation)
+{
+    /// <summary>Formats the contribution, e.g. <c>velocity -12: stuck 3d over standard in 'Verify identity'</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() =>
+        $"{Component} -{Math.Round(PointsLost).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {Explanation}";
+}
+
+/// <summary>A customer's journey score: 0–100 with the breakdown per component.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Value">The score, 0..100: the sum of the contributions' points.</param>
+/// <param name="Breakdown">The contributions, in model order.</param>
+public sealed record JourneyScore(string CustomerId, double Value, IReadOnlyList<ScoreContribution> Breakdown);
+
+/// <summary>
+/// Weighted score components: score = 100 × Σ wᵢ·vᵢ / Σ wᵢ with each value vᵢ clamped to 0..1. Deterministic. See
+/// docs/scoring.md for the built-in components and their formulas.
+/// </summary>
+/// <threadsafety>Immutable and thread-safe when its components are.</threadsafety>
+public sealed class ScoringModel
+{
+    private readonly (ScoreComponent Component, double Weight)[] _components;
+
+    /// <summary>Creates a model.</summary>
+    /// <param name="components">The components with their weights (positive, finite); names unique.</param>
+    /// <exception cref="ArgumentException">No component, a bad weight or a duplicate name.</exception>
+    public ScoringModel(IEnumerable<(ScoreComponent Component, double Weight)> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        _components = [.. components];
+        if (_components.Length == 0)
+        {
+            throw new ArgumentException("A scoring model needs at least one component.", nameof(components));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        double total = 0;
+        foreach ((ScoreComponent c, double w) in _components)
+        {
+            ArgumentNullException.ThrowIfNull(c, nameof(components));
+            if (!(w > 0) || !double.IsFinite(w))
+            {
+                throw new ArgumentException($"Component '{c.Name}' has weight {w}; weights must be positive and finite.", nameof(components));
+            }
+
+            if (!names.Add(c.Name))
+            {
+                throw new ArgumentException($"Duplicate component name '{c.Name}'.", nameof(components));
+            }
+
+            total += w;
+        }
+
+        for (int i = 0; i < _components.Length; i++)
+        {
+            _components[i].Weight /= total;
+        }
+    }
+
+    /// <summary>
+    /// Gets the default model: progress 0.30, velocity 0.20, effort 0.15, moments of truth 0.15, goal 0.20.
+    /// </summary>
+    public static ScoringModel Default { get; } = new(
+    [
+        (new ProgressComponent(), 0.30),
+        (new VelocityComponent(), 0.20),
+        (new EffortComponent(), 0.15),
+        (new MomentsOfTruthComponent(), 0.15),
+        (new GoalComponent(), 0.20),
+    ]);
+
+    /// <summary>Gets the components and their normalized weights.</summary>
+    public IReadOnlyList<(ScoreComponent Component, double Weight)> Components => _components;
+
+    /// <summary>Returns a model with one more component; weights are renormalized.</summary>
+    /// <param name="component">The component.</param>
+    /// <param name="weight">Its weight relative to the others' normalized weights (which sum to 1).</param>
+    /// <returns>The new model.</returns>
+    public ScoringModel With(ScoreComponent component, double weight) => new([.. _components, (component, weight)]);
+
+    /// <summary>Scores a customer as of an instant.</summary>
+    /// <param name="evaluator">The evaluator (journey, options).</param>
+    /// <param name="instance">The customer's instance.</param>
+    /// <param name="asOf">The instant (stuck and dead end are judged then).</param>
+    /// <returns>The score with its breakdown.</returns>
+    public JourneyScore Score(JourneyEvaluator evaluator, JourneyInstance instance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(instance);
+        var context = new ScoringContext(evaluator.Journey, instance, evaluator.GetStatus(instance, asOf));
+        var breakdown = new ScoreContribution[_components.Length];
+        double total = 0;
+        for (int i = 0; i < _components.Length; i++)
+        {
+            (ScoreComponent component, double weight) = _components[i];
+            ComponentValue value = component.Evaluate(context);
+            double v = double.IsNaN(value.Value) ? 0 : Math.Clamp(value.Value, 0, 1);
+            double points = 100 * weight * v;
+            breakdown[i] = new ScoreContribution(component.Name, weight, v, points, (100 * weight) - points, value.Explanation);
+            total += points;
+        }
+
+        return new JourneyScore(instance.CustomerId, Math.Clamp(total, 0, 100), breakdown);
+    }
+}
