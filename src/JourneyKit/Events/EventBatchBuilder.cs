@@ -22,7 +22,7 @@ public sealed class EventBatchBuilder
     private readonly SymbolTable _attributeValues = new();
     private readonly HashSet<string> _seenEventIds = new(StringComparer.Ordinal);
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _seenEventIdsBySpan;
-    private readonly Dictionary<int, ColumnBuilder<int>> _attributes = [];
+    private ColumnBuilder<int>[] _attributes = []; // indexed by attribute key id (dense: keys are added only here)
     private ColumnBuilder<int> _customerIds;
     private ColumnBuilder<int> _touchpointIds;
     private ColumnBuilder<long> _ticks;
@@ -178,22 +178,27 @@ public sealed class EventBatchBuilder
         }
 
         int keyId = _attributeKeys.GetOrAdd(key);
-        if (!_attributes.TryGetValue(keyId, out ColumnBuilder<int> column))
+        if (keyId >= _attributes.Length)
         {
-            column = new ColumnBuilder<int>(0);
+            int old = _attributes.Length;
+            Array.Resize(ref _attributes, Math.Max(4, Math.Max(keyId + 1, old * 2)));
+            for (int i = old; i < _attributes.Length; i++)
+            {
+                _attributes[i] = new ColumnBuilder<int>(0);
+            }
         }
 
+        ref ColumnBuilder<int> column = ref _attributes[keyId];
         column.PadTo(Count - 1, -1);
+        int valueId = _attributeValues.GetOrAdd(value);
         if (column.Count == Count)
         {
-            column.Set(Count - 1, _attributeValues.GetOrAdd(value));
+            column.Set(Count - 1, valueId);
         }
         else
         {
-            column.Add(_attributeValues.GetOrAdd(value));
+            column.Add(valueId);
         }
-
-        _attributes[keyId] = column;
     }
 
     /// <summary>Sorts the events by (customer, timestamp), stably, and returns the batch. Call once.</summary>
@@ -208,12 +213,13 @@ public sealed class EventBatchBuilder
         _built = true;
         int n = Count;
         int[] order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
-        var attributeColumns = new Dictionary<int, int[]>(_attributes.Count);
-        foreach (KeyValuePair<int, ColumnBuilder<int>> pair in _attributes)
+        int keys = _attributeKeys.Count;
+        var attributeColumns = new Dictionary<int, int[]>(keys);
+        for (int keyId = 0; keyId < keys; keyId++)
         {
-            ColumnBuilder<int> column = pair.Value;
+            ref ColumnBuilder<int> column = ref _attributes[keyId];
             column.PadTo(n, -1);
-            attributeColumns.Add(pair.Key, Permute(column.Span, order));
+            attributeColumns.Add(keyId, Permute(column.Span, order));
         }
 
         return new EventBatch(
