@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace JourneyKit.Tests.Cli;
+
+public sealed class ScoreCommandTests
+{
+    private static string Temp(string name, string content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "jk-score-" + Guid.NewGuid().ToString("N") + "-" + name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private const string Journey = """
+        {
+          "id": "j",
+          "touchpoints": [ { "id": "form", "channel": "web" }, { "id": "upload", "channel": "mobile" }, { "id": "active", "channel": "mobile" } ],
+          "stages": [
+            { "id": "apply", "name": "Apply", "touchpoints": ["form"], "standardTime": "2d" },
+            { "id": "verify", "name": "Verify", "touchpoints": ["upload"], "standardTime": "1d" },
+            { "id": "done", "touchpoints": ["active"], "isGoal": true }
+          ],
+          "momentsOfTruth": [ { "id": "fast", "pattern": "form active", "outcome": "positive" } ]
+        }
+        """;
+
+    [Fact]
+    public void Score_Json_ReportsStuckGoalAndSummary()
+    {
+        // a: form@day0, upload@day1 → in verify since day 1; as of day 4 → 3d in stage, 2d over the 1d standard.
+        // b: form, active → goal, moment of truth 'fast' (form then active).
+        string journey = Temp("j.json", Journey);
+        string events = Temp("e.csv", """
+            customer_id,touchpoint,timestamp,channel
+            a,form,2026-01-01T00:00:00Z,web
+            a,upload,2026-01-02T00:00:00Z,mobile
+            b,form,2026-01-01T00:00:00Z,web
+            b,active,2026-01-01T05:00:00Z,mobile
+            """);
+        CliRun run = CliRunner.Run("score", "--journey", journey, "--events", events, "--as-of", "2026-01-05T00:00:00Z", "--format", "json");
+
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement summary = doc.RootElement.GetProperty("summary");
+        Assert.Equal(2, summary.GetProperty("customers").GetInt32());
+        Assert.Equal(1, summary.GetProperty("goal_reached").GetInt32());
+        Assert.Equal(1, summary.GetProperty("stuck").GetInt32());
+        JsonElement a = doc.RootElement.GetProperty("customers")[0];
+        Assert.Equal("a", a.GetProperty("customer_id").GetString());
+        Assert.Equal("verify", a.GetProperty("stage").GetString());
+        Assert.Equal(2 * 86400, a.GetProperty("overdue_seconds").GetInt64());
+        JsonElement b = doc.RootElement.GetProperty("customers")[1];
+        Assert.True(b.GetProperty("goal_reached").GetBoolean());
+        Assert.Equal("fast", b.GetProperty("moments_of_truth")[0].GetProperty("id").GetString());
+        double score = b.GetProperty("score").GetDouble();
+        Assert.InRange(score, 0, 100);
+    }
+
+    [Fact]
+    public void Score_Table_OneCustomer()
+    {
+        string journey = Temp("j.json", Journey);
+        string events = Temp("e.csv", "customer_id,touchpoint,timestamp\na,form,0\nb,form,0\n");
+        CliRun run = CliRunner.Run("score", "-j", journey, "-e", events, "--customer", "b");
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("1 customers as of", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\na ", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_InvalidJourney_ExitOneWithPaths()
+    {
+        string journey = Temp("j.json", Journey.Replace("\"touchpoints\": [\"upload\"]", "\"touchpoints\": [\"uplod\"]", StringComparison.Ordinal));
+        string events = Temp("e.csv", "customer_id,touchpoint,timestamp\na,form,0\n");
+        CliRun run = CliRunner.Run("score", "-j", journey, "-e", events);
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("stages[1].touchpoints[0]: unknown touchpoint 'uplod' (did you mean 'upload'?)", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_BadAsOf_ExitTwo()
+    {
+        string journey = Temp("j.json", Journey);
+        string events = Temp("e.csv", "customer_id,touchpoint,timestamp\na,form,0\n");
+        Assert.Equal(2, CliRunner.Run("score", "-j", journey, "-e", events, "--as-of", "tomorrow").Exit);
+    }
+
+    [Fact]
+    public void Score_BundledSample_Works()
+    {
+        CliRun run = CliRunner.Run("score", "-j", TestPaths.BankJourney, "-e", TestPaths.Sample("retail-bank-account-opening.events.csv"), "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        Assert.True(doc.RootElement.GetProperty("summary").GetProperty("customers").GetInt32() > 100);
+    }
+}
