@@ -1,1 +1,52 @@
-internal static class Program { private static int Main(string[] args) => 0; }
+using JourneyKit;
+using JourneyKit.Events;
+using JourneyKit.Scoring;
+using JourneyKit.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// A generic host with JourneyKit on SQLite: load the bundled sample events into the store, read them back, score.
+string root = args.Length > 0 ? args[0] : FindRoot();
+string dataDir = Path.Combine(root, "samples", "data");
+HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+builder.Services.AddJourneyKit(o => o.InactivityPeriod = TimeSpan.FromDays(14))
+    .AddJourney(Path.Combine(dataDir, "retail-bank-account-opening.journey.json"))
+    .UseSqlite(Path.Combine(Path.GetTempPath(), "journeykit-sample.db"));
+using IHost host = builder.Build();
+
+JourneyStore store = host.Services.GetRequiredService<JourneyStore>();
+CompiledJourney journey = host.Services.GetRequiredService<JourneyCatalog>().Get("retail-bank-account-opening");
+ScoringModel scoring = host.Services.GetRequiredService<ScoringModel>();
+
+EventReadResult read = EventFile.Read(Path.Combine(dataDir, "retail-bank-account-opening.events.csv"));
+var events = new List<JourneyEvent>(read.Batch.Count);
+for (int i = 0; i < read.Batch.Count; i++)
+{
+    events.Add(read.Batch.GetEvent(i));
+}
+
+AppendResult appended = await store.Events.AppendAsync(events);
+Console.WriteLine($"appended {appended.Appended} events ({appended.Duplicates} already stored); the store holds {await store.Events.CountAsync()}");
+
+EventBatch batch = await store.Events.ReadBatchAsync();
+var evaluator = new JourneyEvaluator(journey, new EvaluationOptions { InactivityPeriod = TimeSpan.FromDays(14) });
+IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
+DateTimeOffset asOf = new(instances.Max(i => i.LastEventTicks), TimeSpan.Zero);
+double mean = instances.Average(i => scoring.Score(evaluator, i, asOf).Value);
+Console.WriteLine($"{instances.Count} customers, {instances.Count(i => i.GoalReached)} reached the goal, mean journey score {mean:0.0}");
+
+JourneyInstance first = instances[0];
+Console.WriteLine($"customer {first.CustomerId}: {scoring.Score(evaluator, first, asOf).Value:0} — " +
+    string.Join("; ", scoring.Score(evaluator, first, asOf).Breakdown.Select(c => c.ToString())));
+return 0;
+
+static string FindRoot()
+{
+    string? dir = AppContext.BaseDirectory;
+    while (dir is not null && !File.Exists(Path.Combine(dir, "JourneyKit.sln")))
+    {
+        dir = Path.GetDirectoryName(dir);
+    }
+
+    return dir ?? Directory.GetCurrentDirectory();
+}
