@@ -76,7 +76,7 @@ public sealed class JourneyValidationTests
             "stages[1].next: from stage 's2' no goal or failure stage can be reached: its 'next' stages only cycle",
             "stages[2]: stage 'orphan' cannot be reached from the first stage 's1' through 'next'",
             "momentsOfTruth[0].weight: the weight must be a positive number, got 0",
-            "momentsOfTruth[0].pattern: invalid pattern at column 1: missing ')' for the bracket opened here",
+            "momentsOfTruth[0].pattern: invalid pattern at column 1: '(' is not closed",
             "kpis[0].target: an NPS target lies from -100 to 100, got 150",
         ];
         Assert.Equal(expected, problems.Select(p => p.ToString()));

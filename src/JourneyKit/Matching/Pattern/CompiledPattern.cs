@@ -1,0 +1,423 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using JourneyKit.Events;
+using JourneyKit.Matching.Internal;
+
+namespace JourneyKit.Matching.Pattern;
+
+/// <summary>One customer's answer to a pattern.</summary>
+/// <param name="Matched">Whether any part of the customer's events matches.</param>
+/// <param name="Count">The number of non-overlapping matches (greedy by earliest end).</param>
+/// <param name="FirstStart">The index of the first match's first event among the customer's events, or -1.</param>
+/// <param name="FirstEnd">The index of the first match's last event, or -1.</param>
+/// <param name="FirstStartTicks">The first match's first event time (UTC ticks), or 0.</param>
+/// <param name="FirstEndTicks">The first match's last event time (UTC ticks), or 0.</param>
+public readonly record struct PatternMatch(bool Matched, int Count, int FirstStart, int FirstEnd, long FirstStartTicks, long FirstEndTicks)
+{
+    /// <summary>The answer when nothing matched.</summary>
+    public static PatternMatch None { get; } = new(false, 0, -1, -1, 0, 0);
+}
+
+/// <summary>
+/// A pattern over a customer's ordered events, compiled to a Glushkov automaton that runs in time linear in the number
+/// of events with a bounded state (two numbers per automaton state). See docs/patterns.md for the language.
+/// </summary>
+/// <remarks>
+/// <para>A sequence means consecutive events (use <c>.*</c> to allow anything between). A match is a run of
+/// consecutive events of one customer that the pattern matches, satisfying <c>within</c> (last − first ≤ window,
+/// inclusive) and the gaps (time from the previous event, inclusive bounds). The search is unanchored unless the
+/// pattern starts with <c>^</c> (the customer's first event) or ends with <c>$</c> (the last event).</para>
+/// <para>Counting: the match that ends first is counted, then the search restarts after it, and so on — the most
+/// non-overlapping matches there are. The first match is the one that ends first; of those, the shortest.</para>
+/// <threadsafety>Immutable and thread-safe; <see cref="PatternState"/> is not.</threadsafety>
+/// </remarks>
+public sealed class CompiledPattern
+{
+    private readonly PatternAutomaton _nfa;
+    private readonly BoundConditions _streaming;
+    private readonly long _withinTicks;
+
+    private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa)
+    {
+        Text = text;
+        _nfa = nfa;
+        AnchoredStart = tree.AnchorStart;
+        AnchoredEnd = tree.AnchorEnd;
+        Within = tree.Within;
+        _withinTicks = tree.Within?.Ticks ?? long.MaxValue;
+        Touchpoints = new SymbolTable();
+        Channels = new SymbolTable();
+        foreach (EventCondition atom in nfa.Atoms)
+        {
+            foreach (string t in atom.TouchpointSet)
+            {
+                Touchpoints.GetOrAdd(t);
+            }
+
+            foreach (Model.Channel c in atom.ChannelSet)
+            {
+                Channels.GetOrAdd(c.Name);
+            }
+        }
+
+        _streaming = BoundConditions.Bind(nfa.Atoms, Touchpoints, Channels);
+    }
+
+    /// <summary>Gets the pattern text.</summary>
+    public string Text { get; }
+
+    /// <summary>Gets the number of automaton states.</summary>
+    public int StateCount => _nfa.StateCount;
+
+    /// <summary>Gets the distinct event conditions (atoms) of the pattern.</summary>
+    public ImmutableArray<EventCondition> Atoms => [.. _nfa.Atoms];
+
+    /// <summary>Gets a value indicating whether matches must start at the customer's first event (<c>^</c>).</summary>
+    public bool AnchoredStart { get; }
+
+    /// <summary>Gets a value indicating whether matches must end at the customer's last event (<c>$</c>).</summary>
+    public bool AnchoredEnd { get; }
+
+    /// <summary>Gets the <c>within</c> window on a whole match, or null.</summary>
+    public TimeSpan? Within { get; }
+
+    internal SymbolTable Touchpoints { get; }
+
+    internal SymbolTable Channels { get; }
+
+    /// <summary>Compiles a pattern.</summary>
+    /// <param name="pattern">The pattern text.</param>
+    /// <param name="options">Limits; null for the defaults.</param>
+    /// <returns>The compiled pattern.</returns>
+    /// <exception cref="PatternSyntaxException">The pattern is invalid or too large; the message points at the column.</exception>
+    public static CompiledPattern Compile(string pattern, PatternOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        options ??= new PatternOptions();
+        PatternTree tree = PatternParser.Parse(pattern, options);
+        return new CompiledPattern(pattern, tree, PatternAutomaton.Build(tree, options, pattern));
+    }
+
+    /// <summary>Evaluates every customer of a batch.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="maxDegreeOfParallelism">Cores to use; results do not depend on it.</param>
+    /// <returns>One answer per customer run.</returns>
+    public PatternMatch[] Evaluate(EventBatch batch, int maxDegreeOfParallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
+        var results = new PatternMatch[batch.CustomerCount];
+        BoundConditions bound = BoundConditions.Bind(_nfa.Atoms, batch);
+        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
+        {
+            EvaluateRuns(batch, bound, 0, batch.CustomerCount, results);
+        }
+        else
+        {
+            int chunks = maxDegreeOfParallelism * 8;
+            int per = (batch.CustomerCount + chunks - 1) / chunks;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
+            {
+                int from = c * per;
+                int to = Math.Min(batch.CustomerCount, from + per);
+                if (from < to)
+                {
+                    EvaluateRuns(batch, bound, from, to, results);
+                }
+            });
+        }
+
+        return results;
+    }
+
+    /// <summary>Creates an empty streaming state for one customer.</summary>
+    /// <returns>The state.</returns>
+    public PatternState CreateState() => new(_nfa.StateCount);
+
+    /// <summary>Advances a customer's state by one event; give events in timestamp order.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="journeyEvent">The event.</param>
+    /// <exception cref="ArgumentException">The event is older than the previous one, or the state is for another pattern.</exception>
+    public void Advance(PatternState state, JourneyEvent journeyEvent)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(journeyEvent);
+        if (state.StateCount != _nfa.StateCount)
+        {
+            throw new ArgumentException("The state was created by another pattern.", nameof(state));
+        }
+
+        if (state.Index > 0 && journeyEvent.TimestampTicks < state.PrevTicks)
+        {
+            throw new ArgumentException("Events must be advanced in timestamp order; reorder late events first.", nameof(journeyEvent));
+        }
+
+        Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
+        int channel = -1;
+        if (!journeyEvent.Channel.IsNone)
+        {
+            Channels.TryGetId(journeyEvent.Channel.Name, out channel);
+        }
+
+        ulong mask = _streaming.Match(touchpoint, channel, journeyEvent.Value ?? double.NaN, journeyEvent.Attributes);
+        Step(state.Start, state.StartIndex, state.Next, state.NextIndex, ref state.Core, mask, journeyEvent.TimestampTicks);
+        (state.Start, state.Next) = (state.Next, state.Start);
+        (state.StartIndex, state.NextIndex) = (state.NextIndex, state.StartIndex);
+    }
+
+    /// <summary>Gets the answer for the events advanced so far (with <c>$</c>, the latest event counts as the last).</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The answer.</returns>
+    public PatternMatch GetResult(PatternState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Finish(state.Start, state.StartIndex, state.Core);
+    }
+
+    private void EvaluateRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results)
+    {
+        int n = _nfa.StateCount;
+        var start = new long[n];
+        var startIndex = new int[n];
+        var next = new long[n];
+        var nextIndex = new int[n];
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        for (int run = fromRun; run < toRun; run++)
+        {
+            Array.Fill(start, Inactive);
+            var core = default(MatchCore);
+            for (int i = starts[run]; i < starts[run + 1]; i++)
+            {
+                Step(start, startIndex, next, nextIndex, ref core, bound.Match(batch, i), ticks[i]);
+                (start, next) = (next, start);
+                (startIndex, nextIndex) = (nextIndex, startIndex);
+            }
+
+            results[run] = Finish(start, startIndex, core);
+        }
+    }
+
+    internal const long Inactive = long.MinValue;
+
+    /// <summary>Advances the automaton by one event: the heart of the matcher, O(states + edges) per event, no allocation.</summary>
+    private void Step(long[] start, int[] startIndex, long[] next, int[] nextIndex, ref MatchCore core, ulong mask, long t)
+    {
+        int[] atomOf = _nfa.AtomOf;
+        (int To, int Gap)[][] follow = _nfa.Follow;
+        GapBounds[] gaps = _nfa.Gaps;
+        int n = atomOf.Length;
+        Array.Fill(next, Inactive);
+        long sincePrev = t - core.PrevTicks;
+        bool any = false;
+        for (int p = 0; p < n; p++)
+        {
+            long s = start[p];
+            if (s == Inactive)
+            {
+                continue;
+            }
+
+            foreach ((int q, int gap) in follow[p])
+            {
+                if ((mask >> atomOf[q] & 1) == 0)
+                {
+                    continue;
+                }
+
+                if (gap >= 0 && (sincePrev < gaps[gap].MinTicks || sincePrev > gaps[gap].MaxTicks))
+                {
+                    continue;
+                }
+
+                if (s > next[q] || (s == next[q] && startIndex[p] > nextIndex[q]))
+                {
+                    next[q] = s;
+                    nextIndex[q] = startIndex[p];
+                    any = true;
+                }
+            }
+        }
+
+        if (!AnchoredStart || core.Index == 0)
+        {
+            foreach (int q in _nfa.Initial)
+            {
+                if ((mask >> atomOf[q] & 1) != 0 && (t > next[q] || (t == next[q] && core.Index > nextIndex[q])))
+                {
+                    next[q] = t;
+                    nextIndex[q] = core.Index;
+                    any = true;
+                }
+            }
+        }
+
+        if (any && _withinTicks != long.MaxValue)
+        {
+            for (int q = 0; q < n; q++)
+            {
+                if (next[q] != Inactive && t - next[q] > _withinTicks)
+                {
+                    next[q] = Inactive;
+                }
+            }
+        }
+
+        if (any && !AnchoredEnd)
+        {
+            // A match ends here: count it, remember the first, and restart after it (non-overlapping).
+            int best = -1;
+            for (int q = 0; q < n; q++)
+            {
+                if (_nfa.IsFinal[q] && next[q] != Inactive && (best < 0 || next[q] > next[best] || (next[q] == next[best] && nextIndex[q] > nextIndex[best])))
+                {
+                    best = q;
+                }
+            }
+
+            if (best >= 0)
+            {
+                if (core.Count == 0)
+                {
+                    core.FirstStart = nextIndex[best];
+                    core.FirstEnd = core.Index;
+                    core.FirstStartTicks = next[best];
+                    core.FirstEndTicks = t;
+                }
+
+                core.Count++;
+                Array.Fill(next, Inactive);
+            }
+        }
+
+        core.PrevTicks = t;
+        core.Index++;
+    }
+
+    private PatternMatch Finish(long[] start, int[] startIndex, MatchCore core)
+    {
+        if (!AnchoredEnd)
+        {
+            return core.Count == 0 ? PatternMatch.None : new PatternMatch(true, core.Count, core.FirstStart, core.FirstEnd, core.FirstStartTicks, core.FirstEndTicks);
+        }
+
+        int best = -1;
+        for (int q = 0; q < start.Length; q++)
+        {
+            if (_nfa.IsFinal[q] && start[q] != Inactive && (best < 0 || start[q] > start[best] || (start[q] == start[best] && startIndex[q] > startIndex[best])))
+            {
+                best = q;
+            }
+        }
+
+        return best < 0 ? PatternMatch.None : new PatternMatch(true, 1, startIndex[best], core.Index - 1, start[best], core.PrevTicks);
+    }
+}
+
+/// <summary>The scalar part of a matcher state.</summary>
+internal struct MatchCore
+{
+    public int Index;
+    public long PrevTicks;
+    public int Count;
+    public int FirstStart;
+    public int FirstEnd;
+    public long FirstStartTicks;
+    public long FirstEndTicks;
+}
+
+/// <summary>
+/// One customer's streaming pattern state: for each automaton state, the latest start of a partial match there, plus
+/// counters. Serializable (<see cref="WriteTo"/> / <see cref="ReadFrom"/>, format version 1).
+/// </summary>
+/// <threadsafety>Not thread-safe.</threadsafety>
+public sealed class PatternState
+{
+    private const byte FormatVersion = 1;
+
+    internal long[] Start;
+    internal int[] StartIndex;
+    internal long[] Next;
+    internal int[] NextIndex;
+    internal MatchCore Core;
+
+    internal PatternState(int states)
+    {
+        Start = new long[states];
+        Array.Fill(Start, CompiledPattern.Inactive);
+        StartIndex = new int[states];
+        Next = new long[states];
+        NextIndex = new int[states];
+    }
+
+    internal int StateCount => Start.Length;
+
+    internal int Index => Core.Index;
+
+    internal long PrevTicks => Core.PrevTicks;
+
+    /// <summary>Gets the number of bytes <see cref="WriteTo"/> writes.</summary>
+    public int SerializedSize => 1 + 4 + 4 + 8 + 4 + 4 + 4 + 8 + 8 + (12 * Start.Length);
+
+    /// <summary>Writes the state.</summary>
+    /// <param name="destination">At least <see cref="SerializedSize"/> bytes.</param>
+    /// <returns>The bytes written.</returns>
+    public int WriteTo(Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SerializedSize, nameof(destination));
+        destination[0] = FormatVersion;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[1..], Start.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[5..], Core.Index);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[9..], Core.PrevTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[17..], Core.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[21..], Core.FirstStart);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[25..], Core.FirstEnd);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[29..], Core.FirstStartTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[37..], Core.FirstEndTicks);
+        int offset = 45;
+        for (int q = 0; q < Start.Length; q++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], Start[q]);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 8)..], StartIndex[q]);
+            offset += 12;
+        }
+
+        return offset;
+    }
+
+    /// <summary>Reads a state written by <see cref="WriteTo"/>.</summary>
+    /// <param name="source">The bytes.</param>
+    /// <returns>The state.</returns>
+    /// <exception cref="FormatException">Not a pattern state of format version 1.</exception>
+    public static PatternState ReadFrom(ReadOnlySpan<byte> source)
+    {
+        if (source.Length < 45 || source[0] != FormatVersion)
+        {
+            throw new FormatException("The bytes are not a pattern state of format version 1.");
+        }
+
+        int states = BinaryPrimitives.ReadInt32LittleEndian(source[1..]);
+        if (states < 0 || states > 1_000_000 || source.Length < 45 + (12L * states))
+        {
+            throw new FormatException("The pattern state is truncated or has an invalid size.");
+        }
+
+        var state = new PatternState(states);
+        state.Core.Index = BinaryPrimitives.ReadInt32LittleEndian(source[5..]);
+        state.Core.PrevTicks = BinaryPrimitives.ReadInt64LittleEndian(source[9..]);
+        state.Core.Count = BinaryPrimitives.ReadInt32LittleEndian(source[17..]);
+        state.Core.FirstStart = BinaryPrimitives.ReadInt32LittleEndian(source[21..]);
+        state.Core.FirstEnd = BinaryPrimitives.ReadInt32LittleEndian(source[25..]);
+        state.Core.FirstStartTicks = BinaryPrimitives.ReadInt64LittleEndian(source[29..]);
+        state.Core.FirstEndTicks = BinaryPrimitives.ReadInt64LittleEndian(source[37..]);
+        int offset = 45;
+        for (int q = 0; q < states; q++)
+        {
+            state.Start[q] = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
+            state.StartIndex[q] = BinaryPrimitives.ReadInt32LittleEndian(source[(offset + 8)..]);
+            offset += 12;
+        }
+
+        return state;
+    }
+}

@@ -1,0 +1,494 @@
+using System.Globalization;
+using System.Text;
+using JourneyKit.Model.Json;
+
+namespace JourneyKit.Matching.Pattern;
+
+/// <summary>A parsed pattern: the tree, anchors and window. See docs/patterns.md for the grammar.</summary>
+internal sealed record PatternTree(PatternNode Root, bool AnchorStart, bool AnchorEnd, TimeSpan? Within);
+
+/// <summary>A node of the pattern tree, with its offset in the text for errors.</summary>
+internal abstract record PatternNode(int Offset);
+
+/// <summary>One event matching a condition.</summary>
+internal sealed record AtomNode(int Offset, EventCondition Condition) : PatternNode(Offset);
+
+/// <summary>Items in order; <see cref="Gaps"/>[i] constrains entering item i from item i − 1.</summary>
+internal sealed record SeqNode(int Offset, IReadOnlyList<PatternNode> Items, IReadOnlyList<GapBounds?> Gaps) : PatternNode(Offset);
+
+/// <summary>Any one of the alternatives.</summary>
+internal sealed record AltNode(int Offset, IReadOnlyList<PatternNode> Options) : PatternNode(Offset);
+
+/// <summary>The inner node repeated Min..Max times (Max = -1: unbounded).</summary>
+internal sealed record RepeatNode(int Offset, PatternNode Inner, int Min, int Max) : PatternNode(Offset);
+
+/// <summary>The time allowed between two consecutive events of a match, inclusive.</summary>
+internal readonly record struct GapBounds(long MinTicks, long MaxTicks);
+
+/// <summary>Recursive-descent parser with bounded depth; every error names its offset.</summary>
+internal sealed class PatternParser
+{
+    private const int MaxRepeat = 100_000;
+    private readonly string _text;
+    private readonly PatternOptions _options;
+    private int _pos;
+    private int _depth;
+
+    private PatternParser(string text, PatternOptions options)
+    {
+        _text = text;
+        _options = options;
+    }
+
+    public static PatternTree Parse(string text, PatternOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > options.MaxLength)
+        {
+            throw new PatternSyntaxException(PatternError.TooLong, options.MaxLength, $"the pattern is {text.Length} characters long; the limit is {options.MaxLength}", text[..Math.Min(text.Length, 80)]);
+        }
+
+        return new PatternParser(text, options).ParsePattern();
+    }
+
+    private PatternTree ParsePattern()
+    {
+        SkipSpace();
+        bool start = false;
+        if (Peek() == '^')
+        {
+            start = true;
+            _pos++;
+        }
+
+        PatternNode root = ParseAlternation();
+        SkipSpace();
+        bool end = false;
+        if (Peek() == '$')
+        {
+            end = true;
+            _pos++;
+            SkipSpace();
+        }
+
+        TimeSpan? within = null;
+        if (IsKeyword("within"))
+        {
+            _pos += "within".Length;
+            SkipSpace();
+            int at = _pos;
+            string word = ReadWhile(c => !char.IsWhiteSpace(c));
+            if (!Duration.TryParse(word, out TimeSpan w) || w < TimeSpan.Zero)
+            {
+                throw Error(PatternError.InvalidDuration, at, $"'{word}' is not a duration like 30m, 1h, 2d");
+            }
+
+            within = w;
+            SkipSpace();
+        }
+
+        if (_pos < _text.Length)
+        {
+            char c = _text[_pos];
+            throw c is '^' or '$'
+                ? Error(PatternError.MisplacedAnchor, _pos, $"'{c}' may only start ('^') or end ('$') the whole pattern")
+                : c == ')' ? Error(PatternError.UnexpectedToken, _pos, "')' without a matching '('")
+                : Error(PatternError.UnexpectedToken, _pos, $"unexpected '{c}'");
+        }
+
+        return new PatternTree(root, start, end, within);
+    }
+
+    private PatternNode ParseAlternation()
+    {
+        int at = _pos;
+        var options = new List<PatternNode> { ParseSequence() };
+        while (Peek() == '|')
+        {
+            _pos++;
+            options.Add(ParseSequence());
+        }
+
+        return options.Count == 1 ? options[0] : new AltNode(at, options);
+    }
+
+    private PatternNode ParseSequence()
+    {
+        SkipSpace();
+        int at = _pos;
+        var items = new List<PatternNode>();
+        var gaps = new List<GapBounds?>();
+        while (true)
+        {
+            SkipSpace();
+            char c = Peek();
+            if (c is '\0' or '|' or ')' or '$' || IsKeyword("within"))
+            {
+                break;
+            }
+
+            GapBounds? gap = null;
+            if (c == '~')
+            {
+                gap = ParseGap();
+                SkipSpace();
+            }
+
+            int itemAt = _pos;
+            PatternNode item = ParseQuantified();
+            if (gap is not null && items.Count == 0)
+            {
+                throw Error(PatternError.UnexpectedToken, itemAt, "a gap '~(…)' must stand between two items");
+            }
+
+            items.Add(item);
+            gaps.Add(gap);
+        }
+
+        if (items.Count == 0)
+        {
+            throw Error(PatternError.UnexpectedToken, at, Peek() == '\0' ? "expected an event (a touchpoint, '.', '[…]' or '(…)')" : $"expected an event before '{Peek()}'");
+        }
+
+        return items.Count == 1 ? items[0] : new SeqNode(at, items, gaps);
+    }
+
+    private PatternNode ParseQuantified()
+    {
+        PatternNode node = ParsePrimary();
+        while (true)
+        {
+            int at = _pos;
+            char c = Peek();
+            if (c == '?')
+            {
+                _pos++;
+                node = new RepeatNode(at, node, 0, 1);
+            }
+            else if (c == '*')
+            {
+                _pos++;
+                node = new RepeatNode(at, node, 0, -1);
+            }
+            else if (c == '+')
+            {
+                _pos++;
+                node = new RepeatNode(at, node, 1, -1);
+            }
+            else if (c == '{' && _pos + 1 < _text.Length && char.IsAsciiDigit(_text[_pos + 1]))
+            {
+                _pos++;
+                int min = ReadCount(at);
+                int max = min;
+                if (Peek() == ',')
+                {
+                    _pos++;
+                    max = char.IsAsciiDigit(Peek()) ? ReadCount(at) : -1;
+                }
+
+                if (Peek() != '}')
+                {
+                    throw Error(PatternError.Unclosed, at, "a quantifier '{m,n}' is not closed");
+                }
+
+                _pos++;
+                if (max != -1 && max < min)
+                {
+                    throw Error(PatternError.InvalidQuantifier, at, $"{{{min},{max}}}: the maximum is below the minimum");
+                }
+
+                node = new RepeatNode(at, node, min, max);
+            }
+            else
+            {
+                return node;
+            }
+        }
+    }
+
+    private PatternNode ParsePrimary()
+    {
+        int at = _pos;
+        char c = Peek();
+        EventCondition condition;
+        if (c == '(')
+        {
+            if (++_depth > _options.MaxDepth)
+            {
+                throw Error(PatternError.TooDeep, at, $"groups nest deeper than {_options.MaxDepth}");
+            }
+
+            _pos++;
+            PatternNode inner = ParseAlternation();
+            SkipSpace();
+            if (Peek() != ')')
+            {
+                throw Error(PatternError.Unclosed, at, "'(' is not closed");
+            }
+
+            _pos++;
+            _depth--;
+            return inner;
+        }
+
+        if (c == '[')
+        {
+            _pos++;
+            bool negated = Peek() == '^';
+            if (negated)
+            {
+                _pos++;
+            }
+
+            var names = new List<string>();
+            while (true)
+            {
+                while (char.IsWhiteSpace(Peek()) || Peek() is '|' or ',')
+                {
+                    _pos++;
+                }
+
+                if (Peek() == ']')
+                {
+                    _pos++;
+                    break;
+                }
+
+                if (Peek() == '\0')
+                {
+                    throw Error(PatternError.Unclosed, at, "'[' is not closed");
+                }
+
+                names.Add(ReadName());
+            }
+
+            if (names.Count == 0)
+            {
+                throw Error(PatternError.UnexpectedToken, at, "a touchpoint set '[…]' needs at least one touchpoint");
+            }
+
+            condition = negated ? EventCondition.NotTouchpoints([.. names]) : EventCondition.Touchpoints([.. names]);
+        }
+        else if (c == '.' && !IsNameChar(PeekAt(1)))
+        {
+            _pos++;
+            condition = EventCondition.Any;
+        }
+        else if (c == '"' || IsNameChar(c))
+        {
+            condition = EventCondition.Touchpoint(ReadName());
+        }
+        else if (c is '^' or '$')
+        {
+            throw Error(PatternError.MisplacedAnchor, at, $"'{c}' may only start ('^') or end ('$') the whole pattern");
+        }
+        else
+        {
+            throw Error(PatternError.UnexpectedToken, at, c == '\0' ? "the pattern ends where an event was expected" : $"unexpected '{c}'");
+        }
+
+        if (Peek() == '{' && !(PeekAt(1) is >= '0' and <= '9'))
+        {
+            condition = ParsePredicates(condition);
+        }
+
+        return new AtomNode(at, condition);
+    }
+
+    private EventCondition ParsePredicates(EventCondition condition)
+    {
+        int open = _pos;
+        _pos++;
+        while (true)
+        {
+            SkipSpace();
+            int at = _pos;
+            string key = ReadWhile(ch => char.IsLetterOrDigit(ch) || ch is '_' or '.' or '-');
+            if (key.Length == 0)
+            {
+                throw Error(PatternError.InvalidPredicate, at, "expected 'channel=…', 'value>…' or 'attribute=…'");
+            }
+
+            SkipSpace();
+            int opAt = _pos;
+            string op = ReadWhile(ch => ch is '=' or '!' or '<' or '>');
+            SkipSpace();
+            int valueAt = _pos;
+            string value = Peek() == '"' ? ReadQuoted() : ReadWhile(ch => !char.IsWhiteSpace(ch) && ch is not ',' and not '}');
+            if (value.Length == 0)
+            {
+                throw Error(PatternError.InvalidPredicate, valueAt, $"'{key}{op}' needs a value");
+            }
+
+            if (key == "value")
+            {
+                ValueComparison cmp = op switch
+                {
+                    "=" or "==" => ValueComparison.Equal,
+                    "!=" => ValueComparison.NotEqual,
+                    "<" => ValueComparison.Less,
+                    "<=" => ValueComparison.LessOrEqual,
+                    ">" => ValueComparison.Greater,
+                    ">=" => ValueComparison.GreaterOrEqual,
+                    _ => throw Error(PatternError.InvalidPredicate, opAt, $"'{op}' is not a comparison (use = != < <= > >=)"),
+                };
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
+                {
+                    throw Error(PatternError.InvalidPredicate, valueAt, $"'{value}' is not a number");
+                }
+
+                condition = condition.WithValue(cmp, number);
+            }
+            else if (op is "=" or "!=")
+            {
+                string[] values = value.Split('|', StringSplitOptions.RemoveEmptyEntries);
+                if (key == "channel" && op == "=")
+                {
+                    condition = condition.WithChannels([.. values.Select(v => new Model.Channel(v))]);
+                }
+                else
+                {
+                    condition = condition.WithAttribute(new AttributeCondition(key, values, isNegated: op == "!="));
+                }
+            }
+            else
+            {
+                throw Error(PatternError.InvalidPredicate, opAt, $"'{key}' takes '=' or '!='; only 'value' compares with '{op}'");
+            }
+
+            SkipSpace();
+            if (Peek() == ',')
+            {
+                _pos++;
+                continue;
+            }
+
+            if (Peek() == '}')
+            {
+                _pos++;
+                return condition;
+            }
+
+            throw Error(PatternError.Unclosed, open, "'{' is not closed");
+        }
+    }
+
+    private GapBounds ParseGap()
+    {
+        int at = _pos;
+        _pos++; // '~'
+        if (Peek() != '(')
+        {
+            throw Error(PatternError.UnexpectedToken, _pos, "a gap is written '~(min..max)', e.g. '~(5m..1h)' or '~(..30m)'");
+        }
+
+        _pos++;
+        string inside = ReadWhile(ch => ch != ')');
+        if (Peek() != ')')
+        {
+            throw Error(PatternError.Unclosed, at, "'~(' is not closed");
+        }
+
+        _pos++;
+        int dots = inside.IndexOf("..", StringComparison.Ordinal);
+        if (dots < 0)
+        {
+            throw Error(PatternError.InvalidDuration, at, $"'{inside}': a gap is 'min..max' with either side optional");
+        }
+
+        string lo = inside[..dots].Trim(), hi = inside[(dots + 2)..].Trim();
+        long min = 0, max = long.MaxValue;
+        if (lo.Length > 0)
+        {
+            min = Duration.TryParse(lo, out TimeSpan a) && a >= TimeSpan.Zero ? a.Ticks : throw Error(PatternError.InvalidDuration, at + 2, $"'{lo}' is not a duration");
+        }
+
+        if (hi.Length > 0)
+        {
+            max = Duration.TryParse(hi, out TimeSpan b) && b >= TimeSpan.Zero ? b.Ticks : throw Error(PatternError.InvalidDuration, at + 2 + dots + 2, $"'{hi}' is not a duration");
+        }
+
+        return max < min ? throw Error(PatternError.InvalidDuration, at, "the gap's maximum is below its minimum") : new GapBounds(min, max);
+    }
+
+    private int ReadCount(int quantifierAt)
+    {
+        int at = _pos;
+        string digits = ReadWhile(char.IsAsciiDigit);
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n <= MaxRepeat
+            ? n
+            : throw Error(PatternError.InvalidQuantifier, at, $"a repeat count is at most {MaxRepeat}");
+    }
+
+    private string ReadName()
+    {
+        if (Peek() == '"')
+        {
+            return ReadQuoted();
+        }
+
+        int at = _pos;
+        string name = ReadWhile(IsNameChar);
+        return name.Length > 0 ? name : throw Error(PatternError.UnexpectedToken, at, $"unexpected '{Peek()}' where a touchpoint was expected");
+    }
+
+    private string ReadQuoted()
+    {
+        int at = _pos;
+        _pos++;
+        var sb = new StringBuilder();
+        while (true)
+        {
+            char c = Peek();
+            if (c == '\0')
+            {
+                throw Error(PatternError.Unclosed, at, "the quoted name is not closed");
+            }
+
+            _pos++;
+            if (c == '"')
+            {
+                break;
+            }
+
+            if (c == '\\' && Peek() != '\0')
+            {
+                c = _text[_pos++];
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.Length > 0 ? sb.ToString() : throw Error(PatternError.UnexpectedToken, at, "a quoted name cannot be empty");
+    }
+
+    private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or ':' or '/' or '@';
+
+    private bool IsKeyword(string word) =>
+        string.CompareOrdinal(_text, _pos, word, 0, word.Length) == 0 && !IsNameChar(PeekAt(word.Length));
+
+    private string ReadWhile(Func<char, bool> predicate)
+    {
+        int start = _pos;
+        while (_pos < _text.Length && predicate(_text[_pos]))
+        {
+            _pos++;
+        }
+
+        return _text[start.._pos];
+    }
+
+    private void SkipSpace()
+    {
+        while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
+        {
+            _pos++;
+        }
+    }
+
+    private char Peek() => _pos < _text.Length ? _text[_pos] : '\0';
+
+    private char PeekAt(int ahead) => _pos + ahead < _text.Length ? _text[_pos + ahead] : '\0';
+
+    private PatternSyntaxException Error(PatternError error, int offset, string detail) => new(error, offset, detail, _text);
+}
