@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using JourneyKit.Events;
+using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
 
 namespace JourneyKit.Scoring;
@@ -9,16 +10,15 @@ namespace JourneyKit.Scoring;
 /// matrix and the moments of truth compiled to step sequences. Get one with <see cref="JourneyCompiler.Compile"/>.
 /// </summary>
 /// <remarks>
-/// Everything that can be done once is done here. Moments of truth are matched as ordered touchpoint sequences
-/// (<c>payment.failed call.centre.enquiry</c>: the first touchpoint, then later the second; other events may come
-/// between).
+/// Everything that can be done once is done here, including compiling the moments of truth's patterns
+/// (docs/patterns.md).
 /// <threadsafety>Immutable and thread-safe; share one instance.</threadsafety>
 /// </remarks>
 public sealed class CompiledJourney
 {
-    private int[] _stageOfTouchpoint;
+    private readonly int[] _stageOfTouchpoint;
     private readonly bool[] _allowed;
-    private readonly int[][] _momentSteps;
+    private readonly CompiledPattern[] _moments;
 
     internal CompiledJourney(Journey journey)
     {
@@ -62,32 +62,10 @@ public sealed class CompiledJourney
             }
         }
 
-        _momentSteps = new int[journey.MomentsOfTruth.Count][];
-        for (int m = 0; m < _momentSteps.Length; m++)
+        _moments = new CompiledPattern[journey.MomentsOfTruth.Count];
+        for (int m = 0; m < _moments.Length; m++)
         {
-            string pattern = journey.MomentsOfTruth[m].Pattern;
-            string[] parts = pattern.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            var steps = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (parts[i].AsSpan().IndexOfAny("()[]{}|*+?^$") >= 0)
-                {
-                    throw new NotSupportedException(
-                        $"Moment of truth '{journey.MomentsOfTruth[m].Id}': the evaluator matches plain touchpoint sequences; '{pattern}' uses pattern operators.");
-                }
-
-                steps[i] = Touchpoints.GetOrAdd(parts[i]);
-            }
-
-            _momentSteps[m] = steps;
-        }
-
-        // Touchpoints only named by moments of truth are out of path.
-        if (_stageOfTouchpoint.Length < Touchpoints.Count)
-        {
-            int old = _stageOfTouchpoint.Length;
-            Array.Resize(ref _stageOfTouchpoint, Touchpoints.Count);
-            Array.Fill(_stageOfTouchpoint, -1, old, Touchpoints.Count - old);
+            _moments[m] = CompiledPattern.Compile(journey.MomentsOfTruth[m].Pattern);
         }
 
         Stages = journey.Stages.AsImmutableArray();
@@ -106,7 +84,7 @@ public sealed class CompiledJourney
     public int GoalStage { get; }
 
     /// <summary>Gets the number of moments of truth.</summary>
-    public int MomentCount => _momentSteps.Length;
+    public int MomentCount => _moments.Length;
 
     /// <summary>Gets the stage a touchpoint places a customer in, or -1 when it is out of path.</summary>
     /// <param name="touchpointId">An id from <see cref="Touchpoints"/>, or -1 for an unknown touchpoint.</param>
@@ -119,7 +97,7 @@ public sealed class CompiledJourney
     /// <returns><see langword="true"/> when allowed.</returns>
     public bool IsAllowed(int from, int to) => _allowed[(from * Stages.Length) + to];
 
-    internal ReadOnlySpan<int> MomentSteps(int moment) => _momentSteps[moment];
+    internal CompiledPattern Moment(int moment) => _moments[moment];
 }
 
 /// <summary>Compiles journeys for evaluation.</summary>
@@ -129,7 +107,6 @@ public static class JourneyCompiler
     /// <param name="journey">The journey.</param>
     /// <returns>The compiled journey.</returns>
     /// <exception cref="JourneyValidationException">The journey is invalid.</exception>
-    /// <exception cref="NotSupportedException">A moment of truth uses pattern operators the evaluator does not match yet.</exception>
     public static CompiledJourney Compile(this Journey journey)
     {
         ArgumentNullException.ThrowIfNull(journey);

@@ -12,7 +12,7 @@ namespace JourneyKit.Scoring;
 /// <para>Per event: the touchpoint's stage (or out of path); entering another stage closes the current visit and counts
 /// a backtrack (earlier in designed order) or a disallowed transition (not in the stage's <c>next</c>); a touchpoint used
 /// before counts a repeat; a change of channel between consecutive events with channels counts a switch; assisted
-/// channels count contacts; moments of truth advance as touchpoint sequences and are recorded when complete.</para>
+/// channels count contacts; each moment of truth's pattern (docs/patterns.md) advances, and each new match is a hit.</para>
 /// <para>The persona is assigned from the attributes of the first event that carries any (first matching rule), unless
 /// the caller set it.</para>
 /// <threadsafety>The evaluator is thread-safe; an instance must not be advanced concurrently.</threadsafety>
@@ -49,7 +49,13 @@ public sealed class JourneyEvaluator
     public JourneyInstance CreateInstance(string customerId)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        return new JourneyInstance(customerId, _journey.Journey.Id, _journey.Journey.Version, _journey.MomentCount);
+        var moments = new Matching.Pattern.PatternState[_journey.MomentCount];
+        for (int m = 0; m < moments.Length; m++)
+        {
+            moments[m] = _journey.Moment(m).CreateState();
+        }
+
+        return new JourneyInstance(customerId, _journey.Journey.Id, _journey.Journey.Version, moments);
     }
 
     /// <summary>Advances an instance by one event. Give a customer's events in timestamp order.</summary>
@@ -77,6 +83,7 @@ public sealed class JourneyEvaluator
 
         _journey.Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
         Step(instance, touchpoint, journeyEvent.Touchpoint, journeyEvent.TimestampTicks, journeyEvent.Channel);
+        AdvanceMoments(instance, journeyEvent);
     }
 
     /// <summary>Evaluates every customer of a batch from scratch.</summary>
@@ -98,6 +105,12 @@ public sealed class JourneyEvaluator
         }
 
         bool hasAttributes = batch.AttributeKeys.Count > 0;
+        var momentConditions = new Matching.Internal.BoundConditions[_journey.MomentCount];
+        for (int m = 0; m < momentConditions.Length; m++)
+        {
+            momentConditions[m] = _journey.Moment(m).Bind(batch);
+        }
+
         var instances = new JourneyInstance[batch.CustomerCount];
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
@@ -119,6 +132,10 @@ public sealed class JourneyEvaluator
 
                 int tp = touchpoints[i];
                 Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], channels[channelIds[i] + 1]);
+                for (int m = 0; m < momentConditions.Length; m++)
+                {
+                    AdvanceMoment(instance, m, momentConditions[m].Match(batch, i), ticks[i]);
+                }
             }
 
             instances[run] = instance;
@@ -264,19 +281,35 @@ public sealed class JourneyEvaluator
                 instance.Failed = true;
             }
         }
+    }
 
-        int[] progress = instance.MomentProgress;
-        for (int m = 0; m < progress.Length; m++)
+    private void AdvanceMoments(JourneyInstance instance, JourneyEvent journeyEvent)
+    {
+        for (int m = 0; m < instance.MomentStates.Length; m++)
         {
-            ReadOnlySpan<int> steps = _journey.MomentSteps(m);
-            if (touchpoint >= 0 && steps[progress[m]] == touchpoint)
-            {
-                if (++progress[m] == steps.Length)
-                {
-                    instance.HitList.Add(new MomentOfTruthHit(m, ticks, _journey.Journey.MomentsOfTruth[m].Outcome));
-                    progress[m] = 0;
-                }
-            }
+            Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
+            Matching.Pattern.PatternState state = instance.MomentStates[m];
+            int before = pattern.GetResult(state).Count;
+            pattern.Advance(state, journeyEvent);
+            RecordHit(instance, m, before, pattern.GetResult(state).Count, journeyEvent.TimestampTicks);
+        }
+    }
+
+    private void AdvanceMoment(JourneyInstance instance, int m, ulong mask, long ticks)
+    {
+        Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
+        Matching.Pattern.PatternState state = instance.MomentStates[m];
+        int before = pattern.GetResult(state).Count;
+        pattern.Advance(state, mask, ticks);
+        RecordHit(instance, m, before, pattern.GetResult(state).Count, ticks);
+    }
+
+    /// <summary>A moment of truth is hit each time its pattern's match count grows.</summary>
+    private void RecordHit(JourneyInstance instance, int moment, int before, int after, long ticks)
+    {
+        if (after > before)
+        {
+            instance.HitList.Add(new MomentOfTruthHit(moment, ticks, _journey.Journey.MomentsOfTruth[moment].Outcome));
         }
     }
 }

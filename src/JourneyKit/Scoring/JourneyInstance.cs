@@ -1,4 +1,5 @@
 using System.Text;
+using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
 
 namespace JourneyKit.Scoring;
@@ -33,14 +34,14 @@ public sealed class JourneyInstance
     internal readonly List<StageVisit> VisitList = [];
     internal readonly List<MomentOfTruthHit> HitList = [];
     internal readonly HashSet<int> SeenTouchpoints = [];
-    internal int[] MomentProgress;
+    internal PatternState[] MomentStates;
 
-    internal JourneyInstance(string customerId, string journeyId, int journeyVersion, int moments)
+    internal JourneyInstance(string customerId, string journeyId, int journeyVersion, PatternState[] moments)
     {
         CustomerId = customerId;
         JourneyId = journeyId;
         JourneyVersion = journeyVersion;
-        MomentProgress = new int[moments];
+        MomentStates = moments;
     }
 
     /// <summary>Gets the customer id.</summary>
@@ -172,10 +173,13 @@ public sealed class JourneyInstance
                 w.Write(t);
             }
 
-            w.Write(MomentProgress.Length);
-            foreach (int p in MomentProgress)
+            w.Write(MomentStates.Length);
+            foreach (PatternState p in MomentStates)
             {
-                w.Write(p);
+                var bytes = new byte[p.SerializedSize];
+                p.WriteTo(bytes);
+                w.Write(bytes.Length);
+                w.Write(bytes);
             }
         }
 
@@ -202,7 +206,7 @@ public sealed class JourneyInstance
             int version = r.ReadInt32();
             string persona = r.ReadString();
             bool hasPersona = r.ReadBoolean();
-            var instance = new JourneyInstance(customer, journey, version, 0)
+            var instance = new JourneyInstance(customer, journey, version, [])
             {
                 Persona = hasPersona ? persona : null,
                 PersonaAssigned = r.ReadBoolean(),
@@ -247,10 +251,10 @@ public sealed class JourneyInstance
                 instance.SeenTouchpoints.Add(r.ReadInt32());
             }
 
-            instance.MomentProgress = new int[Count(r.ReadInt32())];
-            for (int i = 0; i < instance.MomentProgress.Length; i++)
+            instance.MomentStates = new PatternState[Count(r.ReadInt32())];
+            for (int i = 0; i < instance.MomentStates.Length; i++)
             {
-                instance.MomentProgress[i] = r.ReadInt32();
+                instance.MomentStates[i] = PatternState.ReadFrom(r.ReadBytes(Count(r.ReadInt32())));
             }
 
             return instance;

@@ -20,7 +20,7 @@ public sealed class ScoreCommandTests
             { "id": "verify", "name": "Verify", "touchpoints": ["upload"], "standardTime": "1d" },
             { "id": "done", "touchpoints": ["active"], "isGoal": true }
           ],
-          "momentsOfTruth": [ { "id": "fast", "pattern": "form active", "outcome": "positive" } ]
+          "momentsOfTruth": [ { "id": "fast", "pattern": "form .* active", "outcome": "positive" } ]
         }
         """;
 

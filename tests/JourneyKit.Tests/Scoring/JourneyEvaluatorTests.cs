@@ -23,7 +23,7 @@ public sealed class JourneyEvaluatorTests
         .Stage("verify", s => s.Name("Verify identity").Touchpoints("upload", "branch").StandardTime(TimeSpan.FromDays(1)).Next("apply", "done"))
         .Stage("done", s => s.Name("Active").Touchpoints("active").Goal())
         .Stage("declined", s => s.Touchpoints("no").Failure())
-        .MomentOfTruth("branch-visit", "upload branch", MomentOfTruthOutcome.Negative, 2)
+        .MomentOfTruth("branch-visit", "upload .* branch", MomentOfTruthOutcome.Negative, 2)
         .MomentOfTruth("activated", "active", MomentOfTruthOutcome.Positive, 1)
         .Build()
         .Compile();

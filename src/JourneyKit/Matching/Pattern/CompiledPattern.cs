@@ -160,7 +160,16 @@ public sealed class CompiledPattern
         }
 
         ulong mask = _streaming.Match(touchpoint, channel, journeyEvent.Value ?? double.NaN, journeyEvent.Attributes);
-        Step(state.Start, state.StartIndex, state.Next, state.NextIndex, ref state.Core, mask, journeyEvent.TimestampTicks);
+        Advance(state, mask, journeyEvent.TimestampTicks);
+    }
+
+    /// <summary>Binds the atoms to a batch, for <see cref="Advance(PatternState, ulong, long)"/> over its rows.</summary>
+    internal BoundConditions Bind(EventBatch batch) => BoundConditions.Bind(_nfa.Atoms, batch);
+
+    /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
+    internal void Advance(PatternState state, ulong mask, long ticks)
+    {
+        Step(state.Start, state.StartIndex, state.Next, state.NextIndex, ref state.Core, mask, ticks);
         (state.Start, state.Next) = (state.Next, state.Start);
         (state.StartIndex, state.NextIndex) = (state.NextIndex, state.StartIndex);
     }
@@ -378,7 +387,7 @@ public sealed class PatternState
         for (int q = 0; q < Start.Length; q++)
         {
             BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], Start[q]);
-            BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 8)..], StartIndex[q]);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 8)..], Start[q] == CompiledPattern.Inactive ? 0 : StartIndex[q]); // canonical
             offset += 12;
         }
 
