@@ -1,0 +1,68 @@
+using FsCheck.Xunit;
+using JourneyKit.Events;
+using JourneyKit.Matching.WindowFunnel;
+
+namespace JourneyKit.Tests.Events;
+
+public sealed class LateEventBufferTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Add_ReordersWithinLateness_DropsDuplicatesAndTooLate()
+    {
+        var buffer = new LateEventBuffer(TimeSpan.FromSeconds(10));
+        var out1 = new List<JourneyEvent>();
+        buffer.Add(new JourneyEvent("c", "b", T0.AddSeconds(5)) { EventId = "2" }, out1);
+        buffer.Add(new JourneyEvent("c", "a", T0.AddSeconds(1)) { EventId = "1" }, out1);
+        buffer.Add(new JourneyEvent("c", "b", T0.AddSeconds(5)) { EventId = "2" }, out1); // duplicate
+        Assert.Empty(out1); // nothing older than 20 - 10 yet
+        buffer.Add(new JourneyEvent("c", "z", T0.AddSeconds(20)) { EventId = "3" }, out1); // watermark 10: a, b released
+        Assert.Equal(["a", "b"], out1.Select(e => e.Touchpoint));
+        Assert.False(buffer.Add(new JourneyEvent("c", "late", T0.AddSeconds(2)), out1)); // older than released b
+        buffer.Flush(out1);
+        Assert.Equal(["a", "b", "z"], out1.Select(e => e.Touchpoint));
+        Assert.Equal(1, buffer.Duplicates);
+        Assert.Equal(1, buffer.TooLate);
+    }
+
+    /// <summary>Events shuffled by at most the lateness, with duplicates, come out as the sorted, de-duplicated stream —
+    /// and a streaming funnel fed from the buffer answers what the batch answers.</summary>
+    [Property(MaxTest = 200)]
+    public bool Released_EqualsSortedDeduplicated(int seed)
+    {
+        var r = new Random(seed);
+        var events = new List<JourneyEvent>();
+        int t = 0;
+        for (int i = 0; i < r.Next(0, 40); i++)
+        {
+            t += r.Next(0, 3);
+            events.Add(new JourneyEvent("c", "abc"[r.Next(3)].ToString(), T0.AddSeconds(t)) { EventId = "e" + i });
+        }
+
+        // Arrival: each event delayed by up to 5 s (the lateness), plus duplicates delayed the same way.
+        var arrivals = events.Concat(events.Where(_ => r.Next(4) == 0))
+            .Select((e, i) => (Event: e, Arrive: e.TimestampTicks + (r.Next(0, 6) * TimeSpan.TicksPerSecond), Order: i))
+            .OrderBy(x => x.Arrive).ThenBy(x => x.Order).Select(x => x.Event).ToList();
+
+        var buffer = new LateEventBuffer(TimeSpan.FromSeconds(5));
+        var released = new List<JourneyEvent>();
+        arrivals.ForEach(e => buffer.Add(e, released));
+        buffer.Flush(released);
+
+        var builder = new EventBatchBuilder();
+        arrivals.ForEach(e => builder.Add(e));
+        EventBatch batch = builder.Build();
+        var expected = Enumerable.Range(0, batch.Count).Select(i => batch.GetEvent(i).EventId).ToList();
+        if (!expected.SequenceEqual(released.Select(e => e.EventId)) || buffer.TooLate != 0)
+        {
+            return false;
+        }
+
+        WindowFunnel funnel = WindowFunnel.Create(["a", "b", "c"], TimeSpan.FromSeconds(6), WindowFunnelMode.StrictIncrease);
+        WindowFunnelState state = funnel.CreateState();
+        released.ForEach(e => funnel.Advance(state, e));
+        int batchLevel = batch.CustomerCount == 0 ? 0 : funnel.Evaluate(batch).Levels[0];
+        return funnel.GetLevel(state) == batchLevel;
+    }
+}
