@@ -71,6 +71,7 @@ internal static class JourneyKitCli
         root.Add(GenerateCommand.Create(context));
         root.Add(EventsCommand.Create(context));
         root.Add(FunnelCommand.Create(context));
+        root.Add(AnalyzeCommand.Create(context));
         root.Add(MatchCommand.Create(context));
         root.Add(ScoreCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);

@@ -71,7 +71,7 @@ internal static class ScoreCommand
         return command;
     }
 
-    private static DateTimeOffset ParseAsOf(string? text, EventBatch batch)
+    internal static DateTimeOffset ParseAsOf(string? text, EventBatch batch)
     {
         if (text is null)
         {

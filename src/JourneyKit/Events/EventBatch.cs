@@ -161,4 +161,34 @@ public sealed class EventBatch
             Attributes = attributes,
         };
     }
+
+    /// <summary>Gets a batch with only the events at or before <paramref name="instant"/> (this batch when there are none after it).</summary>
+    /// <param name="instant">The instant.</param>
+    /// <returns>The batch as it stood at <paramref name="instant"/>.</returns>
+    public EventBatch Until(DateTimeOffset instant)
+    {
+        long limit = instant.UtcTicks;
+        ReadOnlySpan<long> ticks = _timestampTicks;
+        int keep = 0;
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            keep += ticks[i] <= limit ? 1 : 0;
+        }
+
+        if (keep == ticks.Length)
+        {
+            return this;
+        }
+
+        var builder = new EventBatchBuilder();
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            if (ticks[i] <= limit)
+            {
+                builder.Add(GetEvent(i));
+            }
+        }
+
+        return builder.Build();
+    }
 }

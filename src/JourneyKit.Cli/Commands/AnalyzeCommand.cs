@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JourneyKit.Analytics;
+using JourneyKit.Events;
+using JourneyKit.Model;
+using JourneyKit.Model.Json;
+using JourneyKit.Scoring;
+
+namespace JourneyKit.Cli.Commands;
+
+/// <summary>
+/// <c>journeykit analyze --journey JOURNEY.json --events FILE [--as-of T] [--format json|table] [--funnel a,b,c …]</c>:
+/// the journey analytics (docs/analytics.md) as tables or one JSON document.
+/// </summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var journeyOption = new Option<string>("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
+        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+        var asOf = new Option<string>("--as-of") { Description = "The instant stuck, dead ends and risk are judged at (ISO-8601). Default: the latest event in the file.", HelpName = "TIMESTAMP" };
+        var funnel = new Option<string>("--funnel") { Description = "Also compute a product funnel over these touchpoints (comma-separated, 1 to 32).", HelpName = "a,b,c" };
+        var funnelType = new Option<ProductFunnelType>("--funnel-type") { Description = "The product funnel type: ordered, strict or unordered.", DefaultValueFactory = _ => ProductFunnelType.Ordered, HelpName = "type" };
+        Option<TimeSpan> window = CliOptions.Duration("--window", "The product funnel's conversion window.", TimeSpan.FromDays(7));
+        var exclude = new Option<string[]>("--exclude") { Description = "An exclusion for the product funnel: TOUCHPOINT@STEP stops an attempt after step STEP (1-based). Repeatable.", HelpName = "tp@step", AllowMultipleArgumentsPerToken = false };
+        var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
+        Option<OutputFormat> format = CliOptions.Format();
+        Option<bool> skip = CliOptions.SkipBadRows();
+        var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
+        {
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, threshold, format, skip,
+        };
+        CliHelp.AddExamples(
+            command,
+            "journeykit analyze --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
+            "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1");
+        command.SetAction(parse =>
+        {
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip));
+            double risk = parse.GetValue(threshold);
+            if (!(risk is >= 0 and <= 1))
+            {
+                throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            JourneyAnalysis analysis = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }).Analyze(batch, when);
+            ProductFunnelResult? product = null;
+            if (parse.GetValue(funnel) is { } steps)
+            {
+                product = ProductFunnelOf(steps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude)).Evaluate(batch);
+            }
+
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                var document = new AnalyzeDocument(analysis, product);
+                context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJsonContext.Default.AnalyzeDocument));
+            }
+            else
+            {
+                WriteTables(context.Stdout, analysis, product);
+            }
+
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>
+    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, bool skipBadRows)
+    {
+        Journey journey = JourneyJson.LoadFile(journeyPath);
+        CompiledJourney compiled;
+        try
+        {
+            compiled = journey.Compile();
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliProblemsException([e.Message]);
+        }
+
+        (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, skipBadRows);
+        return (compiled, batch, ScoreCommand.ParseAsOf(asOf, batch));
+    }
+
+    private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions)
+    {
+        string[] names = steps.Split(',', StringSplitOptions.TrimEntries);
+        if (Array.Exists(names, n => n.Length == 0) || names.Length > 32)
+        {
+            throw new CliUsageException("--funnel takes 1 to 32 non-empty touchpoint names separated by commas");
+        }
+
+        var list = new List<FunnelExclusion>();
+        foreach (string text in exclusions ?? [])
+        {
+            int at = text.LastIndexOf('@');
+            if (at <= 0 || !int.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int step) || step < 1 || step >= names.Length)
+            {
+                throw new CliUsageException($"--exclude '{text}': expected TOUCHPOINT@STEP with STEP from 1 to {names.Length - 1}");
+            }
+
+            list.Add(new FunnelExclusion(text[..at], step));
+        }
+
+        return new ProductFunnel(names, type, window, list);
+    }
+
+    private static void WriteTables(TextWriter output, JourneyAnalysis a, ProductFunnelResult? product)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(inv, $"Journey '{a.JourneyId}' as of {a.AsOf:O}: {a.Customers} customers, {a.Events} events, {a.GoalReached} reached the goal."));
+        output.WriteLine();
+        output.WriteLine("Stage funnel");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (StageFunnelStep s in a.Funnel)
+        {
+            rows.Add([s.StageId, N(s.Reached), N(s.Visited), N(s.Converted), N(s.DroppedOff), Pct(s.ConversionRate)]);
+        }
+
+        CliOutput.WriteTable(output, ["stage", "reached", "visited", "converted", "dropped", "conversion"], rows);
+        Section(output, "Time in stage vs standard time", ["stage", "standard", "visits", "p50", "p90", "p99", "median > standard", "stuck now"], a.TimeInStage, t =>
+            [t.StageId, D(t.StandardTime), N(t.CompletedVisits), D(t.P50), D(t.P90), D(t.P99), t.MedianExceedsStandard ? "yes" : "no", N(t.StuckNow)]);
+        Section(output, "Stuck now (most overdue first, top 20)", ["customer", "stage", "in stage", "overdue by"], Top(a.StuckNow, 20), s =>
+            [s.CustomerId, s.StageId, D(s.TimeInStage), D(s.OverdueBy)]);
+        Section(output, "Dead ends (top 10)", ["stage", "last touchpoint", "last channel", "customers"], Top(a.DeadEnds, 10), d =>
+            [d.StageId, d.LastTouchpoint, d.LastChannel, N(d.Customers)]);
+        Section(output, string.Create(inv, $"Path variants ({a.Paths.DistinctVariants} distinct; conformance {Pct(a.Paths.Conformance)})"), ["stages", "customers"], a.Paths.Variants, v =>
+            [string.Join(" > ", v.Stages), N(v.Customers)]);
+        Section(output, "Stage transitions", ["from", "to", "count", "median time", "allowed"], a.Paths.Transitions, t =>
+            [t.From, t.To, N(t.Count), D(t.MedianTime), t.Allowed ? "yes" : "NO"]);
+        Section(output, "Channel switches (top 15; within stage = silo)", ["stage", "from", "to", "count", "within stage"], Top(a.ChannelSwitches, 15), s =>
+            [s.StageId, s.From, s.To, N(s.Count), s.WithinStage ? "yes" : "no"]);
+        Section(output, string.Create(inv, $"Channel attribution (Markov; P(conversion) = {a.ChannelAttribution.ConversionProbability:0.000})"), ["channel", "visits", "removal effect", "conversions"], a.ChannelAttribution.States, s =>
+            [s.State, N(s.Visits), s.RemovalEffect.ToString("0.000", inv), s.AttributedConversions.ToString("0.0", inv)]);
+        Section(output, "Touchpoint attribution (top 10)", ["touchpoint", "visits", "removal effect", "conversions"], Top(a.TouchpointAttribution.States, 10), s =>
+            [s.State, N(s.Visits), s.RemovalEffect.ToString("0.000", inv), s.AttributedConversions.ToString("0.0", inv)]);
+        Section(output, "Customers at risk before the standard time (top 20)", ["customer", "stage", "in stage", "standard", "risk (next)", "risk (goal)"], Top(a.AtRisk, 20), r =>
+            [r.CustomerId, r.StageId, D(r.TimeInStage), D(r.StandardTime), Pct(r.RiskOfNotProgressing), Pct(r.RiskOfMissingGoal)]);
+        output.WriteLine();
+        output.WriteLine(string.Create(inv, $"Scores: mean {a.Scores.Mean:0.0}; histogram (10-point bins) {string.Join(' ', a.Scores.Histogram)}; correlation with goal {(a.Scores.CorrelationWithGoal is { } c ? c.ToString("0.00", inv) : "n/a")}"));
+        if (product is not null)
+        {
+            Section(output, string.Create(inv, $"Product funnel ({product.Type.ToString().ToLowerInvariant()}, window {D(product.Window)}, {product.Customers} customers)"), ["step", "customers", "conversion", "p50", "p90", "p99"], Indexed(product.Steps), s =>
+                [s.Item.Touchpoint, N(s.Item.Customers), Pct(product.ConversionRate(s.Index)), D(s.Item.P50), D(s.Item.P90), D(s.Item.P99)]);
+        }
+    }
+
+    private static List<(int Index, T Item)> Indexed<T>(IReadOnlyList<T> items)
+    {
+        var list = new List<(int, T)>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            list.Add((i, items[i]));
+        }
+
+        return list;
+    }
+
+    private static List<T> Top<T>(IReadOnlyList<T> items, int n)
+    {
+        var list = new List<T>(Math.Min(n, items.Count));
+        for (int i = 0; i < items.Count && i < n; i++)
+        {
+            list.Add(items[i]);
+        }
+
+        return list;
+    }
+
+    private static void Section<T>(TextWriter output, string title, IReadOnlyList<string> header, IReadOnlyList<T> items, Func<T, IReadOnlyList<string>> row)
+    {
+        output.WriteLine();
+        output.WriteLine(title);
+        var rows = new List<IReadOnlyList<string>>(items.Count);
+        foreach (T item in items)
+        {
+            rows.Add(row(item));
+        }
+
+        CliOutput.WriteTable(output, header, rows);
+    }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+
+    internal static string D(TimeSpan? value) => value switch
+    {
+        null => "-",
+        { TotalDays: >= 1 } v => v.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + "d",
+        { TotalHours: >= 1 } v => v.TotalHours.ToString("0.#", CultureInfo.InvariantCulture) + "h",
+        { } v => v.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + "m",
+    };
+}
+
+/// <summary>The JSON document of <c>journeykit analyze --format json</c>.</summary>
+/// <param name="Analysis">The journey analysis.</param>
+/// <param name="ProductFunnel">The product funnel, when asked for.</param>
+internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel);
+
+/// <summary>Writes durations as seconds (a number) in the analyze JSON.</summary>
+internal sealed class SecondsConverter : JsonConverter<TimeSpan>
+{
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => TimeSpan.FromSeconds(reader.GetDouble());
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    Converters = [typeof(SecondsConverter)])]
+[JsonSerializable(typeof(AnalyzeDocument))]
+internal sealed partial class AnalyzeJsonContext : JsonSerializerContext;

@@ -1,0 +1,201 @@
+using JourneyKit.Model;
+
+namespace JourneyKit.Analytics;
+
+/// <summary>Everything <see cref="JourneyAnalyzer"/> computes for one journey as of an instant. Deterministic: equal inputs give equal results.</summary>
+/// <param name="JourneyId">The journey id.</param>
+/// <param name="AsOf">The instant stuck, dead ends and risk are judged at.</param>
+/// <param name="Customers">Customers with at least one event.</param>
+/// <param name="Events">Events analysed.</param>
+/// <param name="GoalReached">Customers who reached the goal stage.</param>
+/// <param name="Funnel">The stage funnel over the designed (non-failure) stages, in order.</param>
+/// <param name="Segments">The stage funnel per persona, first channel and cohort (ISO week of the first event).</param>
+/// <param name="TimeInStage">Time spent in each stage vs its standard time.</param>
+/// <param name="StuckNow">Customers in a stage past its standard time at <paramref name="AsOf"/>, most overdue first.</param>
+/// <param name="DeadEnds">Where journeys ended without the goal, most frequent first.</param>
+/// <param name="Paths">Stage path variants, transitions and conformance to the designed journey.</param>
+/// <param name="ChannelSwitches">Channel switches between consecutive events, most frequent first.</param>
+/// <param name="ChannelAttribution">Markov attribution over channels.</param>
+/// <param name="TouchpointAttribution">Markov attribution over touchpoints.</param>
+/// <param name="Risk">The risk model per stage (stages without enough data are left out).</param>
+/// <param name="AtRisk">Customers not yet past the standard time whose risk of not progressing is at least the threshold, highest first.</param>
+/// <param name="Scores">The journey score distribution.</param>
+public sealed record JourneyAnalysis(
+    string JourneyId,
+    DateTimeOffset AsOf,
+    int Customers,
+    long Events,
+    int GoalReached,
+    IReadOnlyList<StageFunnelStep> Funnel,
+    IReadOnlyList<SegmentFunnel> Segments,
+    IReadOnlyList<StageTimeStats> TimeInStage,
+    IReadOnlyList<StuckCustomer> StuckNow,
+    IReadOnlyList<DeadEndHotspot> DeadEnds,
+    PathAnalysis Paths,
+    IReadOnlyList<ChannelSwitch> ChannelSwitches,
+    AttributionResult ChannelAttribution,
+    AttributionResult TouchpointAttribution,
+    IReadOnlyList<StageRiskModel> Risk,
+    IReadOnlyList<AtRiskCustomer> AtRisk,
+    ScoreSummary Scores);
+
+/// <summary>One step of the stage funnel.</summary>
+/// <param name="StageId">The stage id.</param>
+/// <param name="StageName">The stage name.</param>
+/// <param name="Reached">Customers who reached this stage or a later one (so counts never increase along the funnel).</param>
+/// <param name="Visited">Customers who had at least one event in this stage (can be lower than <paramref name="Reached"/> when stages are skipped).</param>
+/// <param name="Converted">Customers who reached the next stage (for the last stage: equal to <paramref name="Reached"/>).</param>
+/// <param name="DroppedOff">Customers whose furthest stage is this one: <paramref name="Reached"/> − <paramref name="Converted"/>.</param>
+public sealed record StageFunnelStep(string StageId, string StageName, int Reached, int Visited, int Converted, int DroppedOff)
+{
+    /// <summary>Gets the share of customers who reached this stage that reached the next one, or null when none reached it.</summary>
+    public double? ConversionRate => Reached == 0 ? null : (double)Converted / Reached;
+}
+
+/// <summary>The stage funnel of one segment of customers.</summary>
+/// <param name="Dimension">The dimension: <c>persona</c>, <c>first_channel</c> or <c>cohort</c>.</param>
+/// <param name="Value">The segment value (<c>(none)</c> when unknown); cohorts are ISO weeks such as <c>2026-W03</c>.</param>
+/// <param name="Customers">Customers in the segment.</param>
+/// <param name="Reached">Customers reaching each designed stage, in funnel order.</param>
+/// <param name="GoalReached">Customers in the segment who reached the goal.</param>
+public sealed record SegmentFunnel(string Dimension, string Value, int Customers, IReadOnlyList<int> Reached, int GoalReached);
+
+/// <summary>Time spent in a stage (completed visits) against its standard time.</summary>
+/// <param name="StageId">The stage id.</param>
+/// <param name="StandardTime">The stage's standard time (zero when not set).</param>
+/// <param name="CompletedVisits">Visits that ended by moving to another stage.</param>
+/// <param name="P50">The median time in stage (nearest rank), or null without completed visits.</param>
+/// <param name="P90">The 90th percentile (nearest rank).</param>
+/// <param name="P99">The 99th percentile (nearest rank).</param>
+/// <param name="StuckNow">Customers in this stage past its standard time at the analysis instant.</param>
+public sealed record StageTimeStats(string StageId, TimeSpan StandardTime, int CompletedVisits, TimeSpan? P50, TimeSpan? P90, TimeSpan? P99, int StuckNow)
+{
+    /// <summary>Gets a value indicating whether the median exceeds the standard time (never when no standard time is set).</summary>
+    public bool MedianExceedsStandard => StandardTime > TimeSpan.Zero && P50 is { } median && median > StandardTime;
+}
+
+/// <summary>A customer stuck in a stage.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="StageId">The stage.</param>
+/// <param name="TimeInStage">Time in the stage so far.</param>
+/// <param name="OverdueBy">Time past the stage's standard time.</param>
+public sealed record StuckCustomer(string CustomerId, string StageId, TimeSpan TimeInStage, TimeSpan OverdueBy);
+
+/// <summary>A place where journeys end without the goal (dead ends: no event for the inactivity period).</summary>
+/// <param name="StageId">The last stage, or <c>(none)</c>.</param>
+/// <param name="LastTouchpoint">The last touchpoint.</param>
+/// <param name="LastChannel">The last channel (<c>(none)</c> when unknown).</param>
+/// <param name="Customers">Customers who ended there.</param>
+public sealed record DeadEndHotspot(string StageId, string LastTouchpoint, string LastChannel, int Customers);
+
+/// <summary>Path variants, the directly-follows graph of stages and conformance to the designed transitions.</summary>
+/// <param name="Variants">The most frequent stage sequences, most frequent first.</param>
+/// <param name="OtherVariants">Customers whose variant is not among <paramref name="Variants"/>.</param>
+/// <param name="DistinctVariants">The number of distinct stage sequences.</param>
+/// <param name="Transitions">Directly-follows counts between stages with the median time between entering each.</param>
+/// <param name="ConformingCustomers">Customers (with at least one stage) who only took allowed transitions.</param>
+/// <param name="CustomersWithStages">Customers with at least one stage.</param>
+/// <param name="Deviations">Transitions not allowed by the design, most frequent first.</param>
+public sealed record PathAnalysis(
+    IReadOnlyList<PathVariant> Variants,
+    int OtherVariants,
+    int DistinctVariants,
+    IReadOnlyList<StageTransition> Transitions,
+    int ConformingCustomers,
+    int CustomersWithStages,
+    IReadOnlyList<StageTransition> Deviations)
+{
+    /// <summary>Gets the share of customers following allowed transitions only, or null without customers.</summary>
+    public double? Conformance => CustomersWithStages == 0 ? null : (double)ConformingCustomers / CustomersWithStages;
+}
+
+/// <summary>A distinct sequence of stages and how many customers took it.</summary>
+/// <param name="Stages">The stage ids in order (consecutive events in one stage are one visit).</param>
+/// <param name="Customers">Customers with exactly this sequence.</param>
+public sealed record PathVariant(IReadOnlyList<string> Stages, int Customers);
+
+/// <summary>Customers moving directly from one stage to another.</summary>
+/// <param name="From">The stage left.</param>
+/// <param name="To">The stage entered.</param>
+/// <param name="Count">How many times (a customer can count more than once).</param>
+/// <param name="MedianTime">The median time between entering <paramref name="From"/> and entering <paramref name="To"/>.</param>
+/// <param name="Allowed">Whether the design allows the transition.</param>
+public sealed record StageTransition(string From, string To, int Count, TimeSpan MedianTime, bool Allowed);
+
+/// <summary>Customers switching channel between consecutive events.</summary>
+/// <param name="StageId">The stage of the later event (when it is out of path: the stage the customer was in; <c>(none)</c> before any stage).</param>
+/// <param name="From">The channel of the earlier event.</param>
+/// <param name="To">The channel of the later event.</param>
+/// <param name="Count">How many switches.</param>
+/// <param name="WithinStage">True when both events belong to the same stage: a silo — the customer had to change channel to get one stage done.</param>
+public sealed record ChannelSwitch(string StageId, string From, string To, int Count, bool WithinStage);
+
+/// <summary>First-order Markov attribution (paths start → states → conversion or null).</summary>
+/// <param name="ConversionProbability">The probability of conversion from the start state.</param>
+/// <param name="Conversions">Paths ending in conversion.</param>
+/// <param name="Paths">Paths (customers).</param>
+/// <param name="States">Each state's removal effect and attributed conversions, highest removal effect first.</param>
+public sealed record AttributionResult(double ConversionProbability, int Conversions, int Paths, IReadOnlyList<StateAttribution> States);
+
+/// <summary>One channel's or touchpoint's share of conversions.</summary>
+/// <param name="State">The channel or touchpoint.</param>
+/// <param name="Visits">Path steps in this state.</param>
+/// <param name="RemovalEffect">1 − P(conversion without the state) / P(conversion): the share of conversions lost if it were removed.</param>
+/// <param name="AttributedConversions">Conversions attributed: removal effect normalised over all states × conversions.</param>
+public sealed record StateAttribution(string State, int Visits, double RemovalEffect, double AttributedConversions);
+
+/// <summary>A customer whose risk of not progressing is high before the standard time is up.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="StageId">The current stage.</param>
+/// <param name="TimeInStage">Time in the stage so far.</param>
+/// <param name="StandardTime">The stage's standard time.</param>
+/// <param name="RiskOfNotProgressing">P(never reaching the next stage | still here after <paramref name="TimeInStage"/>).</param>
+/// <param name="RiskOfMissingGoal">P(never reaching the goal | still here after <paramref name="TimeInStage"/>).</param>
+public sealed record AtRiskCustomer(string CustomerId, string StageId, TimeSpan TimeInStage, TimeSpan StandardTime, double RiskOfNotProgressing, double RiskOfMissingGoal);
+
+/// <summary>The journey score distribution.</summary>
+/// <param name="Mean">The mean score (0 without customers).</param>
+/// <param name="Histogram">Customers per 10-point bin: [0,10), [10,20), …, [90,100].</param>
+/// <param name="CorrelationWithGoal">Pearson correlation between score and reaching the goal, or null when undefined.</param>
+public sealed record ScoreSummary(double Mean, IReadOnlyList<int> Histogram, double? CorrelationWithGoal);
+
+/// <summary>Options for <see cref="JourneyAnalyzer"/>.</summary>
+public sealed class AnalyticsOptions
+{
+    /// <summary>Gets how many path variants to list. Default 10.</summary>
+    public int TopVariants { get; init; } = 10;
+
+    /// <summary>Gets the risk at or above which a customer is flagged as at risk. Default 0.5.</summary>
+    public double RiskThreshold { get; init; } = 0.5;
+
+    /// <summary>Gets the fewest stage visits needed to estimate a stage's risk model. Default 20.</summary>
+    public int MinRiskSamples { get; init; } = 20;
+
+    /// <summary>Gets the evaluation options (inactivity period for dead ends). Default: <see cref="Scoring.EvaluationOptions"/> defaults.</summary>
+    public Scoring.EvaluationOptions Evaluation { get; init; } = new();
+
+    /// <summary>Gets the scoring model for the score distribution. Default <see cref="Scoring.ScoringModel.Default"/>.</summary>
+    public Scoring.ScoringModel Scoring { get; init; } = JourneyKit.Scoring.ScoringModel.Default;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(TopVariants);
+        if (!(RiskThreshold is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RiskThreshold), RiskThreshold, "The risk threshold must be between 0 and 1.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinRiskSamples, 1);
+        ArgumentNullException.ThrowIfNull(Evaluation);
+        ArgumentNullException.ThrowIfNull(Scoring);
+    }
+}
+
+/// <summary>Names used for unknown values in analytics results.</summary>
+public static class AnalyticsNames
+{
+    /// <summary>The value used when a stage, persona or channel is unknown: <c>(none)</c>.</summary>
+    public const string None = "(none)";
+
+    internal static string Of(Channel channel) => channel.IsNone ? None : channel.Name;
+}

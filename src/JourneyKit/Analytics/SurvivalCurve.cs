@@ -1,0 +1,136 @@
+namespace JourneyKit.Analytics;
+
+/// <summary>One step of a <see cref="SurvivalCurve"/>: the share still without the event just after <paramref name="Time"/>.</summary>
+/// <param name="Time">The event time.</param>
+/// <param name="Survival">S(t): the estimated share without the event after <paramref name="Time"/>.</param>
+/// <param name="AtRisk">Observations still at risk just before <paramref name="Time"/>.</param>
+/// <param name="Events">Events at <paramref name="Time"/>.</param>
+public readonly record struct SurvivalPoint(TimeSpan Time, double Survival, int AtRisk, int Events);
+
+/// <summary>
+/// The Kaplan–Meier estimate of S(t) = P(T &gt; t) from observations that either ended with the event at a duration or were
+/// censored (still without the event when last seen). Observations censored at an event time count as at risk at that time.
+/// </summary>
+/// <remarks>S(t) is a step function: 1 before the first event time, multiplied by (1 − dᵢ/nᵢ) at each event time tᵢ
+/// with dᵢ events among nᵢ at risk.</remarks>
+public sealed class SurvivalCurve
+{
+    private readonly SurvivalPoint[] _points;
+
+    private SurvivalCurve(SurvivalPoint[] points, int observations, int events)
+    {
+        _points = points;
+        Observations = observations;
+        EventCount = events;
+    }
+
+    /// <summary>Gets the steps of the curve, by time.</summary>
+    public IReadOnlyList<SurvivalPoint> Points => _points;
+
+    /// <summary>Gets the number of observations.</summary>
+    public int Observations { get; }
+
+    /// <summary>Gets the number of observations that ended with the event.</summary>
+    public int EventCount { get; }
+
+    /// <summary>Gets the value the curve levels off at after the last event time (1 without events): the estimated share that never has the event.</summary>
+    public double Plateau => _points.Length == 0 ? 1 : _points[^1].Survival;
+
+    /// <summary>Estimates the curve.</summary>
+    /// <param name="observations">Each observation's duration (ticks) and whether it ended with the event (false: censored).</param>
+    /// <returns>The curve.</returns>
+    public static SurvivalCurve Estimate(IReadOnlyList<(long Duration, bool Event)> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var sorted = new (long Duration, bool Event)[observations.Count];
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = observations[i];
+        }
+
+        Array.Sort(sorted, static (a, b) => a.Duration.CompareTo(b.Duration));
+        var points = new List<SurvivalPoint>();
+        double survival = 1;
+        int atRisk = sorted.Length, events = 0;
+        int i2 = 0;
+        while (i2 < sorted.Length)
+        {
+            long t = sorted[i2].Duration;
+            int d = 0, leaving = 0;
+            while (i2 < sorted.Length && sorted[i2].Duration == t)
+            {
+                d += sorted[i2].Event ? 1 : 0;
+                leaving++;
+                i2++;
+            }
+
+            if (d > 0)
+            {
+                survival *= 1 - ((double)d / atRisk);
+                points.Add(new SurvivalPoint(TimeSpan.FromTicks(t), survival, atRisk, d));
+                events += d;
+            }
+
+            atRisk -= leaving;
+        }
+
+        return new SurvivalCurve([.. points], sorted.Length, events);
+    }
+
+    /// <summary>Gets S(t): the estimated share still without the event after <paramref name="time"/>.</summary>
+    /// <param name="time">The time.</param>
+    /// <returns>The survival probability.</returns>
+    public double SurvivalAt(TimeSpan time)
+    {
+        int lo = 0, hi = _points.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_points[mid].Time <= time)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found < 0 ? 1 : _points[found].Survival;
+    }
+
+    /// <summary>
+    /// Gets P(never having the event | no event by <paramref name="time"/>) = <see cref="Plateau"/> / S(t), a cure-model reading of
+    /// the curve; 0 when S(t) is 0 (everyone observed that long had the event).
+    /// </summary>
+    /// <param name="time">The time already spent without the event.</param>
+    /// <returns>The probability, 0..1.</returns>
+    public double ProbabilityOfNever(TimeSpan time)
+    {
+        double s = SurvivalAt(time);
+        return s <= 0 ? 0 : Math.Min(1, Plateau / s);
+    }
+}
+
+/// <summary>
+/// The risk of a customer in a stage: from the Kaplan–Meier curve of the time to reach the next designed stage (visits still
+/// in the stage, or that left it another way, are censored at the analysis instant), and the Markov probability of reaching
+/// the goal from the next stage. See docs/analytics.md.
+/// </summary>
+/// <param name="StageId">The stage.</param>
+/// <param name="NextStageId">The next designed stage.</param>
+/// <param name="Curve">The time-to-next-stage survival curve.</param>
+/// <param name="GoalProbabilityFromNext">P(reaching the goal | entering the next stage), from the stage-level Markov chain.</param>
+public sealed record StageRiskModel(string StageId, string NextStageId, SurvivalCurve Curve, double GoalProbabilityFromNext)
+{
+    /// <summary>Gets P(never reaching the next stage | still in this stage after <paramref name="timeInStage"/>).</summary>
+    /// <param name="timeInStage">The time in the stage so far.</param>
+    /// <returns>The probability, 0..1.</returns>
+    public double RiskOfNotProgressing(TimeSpan timeInStage) => Curve.ProbabilityOfNever(timeInStage);
+
+    /// <summary>Gets P(never reaching the goal | still in this stage after <paramref name="timeInStage"/>) = 1 − (1 − risk of not progressing) × <see cref="GoalProbabilityFromNext"/>.</summary>
+    /// <param name="timeInStage">The time in the stage so far.</param>
+    /// <returns>The probability, 0..1.</returns>
+    public double RiskOfMissingGoal(TimeSpan timeInStage) => 1 - ((1 - RiskOfNotProgressing(timeInStage)) * GoalProbabilityFromNext);
+}
