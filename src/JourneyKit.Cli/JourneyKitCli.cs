@@ -72,6 +72,7 @@ internal static class JourneyKitCli
         root.Add(EventsCommand.Create(context));
         root.Add(FunnelCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
+        root.Add(ReportCommand.Create(context));
         root.Add(MatchCommand.Create(context));
         root.Add(ScoreCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using JourneyKit.Analytics;
+using JourneyKit.Events;
+using JourneyKit.Scoring;
+
+namespace JourneyKit.Cli.Commands;
+
+/// <summary>
+/// <c>journeykit report --journey JOURNEY.json --events FILE --out report.html [--as-of T]</c>: the journey analytics as one
+/// self-contained HTML page (<see cref="JourneyReport"/>).
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var journeyOption = new Option<string>("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
+        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (replaced if it exists).", Required = true, HelpName = "report.html" };
+        var asOf = new Option<string>("--as-of") { Description = "The instant stuck, dead ends and risk are judged at (ISO-8601); later events are ignored. Default: the latest event in the file.", HelpName = "TIMESTAMP" };
+        var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
+        Option<bool> skip = CliOptions.SkipBadRows();
+        var command = new Command("report", "Write the journey report: one self-contained HTML file with the journey map, funnel, flow, time in stage, stuck and dead ends, channel switches, attribution, scores and customers at risk.")
+        {
+            journeyOption, events, output, asOf, threshold, skip,
+        };
+        CliHelp.AddExamples(
+            command,
+            "journeykit report --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --as-of 2026-01-20T00:00:00Z --out report.html");
+        command.SetAction(parse =>
+        {
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip));
+            double risk = parse.GetValue(threshold);
+            if (!(risk is >= 0 and <= 1))
+            {
+                throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            JourneyAnalysis analysis = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }).Analyze(batch, when);
+            string path = Path.GetFullPath(parse.GetRequiredValue(output));
+            string temp = path + ".tmp";
+            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            {
+                JourneyReport.WriteHtml(writer, journey, analysis);
+            }
+
+            File.Move(temp, path, overwrite: true);
+            context.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {path}: {analysis.Customers} customers, {analysis.GoalReached} reached the goal, {analysis.StuckNow.Count} stuck, {analysis.AtRisk.Count} at risk (as of {analysis.AsOf:O})."));
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+}
