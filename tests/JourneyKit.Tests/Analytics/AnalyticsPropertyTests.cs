@@ -1,0 +1,165 @@
+using System.Text.Json;
+using FsCheck.Xunit;
+using JourneyKit.Analytics;
+using JourneyKit.Events;
+using JourneyKit.Model;
+using JourneyKit.Scoring;
+
+namespace JourneyKit.Tests.Analytics;
+
+/// <summary>
+/// Random event streams (ties, duplicates by event id, shuffled input, unknown touchpoints, missing channels) against a
+/// deliberately simple reference written from raw events with LINQ, plus invariants and partition merging.
+/// </summary>
+public sealed class AnalyticsPropertyTests
+{
+    private static readonly string[] Touchpoints = ["form", "call", "upload", "active", "no", "ad", "zz"];
+    private static readonly Channel[] Channels = [Channel.None, Channel.Web, Channel.Mobile, Channel.Email];
+    private static readonly CompiledJourney Journey = JourneyAnalyzerTests.Journey();
+
+    internal static List<JourneyEvent> RandomEvents(Random random)
+    {
+        var events = new List<JourneyEvent>();
+        int customers = random.Next(0, 12);
+        for (int c = 0; c < customers; c++)
+        {
+            int count = random.Next(1, 15);
+            double hours = random.Next(0, 100);
+            for (int i = 0; i < count; i++)
+            {
+                hours += random.Next(4) == 0 ? 0 : random.Next(1, 60); // equal timestamps now and then
+                events.Add(new JourneyEvent("c" + c, Touchpoints[random.Next(Touchpoints.Length)], JourneyAnalyzerTests.T0.AddHours(hours), Channels[random.Next(Channels.Length)])
+                {
+                    EventId = $"c{c}-{i}",
+                });
+            }
+        }
+
+        var input = new List<JourneyEvent>(events);
+        for (int d = 0; d < events.Count / 6; d++)
+        {
+            input.Add(events[random.Next(events.Count)] with { Touchpoint = "ad" }); // same id: a duplicate, dropped
+        }
+
+        return [.. input.OrderBy(_ => random.Next())];
+    }
+
+    private static EventBatch BatchOf(IEnumerable<JourneyEvent> events)
+    {
+        var b = new EventBatchBuilder();
+        foreach (JourneyEvent e in events)
+        {
+            b.Add(e);
+        }
+
+        return b.Build();
+    }
+
+    /// <summary>The reference: dedupe by id (first wins), order each customer's events by time (stable on input order).</summary>
+    private static List<List<JourneyEvent>> Customers(List<JourneyEvent> input) =>
+        [.. input.GroupBy(e => e.EventId).Select(g => g.First())
+            .GroupBy(e => e.CustomerId)
+            .Select(g => g.OrderBy(e => e.TimestampTicks).ToList())];
+
+    private static string? StageOf(string touchpoint) =>
+        Journey.Journey.Stages.FirstOrDefault(s => s.Touchpoints.Contains(touchpoint))?.Id;
+
+    private static List<string> Visits(List<JourneyEvent> events)
+    {
+        var visits = new List<string>();
+        foreach (string? stage in events.Select(e => StageOf(e.Touchpoint)))
+        {
+            if (stage is not null && (visits.Count == 0 || visits[^1] != stage))
+            {
+                visits.Add(stage);
+            }
+        }
+
+        return visits;
+    }
+
+    [Property(MaxTest = 150)]
+    public void Analysis_AgreesWithTheReference(int seed)
+    {
+        var random = new Random(seed);
+        List<JourneyEvent> input = RandomEvents(random);
+        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(60);
+        JourneyAnalysis a = new JourneyAnalyzer(Journey, new AnalyticsOptions { TopVariants = 1000 }).Analyze(BatchOf(input), asOf);
+        List<List<JourneyEvent>> customers = Customers(input);
+        string[] main = ["apply", "verify", "done"];
+
+        Assert.Equal(customers.Count, a.Customers);
+        Assert.Equal(customers.Sum(c => c.Count), a.Events);
+        for (int p = 0; p < main.Length; p++)
+        {
+            Assert.Equal(customers.Count(c => Visits(c).Select(v => Array.IndexOf(main, v)).DefaultIfEmpty(-1).Max() >= p), a.Funnel[p].Reached);
+            Assert.Equal(customers.Count(c => Visits(c).Contains(main[p])), a.Funnel[p].Visited);
+        }
+
+        var variants = customers.Select(Visits).Where(v => v.Count > 0).GroupBy(v => string.Join('>', v)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(variants, a.Paths.Variants.ToDictionary(v => string.Join('>', v.Stages), v => v.Customers));
+
+        var transitions = customers.Select(Visits).SelectMany(v => v.Zip(v.Skip(1))).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(transitions, a.Paths.Transitions.ToDictionary(t => (t.From, t.To), t => t.Count));
+
+        var switches = new Dictionary<(string, string), int>();
+        foreach (List<JourneyEvent> c in customers)
+        {
+            List<JourneyEvent> withChannel = [.. c.Where(e => !e.Channel.IsNone)];
+            foreach ((JourneyEvent x, JourneyEvent y) in withChannel.Zip(withChannel.Skip(1)).Where(p => p.First.Channel != p.Second.Channel))
+            {
+                switches[(x.Channel.Name, y.Channel.Name)] = switches.GetValueOrDefault((x.Channel.Name, y.Channel.Name)) + 1;
+            }
+        }
+
+        Assert.Equal(switches, a.ChannelSwitches.GroupBy(s => (s.From, s.To)).ToDictionary(g => g.Key, g => g.Sum(s => s.Count)));
+
+        int goal = customers.Count(c => c.Any(e => StageOf(e.Touchpoint) == "done"));
+        Assert.Equal(goal, a.GoalReached);
+        Assert.Equal((goal, customers.Count), (a.ChannelAttribution.Conversions, a.ChannelAttribution.Paths));
+        Assert.Equal(a.Customers, a.Scores.Histogram.Sum());
+    }
+
+    [Property(MaxTest = 150)]
+    public void Funnel_NeverIncreases_AndDropOffsAddUp(int seed)
+    {
+        JourneyAnalysis a = new JourneyAnalyzer(Journey).Analyze(BatchOf(RandomEvents(new Random(seed))), JourneyAnalyzerTests.T0.AddDays(30));
+        Assert.True(a.Funnel[0].Reached <= a.Customers);
+        for (int p = 1; p < a.Funnel.Count; p++)
+        {
+            Assert.True(a.Funnel[p].Reached <= a.Funnel[p - 1].Reached);
+            Assert.True(a.Funnel[p].Visited <= a.Funnel[p].Reached);
+        }
+
+        Assert.Equal(a.Funnel[0].Reached, a.Funnel.Sum(f => f.DroppedOff) + a.Funnel[^1].Converted);
+        double totalAttributed = a.ChannelAttribution.States.Sum(s => s.AttributedConversions);
+        Assert.True(a.ChannelAttribution.States.All(s => s.RemovalEffect is >= 0 and <= 1 + 1e-9));
+        Assert.True(totalAttributed == 0 || Math.Abs(totalAttributed - a.ChannelAttribution.Conversions) < 1e-6);
+        Assert.All(a.AtRisk, r => Assert.True(r.TimeInStage <= r.StandardTime && r.RiskOfNotProgressing >= 0.5));
+    }
+
+    [Property(MaxTest = 100)]
+    public void MergedPartitions_EqualTheWhole(int seed)
+    {
+        var random = new Random(seed);
+        List<JourneyEvent> input = RandomEvents(random);
+        var analyzer = new JourneyAnalyzer(Journey, new AnalyticsOptions { MinRiskSamples = 1 });
+        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(random.Next(1, 40));
+        JourneyAnalysis whole = analyzer.Analyze(BatchOf(input), asOf);
+
+        int parts = random.Next(1, 4);
+        var partition = input.Select(e => e.CustomerId).Distinct().ToDictionary(c => c, _ => random.Next(parts));
+        var accumulators = Enumerable.Range(0, parts).Select(p =>
+        {
+            JourneyAnalysisAccumulator acc = analyzer.CreateAccumulator(asOf);
+            acc.Add(BatchOf(input.Where(e => partition[e.CustomerId] == p)));
+            return acc;
+        }).OrderBy(_ => random.Next()).ToList();
+        for (int i = 1; i < accumulators.Count; i++)
+        {
+            accumulators[0].Merge(accumulators[i]);
+        }
+
+        Assert.Equal(JsonSerializer.Serialize(whole), JsonSerializer.Serialize(accumulators[0].Build()));
+    }
+}

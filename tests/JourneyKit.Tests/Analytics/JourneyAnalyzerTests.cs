@@ -1,0 +1,294 @@
+using JourneyKit.Analytics;
+using JourneyKit.Events;
+using JourneyKit.Model;
+using JourneyKit.Scoring;
+
+namespace JourneyKit.Tests.Analytics;
+
+/// <summary>Every expected value below is worked out by hand in the comments from the five customers of <see cref="Batch"/>.</summary>
+public sealed class JourneyAnalyzerTests
+{
+    internal static readonly DateTimeOffset T0 = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero); // a Sunday: ISO week 2026-W05
+    private static readonly DateTimeOffset AsOf = T0.AddDays(20); // 480h; inactivity period 14d = 336h
+
+    /// <summary>apply (std 2d, next verify|declined) → verify (std 1d, next apply|done) → done (goal); declined (failure).
+    /// Touchpoint "ad" belongs to no stage.</summary>
+    internal static CompiledJourney Journey() => new JourneyBuilder("j")
+        .Touchpoint("form", Channel.Web)
+        .Touchpoint("call", Channel.ContactCentre)
+        .Touchpoint("upload", Channel.Mobile)
+        .Touchpoint("active", Channel.Mobile)
+        .Touchpoint("no", Channel.Email)
+        .Touchpoint("ad", Channel.Social)
+        .Stage("apply", s => s.Name("Apply").Touchpoints("form", "call").StandardTime(TimeSpan.FromDays(2)).Next("verify", "declined"))
+        .Stage("verify", s => s.Name("Verify").Touchpoints("upload").StandardTime(TimeSpan.FromDays(1)).Next("apply", "done"))
+        .Stage("done", s => s.Name("Active").Touchpoints("active").Goal())
+        .Stage("declined", s => s.Touchpoints("no").Failure())
+        .Build()
+        .Compile();
+
+    internal static JourneyEvent E(string customer, string touchpoint, double hours, Channel channel) => new(customer, touchpoint, T0.AddHours(hours), channel);
+
+    /// <summary>
+    /// c1: form@0 web, upload@10 mobile, active@20 mobile — goal. c2: form@0 web, call@5 contact-centre, upload@30 mobile,
+    /// form@40 web — back in apply. c3: form@0 web, no@24 email — failed. c4: ad@0 social — no stage. c5: upload@0 mobile —
+    /// straight into verify.
+    /// </summary>
+    internal static EventBatch Batch()
+    {
+        var b = new EventBatchBuilder();
+        foreach (JourneyEvent e in new[]
+        {
+            E("c1", "form", 0, Channel.Web), E("c1", "upload", 10, Channel.Mobile), E("c1", "active", 20, Channel.Mobile),
+            E("c2", "form", 0, Channel.Web), E("c2", "call", 5, Channel.ContactCentre), E("c2", "upload", 30, Channel.Mobile), E("c2", "form", 40, Channel.Web),
+            E("c3", "form", 0, Channel.Web), E("c3", "no", 24, Channel.Email),
+            E("c4", "ad", 0, Channel.Social),
+            E("c5", "upload", 0, Channel.Mobile),
+        })
+        {
+            b.Add(e);
+        }
+
+        return b.Build();
+    }
+
+    private static JourneyAnalysis Analyze(AnalyticsOptions? options = null) => new JourneyAnalyzer(Journey(), options).Analyze(Batch(), AsOf);
+
+    [Fact]
+    public void Funnel_CountsReachedVisitedConvertedAndDropped()
+    {
+        // Furthest designed stage: c1 done, c2 verify, c3 apply (declined is a failure stage), c4 none, c5 verify.
+        // reached = [apply 4, verify 3, done 1]; visited: apply c1 c2 c3 = 3, verify c1 c2 c5 = 3, done c1 = 1.
+        JourneyAnalysis a = Analyze();
+        Assert.Equal(5, a.Customers);
+        Assert.Equal(11, a.Events);
+        Assert.Equal(1, a.GoalReached);
+        Assert.Equal(
+            [new StageFunnelStep("apply", "Apply", 4, 3, 3, 1), new StageFunnelStep("verify", "Verify", 3, 3, 1, 2), new StageFunnelStep("done", "Active", 1, 1, 1, 0)],
+            a.Funnel);
+        Assert.Equal(0.75, a.Funnel[0].ConversionRate);
+    }
+
+    [Fact]
+    public void Segments_ByPersonaFirstChannelAndIsoWeekCohort()
+    {
+        // First channels: c1 c2 c3 web, c4 social, c5 mobile. Web: furthest done, verify, apply → reached [3, 2, 1], goal 1.
+        JourneyAnalysis a = Analyze();
+        SegmentFunnel web = Assert.Single(a.Segments, s => s.Dimension == "first_channel" && s.Value == "web");
+        Assert.Equal(3, web.Customers);
+        Assert.Equal([3, 2, 1], web.Reached);
+        Assert.Equal(1, web.GoalReached);
+        SegmentFunnel social = Assert.Single(a.Segments, s => s.Dimension == "first_channel" && s.Value == "social");
+        Assert.Equal([0, 0, 0], social.Reached);
+        SegmentFunnel persona = Assert.Single(a.Segments, s => s.Dimension == "persona");
+        Assert.Equal((AnalyticsNames.None, 5), (persona.Value, persona.Customers));
+        SegmentFunnel cohort = Assert.Single(a.Segments, s => s.Dimension == "cohort");
+        Assert.Equal(("2026-W05", 5), (cohort.Value, cohort.Customers));
+        Assert.Equal(["persona", "first_channel", "first_channel", "first_channel", "cohort"], a.Segments.Select(s => s.Dimension));
+    }
+
+    [Fact]
+    public void TimeInStage_NearestRankPercentilesOfCompletedVisits_AndStuckNow()
+    {
+        // apply completed visits: c1 10h, c3 24h, c2 30h → p50 = rank ⌈1.5⌉ = 2 → 24h; p90 = rank ⌈2.7⌉ = 3 → 30h.
+        // verify: c1 10h, c2 10h. Stuck at 480h: c2 in apply since 40h (std 48h, overdue 392h); c5 in verify since 0 (overdue 456h).
+        JourneyAnalysis a = Analyze();
+        StageTimeStats apply = a.TimeInStage[0];
+        Assert.Equal((3, TimeSpan.FromHours(24), TimeSpan.FromHours(30), TimeSpan.FromHours(30), 1), (apply.CompletedVisits, apply.P50, apply.P90, apply.P99, apply.StuckNow));
+        Assert.False(apply.MedianExceedsStandard);
+        Assert.Equal((2, TimeSpan.FromHours(10), 1), (a.TimeInStage[1].CompletedVisits, a.TimeInStage[1].P50, a.TimeInStage[1].StuckNow));
+        Assert.Equal(0, a.TimeInStage[2].CompletedVisits);
+        Assert.Null(a.TimeInStage[2].P50);
+        Assert.Equal(
+            [new StuckCustomer("c5", "verify", TimeSpan.FromHours(480), TimeSpan.FromHours(456)), new StuckCustomer("c2", "apply", TimeSpan.FromHours(440), TimeSpan.FromHours(392))],
+            a.StuckNow);
+    }
+
+    [Fact]
+    public void DeadEnds_GroupByStageLastTouchpointAndChannel()
+    {
+        // Idle ≥ 336h without goal or failure: c2 (apply, form, web), c4 (no stage, ad, social), c5 (verify, upload, mobile).
+        // c1 reached the goal, c3 failed. Equal counts sort by stage id: "(none)" < "apply" < "verify".
+        Assert.Equal(
+            [new DeadEndHotspot("(none)", "ad", "social", 1), new DeadEndHotspot("apply", "form", "web", 1), new DeadEndHotspot("verify", "upload", "mobile", 1)],
+            Analyze().DeadEnds);
+    }
+
+    [Fact]
+    public void Paths_VariantsTransitionsAndConformance()
+    {
+        // Variants: apply>verify>done, apply>verify>apply, apply>declined, verify (c4 has no stage).
+        // Transitions: apply→verify c1 10h, c2 30h (median rank 1 → 10h); verify→done 10h; verify→apply 10h; apply→declined 24h.
+        PathAnalysis p = Analyze().Paths;
+        Assert.Equal(4, p.DistinctVariants);
+        Assert.Equal(0, p.OtherVariants);
+        Assert.Equal(
+            ["apply>declined", "apply>verify>apply", "apply>verify>done", "verify"],
+            p.Variants.Select(v => string.Join('>', v.Stages)));
+        Assert.All(p.Variants, v => Assert.Equal(1, v.Customers));
+        Assert.Equal(
+            [
+                new StageTransition("apply", "verify", 2, TimeSpan.FromHours(10), true),
+                new StageTransition("apply", "declined", 1, TimeSpan.FromHours(24), true),
+                new StageTransition("verify", "apply", 1, TimeSpan.FromHours(10), true),
+                new StageTransition("verify", "done", 1, TimeSpan.FromHours(10), true),
+            ],
+            p.Transitions);
+        Assert.Equal((4, 4, 1.0), (p.ConformingCustomers, p.CustomersWithStages, p.Conformance));
+        Assert.Empty(p.Deviations);
+    }
+
+    [Fact]
+    public void TopVariants_LimitsTheListAndCountsTheRest()
+    {
+        PathAnalysis p = Analyze(new AnalyticsOptions { TopVariants = 1 }).Paths;
+        Assert.Single(p.Variants);
+        Assert.Equal((4, 3), (p.DistinctVariants, p.OtherVariants));
+    }
+
+    [Fact]
+    public void ChannelSwitches_ByStageWithSilosWithinAStage()
+    {
+        // c1: web→mobile entering verify. c2: web→contact-centre inside apply (silo), contact-centre→mobile entering verify,
+        // mobile→web back in apply. c3: web→email entering declined.
+        Assert.Equal(
+            [
+                new ChannelSwitch("apply", "mobile", "web", 1, false),
+                new ChannelSwitch("apply", "web", "contact-centre", 1, true),
+                new ChannelSwitch("declined", "web", "email", 1, false),
+                new ChannelSwitch("verify", "contact-centre", "mobile", 1, false),
+                new ChannelSwitch("verify", "web", "mobile", 1, false),
+            ],
+            Analyze().ChannelSwitches);
+    }
+
+    [Fact]
+    public void ChannelAttribution_MatchesTheAbsorbingChainSolvedByHand()
+    {
+        // Paths (before the goal stage): c1 web mobile → conversion; c2 web cc mobile web → null; c3 web email → null;
+        // c4 social → null; c5 mobile → null.
+        // x_mobile = 1/3 + 1/3·x_web; x_web = 1/4·x_mobile + 1/4·x_cc; x_cc = x_mobile → x_mobile = 2/5, x_web = 1/5;
+        // P = 3/5·1/5 + 1/5·2/5 = 1/5.
+        // Without mobile: P = 0 → RE 1. Without web: x_mobile = 1/3, P = 1/15 → RE 2/3.
+        // Without cc: x_mobile = 4/11, x_web = 1/11, P = 7/55 → RE 4/11. Email and social lead to null anyway → RE 0.
+        // Attributed = RE / ΣRE (= 67/33) × 1 conversion: mobile 33/67, web 22/67, cc 12/67.
+        AttributionResult r = Analyze().ChannelAttribution;
+        Assert.Equal((1, 5), (r.Conversions, r.Paths));
+        Assert.Equal(0.2, r.ConversionProbability, 12);
+        Assert.Equal(["mobile", "web", "contact-centre", "email", "social"], r.States.Select(s => s.State));
+        double[] effects = [1, 2.0 / 3, 4.0 / 11, 0, 0];
+        double[] attributed = [33.0 / 67, 22.0 / 67, 12.0 / 67, 0, 0];
+        for (int i = 0; i < effects.Length; i++)
+        {
+            Assert.Equal(effects[i], r.States[i].RemovalEffect, 12);
+            Assert.Equal(attributed[i], r.States[i].AttributedConversions, 12);
+        }
+
+        // Path steps: mobile c1 c2 c5 = 3; web c1, c2 twice, c3 = 4; one each of contact-centre, email, social.
+        Assert.Equal([3, 4, 1, 1, 1], r.States.Select(s => s.Visits));
+    }
+
+    [Fact]
+    public void RiskModels_KaplanMeierPerStage_AndGoalProbabilityFromTheStageChain()
+    {
+        // apply visits: c1 → verify at 10h (event), c2 → verify at 30h (event), c2 again since 40h (censored 440h),
+        // c3 → declined at 24h (not progress: censored at 480h). KM: t=10h 4 at risk → 3/4; t=30h 3 at risk → 1/2. Plateau 1/2.
+        // Stage chain from verify: verify→conv (c1), →apply (c2), →null (c5); apply→verify ×2, →null, →declined;
+        // x_verify = 1/3 + 1/3·x_apply, x_apply = 1/2·x_verify → x_verify = 2/5.
+        JourneyAnalysis a = Analyze(new AnalyticsOptions { MinRiskSamples = 1 });
+        StageRiskModel apply = Assert.Single(a.Risk, m => m.StageId == "apply");
+        Assert.Equal("verify", apply.NextStageId);
+        Assert.Equal([(TimeSpan.FromHours(10), 0.75, 4, 1), (TimeSpan.FromHours(30), 0.5, 3, 1)], apply.Curve.Points.Select(p => (p.Time, p.Survival, p.AtRisk, p.Events)));
+        Assert.Equal(0.5, apply.Curve.Plateau);
+        Assert.Equal(0.4, apply.GoalProbabilityFromNext, 12);
+        Assert.Equal(0.5, apply.RiskOfNotProgressing(TimeSpan.FromHours(1)));
+        Assert.Equal(0.5 / 0.75, apply.RiskOfNotProgressing(TimeSpan.FromHours(20)), 12);
+        Assert.Equal(1 - ((1 - (0.5 / 0.75)) * 0.4), apply.RiskOfMissingGoal(TimeSpan.FromHours(20)), 12);
+
+        // verify: c1 → done at 10h (event); c2 → apply (censored 450h); c5 open (censored 480h). KM: 2/3. Next is the goal: 1.
+        StageRiskModel verify = Assert.Single(a.Risk, m => m.StageId == "verify");
+        Assert.Equal(2.0 / 3, verify.Curve.Plateau, 12);
+        Assert.Equal(1, verify.GoalProbabilityFromNext);
+        Assert.Empty(Analyze().Risk); // default: 20 visits needed
+    }
+
+    [Fact]
+    public void AtRisk_FlagsCustomersBeforeTheStandardTime_WhenRiskReachesTheThreshold()
+    {
+        // d1-d3: form@0, upload@1h (progress at 1h). d4: form@0, still in apply at 30h (< 48h standard, not idle).
+        // d5: form@29.5h, in apply for 0.5h. apply KM: 0.5h censored, 1h: 3 of 4 → S = 1/4 = plateau; 30h censored.
+        // d4 at 30h: risk = (1/4)/(1/4) = 1 ≥ 0.6 → flagged. d5 at 0.5h: S = 1 → risk 1/4 → not flagged.
+        // d1-d3 are in verify since 1h: 29h > 24h standard → stuck, not candidates. Stage chain from verify: 3 × null → 0.
+        var b = new EventBatchBuilder();
+        for (int i = 1; i <= 3; i++)
+        {
+            b.Add(E("d" + i, "form", 0, Channel.Web));
+            b.Add(E("d" + i, "upload", 1, Channel.Mobile));
+        }
+
+        b.Add(E("d4", "form", 0, Channel.Web));
+        b.Add(E("d5", "form", 29.5, Channel.Web));
+        JourneyAnalysis a = new JourneyAnalyzer(Journey(), new AnalyticsOptions { MinRiskSamples = 1, RiskThreshold = 0.6 }).Analyze(b.Build(), T0.AddHours(30));
+        AtRiskCustomer r = Assert.Single(a.AtRisk);
+        Assert.Equal(new AtRiskCustomer("d4", "apply", TimeSpan.FromHours(30), TimeSpan.FromDays(2), 1, 1), r);
+        Assert.Equal(3, a.StuckNow.Count);
+    }
+
+    [Fact]
+    public void Analyze_IgnoresEventsAfterTheInstant()
+    {
+        // As of 15h: c1 has form@0 and upload@10 only (no goal yet); c2 form, call; c3 form; c4 ad; c5 upload.
+        JourneyAnalysis a = new JourneyAnalyzer(Journey()).Analyze(Batch(), T0.AddHours(15));
+        Assert.Equal(0, a.GoalReached);
+        Assert.Equal(7, a.Events); // 2 + 2 + 1 + 1 + 1
+        Assert.Equal([4, 2, 0], a.Funnel.Select(f => f.Reached));
+    }
+
+    [Fact]
+    public void Scores_HistogramMeanAndCorrelation_MatchTheScoringModel()
+    {
+        JourneyAnalysis a = Analyze();
+        var evaluator = new JourneyEvaluator(Journey());
+        var scores = evaluator.Evaluate(Batch()).Select(i => (Score: ScoringModel.Default.Score(evaluator, i, AsOf).Value, i.GoalReached)).ToList();
+        Assert.Equal(scores.Average(s => s.Score), a.Scores.Mean, 9);
+        Assert.Equal(5, a.Scores.Histogram.Sum());
+        for (int bin = 0; bin < 10; bin++)
+        {
+            Assert.Equal(scores.Count(s => Math.Min(9, (int)(s.Score / 10)) == bin), a.Scores.Histogram[bin]);
+        }
+
+        Assert.NotNull(a.Scores.CorrelationWithGoal);
+    }
+
+    [Fact]
+    public void Accumulator_RejectsACustomerInTwoPartitions()
+    {
+        var analyzer = new JourneyAnalyzer(Journey());
+        JourneyAnalysisAccumulator one = analyzer.CreateAccumulator(AsOf), two = analyzer.CreateAccumulator(AsOf);
+        one.Add(Batch());
+        two.Add(Batch());
+        Assert.Throws<ArgumentException>(() => one.Merge(two));
+        Assert.Throws<ArgumentException>(() => one.Add(Batch()));
+        Assert.Throws<ArgumentException>(() => one.Merge(analyzer.CreateAccumulator(AsOf.AddDays(1))));
+    }
+
+    [Fact]
+    public void Options_AreValidated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JourneyAnalyzer(Journey(), new AnalyticsOptions { RiskThreshold = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JourneyAnalyzer(Journey(), new AnalyticsOptions { MinRiskSamples = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JourneyAnalyzer(Journey(), new AnalyticsOptions { TopVariants = -1 }));
+    }
+
+    [Fact]
+    public void EmptyBatch_GivesZeroesNotErrors()
+    {
+        JourneyAnalysis a = new JourneyAnalyzer(Journey()).Analyze(EventBatch.Empty, AsOf);
+        Assert.Equal(0, a.Customers);
+        Assert.All(a.Funnel, f => Assert.Equal(0, f.Reached));
+        Assert.Null(a.Funnel[0].ConversionRate);
+        Assert.Equal(0, a.ChannelAttribution.Paths);
+        Assert.Empty(a.ChannelAttribution.States);
+        Assert.Equal(0, a.Scores.Mean);
+    }
+}
