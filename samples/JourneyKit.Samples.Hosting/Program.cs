@@ -1,11 +1,13 @@
 using JourneyKit;
+using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-// A generic host with JourneyKit on SQLite: load the bundled sample events into the store, read them back, score.
+// A generic host with JourneyKit on SQLite: load the bundled sample events into the store, read them back, score,
+// analyse and write the HTML journey report.
 string root = args.Length > 0 ? args[0] : FindRoot();
 string dataDir = Path.Combine(root, "samples", "data");
 HostApplicationBuilder builder = Host.CreateApplicationBuilder();
@@ -38,6 +40,18 @@ Console.WriteLine($"{instances.Count} customers, {instances.Count(i => i.GoalRea
 JourneyInstance first = instances[0];
 Console.WriteLine($"customer {first.CustomerId}: {scoring.Score(evaluator, first, asOf).Value:0} — " +
     string.Join("; ", scoring.Score(evaluator, first, asOf).Breakdown.Select(c => c.ToString())));
+
+// The journey as it stood on 20 January, mid-campaign: who is stuck, who is at risk, where journeys die.
+var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { Evaluation = evaluator.Options, Scoring = scoring });
+JourneyAnalysis analysis = analyzer.Analyze(batch, new DateTimeOffset(2026, 1, 20, 0, 0, 0, TimeSpan.Zero));
+string report = Path.GetFullPath("journey-report.html");
+using (StreamWriter writer = File.CreateText(report))
+{
+    JourneyReport.WriteHtml(writer, journey, analysis);
+}
+
+Console.WriteLine($"as of {analysis.AsOf:yyyy-MM-dd}: {analysis.StuckNow.Count} stuck, {analysis.AtRisk.Count} at risk before their standard time, conformance {analysis.Paths.Conformance:P1}");
+Console.WriteLine($"journey report: {report} (open it in a browser)");
 return 0;
 
 static string FindRoot()

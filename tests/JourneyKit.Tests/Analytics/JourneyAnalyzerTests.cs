@@ -291,4 +291,33 @@ public sealed class JourneyAnalyzerTests
         Assert.Empty(a.ChannelAttribution.States);
         Assert.Equal(0, a.Scores.Mean);
     }
+
+    [Fact]
+    public void TouchpointAttribution_TextbookExample()
+    {
+        // Paths (goal-stage events cut): A → conversion, A B → null, B → conversion.
+        // start→A 2/3, start→B 1/3; A→conv 1/2, A→B 1/2; B→null 1/2, B→conv 1/2.
+        // x_B = 1/2, x_A = 1/2 + 1/2·1/2 = 3/4, P = 2/3·3/4 + 1/3·1/2 = 2/3.
+        // Without A: P = 1/3·1/2 = 1/6 → RE 3/4. Without B: x_A = 1/2, P = 1/3 → RE 1/2. Shares of 2 conversions: 1.2, 0.8.
+        CompiledJourney journey = new JourneyBuilder("ab")
+            .Touchpoint("A", Channel.Web).Touchpoint("B", Channel.Email).Touchpoint("G", Channel.Web)
+            .Stage("s", s => s.Touchpoints("A", "B").StandardTime(TimeSpan.FromDays(1)))
+            .Stage("g", s => s.Touchpoints("G").Goal())
+            .Build()
+            .Compile();
+        var b = new EventBatchBuilder();
+        b.Add(E("p1", "A", 0, Channel.Web));
+        b.Add(E("p1", "G", 1, Channel.Web));
+        b.Add(E("p2", "A", 0, Channel.Web));
+        b.Add(E("p2", "B", 1, Channel.Email));
+        b.Add(E("p3", "B", 0, Channel.Email));
+        b.Add(E("p3", "G", 1, Channel.Web));
+        AttributionResult r = new JourneyAnalyzer(journey).Analyze(b.Build(), T0.AddDays(1)).TouchpointAttribution;
+        Assert.Equal(2.0 / 3, r.ConversionProbability, 12);
+        Assert.Equal(["A", "B"], r.States.Select(s => s.State));
+        Assert.Equal(0.75, r.States[0].RemovalEffect, 12);
+        Assert.Equal(0.5, r.States[1].RemovalEffect, 12);
+        Assert.Equal(1.2, r.States[0].AttributedConversions, 12);
+        Assert.Equal(0.8, r.States[1].AttributedConversions, 12);
+    }
 }
