@@ -1,0 +1,36 @@
+namespace JourneyKit.Orchestration;
+
+/// <summary>Message texts of the orchestration area.</summary>
+internal static class OrchestrationMessages
+{
+    public const string FractionMustBePositive = "The fraction of the standard time must be positive and finite.";
+
+    public const string ThresholdOutOfRange = "The risk threshold must be in (0, 1].";
+
+    public const string StateFormat = "The stored orchestration state is not of a known format version.";
+
+    public const string StateTruncated = "The stored orchestration state is truncated.";
+
+    public static string RuleIncomplete(string rule, bool noTrigger, bool noIntervention) =>
+        $"Rule '{rule}' is incomplete: {(noTrigger ? "call When… to set a trigger" : string.Empty)}{(noTrigger && noIntervention ? " and " : string.Empty)}{(noIntervention ? "call Then to set an intervention" : string.Empty)}.";
+
+    public static string InvalidOptions(IEnumerable<string> problems) =>
+        "Invalid orchestration options:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p));
+
+    public static string DuplicateRule(string rule) => $"rule '{rule}' is defined more than once; rule names must be unique.";
+
+    public static string UnknownStage(string stage, string journey) => $"unknown stage '{stage}' in journey '{journey}'.";
+
+    public static string UnknownMoment(string moment, string journey) => $"unknown moment of truth '{moment}' in journey '{journey}'.";
+
+    public static string WrongCustomer(string expected, string actual) => $"The state of customer '{actual}' was stored under customer '{expected}'.";
+
+    public static string GaveUp(string customer, int attempts) =>
+        $"Customer '{customer}': the state kept changing under us; gave up after {attempts} optimistic-concurrency conflicts.";
+
+    public static string NoJourney(int count) => count == 0
+        ? "Orchestration needs a journey: call AddJourney, or set the journey id."
+        : "Several journeys are registered: set the journey id orchestration runs on.";
+
+    public static string WebhookStatus(int status, Uri uri) => $"The webhook {uri} answered HTTP {status}.";
+}

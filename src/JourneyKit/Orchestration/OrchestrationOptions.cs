@@ -1,0 +1,129 @@
+namespace JourneyKit.Orchestration;
+
+/// <summary>Options of a <see cref="JourneyEngine"/>. Defaults are in <see cref="OrchestrationDefaults"/>.</summary>
+public sealed class OrchestrationOptions
+{
+    /// <summary>Gets how many times a save that lost an optimistic-concurrency race is retried from fresh state.</summary>
+    /// <value>At least 1. The default value is 16.</value>
+    public int MaxConflictRetries { get; init; } = OrchestrationDefaults.MaxConflictRetries;
+
+    /// <summary>Gets how many due customers one scheduler query fetches.</summary>
+    /// <value>Positive. The default value is 256.</value>
+    public int DueBatchSize { get; init; } = OrchestrationDefaults.DueBatchSize;
+
+    /// <summary>Gets the delay before the first retry of a failed dispatch; it doubles per attempt up to <see cref="MaxDispatchRetryDelay"/>.</summary>
+    /// <value>Positive. The default value is 1 second.</value>
+    public TimeSpan DispatchRetryDelay { get; init; } = OrchestrationDefaults.DispatchRetryDelay;
+
+    /// <summary>Gets the longest delay between dispatch retries.</summary>
+    /// <value>At least <see cref="DispatchRetryDelay"/>. The default value is 5 minutes.</value>
+    public TimeSpan MaxDispatchRetryDelay { get; init; } = OrchestrationDefaults.MaxDispatchRetryDelay;
+
+    /// <summary>Gets the most interventions per customer per <see cref="FrequencyCapPeriod"/> over all rules, or 0 for no cap.</summary>
+    /// <value>Zero or positive. The default value is 0.</value>
+    public int MaxInterventionsPerCustomer { get; init; }
+
+    /// <summary>Gets the period of <see cref="MaxInterventionsPerCustomer"/> (sliding, by occurrence time).</summary>
+    /// <value>Positive. The default value is 1 day.</value>
+    public TimeSpan FrequencyCapPeriod { get; init; } = OrchestrationDefaults.FrequencyCapPeriod;
+
+    /// <summary>Gets the most interventions recorded for one customer in one evaluation (highest priority first).</summary>
+    /// <value>Positive. The default value is <see cref="int.MaxValue"/>.</value>
+    public int MaxInterventionsPerEvaluation { get; init; } = int.MaxValue;
+
+    /// <summary>Gets how often a risk rule is re-checked when the estimator cannot say when the threshold will be reached.</summary>
+    /// <value>Positive. The default value is 1 hour.</value>
+    public TimeSpan RiskRecheckInterval { get; init; } = OrchestrationDefaults.RiskRecheckInterval;
+
+    /// <summary>Gets the risk estimator for <see cref="RuleTriggerKind.RiskAtLeast"/> rules.</summary>
+    /// <value>The default value is <see cref="StandardTimeRiskEstimator.Instance"/>.</value>
+    public RiskEstimator RiskEstimator { get; init; } = StandardTimeRiskEstimator.Instance;
+
+    /// <summary>Gets how many handled occurrence keys each customer's state remembers (oldest forgotten first).</summary>
+    /// <value>At least 16. The default value is 256.</value>
+    public int HandledOccurrenceCapacity { get; init; } = OrchestrationDefaults.HandledOccurrenceCapacity;
+
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (MaxConflictRetries < 1)
+        {
+            problems.Add($"MaxConflictRetries must be at least 1; got {MaxConflictRetries}.");
+        }
+
+        if (DueBatchSize < 1)
+        {
+            problems.Add($"DueBatchSize must be positive; got {DueBatchSize}.");
+        }
+
+        if (DispatchRetryDelay <= TimeSpan.Zero)
+        {
+            problems.Add($"DispatchRetryDelay must be positive; got {DispatchRetryDelay}.");
+        }
+
+        if (MaxDispatchRetryDelay < DispatchRetryDelay)
+        {
+            problems.Add($"MaxDispatchRetryDelay must be at least DispatchRetryDelay; got {MaxDispatchRetryDelay}.");
+        }
+
+        if (MaxInterventionsPerCustomer < 0)
+        {
+            problems.Add($"MaxInterventionsPerCustomer must not be negative; got {MaxInterventionsPerCustomer}.");
+        }
+
+        if (FrequencyCapPeriod <= TimeSpan.Zero)
+        {
+            problems.Add($"FrequencyCapPeriod must be positive; got {FrequencyCapPeriod}.");
+        }
+
+        if (MaxInterventionsPerEvaluation < 1)
+        {
+            problems.Add($"MaxInterventionsPerEvaluation must be positive; got {MaxInterventionsPerEvaluation}.");
+        }
+
+        if (RiskRecheckInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"RiskRecheckInterval must be positive; got {RiskRecheckInterval}.");
+        }
+
+        if (RiskEstimator is null)
+        {
+            problems.Add("RiskEstimator must not be null.");
+        }
+
+        if (HandledOccurrenceCapacity < 16)
+        {
+            problems.Add($"HandledOccurrenceCapacity must be at least 16; got {HandledOccurrenceCapacity}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(OrchestrationMessages.InvalidOptions(problems));
+        }
+    }
+}
+
+/// <summary>The default values of <see cref="OrchestrationOptions"/>.</summary>
+public static class OrchestrationDefaults
+{
+    /// <summary>The default <see cref="OrchestrationOptions.MaxConflictRetries"/>: 16.</summary>
+    public const int MaxConflictRetries = 16;
+
+    /// <summary>The default <see cref="OrchestrationOptions.DueBatchSize"/>: 256.</summary>
+    public const int DueBatchSize = 256;
+
+    /// <summary>The default <see cref="OrchestrationOptions.HandledOccurrenceCapacity"/>: 256.</summary>
+    public const int HandledOccurrenceCapacity = 256;
+
+    /// <summary>The default <see cref="OrchestrationOptions.DispatchRetryDelay"/>: 1 second.</summary>
+    public static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The default <see cref="OrchestrationOptions.MaxDispatchRetryDelay"/>: 5 minutes.</summary>
+    public static readonly TimeSpan MaxDispatchRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>The default <see cref="OrchestrationOptions.FrequencyCapPeriod"/>: 1 day.</summary>
+    public static readonly TimeSpan FrequencyCapPeriod = TimeSpan.FromDays(1);
+
+    /// <summary>The default <see cref="OrchestrationOptions.RiskRecheckInterval"/>: 1 hour.</summary>
+    public static readonly TimeSpan RiskRecheckInterval = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,129 @@
+using JourneyKit.Orchestration;
+using JourneyKit.Scoring;
+using JourneyKit.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JourneyKit;
+
+/// <summary>What <see cref="OrchestrationJourneyKitBuilderExtensions.AddOrchestration"/> registers: the journey, rules, options and dispatcher.</summary>
+public sealed class OrchestrationSetup
+{
+    internal Func<IServiceProvider, InterventionDispatcher>? DispatcherFactory { get; private set; }
+
+    /// <summary>Gets or sets the id of the journey to orchestrate; null when exactly one journey is registered.</summary>
+    /// <value>The default value is null.</value>
+    public string? JourneyId { get; set; }
+
+    /// <summary>Gets the rules.</summary>
+    public IList<JourneyRule> Rules { get; } = [];
+
+    /// <summary>Gets or sets the engine options.</summary>
+    /// <value>The default value is a new <see cref="OrchestrationOptions"/> (all defaults).</value>
+    public OrchestrationOptions Options { get; set; } = new();
+
+    /// <summary>Adds a rule.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>This setup.</returns>
+    public OrchestrationSetup AddRule(JourneyRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        Rules.Add(rule);
+        return this;
+    }
+
+    /// <summary>Dispatches with a dispatcher type resolved from the container (replaces the default logging dispatcher).</summary>
+    /// <typeparam name="TDispatcher">The dispatcher type.</typeparam>
+    /// <returns>This setup.</returns>
+    public OrchestrationSetup UseDispatcher<TDispatcher>()
+        where TDispatcher : InterventionDispatcher
+    {
+        DispatcherFactory = static sp => ActivatorUtilities.GetServiceOrCreateInstance<TDispatcher>(sp);
+        return this;
+    }
+
+    /// <summary>Dispatches with a dispatcher built by <paramref name="factory"/>.</summary>
+    /// <param name="factory">Builds the dispatcher.</param>
+    /// <returns>This setup.</returns>
+    public OrchestrationSetup UseDispatcher(Func<IServiceProvider, InterventionDispatcher> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        DispatcherFactory = factory;
+        return this;
+    }
+
+    /// <summary>Dispatches with a given dispatcher instance.</summary>
+    /// <param name="dispatcher">The dispatcher.</param>
+    /// <returns>This setup.</returns>
+    public OrchestrationSetup UseDispatcher(InterventionDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        DispatcherFactory = _ => dispatcher;
+        return this;
+    }
+
+    /// <summary>POSTs interventions to a webhook (<see cref="WebhookInterventionDispatcher"/>, with its own <see cref="HttpClient"/>).</summary>
+    /// <param name="options">The webhook options (validated now).</param>
+    /// <returns>This setup.</returns>
+    public OrchestrationSetup UseWebhook(WebhookDispatcherOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        DispatcherFactory = sp => new WebhookInterventionDispatcher(new HttpClient(), options, sp.GetService<TimeProvider>());
+        return this;
+    }
+}
+
+/// <summary>Adds orchestration to JourneyKit's builder.</summary>
+public static class OrchestrationJourneyKitBuilderExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="JourneyEngine"/> (singleton) for one registered journey with the given rules and
+    /// dispatcher (default: <see cref="LoggingInterventionDispatcher"/>), using the configured store and
+    /// <see cref="TimeProvider"/> (default: <see cref="TimeProvider.System"/>). Calling it again replaces the setup.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the journey, rules, options and dispatcher.</param>
+    /// <returns>The builder.</returns>
+    public static JourneyKitBuilder AddOrchestration(this JourneyKitBuilder builder, Action<OrchestrationSetup>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var setup = new OrchestrationSetup();
+        configure?.Invoke(setup);
+        setup.Options.Validate();
+        IServiceCollection services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.RemoveAll<InterventionDispatcher>();
+        if (setup.DispatcherFactory is { } factory)
+        {
+            services.AddSingleton(factory);
+        }
+        else
+        {
+            services.AddSingleton<InterventionDispatcher>(sp => new LoggingInterventionDispatcher(sp.GetService<ILogger<LoggingInterventionDispatcher>>()));
+        }
+
+        JourneyRule[] rules = [.. setup.Rules];
+        services.RemoveAll<JourneyEngine>();
+        services.AddSingleton(sp =>
+        {
+            JourneyCatalog catalog = sp.GetRequiredService<JourneyCatalog>();
+            CompiledJourney journey = setup.JourneyId is { } id
+                ? catalog.Get(id)
+                : catalog.Journeys.Count == 1 ? catalog.Journeys.First() : throw new InvalidOperationException(OrchestrationMessages.NoJourney(catalog.Journeys.Count));
+            JourneyKitOptions options = sp.GetRequiredService<IOptions<JourneyKitOptions>>().Value;
+            return new JourneyEngine(
+                journey,
+                sp.GetRequiredService<JourneyStore>(),
+                sp.GetRequiredService<InterventionDispatcher>(),
+                rules,
+                setup.Options,
+                new EvaluationOptions { InactivityPeriod = options.InactivityPeriod },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<JourneyEngine>>());
+        });
+        return builder;
+    }
+}
