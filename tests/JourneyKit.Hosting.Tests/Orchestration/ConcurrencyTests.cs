@@ -75,6 +75,5 @@ public sealed class ConcurrencyTests
         }
 
         Assert.Equal(await sequentialStore.Events.CountAsync(), await store.Events.CountAsync());
-
     }
 }
