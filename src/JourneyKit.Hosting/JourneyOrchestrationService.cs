@@ -1,0 +1,160 @@
+using JourneyKit.Events;
+using JourneyKit.Orchestration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyKit.Hosting;
+
+/// <summary>
+/// Runs a <see cref="JourneyEngine"/> in a generic host: one tick at start-up (recovers timers and pending outbox
+/// entries after a restart), then a tick every <see cref="OrchestrationHostOptions.TickInterval"/>, and drains the
+/// <see cref="JourneyIngestionQueue"/> in batches.
+/// </summary>
+/// <remarks>
+/// A failed ingest of queued events is retried (with a growing delay) up to
+/// <see cref="OrchestrationHostOptions.MaxIngestRetries"/> times; waiters of <see cref="JourneyIngestionQueue.IngestAsync"/>
+/// then see the exception. A failed tick is logged and the next tick tries again.
+/// </remarks>
+public sealed partial class JourneyOrchestrationService : BackgroundService
+{
+    private readonly JourneyEngine _engine;
+    private readonly JourneyIngestionQueue _queue;
+    private readonly OrchestrationHostOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="queue">The ingestion queue.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock; null for the engine's.</param>
+    /// <param name="logger">The logger, or null.</param>
+    public JourneyOrchestrationService(JourneyEngine engine, JourneyIngestionQueue queue, OrchestrationHostOptions options, TimeProvider? timeProvider = null, ILogger<JourneyOrchestrationService>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _engine = engine;
+        _queue = queue;
+        _options = options;
+        _time = timeProvider ?? engine.TimeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Gets the number of scheduler ticks completed.</summary>
+    public long TicksCompleted { get; private set; }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Complete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await TickAsync(stoppingToken).ConfigureAwait(false);
+        Task drain = DrainAsync(stoppingToken);
+        using (var timer = new PeriodicTimer(_options.TickInterval, _time))
+        {
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await TickAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // stopping
+            }
+        }
+
+        await drain.ConfigureAwait(false);
+    }
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _engine.TickAsync(stoppingToken).ConfigureAwait(false);
+            TicksCompleted++;
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFailure(_logger, e, "scheduler tick");
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<QueuedEvent>(_options.MaxBatchSize);
+        var events = new List<JourneyEvent>(_options.MaxBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                events.Clear();
+                while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out QueuedEvent item))
+                {
+                    batch.Add(item);
+                    events.Add(item.Event);
+                }
+
+                await IngestWithRetriesAsync(batch, events, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            foreach (QueuedEvent item in batch)
+            {
+                item.Done?.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    private async Task IngestWithRetriesAsync(List<QueuedEvent> batch, List<JourneyEvent> events, CancellationToken stoppingToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _engine.IngestBatchAsync(events, stoppingToken).ConfigureAwait(false);
+                foreach (QueuedEvent item in batch)
+                {
+                    item.Done?.TrySetResult();
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.MaxIngestRetries)
+                {
+                    LogFailure(_logger, e, $"ingesting {events.Count} queued events (given up)");
+                    foreach (QueuedEvent item in batch)
+                    {
+                        item.Done?.TrySetException(e);
+                    }
+
+                    return;
+                }
+
+                LogFailure(_logger, e, $"ingesting {events.Count} queued events (retrying)");
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << Math.Min(attempt, 10))), _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = JourneyKitEventId.BackgroundFailure, Level = LogLevel.Error, Message = "Orchestration background work failed: {Operation}")]
+    private static partial void LogFailure(ILogger logger, Exception exception, string operation);
+}
