@@ -105,6 +105,13 @@ public sealed class JourneyEvaluator
         }
 
         bool hasAttributes = batch.AttributeKeys.Count > 0;
+        var attributeKeys = new string[batch.AttributeKeys.Count];
+        for (int k = 0; k < attributeKeys.Length; k++)
+        {
+            attributeKeys[k] = batch.AttributeKeys[k];
+        }
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal); // reused: persona rules only read it
         var momentConditions = new Matching.Internal.BoundConditions[_journey.MomentCount];
         for (int m = 0; m < momentConditions.Length; m++)
         {
@@ -121,13 +128,9 @@ public sealed class JourneyEvaluator
             JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(run)]);
             for (int i = starts[run]; i < starts[run + 1]; i++)
             {
-                if (hasAttributes && !instance.PersonaAssigned)
+                if (hasAttributes && !instance.PersonaAssigned && AttributesOf(batch, i, attributeKeys, attributes))
                 {
-                    IReadOnlyDictionary<string, string>? attributes = batch.GetEvent(i).Attributes;
-                    if (attributes is { Count: > 0 })
-                    {
-                        AssignPersona(instance, attributes);
-                    }
+                    AssignPersona(instance, attributes);
                 }
 
                 int tp = touchpoints[i];
@@ -199,6 +202,21 @@ public sealed class JourneyEvaluator
         bool stuck = !stage.IsTerminal && stage.StandardTime > TimeSpan.Zero && inStage > stage.StandardTime;
         bool deadEnd = !instance.GoalReached && !instance.Failed && asOf - instance.LastEventTicks >= _options.InactivityPeriod.Ticks;
         return new JourneyStatus(asOf, instance.CurrentStage, inStage, stuck, stuck ? inStage - stage.StandardTime : TimeSpan.Zero, deadEnd);
+    }
+
+    /// <summary>Fills <paramref name="attributes"/> with row <paramref name="row"/>'s attributes; false when it has none.</summary>
+    private static bool AttributesOf(EventBatch batch, int row, string[] keys, Dictionary<string, string> attributes)
+    {
+        attributes.Clear();
+        foreach (string key in keys)
+        {
+            if (batch.TryGetAttributeColumn(key, out ReadOnlySpan<int> values) && values[row] >= 0)
+            {
+                attributes[key] = batch.AttributeValues[values[row]];
+            }
+        }
+
+        return attributes.Count > 0;
     }
 
     private void AssignPersona(JourneyInstance instance, IReadOnlyDictionary<string, string> attributes)

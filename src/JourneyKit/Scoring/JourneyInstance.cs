@@ -33,7 +33,7 @@ public sealed class JourneyInstance
 
     internal readonly List<StageVisit> VisitList = [];
     internal readonly List<MomentOfTruthHit> HitList = [];
-    internal readonly HashSet<int> SeenTouchpoints = [];
+    internal TouchpointSet SeenTouchpoints;
     internal PatternState[] MomentStates;
 
     internal JourneyInstance(string customerId, string journeyId, int journeyVersion, PatternState[] moments)
@@ -168,7 +168,7 @@ public sealed class JourneyInstance
             }
 
             w.Write(SeenTouchpoints.Count);
-            foreach (int t in SeenTouchpoints.Order())
+            foreach (int t in SeenTouchpoints.Ordered())
             {
                 w.Write(t);
             }
@@ -248,7 +248,13 @@ public sealed class JourneyInstance
             int seen = Count(r.ReadInt32());
             for (int i = 0; i < seen; i++)
             {
-                instance.SeenTouchpoints.Add(r.ReadInt32());
+                int touchpoint = r.ReadInt32();
+                if (touchpoint < 0)
+                {
+                    throw new FormatException("The journey instance state has an invalid touchpoint id.");
+                }
+
+                instance.SeenTouchpoints.Add(touchpoint);
             }
 
             instance.MomentStates = new PatternState[Count(r.ReadInt32())];

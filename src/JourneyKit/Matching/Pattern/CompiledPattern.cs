@@ -36,6 +36,13 @@ public sealed class CompiledPattern
     private readonly PatternAutomaton _nfa;
     private readonly BoundConditions _streaming;
     private readonly long _withinTicks;
+    private readonly ulong _initialAtoms;
+
+    [ThreadStatic]
+    private static long[]? _scratchStart;
+
+    [ThreadStatic]
+    private static int[]? _scratchIndex; // atoms that can start a match: an idle automaton skips every other event
 
     private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa)
     {
@@ -45,6 +52,10 @@ public sealed class CompiledPattern
         AnchoredEnd = tree.AnchorEnd;
         Within = tree.Within;
         _withinTicks = tree.Within?.Ticks ?? long.MaxValue;
+        foreach (int q in _nfa.Initial)
+        {
+            _initialAtoms |= 1UL << _nfa.AtomOf[q];
+        }
         Touchpoints = new SymbolTable();
         Channels = new SymbolTable();
         foreach (EventCondition atom in nfa.Atoms)
@@ -169,9 +180,27 @@ public sealed class CompiledPattern
     /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
     internal void Advance(PatternState state, ulong mask, long ticks)
     {
-        Step(state.Start, state.StartIndex, state.Next, state.NextIndex, ref state.Core, mask, ticks);
-        (state.Start, state.Next) = (state.Next, state.Start);
-        (state.StartIndex, state.NextIndex) = (state.NextIndex, state.StartIndex);
+        if (!state.Core.Active && (mask & _initialAtoms) == 0)
+        {
+            state.Core.PrevTicks = ticks;
+            state.Core.Index++;
+            return;
+        }
+
+        // The state keeps only the current step; the next one is computed in per-thread scratch and copied back, so a
+        // state costs two small arrays (customers × moments of truth of them are kept in memory).
+        int n = state.Start.Length;
+        if (_scratchStart is null || _scratchStart.Length < n)
+        {
+            _scratchStart = new long[Math.Max(n, 16)];
+            _scratchIndex = new int[Math.Max(n, 16)];
+        }
+
+        Span<long> next = _scratchStart.AsSpan(0, n);
+        Span<int> nextIndex = _scratchIndex.AsSpan(0, n);
+        Step(state.Start, state.StartIndex, next, nextIndex, ref state.Core, mask, ticks);
+        next.CopyTo(state.Start);
+        nextIndex.CopyTo(state.StartIndex);
     }
 
     /// <summary>Gets the answer for the events advanced so far (with <c>$</c>, the latest event counts as the last).</summary>
@@ -198,7 +227,16 @@ public sealed class CompiledPattern
             var core = default(MatchCore);
             for (int i = starts[run]; i < starts[run + 1]; i++)
             {
-                Step(start, startIndex, next, nextIndex, ref core, bound.Match(batch, i), ticks[i]);
+                ulong mask = bound.Match(batch, i);
+                if (!core.Active && (mask & _initialAtoms) == 0)
+                {
+                    // Idle and this event cannot start a match: nothing to step (start stays all inactive).
+                    core.PrevTicks = ticks[i];
+                    core.Index++;
+                    continue;
+                }
+
+                Step(start, startIndex, next, nextIndex, ref core, mask, ticks[i]);
                 (start, next) = (next, start);
                 (startIndex, nextIndex) = (nextIndex, startIndex);
             }
@@ -210,13 +248,13 @@ public sealed class CompiledPattern
     internal const long Inactive = long.MinValue;
 
     /// <summary>Advances the automaton by one event: the heart of the matcher, O(states + edges) per event, no allocation.</summary>
-    private void Step(long[] start, int[] startIndex, long[] next, int[] nextIndex, ref MatchCore core, ulong mask, long t)
+    private void Step(ReadOnlySpan<long> start, ReadOnlySpan<int> startIndex, Span<long> next, Span<int> nextIndex, ref MatchCore core, ulong mask, long t)
     {
         int[] atomOf = _nfa.AtomOf;
         (int To, int Gap)[][] follow = _nfa.Follow;
         GapBounds[] gaps = _nfa.Gaps;
         int n = atomOf.Length;
-        Array.Fill(next, Inactive);
+        next.Fill(Inactive);
         long sincePrev = t - core.PrevTicks;
         bool any = false;
         for (int p = 0; p < n; p++)
@@ -295,10 +333,12 @@ public sealed class CompiledPattern
                 }
 
                 core.Count++;
-                Array.Fill(next, Inactive);
+                next.Fill(Inactive);
+                any = false;
             }
         }
 
+        core.Active = any;
         core.PrevTicks = t;
         core.Index++;
     }
@@ -326,6 +366,8 @@ public sealed class CompiledPattern
 /// <summary>The scalar part of a matcher state.</summary>
 internal struct MatchCore
 {
+    /// <summary>Whether some automaton state may be active; false guarantees all are inactive. Derived, not serialized.</summary>
+    public bool Active;
     public int Index;
     public long PrevTicks;
     public int Count;
@@ -346,8 +388,6 @@ public sealed class PatternState
 
     internal long[] Start;
     internal int[] StartIndex;
-    internal long[] Next;
-    internal int[] NextIndex;
     internal MatchCore Core;
 
     internal PatternState(int states)
@@ -355,8 +395,6 @@ public sealed class PatternState
         Start = new long[states];
         Array.Fill(Start, CompiledPattern.Inactive);
         StartIndex = new int[states];
-        Next = new long[states];
-        NextIndex = new int[states];
     }
 
     internal int StateCount => Start.Length;
@@ -424,6 +462,7 @@ public sealed class PatternState
         {
             state.Start[q] = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
             state.StartIndex[q] = BinaryPrimitives.ReadInt32LittleEndian(source[(offset + 8)..]);
+            state.Core.Active |= state.Start[q] != CompiledPattern.Inactive;
             offset += 12;
         }
 
