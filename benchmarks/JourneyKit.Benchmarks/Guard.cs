@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using JourneyKit.Events;
+using JourneyKit.Matching.Pattern;
 using JourneyKit.Matching.WindowFunnel;
 
 namespace JourneyKit.Benchmarks;
@@ -49,6 +50,71 @@ public static class Guard
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(ok ? (checkedMode ? "ok  " : "info") : "FAIL")} funnel {mode}: {smallNs:F2} ns/event at 1e5, {largeNs:F2} ns/event at 1e6, ratio {ratio:F2} (max {MaxScalingRatio})"));
         }
 
+        // The pattern matcher: nothing allocated per event (100 customers with 10,000 events each, so the per-call result
+        // and scratch arrays amortise), and flat time per event from 1e5 to 1e6 events.
+        CompiledPattern pattern = CompiledPattern.Compile("web.browse (cart.add | checkout.start)+ order.placed within 1d");
+        (EventBatch longHistories, _) = BenchData.Generate(1_000_000, 100);
+        pattern.Evaluate(longHistories); // warm up
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        pattern.Evaluate(longHistories);
+        long patternBytes = GC.GetAllocatedBytesForCurrentThread() - start;
+        double patternPerEvent = patternBytes / (double)longHistories.Count;
+        bool patternOk = patternPerEvent < 0.01;
+        failures += patternOk ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(patternOk ? "ok  " : "FAIL")} pattern: {patternBytes} bytes for {longHistories.Count} events ({patternPerEvent:F4} B/event)"));
+        double patternSmall = NsPerEvent(() => pattern.Evaluate(small), small.Count);
+        double patternLarge = NsPerEvent(() => pattern.Evaluate(large), large.Count);
+        double patternRatio = patternLarge / patternSmall;
+        patternOk = patternRatio <= MaxScalingRatio;
+        failures += patternOk ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(patternOk ? "ok  " : "FAIL")} pattern: {patternSmall:F2} ns/event at 1e5, {patternLarge:F2} ns/event at 1e6, ratio {patternRatio:F2} (max {MaxScalingRatio})"));
+
+        // Streaming: one customer's state advanced event by event allocates nothing.
+        WindowFunnel streaming = WindowFunnel.Create(BenchData.FunnelSteps, TimeSpan.FromDays(1));
+        List<JourneyEvent> one = largeEvents.GetRange(0, 10_000);
+        var streamed = new List<JourneyEvent>(one.Count);
+        foreach (JourneyEvent e in one)
+        {
+            streamed.Add(e with { CustomerId = "guard" });
+        }
+
+        streamed.Sort((a, b) => a.TimestampTicks.CompareTo(b.TimestampTicks));
+        WindowFunnelState state = streaming.CreateState();
+        foreach (JourneyEvent e in streamed)
+        {
+            streaming.Advance(state, e); // warm up
+        }
+
+        state = streaming.CreateState();
+        start = GC.GetAllocatedBytesForCurrentThread();
+        foreach (JourneyEvent e in streamed)
+        {
+            streaming.Advance(state, e);
+        }
+
+        long streamingBytes = GC.GetAllocatedBytesForCurrentThread() - start;
+        bool streamingOk = streamingBytes == 0;
+        failures += streamingOk ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(streamingOk ? "ok  " : "FAIL")} streaming funnel: {streamingBytes} bytes for {streamed.Count} events"));
+
+        PatternState patternState = pattern.CreateState();
+        foreach (JourneyEvent e in streamed)
+        {
+            pattern.Advance(patternState, e); // warm up (per-thread scratch)
+        }
+
+        patternState = pattern.CreateState();
+        start = GC.GetAllocatedBytesForCurrentThread();
+        foreach (JourneyEvent e in streamed)
+        {
+            pattern.Advance(patternState, e);
+        }
+
+        long patternStreamingBytes = GC.GetAllocatedBytesForCurrentThread() - start;
+        streamingOk = patternStreamingBytes == 0;
+        failures += streamingOk ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(streamingOk ? "ok  " : "FAIL")} streaming pattern: {patternStreamingBytes} bytes for {streamed.Count} events"));
+
         GC.KeepAlive(largeEvents);
         output.WriteLine(failures == 0 ? "guard passed" : $"guard failed: {failures} check(s)");
         return failures == 0 ? 0 : 1;
@@ -67,14 +133,19 @@ public static class Guard
     private static double NsPerEvent(WindowFunnel funnel, EventBatch batch)
     {
         var levels = new byte[batch.CustomerCount];
+        return NsPerEvent(() => funnel.EvaluateLevels(batch, levels), batch.Count);
+    }
+
+    private static double NsPerEvent(Action run, int events)
+    {
         double best = double.MaxValue;
         for (int round = 0; round < 9; round++)
         {
             // Start each round from a cold cache so both sizes pay the same memory cost per event.
             EvictCaches();
             long start = Stopwatch.GetTimestamp();
-            funnel.EvaluateLevels(batch, levels);
-            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / batch.Count;
+            run();
+            double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / events;
             best = Math.Min(best, ns);
         }
 
