@@ -1,1 +1,5 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.MapGet("/", () => "JourneyKit"); app.Run();
+using JourneyKit.Samples.WebApi;
+
+// JourneyKit orchestration behind a minimal API on SQLite. See docs/orchestration.md for curl calls.
+await using Microsoft.AspNetCore.Builder.WebApplication app = WebApiApp.Create(args);
+await app.RunAsync();

@@ -380,6 +380,56 @@ public sealed class SqliteJourneyStore : JourneyStore
             }, cancellationToken);
         }
 
+        /// <summary>All writes in one transaction (one flush), each with its own ETag check.</summary>
+        public override Task<IReadOnlyList<string?>> SaveManyAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(writes);
+            foreach (StateWrite w in writes)
+            {
+                ArgumentException.ThrowIfNullOrEmpty(w.CustomerId);
+                ArgumentException.ThrowIfNullOrEmpty(w.JourneyId);
+            }
+
+            if (writes.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<string?>>([]);
+            }
+
+            return store.RunAsync<IReadOnlyList<string?>>(async connection =>
+            {
+                var etags = new string?[writes.Count];
+                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                using SqliteCommand insert = connection.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING";
+                using SqliteCommand update = connection.CreateCommand();
+                update.Transaction = tx;
+                update.CommandText = "UPDATE states SET journey_version = $v, state = $s, etag = $e, due = $due WHERE customer = $c AND journey = $j AND etag = $old";
+                for (int i = 0; i < writes.Count; i++)
+                {
+                    StateWrite w = writes[i];
+                    string etag = Guid.NewGuid().ToString("N");
+                    SqliteCommand command = w.ExpectedETag is null ? insert : update;
+                    command.Parameters.Clear();
+                    command.Parameters.AddWithValue("$c", w.CustomerId);
+                    command.Parameters.AddWithValue("$j", w.JourneyId);
+                    command.Parameters.AddWithValue("$v", w.JourneyVersion);
+                    command.Parameters.AddWithValue("$s", w.State.ToArray());
+                    command.Parameters.AddWithValue("$e", etag);
+                    command.Parameters.AddWithValue("$due", w.DueAt is { } due ? due.UtcTicks : DBNull.Value);
+                    if (w.ExpectedETag is { } old)
+                    {
+                        command.Parameters.AddWithValue("$old", old);
+                    }
+
+                    etags[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? etag : null;
+                }
+
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return etags;
+            }, cancellationToken);
+        }
+
         public override Task<IReadOnlyList<StoredState>> GetDueAsync(string journeyId, DateTimeOffset asOf, int limit, CancellationToken cancellationToken = default)
         {
             ArgumentException.ThrowIfNullOrEmpty(journeyId);

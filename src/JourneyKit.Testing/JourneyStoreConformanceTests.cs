@@ -192,6 +192,41 @@ public abstract class JourneyStoreConformanceTests
         Assert.Equal(T0, state.DueAt);
     }
 
+    /// <summary>
+    /// SaveMany checks each write's ETag on its own: fresh writes (create, update) apply, a stale one is skipped with a
+    /// null result and changes nothing; a second write of the same state in one call is stale.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task State_SaveMany_EachWriteCheckedStaleSkipped()
+    {
+        JourneyStore store = await CreateStoreAsync();
+        string a1 = await store.Instances.SaveAsync("a", "j", 1, new byte[] { 1 }, null, null);
+        string b1 = await store.Instances.SaveAsync("b", "j", 1, new byte[] { 1 }, null, null);
+        string b2 = await store.Instances.SaveAsync("b", "j", 1, new byte[] { 2 }, null, b1);
+        IReadOnlyList<string?> etags = await store.Instances.SaveManyAsync(
+        [
+            new StateWrite("a", "j", 1, new byte[] { 10 }, T0, a1),  // fresh update
+            new StateWrite("b", "j", 1, new byte[] { 20 }, null, b1), // stale
+            new StateWrite("c", "j", 1, new byte[] { 30 }, null, null), // create
+            new StateWrite("a", "j", 1, new byte[] { 11 }, null, a1),  // same state again: a1 is stale now
+        ]);
+        Assert.Equal(4, etags.Count);
+        Assert.NotNull(etags[0]);
+        Assert.Null(etags[1]);
+        Assert.NotNull(etags[2]);
+        Assert.Null(etags[3]);
+        StoredState? a = await store.Instances.GetAsync("a", "j");
+        Assert.Equal(new byte[] { 10 }, a!.State.ToArray());
+        Assert.Equal(etags[0], a.ETag);
+        Assert.Equal(T0, a.DueAt);
+        StoredState? b = await store.Instances.GetAsync("b", "j");
+        Assert.Equal(new byte[] { 2 }, b!.State.ToArray());
+        Assert.Equal(b2, b.ETag);
+        Assert.Equal(new byte[] { 30 }, (await store.Instances.GetAsync("c", "j"))!.State.ToArray());
+        Assert.Empty(await store.Instances.SaveManyAsync([]));
+    }
+
     /// <summary>Of many concurrent saves with the same ETag exactly one wins; the others conflict.</summary>
     /// <returns>A task.</returns>
     [Fact]

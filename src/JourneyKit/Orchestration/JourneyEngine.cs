@@ -37,7 +37,7 @@ namespace JourneyKit.Orchestration;
 /// </remarks>
 public sealed class JourneyEngine
 {
-    private const int LockStripes = 256;
+    private const int LockStripes = 1024;
     private readonly CompiledJourney _journey;
     private readonly JourneyStore _store;
     private readonly InterventionDispatcher _dispatcher;
@@ -157,23 +157,7 @@ public sealed class JourneyEngine
             OrchestrationTelemetry.EventsDuplicate.Add(appended.Duplicates);
         }
 
-        int fired = 0, dispatched = 0, conflicts = 0;
-        foreach (string customer in customers)
-        {
-            try
-            {
-                (int f, int d, int c) = await ProcessAsync(customer, cancellationToken).ConfigureAwait(false);
-                fired += f;
-                dispatched += d;
-                conflicts += c;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.IngestFailed(_logger, e, customer);
-                throw;
-            }
-        }
-
+        (int fired, int dispatched, int conflicts) = await ProcessManyAsync(customers, cancellationToken).ConfigureAwait(false);
         if (customers.Count == 1)
         {
             Log.EventsIngested(_logger, appended.Appended, appended.Duplicates, customers[0]);
@@ -199,16 +183,19 @@ public sealed class JourneyEngine
         while (true)
         {
             IReadOnlyList<StoredState> due = await _store.Instances.GetDueAsync(_journey.Journey.Id, now, _options.DueBatchSize, cancellationToken).ConfigureAwait(false);
-            bool progress = false;
+            var batch = new List<string>(due.Count);
             foreach (StoredState state in due)
             {
-                if (!processed.Add(state.CustomerId))
+                if (processed.Add(state.CustomerId))
                 {
-                    continue;
+                    batch.Add(state.CustomerId);
                 }
+            }
 
-                progress = true;
-                (int f, int d, int c) = await ProcessAsync(state.CustomerId, cancellationToken).ConfigureAwait(false);
+            bool progress = batch.Count > 0;
+            if (progress)
+            {
+                (int f, int d, int c) = await ProcessManyAsync(batch, cancellationToken).ConfigureAwait(false);
                 fired += f;
                 dispatched += d;
                 conflicts += c;
@@ -324,67 +311,109 @@ public sealed class JourneyEngine
         return state;
     }
 
-    private SemaphoreSlim LockOf(string customerId) => _locks[(uint)StringComparer.Ordinal.GetHashCode(customerId) % LockStripes];
+    private int StripeOf(string customerId) => (int)((uint)StringComparer.Ordinal.GetHashCode(customerId) % LockStripes);
 
-    /// <summary>Brings one customer up to date, fires rules, saves, dispatches, records acknowledgements.</summary>
-    private async Task<(int Fired, int Dispatched, int Conflicts)> ProcessAsync(string customerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings customers up to date, fires rules, saves all states in one <see cref="InstanceStateStore.SaveManyAsync"/>
+    /// (conflicted ones are re-read and retried), dispatches their outboxes and records the acknowledgements.
+    /// </summary>
+    private async Task<(int Fired, int Dispatched, int Conflicts)> ProcessManyAsync(List<string> customers, CancellationToken cancellationToken)
     {
-        SemaphoreSlim gate = LockOf(customerId);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stripes = new SortedSet<int>();
+        foreach (string customer in customers)
+        {
+            stripes.Add(StripeOf(customer));
+        }
+
+        var held = new List<SemaphoreSlim>(stripes.Count);
         try
         {
-            long now = _time.GetUtcNow().UtcTicks;
-            int conflicts = 0;
-            for (int attempt = 1; ; attempt++)
+            foreach (int stripe in stripes)
             {
-                StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
-                OrchestrationState state = stored is null ? new OrchestrationState(_evaluator.CreateInstance(customerId)) : Decode(stored);
-                IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var candidates = new List<Candidate>();
-                bool changed = CatchUp(state, log, candidates);
-                CollectTimed(state, now, candidates);
-                (int fired, bool handled) = Fire(state, candidates, now);
-                changed |= handled;
-                DateTimeOffset? due = DueAt(state, now);
-                string? etag = stored?.ETag;
-                if (stored is null && !changed)
+                await _locks[stripe].WaitAsync(cancellationToken).ConfigureAwait(false);
+                held.Add(_locks[stripe]);
+            }
+
+            long now = _time.GetUtcNow().UtcTicks;
+            var done = new List<Work>(customers.Count);
+            List<string> pending = customers;
+            int conflicts = 0, fired = 0;
+            for (int attempt = 1; pending.Count > 0; attempt++)
+            {
+                var writes = new List<StateWrite>();
+                var writing = new List<Work>();
+                foreach (string customer in pending)
                 {
-                    return (0, 0, conflicts);
+                    Work work = await PrepareAsync(customer, now, cancellationToken).ConfigureAwait(false);
+                    if (work.Save)
+                    {
+                        writing.Add(work);
+                        writes.Add(new StateWrite(customer, _journey.Journey.Id, _journey.Journey.Version, work.State.Serialize(), work.Due, work.ETag));
+                    }
+                    else if (work.ETag is not null)
+                    {
+                        done.Add(work);
+                    }
                 }
 
-                if (changed || stored!.DueAt != due)
+                IReadOnlyList<string?> etags = writes.Count == 0 ? [] : await _store.Instances.SaveManyAsync(writes, cancellationToken).ConfigureAwait(false);
+                var retry = new List<string>();
+                for (int i = 0; i < writing.Count; i++)
                 {
-                    try
+                    if (etags[i] is { } etag)
                     {
-                        etag = await _store.Instances.SaveAsync(customerId, _journey.Journey.Id, _journey.Journey.Version, state.Serialize(), due, stored?.ETag, cancellationToken).ConfigureAwait(false);
+                        writing[i].ETag = etag;
+                        fired += writing[i].Fired;
+                        done.Add(writing[i]);
                     }
-                    catch (JourneyConcurrencyException e)
+                    else
                     {
+                        retry.Add(writing[i].CustomerId);
                         conflicts++;
                         OrchestrationTelemetry.Conflicts.Add(1);
-                        Log.StateConflict(_logger, customerId, attempt);
-                        if (attempt >= _options.MaxConflictRetries)
-                        {
-                            throw new JourneyConcurrencyException(OrchestrationMessages.GaveUp(customerId, attempt), e);
-                        }
-
-                        continue;
+                        Log.StateConflict(_logger, writing[i].CustomerId, attempt);
                     }
                 }
 
-                if (fired > 0)
+                if (retry.Count > 0 && attempt >= _options.MaxConflictRetries)
                 {
-                    OrchestrationTelemetry.InterventionsFired.Add(fired);
+                    throw new JourneyConcurrencyException(OrchestrationMessages.GaveUp(retry[0], attempt));
                 }
 
-                (int dispatched, int ackConflicts) = await DispatchAsync(customerId, state, etag!, now, cancellationToken).ConfigureAwait(false);
-                return (fired, dispatched, conflicts + ackConflicts);
+                pending = retry;
             }
+
+            if (fired > 0)
+            {
+                OrchestrationTelemetry.InterventionsFired.Add(fired);
+            }
+
+            (int dispatched, int ackConflicts) = await DispatchManyAsync(done, now, cancellationToken).ConfigureAwait(false);
+            return (fired, dispatched, conflicts + ackConflicts);
         }
         finally
         {
-            gate.Release();
+            foreach (SemaphoreSlim gate in held)
+            {
+                gate.Release();
+            }
         }
+    }
+
+    /// <summary>Reads a customer's state and log, catches up, fires rules; says whether the state must be saved.</summary>
+    private async Task<Work> PrepareAsync(string customerId, long now, CancellationToken cancellationToken)
+    {
+        StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
+        OrchestrationState state = stored is null ? new OrchestrationState(_evaluator.CreateInstance(customerId)) : Decode(stored);
+        IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var candidates = new List<Candidate>();
+        bool changed = CatchUp(state, log, candidates);
+        CollectTimed(state, now, candidates);
+        (int fired, bool handled) = Fire(state, candidates, now);
+        changed |= handled;
+        DateTimeOffset? due = DueAt(state, now);
+        bool save = stored is null ? changed : changed || stored.DueAt != due;
+        return new Work(customerId, state, stored?.ETag, due, save, fired);
     }
 
     /// <summary>Applies the log events the state has not seen; re-evaluates from scratch when the log changed before them.</summary>
@@ -735,17 +764,58 @@ public sealed class JourneyEngine
         return due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
     }
 
-    /// <summary>Dispatches the outbox entries due now, then records acknowledgements and failures (retrying conflicts).</summary>
-    private async Task<(int Dispatched, int Conflicts)> DispatchAsync(string customerId, OrchestrationState state, string etag, long now, CancellationToken cancellationToken)
+    /// <summary>Dispatches the outbox entries due now of saved states, then records acknowledgements and failures.</summary>
+    private async Task<(int Dispatched, int Conflicts)> DispatchManyAsync(List<Work> works, long now, CancellationToken cancellationToken)
     {
-        if (state.Outbox.Count == 0)
+        var acks = new List<(Work Work, HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)>();
+        int dispatched = 0;
+        foreach (Work work in works)
+        {
+            if (work.State.Outbox.Count == 0)
+            {
+                continue;
+            }
+
+            (HashSet<string> acknowledged, Dictionary<string, (int, long)> failed) = await DispatchOutboxAsync(work.CustomerId, work.State, now, cancellationToken).ConfigureAwait(false);
+            if (acknowledged.Count > 0 || failed.Count > 0)
+            {
+                ApplyAcknowledgements(work.State, acknowledged, failed);
+                acks.Add((work, acknowledged, failed));
+                dispatched += acknowledged.Count;
+            }
+        }
+
+        if (acks.Count == 0)
         {
             return (0, 0);
         }
 
+        var writes = new List<StateWrite>(acks.Count);
+        foreach ((Work work, _, _) in acks)
+        {
+            writes.Add(new StateWrite(work.CustomerId, _journey.Journey.Id, _journey.Journey.Version, work.State.Serialize(), DueAt(work.State, now), work.ETag));
+        }
+
+        IReadOnlyList<string?> etags = await _store.Instances.SaveManyAsync(writes, cancellationToken).ConfigureAwait(false);
+        int conflicts = 0;
+        for (int i = 0; i < acks.Count; i++)
+        {
+            if (etags[i] is null)
+            {
+                // someone saved in between: record the acknowledgements on the fresh state
+                conflicts += await RecordAcknowledgementsAsync(acks[i].Work.CustomerId, acks[i].Acknowledged, acks[i].Failed, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (dispatched, conflicts);
+    }
+
+    /// <summary>Calls the dispatcher for each outbox entry due now.</summary>
+    private async Task<(HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> DispatchOutboxAsync(string customerId, OrchestrationState state, long now, CancellationToken cancellationToken)
+    {
         var acknowledged = new HashSet<string>(StringComparer.Ordinal);
         var failed = new Dictionary<string, (int Attempts, long Next)>(StringComparer.Ordinal);
-        foreach (OutboxEntry entry in state.Outbox.ToArray())
+        foreach (OutboxEntry entry in state.Outbox)
         {
             if (entry.NextAttemptTicks > now)
             {
@@ -775,27 +845,39 @@ public sealed class JourneyEngine
             }
         }
 
-        if (acknowledged.Count == 0 && failed.Count == 0)
-        {
-            return (0, 0);
-        }
+        return (acknowledged, failed);
+    }
 
+    private static void ApplyAcknowledgements(OrchestrationState state, HashSet<string> acknowledged, Dictionary<string, (int Attempts, long Next)> failed)
+    {
+        state.Outbox.RemoveAll(e => acknowledged.Contains(e.Intervention.IdempotencyKey));
+        foreach (OutboxEntry e in state.Outbox)
+        {
+            if (failed.TryGetValue(e.Intervention.IdempotencyKey, out (int Attempts, long Next) f))
+            {
+                e.Attempts = Math.Max(e.Attempts, f.Attempts);
+                e.NextAttemptTicks = Math.Max(e.NextAttemptTicks, f.Next);
+            }
+        }
+    }
+
+    /// <summary>Re-reads a state and records acknowledgements on it, retrying conflicts.</summary>
+    private async Task<int> RecordAcknowledgementsAsync(string customerId, HashSet<string> acknowledged, Dictionary<string, (int Attempts, long Next)> failed, long now, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
-            state.Outbox.RemoveAll(e => acknowledged.Contains(e.Intervention.IdempotencyKey));
-            foreach (OutboxEntry e in state.Outbox)
+            StoredState? fresh = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
+            if (fresh is null)
             {
-                if (failed.TryGetValue(e.Intervention.IdempotencyKey, out (int Attempts, long Next) f))
-                {
-                    e.Attempts = Math.Max(e.Attempts, f.Attempts);
-                    e.NextAttemptTicks = Math.Max(e.NextAttemptTicks, f.Next);
-                }
+                return attempt;
             }
 
+            OrchestrationState state = Decode(fresh);
+            ApplyAcknowledgements(state, acknowledged, failed);
             try
             {
-                await _store.Instances.SaveAsync(customerId, _journey.Journey.Id, _journey.Journey.Version, state.Serialize(), DueAt(state, now), etag, cancellationToken).ConfigureAwait(false);
-                return (acknowledged.Count, attempt - 1);
+                await _store.Instances.SaveAsync(customerId, _journey.Journey.Id, _journey.Journey.Version, state.Serialize(), DueAt(state, now), fresh.ETag, cancellationToken).ConfigureAwait(false);
+                return attempt;
             }
             catch (JourneyConcurrencyException e)
             {
@@ -805,17 +887,24 @@ public sealed class JourneyEngine
                 {
                     throw new JourneyConcurrencyException(OrchestrationMessages.GaveUp(customerId, attempt), e);
                 }
-
-                StoredState? fresh = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
-                if (fresh is null)
-                {
-                    return (acknowledged.Count, attempt);
-                }
-
-                state = Decode(fresh);
-                etag = fresh.ETag;
             }
         }
+    }
+
+    /// <summary>One customer's evaluation in a batch.</summary>
+    private sealed class Work(string customerId, OrchestrationState state, string? etag, DateTimeOffset? due, bool save, int fired)
+    {
+        public string CustomerId { get; } = customerId;
+
+        public OrchestrationState State { get; } = state;
+
+        public string? ETag { get; set; } = etag;
+
+        public DateTimeOffset? Due { get; } = due;
+
+        public bool Save { get; } = save;
+
+        public int Fired { get; } = fired;
     }
 
     private sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int Moment);

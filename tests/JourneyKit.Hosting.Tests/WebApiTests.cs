@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using JourneyKit.Events;
+using JourneyKit.Model.Json;
+using JourneyKit.Samples.WebApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace JourneyKit.Hosting.Tests;
+
+/// <summary>The web sample, started in-process with Kestrel on a random 127.0.0.1 port, called over loopback.</summary>
+public sealed class WebApiTests(ITestOutputHelper output)
+{
+    private static async Task<(WebApplication App, HttpClient Client, string Database)> StartAsync()
+    {
+        string database = Path.Combine(Path.GetTempPath(), $"jk-webapi-{Guid.NewGuid():N}.db");
+        WebApplication app = WebApiApp.Create(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration["JourneyKit:Database"] = database;
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new HttpClient { BaseAddress = new Uri(address) }, database);
+    }
+
+    private static async Task StopAsync(WebApplication app, HttpClient client, string database)
+    {
+        client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (string f in new[] { database, database + "-wal", database + "-shm" })
+        {
+            File.Delete(f);
+        }
+    }
+
+    [Fact]
+    public async Task PostEvents_InvalidBody_400ProblemDetailsWithEveryProblemAndPath()
+    {
+        (WebApplication app, HttpClient client, string db) = await StartAsync();
+        try
+        {
+            string body = """[{"customerId":"c1","touchpoint":"application.start","timestamp":"2026-01-24T08:08:23Z"},{"customerId":"","timestamp":"yesterday","colour":"red","value":"x"}]""";
+            HttpResponseMessage response = await client.PostAsync("/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            string[] paths = [.. problem.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+            Assert.Equal(["$[1].colour", "$[1].customerId", "$[1].timestamp", "$[1].touchpoint", "$[1].value"], paths);
+
+            HttpResponseMessage malformed = await client.PostAsync("/events", new StringContent("{\"customerId\": ", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Contains("line 1", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // nothing of the invalid batch was stored
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/customers/c1")).StatusCode);
+        }
+        finally
+        {
+            await StopAsync(app, client, db);
+        }
+    }
+
+    [Fact]
+    public async Task PostEvents_ThenGetCustomerAndStats_ShowsStateScoreAndInterventions()
+    {
+        (WebApplication app, HttpClient client, string db) = await StartAsync();
+        try
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            object[] events =
+            [
+                new { customerId = "ada", touchpoint = "application.start", timestamp = now.AddHours(-3), eventId = "a1" },
+                new { customerId = "ada", touchpoint = "id.upload", timestamp = now.AddHours(-2), eventId = "a2", channel = "mobile" },
+                new { customerId = "ada", touchpoint = "id.verify.branch", timestamp = now.AddHours(-1), eventId = "a3", channel = "branch" },
+            ];
+            HttpResponseMessage post = await client.PostAsJsonAsync("/events", events);
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+            using JsonDocument result = JsonDocument.Parse(await post.Content.ReadAsStringAsync());
+            Assert.Equal(3, result.RootElement.GetProperty("appended").GetInt32());
+
+            // id.upload .* id.verify.branch is the negative moment "branch-verification": rule rescue-negative-moment fires
+            Assert.Equal(1, result.RootElement.GetProperty("interventionsFired").GetInt32());
+            HttpResponseMessage again = await client.PostAsJsonAsync("/events", events);
+            using JsonDocument second = JsonDocument.Parse(await again.Content.ReadAsStringAsync());
+            Assert.Equal((0, 3, 0), (second.RootElement.GetProperty("appended").GetInt32(), second.RootElement.GetProperty("duplicates").GetInt32(), second.RootElement.GetProperty("interventionsFired").GetInt32()));
+
+            using JsonDocument customer = JsonDocument.Parse(await client.GetStringAsync("/customers/ada"));
+            Assert.Equal("verify", customer.RootElement.GetProperty("stage").GetString());
+            Assert.Equal(3, customer.RootElement.GetProperty("events").GetInt32());
+            Assert.False(customer.RootElement.GetProperty("stuck").GetBoolean());
+            double score = customer.RootElement.GetProperty("score").GetDouble();
+            Assert.InRange(score, 0, 100);
+            Assert.Equal("branch-verification", customer.RootElement.GetProperty("momentsOfTruth")[0].GetProperty("id").GetString());
+
+            using JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+            Assert.Equal(1, stats.RootElement.GetProperty("customers").GetInt32());
+            Assert.Equal(3, stats.RootElement.GetProperty("events").GetInt32());
+            Assert.Equal(1, stats.RootElement.GetProperty("interventions").GetProperty("dispatched").GetInt64());
+            JsonElement verify = stats.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "verify");
+            Assert.Equal(1, verify.GetProperty("customers").GetInt32());
+        }
+        finally
+        {
+            await StopAsync(app, client, db);
+        }
+    }
+
+    [Fact]
+    public async Task PostEvents_100000GeneratedEventsOverLoopback_AllStoredReportsThroughput()
+    {
+        const int BatchSize = 500, Clients = 4;
+        Model.Journey journey = JourneyJson.LoadFile(Path.Combine(AppContext.BaseDirectory, "data", "retail-bank-account-opening.journey.json"));
+        EventBatch generated = new SyntheticEventGenerator(journey, new SyntheticEventOptions { Customers = 21_000, Seed = 7, DuplicateProbability = 0, OutOfOrderProbability = 0 }).GenerateBatch();
+        var events = new List<JourneyEvent>(100_000);
+        for (int i = 0; i < generated.Count && events.Count < 100_000; i++)
+        {
+            events.Add(generated.GetEvent(i));
+        }
+
+        Assert.Equal(100_000, events.Count);
+        events.Sort((a, b) => a.TimestampTicks.CompareTo(b.TimestampTicks)); // arrival in time order, customers interleaved
+        byte[][] bodies = [.. events.Chunk(BatchSize).Select(Serialize)];
+
+        (WebApplication app, HttpClient client, string db) = await StartAsync();
+        try
+        {
+            var latencies = new double[bodies.Length];
+            int next = -1;
+            var total = Stopwatch.StartNew();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    using var content = new ByteArrayContent(bodies[i]);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using HttpResponseMessage response = await client.PostAsync("/events", content, deadline.Token);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            })));
+            total.Stop();
+
+            using JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+            Assert.Equal(100_000, stats.RootElement.GetProperty("events").GetInt32());
+            Array.Sort(latencies);
+            double p50 = latencies[latencies.Length / 2], p99 = latencies[(int)Math.Ceiling(latencies.Length * 0.99) - 1];
+            output.WriteLine($"{events.Count} events in {bodies.Length} requests of {BatchSize} over loopback, {Clients} clients: {total.Elapsed.TotalSeconds:0.0} s, " +
+                $"{events.Count / total.Elapsed.TotalSeconds:0} events/s; request latency p50 {p50:0} ms, p99 {p99:0} ms; " +
+                $"{stats.RootElement.GetProperty("customers").GetInt32()} customers, {stats.RootElement.GetProperty("interventions").GetProperty("dispatched").GetInt64()} interventions dispatched");
+        }
+        finally
+        {
+            await StopAsync(app, client, db);
+        }
+    }
+
+    private static byte[] Serialize(JourneyEvent[] events)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (JourneyEvent e in events)
+            {
+                w.WriteStartObject();
+                w.WriteString("customerId", e.CustomerId);
+                w.WriteString("touchpoint", e.Touchpoint);
+                w.WriteString("timestamp", e.Timestamp);
+                if (!e.Channel.IsNone)
+                {
+                    w.WriteString("channel", e.Channel.Name);
+                }
+
+                if (e.EventId is not null)
+                {
+                    w.WriteString("eventId", e.EventId);
+                }
+
+                if (e.Value is { } v)
+                {
+                    w.WriteNumber("value", v);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return buffer.ToArray();
+    }
+}
