@@ -119,6 +119,38 @@ public abstract class JourneyStoreConformanceTests
         Assert.Equal(2, batch.Count);
     }
 
+    /// <summary>In a batch of 300 events, every third repeats an earlier id of the same batch or a stored one: each
+    /// id is stored once, ties keep append order, and the counts add up.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Append_DuplicatesSpreadThroughABatch_StoredOnceInOrder()
+    {
+        JourneyStore store = await CreateStoreAsync();
+        await store.Events.AppendAsync([E("c", "stored", 0, "s")]);
+        var events = new List<JourneyEvent>();
+        for (int i = 0; i < 300; i++)
+        {
+            // Every third event is a duplicate: of the stored "s" (i = 0) or of event i - 2 (an earlier non-duplicate).
+            string id = i % 3 == 0 ? (i == 0 ? "s" : "b" + (i - 2)) : "b" + i;
+            events.Add(E("c", "t" + (i % 5), 7, id)); // all at the same instant: order is append order
+        }
+
+        AppendResult result = await store.Events.AppendAsync(events);
+        Assert.Equal(new AppendResult(200, 100), result); // i = 0 duplicates "s", i = 3k (k ≥ 1) duplicates b(3k - 2)
+        IReadOnlyList<JourneyEvent> read = await store.Events.ReadAsync("c");
+        Assert.Equal(201, read.Count);
+        var expected = new List<string> { "s" };
+        for (int i = 0; i < 300; i++)
+        {
+            if (i % 3 != 0)
+            {
+                expected.Add("b" + i);
+            }
+        }
+
+        Assert.Equal(expected, read.Select(e => e.EventId));
+    }
+
     /// <summary>50,000 events in one batch are all stored and read back in order.</summary>
     /// <returns>A task.</returns>
     [Fact]
