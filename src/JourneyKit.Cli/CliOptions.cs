@@ -33,6 +33,19 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary><c>--journey|-j JOURNEY.json</c>, required.</summary>
+    public static Option<string> JourneyOption() => new("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
+
+    /// <summary><c>--events|-e FILE</c>, required.</summary>
+    public static Option<string> EventsOption() => new("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+
+    /// <summary><c>--as-of TIMESTAMP</c>: the instant of the analysis; later events are ignored where the command says so.</summary>
+    public static Option<string> AsOf(string judged) => new("--as-of")
+    {
+        Description = $"The instant {judged} (ISO-8601 with offset). Default: the latest event in the file.",
+        HelpName = "TIMESTAMP",
+    };
+
     /// <summary><c>--skip-bad-rows</c>: skip and count bad event rows instead of stopping at the first.</summary>
     public static Option<bool> SkipBadRows() => new("--skip-bad-rows")
     {

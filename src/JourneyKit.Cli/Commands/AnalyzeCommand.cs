@@ -18,9 +18,9 @@ internal static class AnalyzeCommand
 {
     public static Command Create(CliContext context)
     {
-        var journeyOption = new Option<string>("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
-        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
-        var asOf = new Option<string>("--as-of") { Description = "The instant stuck, dead ends and risk are judged at (ISO-8601). Default: the latest event in the file.", HelpName = "TIMESTAMP" };
+        Option<string> journeyOption = CliOptions.JourneyOption();
+        Option<string> events = CliOptions.EventsOption();
+        Option<string> asOf = CliOptions.AsOf("stuck, dead ends and risk are judged at");
         var funnel = new Option<string>("--funnel") { Description = "Also compute a product funnel over these touchpoints (comma-separated, 1 to 32).", HelpName = "a,b,c" };
         var funnelType = new Option<ProductFunnelType>("--funnel-type") { Description = "The product funnel type: ordered, strict or unordered.", DefaultValueFactory = _ => ProductFunnelType.Ordered, HelpName = "type" };
         Option<TimeSpan> window = CliOptions.Duration("--window", "The product funnel's conversion window.", TimeSpan.FromDays(7));

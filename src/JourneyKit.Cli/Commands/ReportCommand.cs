@@ -15,10 +15,10 @@ internal static class ReportCommand
 {
     public static Command Create(CliContext context)
     {
-        var journeyOption = new Option<string>("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
-        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+        Option<string> journeyOption = CliOptions.JourneyOption();
+        Option<string> events = CliOptions.EventsOption();
         var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (replaced if it exists).", Required = true, HelpName = "report.html" };
-        var asOf = new Option<string>("--as-of") { Description = "The instant stuck, dead ends and risk are judged at (ISO-8601); later events are ignored. Default: the latest event in the file.", HelpName = "TIMESTAMP" };
+        Option<string> asOf = CliOptions.AsOf("stuck, dead ends and risk are judged at; later events are ignored");
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("report", "Write the journey report: one self-contained HTML file with the journey map, funnel, flow, time in stage, stuck and dead ends, channel switches, attribution, scores and customers at risk.")

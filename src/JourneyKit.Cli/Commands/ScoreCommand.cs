@@ -15,13 +15,9 @@ internal static class ScoreCommand
 {
     public static Command Create(CliContext context)
     {
-        var journeyOption = new Option<string>("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
-        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
-        var asOf = new Option<string>("--as-of")
-        {
-            Description = "The instant stuck and dead end are judged at (ISO-8601 with offset). Default: the latest event in the file.",
-            HelpName = "TIMESTAMP",
-        };
+        Option<string> journeyOption = CliOptions.JourneyOption();
+        Option<string> events = CliOptions.EventsOption();
+        Option<string> asOf = CliOptions.AsOf("stuck and dead end are judged at");
         var customer = new Option<string>("--customer", "-c") { Description = "Only this customer.", HelpName = "ID" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
