@@ -140,12 +140,17 @@ public sealed class JourneyEngine
         activity?.SetTag("journeykit.journey", _journey.Journey.Id);
         activity?.SetTag("journeykit.events", events.Count);
         var customers = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var earliest = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < events.Count; i++)
         {
             JourneyEvent e = events[i] ?? throw new ArgumentException($"events[{i}] is null.", nameof(events));
-            if (seen.Add(e.CustomerId))
+            if (earliest.TryGetValue(e.CustomerId, out long ticks))
             {
+                earliest[e.CustomerId] = Math.Min(ticks, e.TimestampTicks);
+            }
+            else
+            {
+                earliest[e.CustomerId] = e.TimestampTicks;
                 customers.Add(e.CustomerId);
             }
         }
@@ -157,7 +162,7 @@ public sealed class JourneyEngine
             OrchestrationTelemetry.EventsDuplicate.Add(appended.Duplicates);
         }
 
-        (int fired, int dispatched, int conflicts) = await ProcessManyAsync(customers, cancellationToken).ConfigureAwait(false);
+        (int fired, int dispatched, int conflicts) = await ProcessManyAsync(customers, earliest, cancellationToken).ConfigureAwait(false);
         if (customers.Count == 1)
         {
             Log.EventsIngested(_logger, appended.Appended, appended.Duplicates, customers[0]);
@@ -195,7 +200,7 @@ public sealed class JourneyEngine
             bool progress = batch.Count > 0;
             if (progress)
             {
-                (int f, int d, int c) = await ProcessManyAsync(batch, cancellationToken).ConfigureAwait(false);
+                (int f, int d, int c) = await ProcessManyAsync(batch, null, cancellationToken).ConfigureAwait(false);
                 fired += f;
                 dispatched += d;
                 conflicts += c;
@@ -306,6 +311,7 @@ public sealed class JourneyEngine
             // Another journey version: re-evaluate from the log; rule bookkeeping and the outbox carry over.
             state.Instance = _evaluator.CreateInstance(stored.CustomerId);
             state.AppliedHash = EventFingerprint.Seed;
+            state.AppliedAtLast = 0;
         }
 
         return state;
@@ -317,7 +323,10 @@ public sealed class JourneyEngine
     /// Brings customers up to date, fires rules, saves all states in one <see cref="InstanceStateStore.SaveManyAsync"/>
     /// (conflicted ones are re-read and retried), dispatches their outboxes and records the acknowledgements.
     /// </summary>
-    private async Task<(int Fired, int Dispatched, int Conflicts)> ProcessManyAsync(List<string> customers, CancellationToken cancellationToken)
+    /// <param name="customers">The customers.</param>
+    /// <param name="earliest">Per customer, the earliest event time of the call; null (a tick) reads whole logs.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    private async Task<(int Fired, int Dispatched, int Conflicts)> ProcessManyAsync(List<string> customers, Dictionary<string, long>? earliest, CancellationToken cancellationToken)
     {
         var stripes = new SortedSet<int>();
         foreach (string customer in customers)
@@ -344,7 +353,7 @@ public sealed class JourneyEngine
                 var writing = new List<Work>();
                 foreach (string customer in pending)
                 {
-                    Work work = await PrepareAsync(customer, now, cancellationToken).ConfigureAwait(false);
+                    Work work = await PrepareAsync(customer, now, earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null, cancellationToken).ConfigureAwait(false);
                     if (work.Save)
                     {
                         writing.Add(work);
@@ -400,14 +409,35 @@ public sealed class JourneyEngine
         }
     }
 
-    /// <summary>Reads a customer's state and log, catches up, fires rules; says whether the state must be saved.</summary>
-    private async Task<Work> PrepareAsync(string customerId, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a customer's state and log, catches up, fires rules; says whether the state must be saved. When the call's
+    /// events are not older than the last applied one, only the log from the last applied time is read; otherwise (late
+    /// events, ticks) the whole log, checked against the fingerprint of the applied events.
+    /// </summary>
+    private async Task<Work> PrepareAsync(string customerId, long now, long? earliestIncoming, CancellationToken cancellationToken)
     {
         StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
         OrchestrationState state = stored is null ? new OrchestrationState(_evaluator.CreateInstance(customerId)) : Decode(stored);
-        IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        JourneyInstance current = state.Instance;
+        IReadOnlyList<JourneyEvent>? log = null;
+        bool partial = false;
+        if (earliestIncoming is { } first && current.EventCount > 0 && state.AppliedAtLast > 0 && first >= current.LastEventTicks)
+        {
+            log = await _store.Events.ReadAsync(customerId, new DateTimeOffset(current.LastEventTicks, TimeSpan.Zero), cancellationToken: cancellationToken).ConfigureAwait(false);
+            partial = log.Count >= state.AppliedAtLast;
+            for (int i = 0; partial && i < state.AppliedAtLast; i++)
+            {
+                partial = log[i].TimestampTicks == current.LastEventTicks;
+            }
+        }
+
+        if (!partial)
+        {
+            log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         var candidates = new List<Candidate>();
-        bool changed = CatchUp(state, log, candidates);
+        bool changed = CatchUp(state, log!, partial, candidates);
         CollectTimed(state, now, candidates);
         (int fired, bool handled) = Fire(state, candidates, now);
         changed |= handled;
@@ -416,14 +446,17 @@ public sealed class JourneyEngine
         return new Work(customerId, state, stored?.ETag, due, save, fired);
     }
 
-    /// <summary>Applies the log events the state has not seen; re-evaluates from scratch when the log changed before them.</summary>
-    private bool CatchUp(OrchestrationState state, IReadOnlyList<JourneyEvent> log, List<Candidate> candidates)
+    /// <summary>
+    /// Applies the log events the state has not seen; re-evaluates from scratch when the log changed before them. A
+    /// partial log starts at the last applied time, its first <see cref="OrchestrationState.AppliedAtLast"/> events applied.
+    /// </summary>
+    private bool CatchUp(OrchestrationState state, IReadOnlyList<JourneyEvent> log, bool partial, List<Candidate> candidates)
     {
         JourneyInstance instance = state.Instance;
-        int applied = instance.EventCount;
-        bool rebuild = log.Count < applied;
-        ulong hash = EventFingerprint.Seed;
-        if (!rebuild)
+        int applied = partial ? state.AppliedAtLast : instance.EventCount;
+        bool rebuild = !partial && log.Count < applied;
+        ulong hash = partial ? state.AppliedHash : EventFingerprint.Seed;
+        if (!rebuild && !partial)
         {
             for (int i = 0; i < applied; i++)
             {
@@ -485,6 +518,13 @@ public sealed class JourneyEngine
         }
 
         state.AppliedHash = hash;
+        int atLast = 0;
+        for (int i = log.Count - 1; i >= 0 && log[i].TimestampTicks == instance.LastEventTicks; i--)
+        {
+            atLast++;
+        }
+
+        state.AppliedAtLast = atLast;
         CollectStages(instance, oldVisits, candidates);
         CollectMoments(instance, oldHits, candidates);
         return true;

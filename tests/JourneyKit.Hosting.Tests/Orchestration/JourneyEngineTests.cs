@@ -213,6 +213,37 @@ public sealed class JourneyEngineTests
     }
 
     [Fact]
+    public async Task IngestAsync_EqualTimestampsAcrossCalls_AllAppliedOnceReadingOnlyFromLastTime()
+    {
+        FakeTimeProvider clock = Clock();
+        var reads = new List<DateTimeOffset?>();
+        var store = new ReadSpyStore(new InMemoryJourneyStore(), reads);
+        JourneyEngine engine = Engine(store, new RecordingInterventionDispatcher(), clock);
+        JourneyEvent[] events =
+        [
+            Event("ada", "form.start", T0, "e1"), Event("ada", "form.submit", T0.AddHours(1), "e2"),
+            Event("ada", "id.upload", T0.AddHours(1), "e3"), Event("ada", "help.call", T0.AddHours(1), "e4"),
+        ];
+        foreach (JourneyEvent e in events)
+        {
+            await engine.IngestAsync(e);
+        }
+
+        await engine.IngestAsync(events[2]); // duplicate at the last time
+        var batch = new EventBatchBuilder();
+        foreach (JourneyEvent e in events)
+        {
+            batch.Add(e);
+        }
+
+        JourneyInstance expected = new JourneyEvaluator(Onboarding).Evaluate(batch.Build())[0];
+        Assert.Equal(expected.Serialize(), (await engine.GetInstanceAsync("ada"))!.Serialize());
+
+        // first call: whole log; then from the last applied time (T0, T0+1h, T0+1h, T0+1h)
+        Assert.Equal([null, T0, T0.AddHours(1), T0.AddHours(1), T0.AddHours(1)], reads);
+    }
+
+    [Fact]
     public async Task TickAsync_DispatchFails_RetriedWithBackoffUntilAcknowledged()
     {
         FakeTimeProvider clock = Clock();
@@ -303,5 +334,31 @@ public sealed class JourneyEngineTests
 
         public override Task DispatchAsync(Intervention intervention, CancellationToken cancellationToken = default) =>
             Interlocked.Increment(ref _calls) <= failures ? throw new InvalidOperationException("receiver down") : Task.CompletedTask;
+    }
+
+    private sealed class ReadSpyStore(JourneyStore inner, List<DateTimeOffset?> reads) : JourneyStore
+    {
+        public override EventStore Events { get; } = new SpyEvents(inner.Events, reads);
+
+        public override JourneyDefinitionStore Definitions => inner.Definitions;
+
+        public override InstanceStateStore Instances => inner.Instances;
+
+        public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) => inner.EraseCustomerAsync(customerId, cancellationToken);
+
+        private sealed class SpyEvents(EventStore inner, List<DateTimeOffset?> reads) : EventStore
+        {
+            public override Task<AppendResult> AppendAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken = default) => inner.AppendAsync(events, cancellationToken);
+
+            public override Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+            {
+                reads.Add(from);
+                return inner.ReadAsync(customerId, from, to, cancellationToken);
+            }
+
+            public override IAsyncEnumerable<JourneyEvent> ScanAsync(IReadOnlyCollection<string>? touchpoints = null, CancellationToken cancellationToken = default) => inner.ScanAsync(touchpoints, cancellationToken);
+
+            public override Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+        }
     }
 }

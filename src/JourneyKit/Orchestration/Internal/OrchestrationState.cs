@@ -32,7 +32,7 @@ internal sealed class RuleBook
 /// </summary>
 internal sealed class OrchestrationState
 {
-    private const uint Magic = 0x4F4B4A01; // "JKO" + format version 1
+    private const uint Magic = 0x4F4B4A02; // "JKO" + format version 2
 
     public OrchestrationState(JourneyInstance instance) => Instance = instance;
 
@@ -40,6 +40,9 @@ internal sealed class OrchestrationState
 
     /// <summary>FNV-1a over the applied events, in log order.</summary>
     public ulong AppliedHash { get; set; } = EventFingerprint.Seed;
+
+    /// <summary>How many applied events have the instance's last event time (they lead a read from that time).</summary>
+    public int AppliedAtLast { get; set; }
 
     /// <summary>Handled "rule|occurrence" keys, oldest first (bounded).</summary>
     public List<string> Handled { get; } = [];
@@ -96,6 +99,7 @@ internal sealed class OrchestrationState
             w.Write(instance.Length);
             w.Write(instance);
             w.Write(AppliedHash);
+            w.Write(AppliedAtLast);
             w.Write(Handled.Count);
             foreach (string h in Handled)
             {
@@ -165,6 +169,7 @@ internal sealed class OrchestrationState
             var state = new OrchestrationState(JourneyInstance.Deserialize(r.ReadBytes(Count(r.ReadInt32()))))
             {
                 AppliedHash = r.ReadUInt64(),
+                AppliedAtLast = r.ReadInt32(),
             };
             int handled = Count(r.ReadInt32());
             for (int i = 0; i < handled; i++)
