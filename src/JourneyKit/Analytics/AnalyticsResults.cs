@@ -9,7 +9,7 @@ namespace JourneyKit.Analytics;
 /// <param name="Events">Events analysed.</param>
 /// <param name="GoalReached">Customers who reached the goal stage.</param>
 /// <param name="Funnel">The stage funnel over the designed (non-failure) stages, in order.</param>
-/// <param name="Segments">The stage funnel per persona, first channel and cohort (ISO week of the first event).</param>
+/// <param name="Segments">The stage funnel per persona, channel used (a customer counts in every channel they used), first channel and cohort (ISO week of the first event).</param>
 /// <param name="TimeInStage">Time spent in each stage vs its standard time.</param>
 /// <param name="StuckNow">Customers in a stage past its standard time at <paramref name="AsOf"/>, most overdue first.</param>
 /// <param name="DeadEnds">Where journeys ended without the goal, most frequent first.</param>
@@ -53,7 +53,7 @@ public sealed record StageFunnelStep(string StageId, string StageName, int Reach
 }
 
 /// <summary>The stage funnel of one segment of customers.</summary>
-/// <param name="Dimension">The dimension: <c>persona</c>, <c>first_channel</c> or <c>cohort</c>.</param>
+/// <param name="Dimension">The dimension: <c>persona</c>, <c>channel</c> (customers who used the channel at least once), <c>first_channel</c> or <c>cohort</c>.</param>
 /// <param name="Value">The segment value (<c>(none)</c> when unknown); cohorts are ISO weeks such as <c>2026-W03</c>.</param>
 /// <param name="Customers">Customers in the segment.</param>
 /// <param name="Reached">Customers reaching each designed stage, in funnel order.</param>

@@ -14,7 +14,7 @@ namespace JourneyKit.Analytics;
 /// <remarks>A customer must be in one partition only: adding a customer twice throws.</remarks>
 public sealed class JourneyAnalysisAccumulator
 {
-    private static readonly string[] Dimensions = ["persona", "first_channel", "cohort"];
+    private static readonly string[] Dimensions = ["persona", "channel", "first_channel", "cohort"];
     private readonly JourneyAnalyzer _analyzer;
     private readonly CompiledJourney _journey;
     private readonly long _asOf;
@@ -98,6 +98,7 @@ public sealed class JourneyAnalysisAccumulator
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         var channelPath = new List<string>();
         var touchpointPath = new List<string>();
+        var usedChannels = new List<string>();
         for (int run = 0; run < instances.Count; run++)
         {
             JourneyInstance instance = instances[run];
@@ -106,8 +107,8 @@ public sealed class JourneyAnalysisAccumulator
                 throw new ArgumentException($"Customer '{instance.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
             }
 
-            AddEvents(batch, starts[run], starts[run + 1], remap, channels, instance.GoalReached, channelPath, touchpointPath);
-            AddInstance(instance);
+            AddEvents(batch, starts[run], starts[run + 1], remap, channels, instance.GoalReached, channelPath, touchpointPath, usedChannels);
+            AddInstance(instance, usedChannels);
         }
     }
 
@@ -287,11 +288,12 @@ public sealed class JourneyAnalysisAccumulator
             new ScoreSummary(scores.Count == 0 ? 0 : sum / scores.Count, histogram, ScoreAggregates.Correlation(values, outcomes)));
     }
 
-    private void AddEvents(EventBatch batch, int from, int to, int[] stageOf, string?[] channels, bool converted, List<string> channelPath, List<string> touchpointPath)
+    private void AddEvents(EventBatch batch, int from, int to, int[] stageOf, string?[] channels, bool converted, List<string> channelPath, List<string> touchpointPath, List<string> usedChannels)
     {
         _events += to - from;
         channelPath.Clear();
         touchpointPath.Clear();
+        usedChannels.Clear();
         ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
         ReadOnlySpan<int> channelIds = batch.ChannelIds;
         int current = -1, previousStage = -1;
@@ -304,6 +306,11 @@ public sealed class JourneyAnalysisAccumulator
             current = stage >= 0 ? stage : current;
             if (channel is not null)
             {
+                if (!usedChannels.Contains(channel))
+                {
+                    usedChannels.Add(channel);
+                }
+
                 if (previousChannel is not null && channel != previousChannel)
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(_switches, (current, previousChannel, channel, stage >= 0 && stage == previousStage), out _)++;
@@ -328,7 +335,7 @@ public sealed class JourneyAnalysisAccumulator
         _touchpointChain.AddPath(touchpointPath, converted);
     }
 
-    private void AddInstance(JourneyInstance instance)
+    private void AddInstance(JourneyInstance instance, List<string> usedChannels)
     {
         JourneyStatus status = _analyzer.Evaluator.GetStatus(instance, new DateTimeOffset(_asOf, TimeSpan.Zero));
         IReadOnlyList<StageVisit> visits = instance.Visits;
@@ -382,8 +389,13 @@ public sealed class JourneyAnalysisAccumulator
 
         string cohort = instance.EventCount == 0 ? AnalyticsNames.None : Cohort(instance.FirstEventTicks);
         AddSegment(0, instance.Persona ?? AnalyticsNames.None, furthest, instance.GoalReached);
-        AddSegment(1, AnalyticsNames.Of(instance.FirstChannel), furthest, instance.GoalReached);
-        AddSegment(2, cohort, furthest, instance.GoalReached);
+        foreach (string channel in usedChannels)
+        {
+            AddSegment(1, channel, furthest, instance.GoalReached); // a customer counts once in each channel they used
+        }
+
+        AddSegment(2, AnalyticsNames.Of(instance.FirstChannel), furthest, instance.GoalReached);
+        AddSegment(3, cohort, furthest, instance.GoalReached);
 
         if (visits.Count > 0)
         {

@@ -401,7 +401,7 @@ public static class JourneyReport
 
     private static void Segments(Html w, JourneyAnalysis a)
     {
-        Open(w, "segments", "Segments", "Share of each segment reaching each stage, by persona, first channel and cohort (ISO week of the first event).");
+        Open(w, "segments", "Segments", "Share of each segment reaching each stage, by persona, channel used, first channel and cohort (ISO week of the first event).");
         var header = new List<string> { "Dimension", "Segment", "Customers" };
         foreach (StageFunnelStep s in a.Funnel)
         {

@@ -84,7 +84,14 @@ public sealed class JourneyAnalyzerTests
         Assert.Equal((AnalyticsNames.None, 5), (persona.Value, persona.Customers));
         SegmentFunnel cohort = Assert.Single(a.Segments, s => s.Dimension == "cohort");
         Assert.Equal(("2026-W05", 5), (cohort.Value, cohort.Customers));
-        Assert.Equal(["persona", "first_channel", "first_channel", "first_channel", "cohort"], a.Segments.Select(s => s.Dimension));
+        // Channels used: web c1 c2 c3; mobile c1 c2 c5; contact-centre c2; email c3; social c4.
+        SegmentFunnel mobile = Assert.Single(a.Segments, s => s.Dimension == "channel" && s.Value == "mobile");
+        Assert.Equal((3, 1), (mobile.Customers, mobile.GoalReached));
+        Assert.Equal([3, 3, 1], mobile.Reached); // c1 done, c2 verify, c5 verify (skipped apply but reached it)
+        Assert.Equal(
+            ["persona", "channel", "channel", "channel", "channel", "channel", "first_channel", "first_channel", "first_channel", "cohort"],
+            a.Segments.Select(s => s.Dimension));
+        Assert.Equal(["contact-centre", "email", "mobile", "social", "web"], a.Segments.Where(s => s.Dimension == "channel").Select(s => s.Value));
     }
 
     [Fact]
