@@ -23,6 +23,8 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
     private readonly OrchestrationHostOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _drainStop = new();
+    private Task? _drain;
 
     /// <summary>Creates the service.</summary>
     /// <param name="engine">The engine.</param>
@@ -46,35 +48,52 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
     /// <summary>Gets the number of scheduler ticks completed.</summary>
     public long TicksCompleted { get; private set; }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Stops taking events, ingests the ones already queued (until <paramref name="cancellationToken"/> says the host
+    /// stops waiting; waiters of what is left see a cancellation), then stops the scheduler.
+    /// </summary>
+    /// <param name="cancellationToken">Signals that the stop must no longer be graceful.</param>
+    /// <returns>A task.</returns>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Complete();
+        if (_drain is { } drain)
+        {
+            using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _drainStop))
+            {
+                await drain.ConfigureAwait(false);
+            }
+        }
+
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        _drainStop.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _drain = Task.Run(() => DrainAsync(_drainStop.Token), CancellationToken.None);
         await Task.Yield();
         await TickAsync(stoppingToken).ConfigureAwait(false);
-        Task drain = DrainAsync(stoppingToken);
-        using (var timer = new PeriodicTimer(_options.TickInterval, _time))
+        using var timer = new PeriodicTimer(_options.TickInterval, _time);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    await TickAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // stopping
+                await TickAsync(stoppingToken).ConfigureAwait(false);
             }
         }
-
-        await drain.ConfigureAwait(false);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
     }
 
     private async Task TickAsync(CancellationToken stoppingToken)
@@ -94,13 +113,14 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
         }
     }
 
-    private async Task DrainAsync(CancellationToken stoppingToken)
+    /// <summary>Ingests queued events in batches until the queue is completed and empty, or <paramref name="stop"/>.</summary>
+    private async Task DrainAsync(CancellationToken stop)
     {
         var batch = new List<QueuedEvent>(_options.MaxBatchSize);
         var events = new List<JourneyEvent>(_options.MaxBatchSize);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
             {
                 batch.Clear();
                 events.Clear();
@@ -110,14 +130,20 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
                     events.Add(item.Event);
                 }
 
-                await IngestWithRetriesAsync(batch, events, stoppingToken).ConfigureAwait(false);
+                await IngestWithRetriesAsync(batch, events, stop).ConfigureAwait(false);
+                batch.Clear();
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             foreach (QueuedEvent item in batch)
             {
-                item.Done?.TrySetCanceled(stoppingToken);
+                item.Done?.TrySetCanceled(stop);
+            }
+
+            while (_queue.Reader.TryRead(out QueuedEvent left))
+            {
+                left.Done?.TrySetCanceled(stop);
             }
         }
     }

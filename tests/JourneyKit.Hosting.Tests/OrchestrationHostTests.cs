@@ -43,6 +43,28 @@ public sealed class OrchestrationHostTests
     }
 
     [Fact]
+    public async Task StopAsync_QueuedEvents_IngestedBeforeStopping()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        var store = new InMemoryJourneyStore();
+        builder.Services.AddJourneyKit().AddJourney(Onboarding.Journey).UseStore(_ => store)
+            .AddOrchestration(o => o.UseDispatcher(new RecordingInterventionDispatcher()))
+            .AddOrchestrationHost(new OrchestrationHostOptions { MaxBatchSize = 7 });
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        JourneyIngestionQueue queue = host.Services.GetRequiredService<JourneyIngestionQueue>();
+        for (int i = 0; i < 50; i++)
+        {
+            await queue.EnqueueAsync(Event($"c{i % 5}", "form.start", T0.AddMinutes(i)));
+        }
+
+        await host.StopAsync();
+        Assert.Equal(50, await store.Events.CountAsync());
+        Assert.Equal(10, (await host.Services.GetRequiredService<JourneyEngine>().GetInstanceAsync("c3"))!.EventCount);
+        Assert.False(queue.TryEnqueue(Event("late", "form.start", T0)));
+    }
+
+    [Fact]
     public async Task Queue_Full_TryEnqueueFailsAndEnqueueWaits()
     {
         var queue = new JourneyIngestionQueue(new OrchestrationHostOptions { QueueCapacity = 2 });
