@@ -33,9 +33,28 @@ public sealed class ConcurrencyTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task IngestAsync_ParallelAcrossTwoEngines_SameStatesAsSequential(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public async Task IngestAsync_ParallelAcrossTwoEngines_SameStatesAsSequential(int seed, bool sqlite)
+    {
+        string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"jk-concurrency-{Guid.NewGuid():N}.db");
+        try
+        {
+            await Run(seed, sqlite ? () => new JourneyKit.Storage.Sqlite.SqliteJourneyStore(file) : null);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (string f in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    /// <summary>Two engines (two "processes": with SQLite, two store objects over one file) ingest in parallel.</summary>
+    private static async Task Run(int seed, Func<JourneyStore>? newStore)
     {
         List<JourneyEvent> events = Events(customers: 6, seed);
         var clock = Clock();
@@ -50,10 +69,11 @@ public sealed class ConcurrencyTests
         }
 
         // parallel: shuffled, 16 tasks, two engines (two "processes") over one store; some events sent twice
-        var store = new InMemoryJourneyStore();
+        JourneyStore store = newStore?.Invoke() ?? new InMemoryJourneyStore();
+        JourneyStore second = newStore?.Invoke() ?? store;
         var sent = new RecordingInterventionDispatcher();
         var options = new OrchestrationOptions { MaxConflictRetries = 100 };
-        JourneyEngine[] engines = [Engine(store, sent, clock, options, Rules), Engine(store, sent, clock, options, Rules)];
+        JourneyEngine[] engines = [Engine(store, sent, clock, options, Rules), Engine(second, sent, clock, options, Rules)];
         var random = new Random(seed);
         JourneyEvent[] shuffled = [.. events, .. events.Where((_, i) => i % 5 == 0)];
         random.Shuffle(shuffled);
