@@ -130,7 +130,8 @@ public sealed record StageTransition(string From, string To, int Count, TimeSpan
 /// <param name="WithinStage">True when both events belong to the same stage: a silo — the customer had to change channel to get one stage done.</param>
 public sealed record ChannelSwitch(string StageId, string From, string To, int Count, bool WithinStage);
 
-/// <summary>First-order Markov attribution (paths start → states → conversion or null).</summary>
+/// <summary>First-order Markov attribution (paths start → states → conversion or null). At most 64 states are solved: beyond
+/// that the least visited share the state <see cref="AnalyticsNames.Other"/>.</summary>
 /// <param name="ConversionProbability">The probability of conversion from the start state.</param>
 /// <param name="Conversions">Paths ending in conversion.</param>
 /// <param name="Paths">Paths (customers).</param>
@@ -196,6 +197,9 @@ public static class AnalyticsNames
 {
     /// <summary>The value used when a stage, persona or channel is unknown: <c>(none)</c>.</summary>
     public const string None = "(none)";
+
+    /// <summary>The state that stands for the least visited channels or touchpoints when attribution has more than 64 (<c>(other)</c>).</summary>
+    public const string Other = "(other)";
 
     internal static string Of(Channel channel) => channel.IsNone ? None : channel.Name;
 }

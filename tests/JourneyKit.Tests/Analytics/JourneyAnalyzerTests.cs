@@ -327,4 +327,24 @@ public sealed class JourneyAnalyzerTests
         Assert.Equal(1.2, r.States[0].AttributedConversions, 12);
         Assert.Equal(0.8, r.States[1].AttributedConversions, 12);
     }
+
+    [Fact]
+    public void Attribution_WithThousandsOfDistinctTouchpoints_FoldsTheRareOnesAndStaysCheap()
+    {
+        // A hostile file: 3,000 customers, each with one made-up touchpoint, a few with a frequent one. Solving 3,000
+        // states with removal effects would be O(n⁴); the 63 most visited plus "(other)" are solved instead.
+        var b = new EventBatchBuilder();
+        for (int c = 0; c < 3000; c++)
+        {
+            b.Add(E("h" + c, "made.up." + c, 0, Channel.Web));
+            b.Add(E("h" + c, c % 10 == 0 ? "form" : "noise" + (c % 7), 1, Channel.Web));
+        }
+
+        AttributionResult r = new JourneyAnalyzer(Journey()).Analyze(b.Build(), T0.AddDays(1)).TouchpointAttribution;
+        Assert.Equal(64, r.States.Count);
+        StateAttribution other = Assert.Single(r.States, s => s.State == AnalyticsNames.Other);
+        Assert.Equal(6000, r.States.Sum(s => s.Visits)); // every step is counted somewhere
+        Assert.True(other.Visits >= 3000 - 63);
+        Assert.Equal((0, 3000), (r.Conversions, r.Paths));
+    }
 }

@@ -9,6 +9,10 @@ namespace JourneyKit.Analytics.Internal;
 /// </summary>
 internal sealed class MarkovCounts
 {
+    /// <summary>At most this many states are solved (removal effects cost one O(n³) solve per state); the least visited
+    /// beyond it share one state, <see cref="AnalyticsNames.Other"/>, so hostile data with many distinct names stays cheap.</summary>
+    public const int MaxStates = 64;
+
     private const string Start = "\u0000start";
     private const string Conversion = "\u0000conversion";
     private const string Null = "\u0000null";
@@ -53,14 +57,14 @@ internal sealed class MarkovCounts
     /// <summary>P(conversion | in <paramref name="state"/>); 0 for a state never seen.</summary>
     public double ConversionProbabilityFrom(string state)
     {
-        (string[] names, double[,] q, double[] r) = Build();
+        (string[] names, double[,] q, double[] r, _) = Build();
         int index = Array.IndexOf(names, state);
         return index < 0 ? 0 : Solve(q, r, removed: -1)[index];
     }
 
     public AttributionResult Attribute()
     {
-        (string[] names, double[,] q, double[] r) = Build();
+        (string[] names, double[,] q, double[] r, int[] visits) = Build();
         double total = names.Length == 0 ? 0 : Solve(q, r, removed: -1)[0];
         var effects = new double[names.Length];
         double sum = 0;
@@ -75,7 +79,7 @@ internal sealed class MarkovCounts
         for (int k = 1; k < names.Length; k++)
         {
             double attributed = sum <= 0 ? 0 : effects[k] / sum * Conversions;
-            states.Add(new StateAttribution(names[k], _visits[names[k]], effects[k], attributed));
+            states.Add(new StateAttribution(names[k], visits[k], effects[k], attributed));
         }
 
         states.Sort(static (a, b) =>
@@ -89,15 +93,29 @@ internal sealed class MarkovCounts
     private void Count(string from, string to, int n) => CollectionsMarshal.GetValueRefOrAddDefault(_transitions, (from, to), out _) += n;
 
     /// <summary>Transient states (index 0 = start, then the states in ordinal order), Q between them and r into conversion.</summary>
-    private (string[] Names, double[,] Q, double[] R) Build()
+    private (string[] Names, double[,] Q, double[] R, int[] Visits) Build()
     {
         if (Paths == 0)
         {
-            return ([], new double[0, 0], []);
+            return ([], new double[0, 0], [], []);
         }
 
-        var list = new List<string>(_visits.Keys);
+        // The most visited states by name; the rest (if more than MaxStates) fold into "(other)".
+        var byVisits = new List<KeyValuePair<string, int>>(_visits);
+        byVisits.Sort(static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        bool fold = byVisits.Count > MaxStates;
+        var list = new List<string>(MaxStates + 1);
+        for (int i = 0; i < byVisits.Count && list.Count < (fold ? MaxStates - 1 : MaxStates); i++)
+        {
+            list.Add(byVisits[i].Key);
+        }
+
         list.Sort(StringComparer.Ordinal);
+        if (fold)
+        {
+            list.Add(AnalyticsNames.Other);
+        }
+
         list.Insert(0, Start);
         string[] names = [.. list];
         var index = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
@@ -106,17 +124,25 @@ internal sealed class MarkovCounts
             index[names[i]] = i;
         }
 
+        int IndexOf(string state) => index.TryGetValue(state, out int i) ? i : index[AnalyticsNames.Other];
+
+        var visits = new int[names.Length];
+        foreach (KeyValuePair<string, int> v in _visits)
+        {
+            visits[IndexOf(v.Key)] += v.Value;
+        }
+
         var outgoing = new double[names.Length];
         foreach (KeyValuePair<(string From, string To), int> t in _transitions)
         {
-            outgoing[index[t.Key.From]] += t.Value;
+            outgoing[IndexOf(t.Key.From)] += t.Value;
         }
 
         var q = new double[names.Length, names.Length];
         var r = new double[names.Length];
         foreach (KeyValuePair<(string From, string To), int> t in _transitions)
         {
-            int from = index[t.Key.From];
+            int from = IndexOf(t.Key.From);
             double p = t.Value / outgoing[from];
             if (t.Key.To == Conversion)
             {
@@ -124,11 +150,11 @@ internal sealed class MarkovCounts
             }
             else if (t.Key.To != Null)
             {
-                q[from, index[t.Key.To]] += p;
+                q[from, IndexOf(t.Key.To)] += p;
             }
         }
 
-        return (names, q, r);
+        return (names, q, r, visits);
     }
 
     /// <summary>Solves (I − Q)·x = r by Gaussian elimination with partial pivoting; a removed state has x = 0.</summary>
