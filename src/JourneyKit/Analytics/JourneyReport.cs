@@ -409,7 +409,21 @@ public static class JourneyReport
         }
 
         header.Add("Goal");
-        Table(w, header, a.Segments, s =>
+
+        // The 12 largest segments of each dimension (hostile data can have thousands of channels); the rest are counted.
+        var shown = new List<SegmentFunnel>();
+        var hidden = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (IGrouping<string, SegmentFunnel> dimension in a.Segments.GroupBy(s => s.Dimension))
+        {
+            List<SegmentFunnel> largest = [.. dimension.OrderByDescending(s => s.Customers).ThenBy(s => s.Value, StringComparer.Ordinal)];
+            shown.AddRange(largest.Take(12));
+            if (largest.Count > 12)
+            {
+                hidden[dimension.Key] = largest.Count - 12;
+            }
+        }
+
+        Table(w, header, shown, s =>
         {
             var cells = new List<string> { s.Dimension.Replace('_', ' '), s.Value, N(s.Customers) };
             foreach (int r in s.Reached)
@@ -420,6 +434,11 @@ public static class JourneyReport
             cells.Add(Pct(s.Customers == 0 ? null : (double)s.GoalReached / s.Customers));
             return cells;
         });
+        foreach (KeyValuePair<string, int> more in hidden)
+        {
+            w.Raw("<p class=\"intro\">").Text($"… and {N(more.Value)} smaller {more.Key.Replace('_', ' ')} segments (in the JSON from journeykit analyze).").Raw("</p>");
+        }
+
         Close(w);
     }
 

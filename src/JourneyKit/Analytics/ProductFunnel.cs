@@ -58,7 +58,8 @@ public sealed record ProductFunnelResult(ProductFunnelType Type, TimeSpan Window
 /// within the window from the attempt's start. An exclusion event seen after step k and before step k + 1 stops the
 /// attempt at step k. The customer's level is the highest over attempts; the earliest attempt reaching it gives the
 /// step times.</para>
-/// <para>Cost per customer is O(attempts × events); attempts stop at the first full conversion.</para>
+/// <para>Cost per customer is O(attempts × events within the window); attempts stop at the first full conversion, and once an
+/// attempt runs to the customer's last event (a later one could only tie).</para>
 /// <threadsafety>The funnel is immutable and thread-safe.</threadsafety>
 /// </remarks>
 public sealed class ProductFunnel
@@ -170,11 +171,19 @@ public sealed class ProductFunnel
                     continue;
                 }
 
-                int level = Attempt(start, starts[run + 1], touchpoints, ticks, stepMasks, exclusionMasks, attempt);
+                int level = Attempt(start, starts[run + 1], touchpoints, ticks, stepMasks, exclusionMasks, attempt, out bool ranOut);
                 if (level > bestLevel)
                 {
                     bestLevel = level;
                     Array.Copy(attempt, best, level);
+                }
+
+                if (ranOut)
+                {
+                    // This attempt saw every later event within its window: a later attempt sees a subset, so it can
+                    // only tie (and ties keep the earliest attempt). Stopping here keeps a customer O(events) when
+                    // windows are long or timestamps equal.
+                    break;
                 }
             }
 
@@ -182,8 +191,9 @@ public sealed class ProductFunnel
         }
     }
 
-    private int Attempt(int start, int end, ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, uint[] stepMasks, uint[] exclusionMasks, long[] times)
+    private int Attempt(int start, int end, ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, uint[] stepMasks, uint[] exclusionMasks, long[] times, out bool ranOut)
     {
+        ranOut = false;
         long limit = ticks[start] + Window.Ticks;
         uint done;
         int level = 1;
@@ -198,7 +208,8 @@ public sealed class ProductFunnel
             done = 1;
         }
 
-        for (int i = start + 1; i < end && level < _steps.Length && ticks[i] <= limit; i++)
+        int i = start + 1;
+        for (; i < end && level < _steps.Length && ticks[i] <= limit; i++)
         {
             int tp = touchpoints[i];
             uint m = stepMasks[tp];
@@ -212,10 +223,11 @@ public sealed class ProductFunnel
 
             if ((exclusionMasks[tp] & (1u << (level - 1))) != 0 || Type == ProductFunnelType.Strict)
             {
-                break;
+                return level;
             }
         }
 
+        ranOut = i == end;
         return level;
     }
 }

@@ -59,6 +59,24 @@ public sealed partial class JourneyReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Report_ShowsTheLargestSegments_AndCountsTheRest()
+    {
+        // 30 customers, each in its own channel: 12 channel rows are shown, 18 counted; first channels the same.
+        var b = new JourneyKit.Events.EventBatchBuilder();
+        for (int c = 0; c < 30; c++)
+        {
+            b.Add(JourneyAnalyzerTests.E("k" + c, "form", 0, new JourneyKit.Model.Channel("ch" + c)));
+        }
+
+        CompiledJourney journey = JourneyAnalyzerTests.Journey();
+        var writer = new StringWriter();
+        JourneyReport.WriteHtml(writer, journey, new JourneyAnalyzer(journey).Analyze(b.Build(), JourneyAnalyzerTests.T0.AddDays(1)));
+        string html = writer.ToString();
+        Assert.Contains("… and 18 smaller channel segments", html, StringComparison.Ordinal);
+        Assert.Contains("… and 18 smaller first channel segments", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Report_LoadsInHeadlessChromium_WithoutConsoleErrors_AndSavesAScreenshot()
     {
         string chromium = FindChromium()

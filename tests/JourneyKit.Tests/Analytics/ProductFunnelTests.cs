@@ -190,4 +190,21 @@ public sealed class ProductFunnelTests
         Assert.Equal(TimeSpan.FromMinutes(1), r.Steps[1].P50); // gaps 1m, 4m: rank ⌈1⌉ = 1
         Assert.Equal(TimeSpan.FromMinutes(4), r.Steps[1].P90);
     }
+
+    [Fact]
+    public void OneCustomerWithManyEqualTimestamps_IsLinear()
+    {
+        // 100,000 step-1 events at one instant and one step 2 at the end: the first attempt runs to the last event, so
+        // no later attempt is tried (quadratic work would be 5·10⁹ steps here).
+        var b = new EventBatchBuilder();
+        for (int i = 0; i < 100_000; i++)
+        {
+            b.Add(new JourneyEvent("u", "a", T0));
+        }
+
+        b.Add(new JourneyEvent("u", "b", T0));
+        ProductFunnelResult r = new ProductFunnel(["a", "b", "c"], ProductFunnelType.Ordered, TimeSpan.FromDays(1)).Evaluate(b.Build());
+        Assert.Equal([1, 1, 0], r.Steps.Select(s => s.Customers));
+        Assert.Equal(TimeSpan.Zero, r.Steps[1].P50);
+    }
 }
