@@ -46,6 +46,9 @@ public sealed record Journey
     /// <summary>Gets the KPIs.</summary>
     public EquatableArray<Kpi> Kpis { get; init; }
 
+    /// <summary>Gets the orchestration rules defined with the journey (see docs/orchestration.md); empty when none.</summary>
+    public EquatableArray<JourneyRuleDefinition> Rules { get; init; }
+
     /// <summary>Checks the journey and returns every problem found, in document order (empty when valid).</summary>
     /// <returns>The problems.</returns>
     public IReadOnlyList<JourneyProblem> Validate() => Internal.JourneyValidator.Validate(this);

@@ -71,6 +71,56 @@ public sealed class JourneyRule
     /// <value>The default value is <see langword="true"/>.</value>
     public bool SuppressWhenProgressed { get; }
 
+    /// <summary>Converts a rule defined with a journey (JSON <c>rules</c>) into a rule.</summary>
+    /// <param name="definition">The definition (validated with its journey).</param>
+    /// <returns>The rule.</returns>
+    /// <exception cref="ArgumentException">The definition is incomplete or has invalid values.</exception>
+    public static JourneyRule FromDefinition(JourneyRuleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        RuleTrigger trigger = definition.When switch
+        {
+            RuleWhen.Entered => RuleTrigger.EnteredStage(definition.Stage),
+            RuleWhen.Left => RuleTrigger.LeftStage(definition.Stage),
+            RuleWhen.Stuck => RuleTrigger.StuckInStage(definition.Stage, definition.Fraction ?? 1),
+            RuleWhen.MomentOfTruth => RuleTrigger.MomentOfTruth(definition.Outcome, definition.MomentOfTruth),
+            RuleWhen.Pattern => RuleTrigger.PatternMatched(definition.Pattern ?? string.Empty),
+            RuleWhen.Risk => RuleTrigger.RiskAtLeast(definition.Threshold ?? 0, definition.Stage),
+            _ => throw new ArgumentOutOfRangeException(nameof(definition), definition.When, null),
+        };
+        JourneyRuleBuilder builder = Create(definition.Name).When(trigger)
+            .Then(definition.Intervention, definition.Channel, definition.Template)
+            .WithPriority(definition.Priority)
+            .WithCooldown(definition.Cooldown)
+            .SuppressWhenProgressed(definition.SuppressWhenProgressed);
+        if (definition.MaxPerPeriod > 0)
+        {
+            builder.WithFrequencyCap(definition.MaxPerPeriod, definition.CapPeriod);
+        }
+
+        foreach (KeyValuePair<string, string> p in definition.Parameters)
+        {
+            builder.WithParameter(p.Key, p.Value);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Converts every rule defined with a journey.</summary>
+    /// <param name="journey">The journey.</param>
+    /// <returns>The rules, in definition order.</returns>
+    public static IReadOnlyList<JourneyRule> FromJourney(Journey journey)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        var rules = new JourneyRule[journey.Rules.Count];
+        for (int i = 0; i < rules.Length; i++)
+        {
+            rules[i] = FromDefinition(journey.Rules[i]);
+        }
+
+        return rules;
+    }
+
     /// <summary>Starts building a rule.</summary>
     /// <param name="name">The rule name; not empty.</param>
     /// <returns>The builder.</returns>

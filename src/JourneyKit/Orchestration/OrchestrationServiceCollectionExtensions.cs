@@ -1,3 +1,4 @@
+using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
@@ -17,8 +18,12 @@ public sealed class OrchestrationSetup
     /// <value>The default value is null.</value>
     public string? JourneyId { get; set; }
 
-    /// <summary>Gets the rules.</summary>
+    /// <summary>Gets the rules added in code (after the journey's own rules, see <see cref="IncludeJourneyRules"/>).</summary>
     public IList<JourneyRule> Rules { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether the rules defined with the journey (JSON <c>rules</c>) are used too.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool IncludeJourneyRules { get; set; } = true;
 
     /// <summary>Gets or sets the engine options.</summary>
     /// <value>The default value is a new <see cref="OrchestrationOptions"/> (all defaults).</value>
@@ -105,7 +110,8 @@ public static class OrchestrationJourneyKitBuilderExtensions
             services.AddSingleton<InterventionDispatcher>(sp => new LoggingInterventionDispatcher(sp.GetService<ILogger<LoggingInterventionDispatcher>>()));
         }
 
-        JourneyRule[] rules = [.. setup.Rules];
+        JourneyRule[] codeRules = [.. setup.Rules];
+        bool includeJourneyRules = setup.IncludeJourneyRules;
         services.RemoveAll<JourneyEngine>();
         services.AddSingleton(sp =>
         {
@@ -118,7 +124,7 @@ public static class OrchestrationJourneyKitBuilderExtensions
                 journey,
                 sp.GetRequiredService<JourneyStore>(),
                 sp.GetRequiredService<InterventionDispatcher>(),
-                rules,
+                includeJourneyRules ? [.. JourneyRule.FromJourney(journey.Journey), .. codeRules] : codeRules,
                 setup.Options,
                 new EvaluationOptions { InactivityPeriod = options.InactivityPeriod },
                 sp.GetRequiredService<TimeProvider>(),

@@ -109,5 +109,6 @@ public sealed class JourneyJsonTests
         Assert.Equal(Names(Dto("ConditionDto")), SchemaNames(props["personas"]!["items"]!["properties"]!["rule"]!["properties"]!["all"]!["items"]!));
         Assert.Equal(Names(Dto("MomentOfTruthDto")), SchemaNames(props["momentsOfTruth"]!["items"]!));
         Assert.Equal(Names(Dto("KpiDto")), SchemaNames(props["kpis"]!["items"]!));
+        Assert.Equal(Names(Dto("RuleDefinitionDto")), SchemaNames(props["rules"]!["items"]!));
     }
 }

@@ -178,6 +178,80 @@ internal static class JourneyValidator
             }
         }
 
+        // Orchestration rules.
+        var ruleNames = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < journey.Rules.Count; i++)
+        {
+            JourneyRuleDefinition? r = journey.Rules[i];
+            string path = $"rules[{i}]";
+            if (r is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("rule"));
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Name))
+            {
+                Add(ModelCodes.Required, path + ".name", ModelMessages.Required("rule name"));
+            }
+            else if (!ruleNames.Add(r.Name))
+            {
+                Add(ModelCodes.DuplicateId, path + ".name", ModelMessages.DuplicateId("rule", r.Name));
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Intervention))
+            {
+                Add(ModelCodes.Required, path + ".then", ModelMessages.Required("intervention name (then)"));
+            }
+
+            if (r.Stage is { } stage && !stageIds.Contains(stage))
+            {
+                Add(ModelCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds)));
+            }
+
+            if (r.MomentOfTruth is { } moment && !motIds.Contains(moment))
+            {
+                Add(ModelCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds)));
+            }
+
+            if (!r.Channel.IsNone && !declaredChannels.Contains(r.Channel))
+            {
+                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name))));
+            }
+
+            if (r.When == RuleWhen.Pattern)
+            {
+                if (string.IsNullOrWhiteSpace(r.Pattern))
+                {
+                    Add(ModelCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
+                }
+                else if (!MomentOfTruthPatternCheck.Validate(r.Pattern, out string? error, out int column))
+                {
+                    Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
+                }
+            }
+
+            if (r.When == RuleWhen.Risk && !(r.Threshold is > 0 and <= 1))
+            {
+                Add(ModelCodes.InvalidValue, path + ".threshold", ModelMessages.RuleValue("a risk rule needs a threshold in (0, 1]", r.Threshold));
+            }
+
+            if (r.Fraction is { } fraction && !(fraction > 0 && double.IsFinite(fraction)))
+            {
+                Add(ModelCodes.InvalidValue, path + ".fraction", ModelMessages.RuleValue("the fraction of the standard time must be positive", fraction));
+            }
+
+            if (r.Cooldown < TimeSpan.Zero)
+            {
+                Add(ModelCodes.InvalidDuration, path + ".cooldown", ModelMessages.RuleValue("the cooldown cannot be negative", r.Cooldown));
+            }
+
+            if ((r.MaxPerPeriod > 0) != (r.CapPeriod > TimeSpan.Zero) || r.MaxPerPeriod < 0)
+            {
+                Add(ModelCodes.InvalidValue, path + ".maxPerPeriod", ModelMessages.RuleValue("a frequency cap needs both a positive maxPerPeriod and a positive capPeriod", r.MaxPerPeriod));
+            }
+        }
+
         // KPIs.
         var kpiIds = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < journey.Kpis.Count; i++)

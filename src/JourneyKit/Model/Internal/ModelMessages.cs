@@ -32,6 +32,12 @@ internal static class ModelCodes
 /// <summary>The message texts of journey problems, in one place.</summary>
 internal static class ModelMessages
 {
+    public static string UnknownMomentOfTruth(string id, string? suggestion) =>
+        $"unknown moment of truth '{id}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)");
+
+    public static string RuleValue(string what, object? value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what}; got {value?.ToString() ?? "nothing"}");
+
     public const string NoStages = "a journey needs at least one stage";
     public const string NoGoal = "no stage is marked as the goal (isGoal: true)";
     public const string GoalAndFailure = "a stage cannot be both the goal and a failure";

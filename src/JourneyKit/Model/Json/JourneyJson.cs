@@ -354,6 +354,50 @@ public static class JourneyJson
             });
         }
 
+        var ruleDefinitions = new List<JourneyRuleDefinition>();
+        for (int i = 0; i < (dto.Rules?.Count ?? 0); i++)
+        {
+            RuleDefinitionDto? r = dto.Rules![i];
+            string path = $"rules[{i}]";
+            if (r is null)
+            {
+                Add(ModelCodes.Required, path, ModelMessages.Required("rule"));
+                continue;
+            }
+
+            if (r.When is null)
+            {
+                Add(ModelCodes.Required, path + ".when", ModelMessages.Required("when"));
+            }
+
+            var parameters = new List<KeyValuePair<string, string>>();
+            foreach (KeyValuePair<string, string?> p in (r.Parameters ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                parameters.Add(new KeyValuePair<string, string>(p.Key, p.Value ?? string.Empty));
+            }
+
+            ruleDefinitions.Add(new JourneyRuleDefinition
+            {
+                Name = r.Name ?? string.Empty,
+                When = ParseEnum(r.When, path + ".when", RuleWhen.Entered),
+                Stage = r.Stage,
+                Fraction = r.Fraction,
+                Outcome = r.Outcome is null ? null : ParseEnum(r.Outcome, path + ".outcome", MomentOfTruthOutcome.Positive),
+                MomentOfTruth = r.MomentOfTruth,
+                Pattern = r.Pattern,
+                Threshold = r.Threshold,
+                Intervention = r.Then ?? string.Empty,
+                Channel = r.Channel is null ? Channel.None : ParseChannel(r.Channel, path + ".channel"),
+                Template = r.Template,
+                Parameters = parameters.ToArray(),
+                Priority = r.Priority ?? 0,
+                Cooldown = r.Cooldown is null ? TimeSpan.Zero : ParseDuration(r.Cooldown, path + ".cooldown", required: false),
+                MaxPerPeriod = r.MaxPerPeriod ?? 0,
+                CapPeriod = r.CapPeriod is null ? TimeSpan.Zero : ParseDuration(r.CapPeriod, path + ".capPeriod", required: false),
+                SuppressWhenProgressed = r.SuppressWhenProgressed ?? true,
+            });
+        }
+
         return new Journey
         {
             Id = dto.Id ?? string.Empty,
@@ -367,6 +411,7 @@ public static class JourneyJson
             Stages = stages.ToArray(),
             MomentsOfTruth = moments.ToArray(),
             Kpis = kpis.ToArray(),
+            Rules = ruleDefinitions.ToArray(),
         };
 
         string Scalar(JsonElement element, string path)
@@ -446,6 +491,26 @@ public static class JourneyJson
             Kind = Camel(k.Kind.ToString()),
             Target = k.Target,
             Description = k.Description,
+        })],
+        Rules = j.Rules.Count == 0 ? null : [.. j.Rules.Select(r => (RuleDefinitionDto?)new RuleDefinitionDto
+        {
+            Name = r.Name,
+            When = Camel(r.When.ToString()),
+            Stage = r.Stage,
+            Fraction = r.Fraction,
+            Outcome = r.Outcome is { } o ? Camel(o.ToString()) : null,
+            MomentOfTruth = r.MomentOfTruth,
+            Pattern = r.Pattern,
+            Threshold = r.Threshold,
+            Then = r.Intervention,
+            Channel = r.Channel.IsNone ? null : r.Channel.Name,
+            Template = r.Template,
+            Parameters = r.Parameters.Count == 0 ? null : r.Parameters.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
+            Priority = r.Priority == 0 ? null : r.Priority,
+            Cooldown = r.Cooldown == TimeSpan.Zero ? null : Duration.Format(r.Cooldown),
+            MaxPerPeriod = r.MaxPerPeriod == 0 ? null : r.MaxPerPeriod,
+            CapPeriod = r.CapPeriod == TimeSpan.Zero ? null : Duration.Format(r.CapPeriod),
+            SuppressWhenProgressed = r.SuppressWhenProgressed ? null : false,
         })],
     };
 

@@ -33,6 +33,8 @@ internal sealed class JourneyDto
     public List<MomentOfTruthDto?>? MomentsOfTruth { get; set; }
 
     public List<KpiDto?>? Kpis { get; set; }
+
+    public List<RuleDefinitionDto?>? Rules { get; set; }
 }
 
 internal sealed class TouchpointDto
@@ -120,6 +122,42 @@ internal sealed class KpiDto
     public double? Target { get; set; }
 
     public string? Description { get; set; }
+}
+internal sealed class RuleDefinitionDto
+{
+    public string? Name { get; set; }
+
+    public string? When { get; set; }
+
+    public string? Stage { get; set; }
+
+    public double? Fraction { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public string? MomentOfTruth { get; set; }
+
+    public string? Pattern { get; set; }
+
+    public double? Threshold { get; set; }
+
+    public string? Then { get; set; }
+
+    public string? Channel { get; set; }
+
+    public string? Template { get; set; }
+
+    public Dictionary<string, string?>? Parameters { get; set; }
+
+    public int? Priority { get; set; }
+
+    public string? Cooldown { get; set; }
+
+    public int? MaxPerPeriod { get; set; }
+
+    public string? CapPeriod { get; set; }
+
+    public bool? SuppressWhenProgressed { get; set; }
 }
 #pragma warning restore CA1812
 
