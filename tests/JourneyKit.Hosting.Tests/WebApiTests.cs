@@ -102,9 +102,21 @@ public sealed class WebApiTests(ITestOutputHelper output)
             Assert.InRange(score, 0, 100);
             Assert.Equal("branch-verification", customer.RootElement.GetProperty("momentsOfTruth")[0].GetProperty("id").GetString());
 
+            // queued (202) instead of waiting: ingested by the hosted service
+            HttpResponseMessage queued = await client.PostAsJsonAsync("/events?wait=false", new { customerId = "bob", touchpoint = "application.start", timestamp = now.AddHours(-1), eventId = "b1" });
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+            HttpResponseMessage bob = await client.GetAsync("/customers/bob");
+            for (int i = 0; i < 500 && bob.StatusCode == HttpStatusCode.NotFound; i++)
+            {
+                await Task.Delay(10);
+                bob = await client.GetAsync("/customers/bob");
+            }
+
+            Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
+
             using JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
-            Assert.Equal(1, stats.RootElement.GetProperty("customers").GetInt32());
-            Assert.Equal(3, stats.RootElement.GetProperty("events").GetInt32());
+            Assert.Equal(2, stats.RootElement.GetProperty("customers").GetInt32());
+            Assert.Equal(4, stats.RootElement.GetProperty("events").GetInt32());
             Assert.Equal(1, stats.RootElement.GetProperty("interventions").GetProperty("dispatched").GetInt64());
             JsonElement verify = stats.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "verify");
             Assert.Equal(1, verify.GetProperty("customers").GetInt32());
