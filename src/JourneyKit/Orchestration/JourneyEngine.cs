@@ -32,8 +32,10 @@ namespace JourneyKit.Orchestration;
 /// <para><b>Priorities.</b> Occurrences found in one evaluation are considered by rule priority (highest first), then
 /// occurrence time (earliest first), then rule order as given, then occurrence id (ordinal); caps and
 /// <see cref="OrchestrationOptions.MaxInterventionsPerEvaluation"/> are applied in that order.</para>
-/// <threadsafety>Thread-safe. Calls for the same customer are serialized in this engine; several engines (processes)
-/// over one store are kept consistent by the ETags.</threadsafety>
+/// <threadsafety>Thread-safe. Evaluations and saves for the same customer are serialized in this engine; dispatching
+/// happens outside that lock (a slow receiver does not stall ingestion) and an entry being dispatched is not dispatched
+/// again by a concurrent call of the same engine. Several engines (processes) over one store are kept consistent by
+/// the ETags.</threadsafety>
 /// </remarks>
 public sealed class JourneyEngine
 {
@@ -47,6 +49,7 @@ public sealed class JourneyEngine
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim[] _locks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Creates an engine.</summary>
     /// <param name="journey">The compiled journey.</param>
@@ -335,6 +338,9 @@ public sealed class JourneyEngine
         }
 
         var held = new List<SemaphoreSlim>(stripes.Count);
+        long now;
+        var done = new List<Work>(customers.Count);
+        int conflicts = 0, fired = 0;
         try
         {
             foreach (int stripe in stripes)
@@ -343,10 +349,8 @@ public sealed class JourneyEngine
                 held.Add(_locks[stripe]);
             }
 
-            long now = _time.GetUtcNow().UtcTicks;
-            var done = new List<Work>(customers.Count);
+            now = _time.GetUtcNow().UtcTicks;
             List<string> pending = customers;
-            int conflicts = 0, fired = 0;
             for (int attempt = 1; pending.Count > 0; attempt++)
             {
                 var writes = new List<StateWrite>();
@@ -391,14 +395,6 @@ public sealed class JourneyEngine
 
                 pending = retry;
             }
-
-            if (fired > 0)
-            {
-                OrchestrationTelemetry.InterventionsFired.Add(fired);
-            }
-
-            (int dispatched, int ackConflicts) = await DispatchManyAsync(done, now, cancellationToken).ConfigureAwait(false);
-            return (fired, dispatched, conflicts + ackConflicts);
         }
         finally
         {
@@ -407,6 +403,16 @@ public sealed class JourneyEngine
                 gate.Release();
             }
         }
+
+        if (fired > 0)
+        {
+            OrchestrationTelemetry.InterventionsFired.Add(fired);
+        }
+
+        // Dispatch outside the customer locks: a slow receiver must not stall ingestion. Entries being dispatched by
+        // this engine are skipped by concurrent calls; acknowledgements are recorded with ETag checks.
+        (int dispatched, int ackConflicts) = await DispatchManyAsync(done, now, cancellationToken).ConfigureAwait(false);
+        return (fired, dispatched, conflicts + ackConflicts);
     }
 
     /// <summary>
@@ -808,6 +814,27 @@ public sealed class JourneyEngine
     private async Task<(int Dispatched, int Conflicts)> DispatchManyAsync(List<Work> works, long now, CancellationToken cancellationToken)
     {
         var acks = new List<(Work Work, HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)>();
+        var claimed = new List<string>();
+        try
+        {
+            return await DispatchAndRecordAsync(works, acks, claimed, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (string key in claimed)
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private async Task<(int Dispatched, int Conflicts)> DispatchAndRecordAsync(
+        List<Work> works,
+        List<(Work Work, HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> acks,
+        List<string> claimed,
+        long now,
+        CancellationToken cancellationToken)
+    {
         int dispatched = 0;
         foreach (Work work in works)
         {
@@ -816,7 +843,7 @@ public sealed class JourneyEngine
                 continue;
             }
 
-            (HashSet<string> acknowledged, Dictionary<string, (int, long)> failed) = await DispatchOutboxAsync(work.CustomerId, work.State, now, cancellationToken).ConfigureAwait(false);
+            (HashSet<string> acknowledged, Dictionary<string, (int, long)> failed) = await DispatchOutboxAsync(work.CustomerId, work.State, now, claimed, cancellationToken).ConfigureAwait(false);
             if (acknowledged.Count > 0 || failed.Count > 0)
             {
                 ApplyAcknowledgements(work.State, acknowledged, failed);
@@ -851,17 +878,18 @@ public sealed class JourneyEngine
     }
 
     /// <summary>Calls the dispatcher for each outbox entry due now.</summary>
-    private async Task<(HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> DispatchOutboxAsync(string customerId, OrchestrationState state, long now, CancellationToken cancellationToken)
+    private async Task<(HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> DispatchOutboxAsync(string customerId, OrchestrationState state, long now, List<string> claimed, CancellationToken cancellationToken)
     {
         var acknowledged = new HashSet<string>(StringComparer.Ordinal);
         var failed = new Dictionary<string, (int Attempts, long Next)>(StringComparer.Ordinal);
         foreach (OutboxEntry entry in state.Outbox)
         {
-            if (entry.NextAttemptTicks > now)
+            if (entry.NextAttemptTicks > now || !_inFlight.TryAdd(entry.Intervention.IdempotencyKey, 0))
             {
-                continue;
+                continue; // not due, or being dispatched by a concurrent call of this engine
             }
 
+            claimed.Add(entry.Intervention.IdempotencyKey);
             Intervention intervention = entry.Intervention;
             using Activity? activity = OrchestrationTelemetry.ActivitySource.StartActivity("JourneyKit.Dispatch");
             activity?.SetTag("journeykit.intervention", intervention.Name);

@@ -244,6 +244,30 @@ public sealed class JourneyEngineTests
     }
 
     [Fact]
+    public async Task IngestAsync_SlowDispatcher_DoesNotBlockTheCustomerNorDispatchTwice()
+    {
+        FakeTimeProvider clock = Clock();
+        clock.Advance(TimeSpan.FromDays(10));
+        var gate = new GatedDispatcher();
+        JourneyRule rule = JourneyRule.Create("w").WhenEntered("apply").Then("hi", Channel.Email).Build();
+        var store = new InMemoryJourneyStore();
+        JourneyEngine engine = Engine(store, gate, clock, null, rule);
+
+        Task<IngestResult> first = engine.IngestAsync(Event("ada", "form.start", T0));
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the dispatch is in progress
+        IngestResult second = await engine.IngestAsync(Event("ada", "form.submit", T0.AddHours(1))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((1, 0), (second.Appended, second.InterventionsDispatched)); // in flight elsewhere: not dispatched again
+        Assert.Single(await engine.GetPendingInterventionsAsync("ada"));
+
+        gate.Release.SetResult();
+        IngestResult r = await first;
+        Assert.Equal((1, 1), (r.InterventionsFired, r.InterventionsDispatched));
+        Assert.Equal(1, gate.Calls);
+        Assert.Empty(await engine.GetPendingInterventionsAsync("ada")); // acknowledged on the state the second call saved
+        Assert.Equal(2, (await engine.GetInstanceAsync("ada"))!.EventCount);
+    }
+
+    [Fact]
     public async Task TickAsync_DispatchFails_RetriedWithBackoffUntilAcknowledged()
     {
         FakeTimeProvider clock = Clock();
@@ -324,6 +348,24 @@ public sealed class JourneyEngineTests
         Assert.Contains("'r'", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => RuleTrigger.StuckInStage("apply", 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => RuleTrigger.RiskAtLeast(1.5));
+    }
+
+    private sealed class GatedDispatcher : InterventionDispatcher
+    {
+        private int _calls;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls => _calls;
+
+        public override async Task DispatchAsync(Intervention intervention, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            Entered.TrySetResult();
+            await Release.Task;
+        }
     }
 
     private sealed class FlakyDispatcher(int failures) : InterventionDispatcher
