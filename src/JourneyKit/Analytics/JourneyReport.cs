@@ -392,11 +392,61 @@ public static class JourneyReport
             [r.CustomerId, r.StageId, D(r.TimeInStage), D(r.StandardTime), Pct(r.RiskOfNotProgressing), Pct(r.RiskOfMissingGoal)]);
         if (a.Risk.Count > 0)
         {
+            RiskCurves(w, a);
             Table(w, ["Stage", "Next stage", "Visits", "Progressed", "Never progress (estimate)", "P(goal | next)"], a.Risk, m =>
                 [m.StageId, m.NextStageId, N(m.Curve.Observations), N(m.Curve.EventCount), Pct(m.Curve.Plateau), Pct(m.GoalProbabilityFromNext)]);
         }
 
         Close(w);
+    }
+
+    /// <summary>Risk of not progressing against time in stage (as a share of the standard time, up to twice it), per stage.</summary>
+    private static void RiskCurves(Html w, JourneyAnalysis a)
+    {
+        const int width = 900, height = 260, left = 50, top = 10, plotWidth = 600, plotHeight = 200;
+        w.Svg(width, height, "Risk of not progressing by time in stage: " + Join(a.Risk, m => $"{m.StageId} from {Pct(m.RiskOfNotProgressing(TimeSpan.Zero))}"));
+        w.Raw(string.Create(Inv, $"<line x1=\"{left}\" y1=\"{top + plotHeight}\" x2=\"{left + plotWidth}\" y2=\"{top + plotHeight}\" stroke=\"#222\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{top + plotHeight}\" stroke=\"#222\"/>"));
+        double standardX = left + (plotWidth / 2.0);
+        w.Raw(string.Create(Inv, $"<line x1=\"{standardX}\" y1=\"{top}\" x2=\"{standardX}\" y2=\"{top + plotHeight}\" stroke=\"{Vermillion}\" stroke-dasharray=\"4 3\"/>"));
+        w.Raw(string.Create(Inv, $"<text x=\"{standardX}\" y=\"{top + plotHeight + 16}\" text-anchor=\"middle\">standard time</text><text x=\"{left}\" y=\"{top + plotHeight + 16}\" text-anchor=\"middle\">0</text><text x=\"{left + plotWidth}\" y=\"{top + plotHeight + 16}\" text-anchor=\"middle\">2×</text>"));
+        w.Raw(string.Create(Inv, $"<text x=\"{left - 6}\" y=\"{top + 4}\" text-anchor=\"end\">100%</text><text x=\"{left - 6}\" y=\"{top + plotHeight}\" text-anchor=\"end\">0%</text>"));
+        int drawn = 0;
+        foreach (StageRiskModel model in a.Risk)
+        {
+            TimeSpan standard = TimeSpan.Zero;
+            foreach (StageTimeStats t in a.TimeInStage)
+            {
+                standard = t.StageId == model.StageId ? t.StandardTime : standard;
+            }
+
+            if (standard <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            string colour = Palette[drawn++ % Palette.Length];
+            double X(TimeSpan t) => left + (Math.Min(2, t / standard) * plotWidth / 2);
+            double Y(double risk) => top + ((1 - risk) * plotHeight);
+            var path = new System.Text.StringBuilder();
+            double risk0 = model.RiskOfNotProgressing(TimeSpan.Zero);
+            path.Append(string.Create(Inv, $"M{X(TimeSpan.Zero):0.#},{Y(risk0):0.#}"));
+            foreach (SurvivalPoint point in model.Curve.Points)
+            {
+                if (point.Time > standard * 2)
+                {
+                    break;
+                }
+
+                double risk = model.RiskOfNotProgressing(point.Time);
+                path.Append(string.Create(Inv, $" H{X(point.Time):0.#} V{Y(risk):0.#}"));
+            }
+
+            path.Append(string.Create(Inv, $" H{left + plotWidth}"));
+            w.Raw(string.Create(Inv, $"<path d=\"{path}\" stroke=\"{colour}\" stroke-width=\"2.5\" fill=\"none\"><title>")).Text(model.StageId).Raw("</title></path>");
+            w.Raw(string.Create(Inv, $"<rect x=\"{left + plotWidth + 20}\" y=\"{top + (drawn * 20) - 10}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{left + plotWidth + 38}\" y=\"{top + (drawn * 20)}\">")).Text(model.StageId).Raw("</text>");
+        }
+
+        w.Raw("</svg><p class=\"legend\">Risk of never reaching the next stage, by time already spent in the stage (Kaplan–Meier, see docs/analytics.md).</p>");
     }
 
     private static void Segments(Html w, JourneyAnalysis a)
