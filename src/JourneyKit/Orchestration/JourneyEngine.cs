@@ -178,7 +178,9 @@ public sealed class JourneyEngine
     /// <summary>
     /// Evaluates every customer due now (a stuck or risk rule's due time passed, or an outbox entry waits for a retry):
     /// fires time-based rules without a new event and dispatches pending interventions. Also catches states up with
-    /// events appended before a crash. Call it periodically (JourneyKit.Hosting does) and once at start-up.
+    /// events appended before a crash. Call it periodically (JourneyKit.Hosting does) and once at start-up. A customer
+    /// that cannot be processed (e.g. an unreadable state) is logged and counted in <see cref="TickResult.Failed"/>; the
+    /// others are processed.
     /// </summary>
     /// <param name="cancellationToken">Cancels the tick; what was saved stays saved.</param>
     /// <returns>What happened.</returns>
@@ -187,7 +189,7 @@ public sealed class JourneyEngine
         using Activity? activity = OrchestrationTelemetry.ActivitySource.StartActivity("JourneyKit.Tick");
         DateTimeOffset now = _time.GetUtcNow();
         var processed = new HashSet<string>(StringComparer.Ordinal);
-        int fired = 0, dispatched = 0, conflicts = 0;
+        int fired = 0, dispatched = 0, conflicts = 0, failed = 0;
         while (true)
         {
             IReadOnlyList<StoredState> due = await _store.Instances.GetDueAsync(_journey.Journey.Id, now, _options.DueBatchSize, cancellationToken).ConfigureAwait(false);
@@ -203,10 +205,32 @@ public sealed class JourneyEngine
             bool progress = batch.Count > 0;
             if (progress)
             {
-                (int f, int d, int c) = await ProcessManyAsync(batch, null, cancellationToken).ConfigureAwait(false);
-                fired += f;
-                dispatched += d;
-                conflicts += c;
+                try
+                {
+                    (int f, int d, int c) = await ProcessManyAsync(batch, null, cancellationToken).ConfigureAwait(false);
+                    fired += f;
+                    dispatched += d;
+                    conflicts += c;
+                }
+                catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
+                {
+                    // one customer's failure (e.g. an unreadable state) must not stop the others: one by one
+                    foreach (string customer in batch)
+                    {
+                        try
+                        {
+                            (int f, int d, int c) = await ProcessManyAsync([customer], null, cancellationToken).ConfigureAwait(false);
+                            fired += f;
+                            dispatched += d;
+                            conflicts += c;
+                        }
+                        catch (Exception inner) when (inner is not OperationCanceledException)
+                        {
+                            failed++;
+                            Log.IngestFailed(_logger, inner, customer);
+                        }
+                    }
+                }
             }
 
             if (!progress || due.Count < _options.DueBatchSize)
@@ -217,7 +241,7 @@ public sealed class JourneyEngine
 
         Log.TickCompleted(_logger, processed.Count, fired, dispatched);
         activity?.SetTag("journeykit.customers", processed.Count);
-        return new TickResult(processed.Count, fired, dispatched, conflicts);
+        return new TickResult(processed.Count, fired, dispatched, conflicts, failed);
     }
 
     /// <summary>Gets a customer's journey instance as last saved, or null when the customer has no state.</summary>

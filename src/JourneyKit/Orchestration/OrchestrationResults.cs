@@ -14,4 +14,5 @@ public readonly record struct IngestResult(int Appended, int Duplicates, int Cus
 /// <param name="InterventionsFired">Interventions recorded in outboxes.</param>
 /// <param name="InterventionsDispatched">Interventions dispatched and acknowledged.</param>
 /// <param name="Conflicts">Optimistic-concurrency conflicts retried.</param>
-public readonly record struct TickResult(int Customers, int InterventionsFired, int InterventionsDispatched, int Conflicts);
+/// <param name="Failed">Due customers that could not be processed (logged; retried at the next tick).</param>
+public readonly record struct TickResult(int Customers, int InterventionsFired, int InterventionsDispatched, int Conflicts, int Failed);

@@ -268,6 +268,21 @@ public sealed class JourneyEngineTests
     }
 
     [Fact]
+    public async Task TickAsync_OneUnreadableState_OthersStillFire()
+    {
+        FakeTimeProvider clock = Clock();
+        var store = new InMemoryJourneyStore();
+        var sent = new RecordingInterventionDispatcher();
+        JourneyEngine engine = Engine(store, sent, clock, null, StuckApply80);
+        await engine.IngestAsync(Event("ada", "form.start", T0));
+        await store.Instances.SaveAsync("zed", "onboarding", 1, new byte[] { 1, 2, 3 }, T0, null); // corrupt, due
+        clock.SetUtcNow(T0.AddDays(2));
+        TickResult tick = await engine.TickAsync();
+        Assert.Equal((2, 1, 1), (tick.Customers, tick.InterventionsFired, tick.Failed));
+        Assert.Equal("ada", Assert.Single(sent.Attempts).CustomerId);
+    }
+
+    [Fact]
     public async Task TickAsync_DispatchFails_RetriedWithBackoffUntilAcknowledged()
     {
         FakeTimeProvider clock = Clock();
