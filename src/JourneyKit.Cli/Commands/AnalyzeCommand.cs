@@ -45,7 +45,7 @@ internal static class AnalyzeCommand
                 throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
             }
 
-            JourneyAnalysis analysis = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }).Analyze(batch, when);
+            JourneyAnalysis analysis = Analyze(context, new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }), batch, when);
             ProductFunnelResult? product = null;
             if (parse.GetValue(funnel) is { } steps)
             {
@@ -83,6 +83,26 @@ internal static class AnalyzeCommand
 
         (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, skipBadRows);
         return (compiled, batch, ScoreCommand.ParseAsOf(asOf, batch));
+    }
+
+    /// <summary>Analyses the batch, with a status line on stderr while it runs when stderr is a terminal.</summary>
+    internal static JourneyAnalysis Analyze(CliContext context, JourneyAnalyzer analyzer, EventBatch batch, DateTimeOffset asOf)
+    {
+        string status = string.Create(CultureInfo.InvariantCulture, $"analysing {batch.CustomerCount:N0} customers ({batch.Count:N0} events)…");
+        if (context.StderrIsTerminal)
+        {
+            context.Stderr.Write(status);
+            context.Stderr.Flush();
+        }
+
+        JourneyAnalysis analysis = analyzer.Analyze(batch, asOf);
+        if (context.StderrIsTerminal)
+        {
+            context.Stderr.Write('\r' + new string(' ', status.Length) + '\r');
+            context.Stderr.Flush();
+        }
+
+        return analysis;
     }
 
     private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions)

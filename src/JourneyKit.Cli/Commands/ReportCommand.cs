@@ -37,7 +37,7 @@ internal static class ReportCommand
                 throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
             }
 
-            JourneyAnalysis analysis = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }).Analyze(batch, when);
+            JourneyAnalysis analysis = AnalyzeCommand.Analyze(context, new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }), batch, when);
             string path = Path.GetFullPath(parse.GetRequiredValue(output));
             string temp = path + ".tmp";
             using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))

@@ -75,4 +75,15 @@ public sealed class AnalyzeCommandTests
         Assert.NotEqual(0, run.Exit);
         Assert.Contains("missing.csv", run.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Analyze_StatusLine_OnlyOnATerminal_AndCleared()
+    {
+        CliRun piped = CliRunner.Run("analyze", "-j", TestPaths.BankJourney, "-e", Events);
+        Assert.DoesNotContain("analysing", piped.Err, StringComparison.Ordinal);
+        CliRun terminal = CliRunner.Run(true, "analyze", "-j", TestPaths.BankJourney, "-e", Events);
+        Assert.Equal(0, terminal.Exit);
+        Assert.Matches(@"analysing 2,000 customers \([\d,]+ events\)…", terminal.Err); // the sample has 2,000 customers
+        Assert.EndsWith("\r", terminal.Err, StringComparison.Ordinal); // the line is blanked out again
+    }
 }
