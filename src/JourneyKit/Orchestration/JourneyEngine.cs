@@ -379,9 +379,10 @@ public sealed class JourneyEngine
             {
                 var writes = new List<StateWrite>();
                 var writing = new List<Work>();
-                foreach (string customer in pending)
+                Work[] prepared = await PrepareManyAsync(pending, earliest, now, cancellationToken).ConfigureAwait(false);
+                foreach (Work work in prepared)
                 {
-                    Work work = await PrepareAsync(customer, now, earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null, cancellationToken).ConfigureAwait(false);
+                    string customer = work.CustomerId;
                     if (work.Save)
                     {
                         writing.Add(work);
@@ -437,6 +438,41 @@ public sealed class JourneyEngine
         // this engine are skipped by concurrent calls; acknowledgements are recorded with ETag checks.
         (int dispatched, int ackConflicts) = await DispatchManyAsync(done, now, cancellationToken).ConfigureAwait(false);
         return (fired, dispatched, conflicts + ackConflicts);
+    }
+
+    /// <summary>Prepares customers, up to <see cref="OrchestrationOptions.MaxDegreeOfParallelism"/> at a time; results in input order.</summary>
+    private async Task<Work[]> PrepareManyAsync(List<string> customers, Dictionary<string, long>? earliest, long now, CancellationToken cancellationToken)
+    {
+        var works = new Work[customers.Count];
+        long? First(string customer) => earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null;
+        if (customers.Count == 1 || _options.MaxDegreeOfParallelism == 1)
+        {
+            for (int i = 0; i < works.Length; i++)
+            {
+                works[i] = await PrepareAsync(customers[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+            }
+
+            return works;
+        }
+
+        int next = -1;
+        var workers = new Task[Math.Min(_options.MaxDegreeOfParallelism, customers.Count)];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            workers[w] = Task.Run(
+                async () =>
+                {
+                    int i;
+                    while ((i = Interlocked.Increment(ref next)) < works.Length)
+                    {
+                        works[i] = await PrepareAsync(customers[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return works;
     }
 
     /// <summary>

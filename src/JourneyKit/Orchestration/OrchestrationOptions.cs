@@ -39,6 +39,10 @@ public sealed class OrchestrationOptions
     /// <value>The default value is <see cref="StandardTimeRiskEstimator.Instance"/>.</value>
     public RiskEstimator RiskEstimator { get; init; } = StandardTimeRiskEstimator.Instance;
 
+    /// <summary>Gets how many customers of one ingest batch or tick are read and evaluated concurrently (saves stay one batch).</summary>
+    /// <value>At least 1. The default value is 4.</value>
+    public int MaxDegreeOfParallelism { get; init; } = OrchestrationDefaults.MaxDegreeOfParallelism;
+
     /// <summary>Gets how many handled occurrence keys each customer's state remembers (oldest forgotten first).</summary>
     /// <value>At least 16. The default value is 256.</value>
     public int HandledOccurrenceCapacity { get; init; } = OrchestrationDefaults.HandledOccurrenceCapacity;
@@ -91,6 +95,11 @@ public sealed class OrchestrationOptions
             problems.Add("RiskEstimator must not be null.");
         }
 
+        if (MaxDegreeOfParallelism < 1)
+        {
+            problems.Add($"MaxDegreeOfParallelism must be at least 1; got {MaxDegreeOfParallelism}.");
+        }
+
         if (HandledOccurrenceCapacity < 16)
         {
             problems.Add($"HandledOccurrenceCapacity must be at least 16; got {HandledOccurrenceCapacity}.");
@@ -111,6 +120,9 @@ public static class OrchestrationDefaults
 
     /// <summary>The default <see cref="OrchestrationOptions.DueBatchSize"/>: 256.</summary>
     public const int DueBatchSize = 256;
+
+    /// <summary>The default <see cref="OrchestrationOptions.MaxDegreeOfParallelism"/>: 4.</summary>
+    public const int MaxDegreeOfParallelism = 4;
 
     /// <summary>The default <see cref="OrchestrationOptions.HandledOccurrenceCapacity"/>: 256.</summary>
     public const int HandledOccurrenceCapacity = 256;

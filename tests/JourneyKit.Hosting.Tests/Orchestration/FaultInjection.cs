@@ -25,8 +25,13 @@ internal sealed class FaultPlan
 
     public async Task<T> Run<T>(string name, Func<Task<T>> operation)
     {
-        int step = Interlocked.Increment(ref _step);
-        Log.Add(name);
+        int step;
+        lock (Log)
+        {
+            step = ++_step;
+            Log.Add(name); // Log[step - 1] names step `step` (the engine may prepare customers concurrently)
+        }
+
         if (step == FailAt && !AfterEffect)
         {
             throw new InjectedFaultException($"{name} #{step} (before)");

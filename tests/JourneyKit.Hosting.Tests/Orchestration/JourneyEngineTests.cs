@@ -353,6 +353,7 @@ public sealed class JourneyEngineTests
         Assert.Equal(TimeSpan.FromHours(1), o.RiskRecheckInterval);
         Assert.Same(StandardTimeRiskEstimator.Instance, o.RiskEstimator);
         Assert.Equal(256, o.HandledOccurrenceCapacity);
+        Assert.Equal(4, o.MaxDegreeOfParallelism);
         Assert.Throws<ArgumentException>(() => Engine(new InMemoryJourneyStore(), new RecordingInterventionDispatcher(), Clock(), new OrchestrationOptions { DueBatchSize = 0 }));
     }
 
