@@ -36,13 +36,16 @@ public sealed class CompiledPattern
     private readonly PatternAutomaton _nfa;
     private readonly BoundConditions _streaming;
     private readonly long _withinTicks;
-    private readonly ulong _initialAtoms;
+    private readonly ulong _initialAtoms; // atoms that can start a match: an idle automaton skips every other event
+    private readonly bool _small;         // at most 64 states: the active set is a bit mask (StepSmall)
+    private readonly ulong _finalMask;
+    private readonly ulong _initialMask;
 
     [ThreadStatic]
     private static long[]? _scratchStart;
 
     [ThreadStatic]
-    private static int[]? _scratchIndex; // atoms that can start a match: an idle automaton skips every other event
+    private static int[]? _scratchIndex;
 
     private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa)
     {
@@ -55,6 +58,20 @@ public sealed class CompiledPattern
         foreach (int q in _nfa.Initial)
         {
             _initialAtoms |= 1UL << _nfa.AtomOf[q];
+        }
+
+        _small = _nfa.StateCount <= 64;
+        if (_small)
+        {
+            foreach (int q in _nfa.Initial)
+            {
+                _initialMask |= 1UL << q;
+            }
+
+            for (int q = 0; q < _nfa.StateCount; q++)
+            {
+                _finalMask |= _nfa.IsFinal[q] ? 1UL << q : 0;
+            }
         }
         Touchpoints = new SymbolTable();
         Channels = new SymbolTable();
@@ -198,7 +215,16 @@ public sealed class CompiledPattern
 
         Span<long> next = _scratchStart.AsSpan(0, n);
         Span<int> nextIndex = _scratchIndex.AsSpan(0, n);
-        Step(state.Start, state.StartIndex, next, nextIndex, ref state.Core, mask, ticks);
+        if (_small)
+        {
+            next.Fill(Inactive);
+            StepSmall(state.Start, state.StartIndex, next, nextIndex, ref state.Core, mask, ticks);
+        }
+        else
+        {
+            Step(state.Start, state.StartIndex, next, nextIndex, ref state.Core, mask, ticks);
+        }
+
         next.CopyTo(state.Start);
         nextIndex.CopyTo(state.StartIndex);
     }
@@ -219,6 +245,7 @@ public sealed class CompiledPattern
         var startIndex = new int[n];
         var next = new long[n];
         var nextIndex = new int[n];
+        Array.Fill(next, Inactive); // StepSmall expects the next buffer all inactive and leaves the other one so
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
         for (int run = fromRun; run < toRun; run++)
@@ -236,7 +263,15 @@ public sealed class CompiledPattern
                     continue;
                 }
 
-                Step(start, startIndex, next, nextIndex, ref core, mask, ticks[i]);
+                if (_small)
+                {
+                    StepSmall(start, startIndex, next, nextIndex, ref core, mask, ticks[i]); // leaves start all inactive
+                }
+                else
+                {
+                    Step(start, startIndex, next, nextIndex, ref core, mask, ticks[i]);
+                }
+
                 (start, next) = (next, start);
                 (startIndex, nextIndex) = (nextIndex, startIndex);
             }
@@ -246,6 +281,106 @@ public sealed class CompiledPattern
     }
 
     internal const long Inactive = long.MinValue;
+
+    /// <summary>
+    /// <see cref="Step"/> for automata of at most 64 states: visits only the active states (a bit mask in
+    /// <see cref="MatchCore.ActiveMask"/>) instead of every state. Expects <paramref name="next"/> all inactive and leaves
+    /// <paramref name="start"/> all inactive (so the two buffers can be swapped without clearing). Same answers as Step.
+    /// </summary>
+    private void StepSmall(Span<long> start, Span<int> startIndex, Span<long> next, Span<int> nextIndex, ref MatchCore core, ulong mask, long t)
+    {
+        int[] atomOf = _nfa.AtomOf;
+        (int To, int Gap)[][] follow = _nfa.Follow;
+        GapBounds[] gaps = _nfa.Gaps;
+        long sincePrev = t - core.PrevTicks;
+        ulong active = core.ActiveMask;
+        ulong nextMask = 0;
+        for (ulong m = active; m != 0; m &= m - 1)
+        {
+            int p = System.Numerics.BitOperations.TrailingZeroCount(m);
+            long s = start[p];
+            int si = startIndex[p];
+            start[p] = Inactive;
+            foreach ((int q, int gap) in follow[p])
+            {
+                if ((mask >> atomOf[q] & 1) == 0 || (gap >= 0 && (sincePrev < gaps[gap].MinTicks || sincePrev > gaps[gap].MaxTicks)))
+                {
+                    continue;
+                }
+
+                ulong bit = 1UL << q;
+                if ((nextMask & bit) == 0 || s > next[q] || (s == next[q] && si > nextIndex[q]))
+                {
+                    next[q] = s;
+                    nextIndex[q] = si;
+                    nextMask |= bit;
+                }
+            }
+        }
+
+        if (!AnchoredStart || core.Index == 0)
+        {
+            for (ulong m = _initialMask; m != 0; m &= m - 1)
+            {
+                int q = System.Numerics.BitOperations.TrailingZeroCount(m);
+                ulong bit = 1UL << q;
+                if ((mask >> atomOf[q] & 1) != 0 && ((nextMask & bit) == 0 || t > next[q] || (t == next[q] && core.Index > nextIndex[q])))
+                {
+                    next[q] = t;
+                    nextIndex[q] = core.Index;
+                    nextMask |= bit;
+                }
+            }
+        }
+
+        if (_withinTicks != long.MaxValue)
+        {
+            for (ulong m = nextMask; m != 0; m &= m - 1)
+            {
+                int q = System.Numerics.BitOperations.TrailingZeroCount(m);
+                if (t - next[q] > _withinTicks)
+                {
+                    next[q] = Inactive;
+                    nextMask &= ~(1UL << q);
+                }
+            }
+        }
+
+        if (!AnchoredEnd && (nextMask & _finalMask) != 0)
+        {
+            // A match ends here: count it, remember the first, and restart after it (non-overlapping).
+            int best = -1;
+            for (ulong m = nextMask & _finalMask; m != 0; m &= m - 1)
+            {
+                int q = System.Numerics.BitOperations.TrailingZeroCount(m);
+                if (best < 0 || next[q] > next[best] || (next[q] == next[best] && nextIndex[q] > nextIndex[best]))
+                {
+                    best = q;
+                }
+            }
+
+            if (core.Count == 0)
+            {
+                core.FirstStart = nextIndex[best];
+                core.FirstEnd = core.Index;
+                core.FirstStartTicks = next[best];
+                core.FirstEndTicks = t;
+            }
+
+            core.Count++;
+            for (ulong m = nextMask; m != 0; m &= m - 1)
+            {
+                next[System.Numerics.BitOperations.TrailingZeroCount(m)] = Inactive;
+            }
+
+            nextMask = 0;
+        }
+
+        core.ActiveMask = nextMask;
+        core.Active = nextMask != 0;
+        core.PrevTicks = t;
+        core.Index++;
+    }
 
     /// <summary>Advances the automaton by one event: the heart of the matcher, O(states + edges) per event, no allocation.</summary>
     private void Step(ReadOnlySpan<long> start, ReadOnlySpan<int> startIndex, Span<long> next, Span<int> nextIndex, ref MatchCore core, ulong mask, long t)
@@ -368,6 +503,9 @@ internal struct MatchCore
 {
     /// <summary>Whether some automaton state may be active; false guarantees all are inactive. Derived, not serialized.</summary>
     public bool Active;
+
+    /// <summary>The active states when the automaton has at most 64 (StepSmall); derived, not serialized.</summary>
+    public ulong ActiveMask;
     public int Index;
     public long PrevTicks;
     public int Count;
@@ -462,7 +600,11 @@ public sealed class PatternState
         {
             state.Start[q] = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
             state.StartIndex[q] = BinaryPrimitives.ReadInt32LittleEndian(source[(offset + 8)..]);
-            state.Core.Active |= state.Start[q] != CompiledPattern.Inactive;
+            if (state.Start[q] != CompiledPattern.Inactive)
+            {
+                state.Core.Active = true;
+                state.Core.ActiveMask |= q < 64 ? 1UL << q : 0;
+            }
             offset += 12;
         }
 
