@@ -86,7 +86,8 @@ public static class OrchestrationJourneyKitBuilderExtensions
 {
     /// <summary>
     /// Registers a <see cref="JourneyEngine"/> (singleton) for one registered journey with the given rules and
-    /// dispatcher (default: <see cref="LoggingInterventionDispatcher"/>), using the configured store and
+    /// dispatcher (the setup's; else one added with <see cref="AddInterventionDispatcher{TDispatcher}(JourneyKitBuilder)"/>;
+    /// else <see cref="LoggingInterventionDispatcher"/>), using the configured store and
     /// <see cref="TimeProvider"/> (default: <see cref="TimeProvider.System"/>). Calling it again replaces the setup.
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -100,14 +101,15 @@ public static class OrchestrationJourneyKitBuilderExtensions
         setup.Options.Validate();
         IServiceCollection services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.RemoveAll<InterventionDispatcher>();
         if (setup.DispatcherFactory is { } factory)
         {
+            services.RemoveAll<InterventionDispatcher>();
             services.AddSingleton(factory);
         }
         else
         {
-            services.AddSingleton<InterventionDispatcher>(sp => new LoggingInterventionDispatcher(sp.GetService<ILogger<LoggingInterventionDispatcher>>()));
+            // Keep a dispatcher registered with AddInterventionDispatcher (before or after this call); else log.
+            services.TryAddSingleton<InterventionDispatcher>(sp => new LoggingInterventionDispatcher(sp.GetService<ILogger<LoggingInterventionDispatcher>>()));
         }
 
         JourneyRule[] codeRules = [.. setup.Rules];
@@ -130,6 +132,22 @@ public static class OrchestrationJourneyKitBuilderExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<JourneyEngine>>());
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TDispatcher"/> (singleton, built from the container) as the intervention dispatcher,
+    /// replacing any other; <see cref="AddOrchestration"/> uses it unless its setup names a dispatcher.
+    /// </summary>
+    /// <typeparam name="TDispatcher">The dispatcher type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static JourneyKitBuilder AddInterventionDispatcher<TDispatcher>(this JourneyKitBuilder builder)
+        where TDispatcher : InterventionDispatcher
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.RemoveAll<InterventionDispatcher>();
+        builder.Services.AddSingleton<InterventionDispatcher>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TDispatcher>(sp));
         return builder;
     }
 }
