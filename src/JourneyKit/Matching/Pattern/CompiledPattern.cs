@@ -359,15 +359,7 @@ public sealed class CompiledPattern
                 }
             }
 
-            if (core.Count == 0)
-            {
-                core.FirstStart = nextIndex[best];
-                core.FirstEnd = core.Index;
-                core.FirstStartTicks = next[best];
-                core.FirstEndTicks = t;
-            }
-
-            core.Count++;
+            core.RecordMatch(nextIndex[best], next[best], t);
             for (ulong m = nextMask; m != 0; m &= m - 1)
             {
                 next[System.Numerics.BitOperations.TrailingZeroCount(m)] = Inactive;
@@ -459,15 +451,7 @@ public sealed class CompiledPattern
 
             if (best >= 0)
             {
-                if (core.Count == 0)
-                {
-                    core.FirstStart = nextIndex[best];
-                    core.FirstEnd = core.Index;
-                    core.FirstStartTicks = next[best];
-                    core.FirstEndTicks = t;
-                }
-
-                core.Count++;
+                core.RecordMatch(nextIndex[best], next[best], t);
                 next.Fill(Inactive);
                 any = false;
             }
@@ -513,6 +497,20 @@ internal struct MatchCore
     public int FirstEnd;
     public long FirstStartTicks;
     public long FirstEndTicks;
+
+    /// <summary>Counts a match that started at event <paramref name="startIndex"/> and ends at the current event, remembering the first.</summary>
+    public void RecordMatch(int startIndex, long startTicks, long endTicks)
+    {
+        if (Count == 0)
+        {
+            FirstStart = startIndex;
+            FirstEnd = Index;
+            FirstStartTicks = startTicks;
+            FirstEndTicks = endTicks;
+        }
+
+        Count++;
+    }
 }
 
 /// <summary>
