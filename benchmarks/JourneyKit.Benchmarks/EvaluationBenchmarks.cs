@@ -4,6 +4,7 @@ using JourneyKit.Matching.WindowFunnel;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
+using JourneyKit.Synthetic;
 
 namespace JourneyKit.Benchmarks;
 

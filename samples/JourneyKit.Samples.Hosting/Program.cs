@@ -1,6 +1,7 @@
 using JourneyKit;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
+using JourneyKit.Reporting;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
+using JourneyKit.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using JourneyKit.Events;
 using JourneyKit.Model.Json;
 using JourneyKit.Samples.WebApi;
+using JourneyKit.Synthetic;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

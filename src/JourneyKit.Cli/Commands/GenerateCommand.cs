@@ -4,6 +4,7 @@ using System.Globalization;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
+using JourneyKit.Synthetic;
 
 namespace JourneyKit.Cli.Commands;
 

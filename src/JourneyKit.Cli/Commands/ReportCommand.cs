@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
+using JourneyKit.Reporting;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Cli.Commands;

@@ -68,17 +68,6 @@ public sealed class OrchestrationSetup
         DispatcherFactory = _ => dispatcher;
         return this;
     }
-
-    /// <summary>POSTs interventions to a webhook (<see cref="WebhookInterventionDispatcher"/>, with its own <see cref="HttpClient"/>).</summary>
-    /// <param name="options">The webhook options (validated now).</param>
-    /// <returns>This setup.</returns>
-    public OrchestrationSetup UseWebhook(WebhookDispatcherOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        DispatcherFactory = sp => new WebhookInterventionDispatcher(new HttpClient(), options, sp.GetService<TimeProvider>());
-        return this;
-    }
 }
 
 /// <summary>Adds orchestration to JourneyKit's builder.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Storage;
+using JourneyKit.Webhooks;
 using static JourneyKit.Hosting.Tests.Orchestration.TestJourneys;
 
 namespace JourneyKit.Hosting.Tests.Orchestration;

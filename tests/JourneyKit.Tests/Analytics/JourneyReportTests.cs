@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using JourneyKit.Analytics;
+using JourneyKit.Reporting;
 using JourneyKit.Scoring;
 using JourneyKit.Tests.Cli;
 using JourneyKit.Tests.Model;

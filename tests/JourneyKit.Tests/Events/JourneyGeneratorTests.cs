@@ -1,7 +1,8 @@
 using JourneyKit.Events;
-using JourneyKit.Events.Internal;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
+using JourneyKit.Synthetic;
+using JourneyKit.Synthetic.Internal;
 
 namespace JourneyKit.Tests.Events;
 

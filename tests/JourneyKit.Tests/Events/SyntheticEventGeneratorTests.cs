@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using JourneyKit.Events;
-using JourneyKit.Events.Internal;
+using JourneyKit.Synthetic;
+using JourneyKit.Synthetic.Internal;
 
 namespace JourneyKit.Tests.Events;
 

@@ -1,4 +1,4 @@
-using JourneyKit.Events.Internal;
+using JourneyKit.Synthetic.Internal;
 
 namespace JourneyKit.Tests.Events;
 

@@ -31,6 +31,4 @@ internal static class OrchestrationMessages
     public static string NoJourney(int count) => count == 0
         ? "Orchestration needs a journey: call AddJourney, or set the journey id."
         : "Several journeys are registered: set the journey id orchestration runs on.";
-
-    public static string WebhookStatus(int status, Uri uri) => $"The webhook {uri} answered HTTP {status}.";
 }

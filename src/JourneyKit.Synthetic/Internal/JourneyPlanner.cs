@@ -1,7 +1,7 @@
 using System.Globalization;
 using JourneyKit.Model;
 
-namespace JourneyKit.Events.Internal;
+namespace JourneyKit.Synthetic.Internal;
 
 /// <summary>
 /// Turns a <see cref="Journey"/> into a <see cref="GeneratorPlan"/>: the stage graph with channels, and for each persona

@@ -1,8 +1,9 @@
 using System.Globalization;
-using JourneyKit.Events.Internal;
+using JourneyKit.Events;
 using JourneyKit.Model;
+using JourneyKit.Synthetic.Internal;
 
-namespace JourneyKit.Events;
+namespace JourneyKit.Synthetic;
 
 /// <summary>
 /// Generates realistic, reproducible journey events for a journey: for tests, benchmarks, demos and samples.

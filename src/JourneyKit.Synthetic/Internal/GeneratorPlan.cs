@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace JourneyKit.Events.Internal;
+namespace JourneyKit.Synthetic.Internal;
 
 /// <summary>What the synthetic generator needs from a journey, in flat arrays: stages, touchpoints, channels, personas.</summary>
 internal sealed class GeneratorPlan

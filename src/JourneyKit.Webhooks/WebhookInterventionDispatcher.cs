@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using JourneyKit.Orchestration;
 
-namespace JourneyKit.Orchestration;
+namespace JourneyKit.Webhooks;
 
 /// <summary>Options of <see cref="WebhookInterventionDispatcher"/>.</summary>
 public sealed class WebhookDispatcherOptions
@@ -46,7 +47,7 @@ public sealed class WebhookDispatcherOptions
 
         if (problems.Count > 0)
         {
-            throw new ArgumentException(OrchestrationMessages.InvalidOptions(problems));
+            throw new ArgumentException(WebhookMessages.InvalidOptions(problems));
         }
     }
 }
@@ -106,7 +107,7 @@ public sealed class WebhookInterventionDispatcher : InterventionDispatcher
                 bool transient = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
                 if (!transient || attempt >= _options.MaxAttempts)
                 {
-                    throw new HttpRequestException(OrchestrationMessages.WebhookStatus(status, _options.Endpoint), null, response.StatusCode);
+                    throw new HttpRequestException(WebhookMessages.WebhookStatus(status, _options.Endpoint), null, response.StatusCode);
                 }
             }
             catch (Exception e) when (attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested && (e is HttpRequestException { StatusCode: null } || e is OperationCanceledException))

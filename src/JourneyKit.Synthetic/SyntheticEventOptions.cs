@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace JourneyKit.Events;
+namespace JourneyKit.Synthetic;
 
 /// <summary>Options for <see cref="SyntheticEventGenerator"/>: how many customers, the seed, the time frame and how often
 /// each kind of real-world mess happens.</summary>

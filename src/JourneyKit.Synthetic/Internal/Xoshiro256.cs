@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace JourneyKit.Events.Internal;
+namespace JourneyKit.Synthetic.Internal;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64: a small, fast generator whose output is fixed by its algorithm, so

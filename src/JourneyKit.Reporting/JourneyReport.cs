@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Net;
+using JourneyKit.Analytics;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
 
-namespace JourneyKit.Analytics;
+namespace JourneyKit.Reporting;
 
 /// <summary>
 /// Writes a <see cref="JourneyAnalysis"/> as one self-contained HTML page: the journey map, stage funnel, flow between

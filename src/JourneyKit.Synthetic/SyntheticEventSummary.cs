@@ -1,4 +1,4 @@
-namespace JourneyKit.Events;
+namespace JourneyKit.Synthetic;
 
 /// <summary>What <see cref="SyntheticEventGenerator"/> generated: counts of events and of the customer outcomes.</summary>
 /// <remarks>
