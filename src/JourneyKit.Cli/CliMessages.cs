@@ -39,9 +39,6 @@ internal static class CliMessages
     public static string Internal(Exception e) =>
         $"{UsagePrefix}unexpected error (a bug; please report it with this text):{Environment.NewLine}{e}";
 
-    public static string BadDuration(string text) =>
-        $"'{text}' is not a duration; use a number with a unit: 90s, 30m, 1h, 2d, 1h30m (a plain number is seconds)";
-
     public static string BadFormat(string text) => $"'{text}' is not an output format; use 'table' or 'json'";
 
     public static string UnknownEventFile(string path) =>

@@ -21,7 +21,7 @@ internal static class CliOptions
     {
         var option = new Option<TimeSpan>(name)
         {
-            Description = description + " Durations: 90s, 30m, 1h, 2d, 1h30m; a plain number is seconds.",
+            Description = description + " Durations: 90s, 30m, 1h, 2d, 1h30m; a plain number is seconds; 'unbounded' (or anything beyond ~29,000 years) is no limit.",
             HelpName = "duration",
             CustomParser = ParseDuration,
         };
@@ -79,12 +79,12 @@ internal static class CliOptions
     internal static TimeSpan ParseDuration(ArgumentResult result)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (CliDuration.TryParse(text, out TimeSpan duration))
+        if (JourneyKit.Duration.TryParse(text, DurationStyles.PlainSeconds, out TimeSpan duration, out DurationParseError error))
         {
             return duration;
         }
 
-        result.AddError(CliMessages.BadDuration(text));
+        result.AddError(JourneyKit.Duration.ErrorMessage(text, error, DurationStyles.PlainSeconds));
         return TimeSpan.Zero;
     }
 

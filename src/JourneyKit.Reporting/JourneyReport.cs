@@ -586,14 +586,7 @@ public static class JourneyReport
 
     private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.0", Inv) + "%" : "-";
 
-    private static string D(TimeSpan? value) => value switch
-    {
-        null => "-",
-        { Ticks: 0 } => "-",
-        { TotalDays: >= 1 } v => v.TotalDays.ToString("0.#", Inv) + "d",
-        { TotalHours: >= 1 } v => v.TotalHours.ToString("0.#", Inv) + "h",
-        { } v => v.TotalMinutes.ToString("0.#", Inv) + "m",
-    };
+    private static string D(TimeSpan? value) => value is { Ticks: not 0 } v ? Duration.Format(v, 2) : "-";
 
     private const string Css = """
         :root { color-scheme: light; --ink: #1d1d1d; --muted: #555; --line: #d0d0d0; --accent: #0072B2; }

@@ -207,13 +207,7 @@ internal static class AnalyzeCommand
 
     private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
 
-    internal static string D(TimeSpan? value) => value switch
-    {
-        null => "-",
-        { TotalDays: >= 1 } v => v.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + "d",
-        { TotalHours: >= 1 } v => v.TotalHours.ToString("0.#", CultureInfo.InvariantCulture) + "h",
-        { } v => v.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + "m",
-    };
+    internal static string D(TimeSpan? value) => value is { } v ? JourneyKit.Duration.Format(v, 2) : "-";
 }
 
 /// <summary>The JSON document of <c>journeykit analyze --format json</c>.</summary>

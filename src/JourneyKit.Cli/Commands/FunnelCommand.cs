@@ -121,7 +121,7 @@ internal static class FunnelCommand
             rows.Add([(k + 1).ToString(inv), funnel.Steps[k].TouchpointSet[0], reached.ToString("N0", inv), share]);
         }
 
-        output.WriteLine($"{total.ToString("N0", inv)} customers; window {funnel.Window}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}");
+        output.WriteLine($"{total.ToString("N0", inv)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}");
         CliOutput.WriteTable(output, ["step", "touchpoint", "customers", "share"], rows);
     }
 }

@@ -191,7 +191,5 @@ internal static class ScoreCommand
         output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {asOf:O}: {goal} reached the goal, {failed} failed, {stuck} stuck, {deadEnds} dead ends; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
 
-    private static string Format(TimeSpan value) => value.TotalDays >= 1
-        ? value.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + "d"
-        : value.TotalHours.ToString("0.#", CultureInfo.InvariantCulture) + "h";
+    private static string Format(TimeSpan value) => JourneyKit.Duration.Format(value, 2);
 }

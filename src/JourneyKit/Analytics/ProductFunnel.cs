@@ -194,7 +194,7 @@ public sealed class ProductFunnel
     private int Attempt(int start, int end, ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, uint[] stepMasks, uint[] exclusionMasks, long[] times, out bool ranOut)
     {
         ranOut = false;
-        long limit = ticks[start] + Window.Ticks;
+        long limit = Window.Ticks > long.MaxValue - ticks[start] ? long.MaxValue : ticks[start] + Window.Ticks; // an unbounded window must not wrap
         uint done;
         int level = 1;
         times[0] = ticks[start];

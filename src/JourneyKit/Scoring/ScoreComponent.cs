@@ -28,13 +28,10 @@ public abstract class ScoreComponent
     /// <returns>The value and its explanation.</returns>
     public abstract ComponentValue Evaluate(ScoringContext context);
 
-    /// <summary>Formats a duration for explanations: <c>3d</c>, <c>5h</c>, <c>12m</c>.</summary>
+    /// <summary>Formats a duration for explanations, rounded to two units: <c>3d 12h</c>, <c>5h 20m</c>, <c>12m</c> (<see cref="Duration.Format(TimeSpan, int)"/>).</summary>
     /// <param name="value">The duration.</param>
     /// <returns>The text.</returns>
-    protected static string Format(TimeSpan value) => value.TotalDays >= 1
-        ? value.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + "d"
-        : value.TotalHours >= 1 ? value.TotalHours.ToString("0.#", CultureInfo.InvariantCulture) + "h"
-        : value.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + "m";
+    protected static string Format(TimeSpan value) => Duration.Format(value, 2);
 
     /// <summary>Formats a number with invariant culture.</summary>
     /// <param name="value">The number.</param>

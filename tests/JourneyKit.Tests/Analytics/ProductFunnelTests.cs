@@ -34,6 +34,15 @@ public sealed class ProductFunnelTests
     }
 
     [Fact]
+    public void UnboundedWindow_DoesNotWrap_Issue16()
+    {
+        // a@0 b@+100 years: start + TimeSpan.MaxValue would overflow a long; the limit saturates, so b counts.
+        EventBatch batch = Batch(("u", "a", 0), ("u", "b", 100 * 365.25 * 24 * 60));
+        ProductFunnelResult r = new ProductFunnel(["a", "b"], ProductFunnelType.Ordered, Duration.Unbounded).Evaluate(batch);
+        Assert.Equal([1, 1], r.Steps.Select(s => s.Customers));
+    }
+
+    [Fact]
     public void Exclusion_StopsAnAttempt_ALaterCleanAttemptCounts()
     {
         // Attempt 1: a@0, x@1 (excluded after step 1) → stops at 1. Attempt 2: a@4 b@5 c@7 → 3; its times: 1m, 2m.

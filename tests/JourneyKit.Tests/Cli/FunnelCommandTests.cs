@@ -83,4 +83,27 @@ public sealed class FunnelCommandTests
         Assert.Contains("2 customers", run.Out, StringComparison.Ordinal);
         Assert.Contains("50.0", run.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Funnel_ClickHouseNoLimitWindow_IsUnbounded_Issue16()
+    {
+        // ClickHouse's windowFunnel test writes "no limit" as 6048000000000000 UInt64 seconds (beyond TimeSpan):
+        // a@0, b 100 days later, c 3 years later → all three steps within an unbounded window.
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,2020-01-01T00:00:00Z\nc,b,2020-04-10T00:00:00Z\nc,c,2023-01-01T00:00:00Z\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b,c", "--window", "6048000000000000", "--format", "json");
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        Assert.Equal(3, doc.RootElement.GetProperty("customers").GetProperty("c").GetInt32());
+    }
+
+    [Fact]
+    public void Funnel_WindowBeyondUInt64_SaysTooLarge_Issue16()
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b", "--window", "99999999999999999999999");
+        Assert.Equal(2, run.Exit);
+        Assert.Contains("too large", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a duration", run.Err, StringComparison.Ordinal);
+    }
 }

@@ -34,6 +34,19 @@ public sealed class JourneyValidationTests
         Assert.Equal("stages[0].touchpoints[0]: unknown touchpoint 'app.opn' (did you mean 'app.open'?)", p.ToString());
     }
 
+    [Theory]
+    [InlineData("soon", "expected a duration like")]
+    [InlineData("99999999999999999999d", "is too large")]
+    [InlineData("-1d", "is negative")]
+    public void Load_BadDuration_SaysWhatIsWrong_Issue16(string text, string expected)
+    {
+        // The parse problem (the stage then also lacks a valid standard time, a second problem).
+        IReadOnlyList<JourneyProblem> problems = Problems(Valid.Replace("\"standardTime\": \"1d\"", $"\"standardTime\": \"{text}\"", StringComparison.Ordinal));
+        JourneyProblem p = Assert.Single(problems, q => q.Code == "JK0122");
+        Assert.Equal("stages[0].standardTime", p.Path);
+        Assert.Contains(expected, p.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_UnknownChannel_ReportsPathAndSuggestion()
     {

@@ -165,12 +165,14 @@ public static class JourneyJson
                 return TimeSpan.Zero;
             }
 
-            if (Duration.TryParse(text, out TimeSpan value))
+            if (Duration.TryParse(text, DurationStyles.None, out TimeSpan value, out DurationParseError error))
             {
                 return value;
             }
 
-            Add(ModelCodes.InvalidValue, path, $"expected a duration like '2d', '36h', '90m' or 'PT36H', got '{text}'");
+            Add(ModelCodes.InvalidValue, path, error == DurationParseError.NotADuration
+                ? $"expected a duration like '2d', '36h', '90m' or 'PT36H', got '{text}'"
+                : Duration.ErrorMessage(text, error));
             return TimeSpan.Zero;
         }
 
