@@ -1,167 +1,71 @@
-using System.Net;
-using System.Text.Json;
+using System.Net.Http.Headers;
 using JourneyKit.Orchestration;
+using JourneyKit.Webhooks.Internal;
+using Microsoft.Extensions.Options;
 
 namespace JourneyKit.Webhooks;
 
-/// <summary>Options of <see cref="WebhookInterventionDispatcher"/>.</summary>
-public sealed class WebhookDispatcherOptions
-{
-    /// <summary>Gets the URL interventions are POSTed to.</summary>
-    public required Uri Endpoint { get; init; }
-
-    /// <summary>Gets the timeout of one attempt.</summary>
-    /// <value>Positive. The default value is 10 seconds.</value>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Gets the attempts per dispatch (the engine retries the whole dispatch later with its own backoff).</summary>
-    /// <value>At least 1. The default value is 3.</value>
-    public int MaxAttempts { get; init; } = 3;
-
-    /// <summary>Gets the delay before the second attempt; it doubles per attempt.</summary>
-    /// <value>Zero or positive. The default value is 200 milliseconds.</value>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    internal void Validate()
-    {
-        var problems = new List<string>();
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri)
-        {
-            problems.Add("Endpoint must be an absolute URI.");
-        }
-
-        if (Timeout <= TimeSpan.Zero)
-        {
-            problems.Add($"Timeout must be positive; got {Timeout}.");
-        }
-
-        if (MaxAttempts < 1)
-        {
-            problems.Add($"MaxAttempts must be at least 1; got {MaxAttempts}.");
-        }
-
-        if (RetryDelay < TimeSpan.Zero)
-        {
-            problems.Add($"RetryDelay must not be negative; got {RetryDelay}.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(WebhookMessages.InvalidOptions(problems));
-        }
-    }
-}
-
 /// <summary>
-/// POSTs each intervention as JSON to a URL, with an <c>Idempotency-Key</c> header; retries transient failures
-/// (connection errors, timeouts, HTTP 408, 429 and 5xx) with exponential backoff; any other non-2xx answer fails at once.
+/// POSTs each intervention as JSON to <see cref="WebhookDispatcherOptions.Endpoint"/>, with an <c>Idempotency-Key</c>
+/// header, through the named <see cref="HttpClient"/> <see cref="HttpClientName"/> from <see cref="IHttpClientFactory"/>.
+/// Register it with <c>AddWebhookDispatcher(o => …)</c> on the JourneyKit builder, which puts the standard resilience
+/// handler on that client: transient failures (connection errors, attempt timeouts, HTTP 408, 429 and 5xx) are retried
+/// with jittered exponential backoff, honouring <c>Retry-After</c>, inside a total timeout and behind a circuit breaker.
+/// A 2xx answer acknowledges; any other final answer fails the dispatch.
 /// </summary>
 /// <remarks>
-/// The body: <c>{"idempotencyKey","name","customerId","journeyId","rule","channel","templateId","priority","occurrence",
-/// "occurredAt","stage","parameters":{…}}</c>.
+/// <para>The body: <c>{"idempotencyKey","name","customerId","journeyId","rule","channel","templateId","priority","occurrence",
+/// "occurredAt","stage","parameters":{…}}</c>. Every retry sends the same body and key, so a receiver that
+/// de-duplicates by the key acts once.</para>
+/// <para>To add handlers (authentication, logging) configure the client by name:
+/// <c>services.AddHttpClient(WebhookInterventionDispatcher.HttpClientName).AddHttpMessageHandler(…)</c>.</para>
 /// <threadsafety>Thread-safe.</threadsafety>
 /// </remarks>
 public sealed class WebhookInterventionDispatcher : InterventionDispatcher
 {
-    private readonly HttpClient _http;
-    private readonly WebhookDispatcherOptions _options;
-    private readonly TimeProvider _time;
+    /// <summary>The name of the <see cref="HttpClient"/> the dispatcher asks <see cref="IHttpClientFactory"/> for.</summary>
+    public const string HttpClientName = "JourneyKit.Webhooks";
 
-    /// <summary>Creates the dispatcher.</summary>
-    /// <param name="httpClient">The HTTP client (not disposed by the dispatcher).</param>
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly IHttpClientFactory _clients;
+    private readonly Uri _endpoint;
+
+    /// <summary>Creates the dispatcher (the container does this for <c>AddWebhookDispatcher</c>).</summary>
+    /// <param name="httpClientFactory">The client factory; the dispatcher uses the client named <see cref="HttpClientName"/>.</param>
     /// <param name="options">The options.</param>
-    /// <param name="timeProvider">The clock for timeouts and backoff; null for <see cref="TimeProvider.System"/>.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public WebhookInterventionDispatcher(HttpClient httpClient, WebhookDispatcherOptions options, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public WebhookInterventionDispatcher(IHttpClientFactory httpClientFactory, IOptions<WebhookDispatcherOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _http = httpClient;
-        _options = options;
-        _time = timeProvider ?? TimeProvider.System;
+        WebhookDispatcherOptions o = options.Value;
+        List<string> problems = WebhookDispatcherOptionsValidator.Problems(o);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(WebhookMessages.InvalidOptions(problems), nameof(options));
+        }
+
+        _clients = httpClientFactory;
+        _endpoint = o.Endpoint!;
     }
 
     /// <inheritdoc/>
-    /// <exception cref="HttpRequestException">Every attempt failed, or the receiver refused the intervention.</exception>
+    /// <exception cref="HttpRequestException">The receiver refused the intervention, or answered a transient failure on
+    /// the last attempt (<see cref="HttpRequestException.StatusCode"/> says which), or could not be reached.</exception>
+    /// <exception cref="Polly.Timeout.TimeoutRejectedException">The last attempt, or the whole dispatch, timed out.</exception>
+    /// <exception cref="Polly.CircuitBreaker.BrokenCircuitException">The circuit breaker is open after repeated failures.</exception>
     public override async Task DispatchAsync(Intervention intervention, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(intervention);
-        byte[] body = Serialize(intervention);
-        for (int attempt = 1; ; attempt++)
+        HttpClient http = _clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(WebhookPayload.Serialize(intervention)) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", intervention.IdempotencyKey);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                request.Headers.TryAddWithoutValidation("Idempotency-Key", intervention.IdempotencyKey);
-                using HttpResponseMessage response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                int status = (int)response.StatusCode;
-                bool transient = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-                if (!transient || attempt >= _options.MaxAttempts)
-                {
-                    throw new HttpRequestException(WebhookMessages.WebhookStatus(status, _options.Endpoint), null, response.StatusCode);
-                }
-            }
-            catch (Exception e) when (attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested && (e is HttpRequestException { StatusCode: null } || e is OperationCanceledException))
-            {
-                // connection failure or attempt timeout: retry below
-            }
-
-            await Task.Delay(TimeSpan.FromTicks(_options.RetryDelay.Ticks * (1L << Math.Min(attempt - 1, 20))), _time, cancellationToken).ConfigureAwait(false);
+            throw new HttpRequestException(WebhookMessages.WebhookStatus((int)response.StatusCode, _endpoint), null, response.StatusCode);
         }
-    }
-
-    private static byte[] Serialize(Intervention i)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("idempotencyKey", i.IdempotencyKey);
-            w.WriteString("name", i.Name);
-            w.WriteString("customerId", i.CustomerId);
-            w.WriteString("journeyId", i.JourneyId);
-            w.WriteString("rule", i.Rule);
-            w.WriteString("channel", i.Channel.Name);
-            if (i.TemplateId is null)
-            {
-                w.WriteNull("templateId");
-            }
-            else
-            {
-                w.WriteString("templateId", i.TemplateId);
-            }
-
-            w.WriteNumber("priority", i.Priority);
-            w.WriteString("occurrence", i.Occurrence);
-            w.WriteString("occurredAt", i.OccurredAt);
-            if (i.Stage is null)
-            {
-                w.WriteNull("stage");
-            }
-            else
-            {
-                w.WriteString("stage", i.Stage);
-            }
-
-            w.WriteStartObject("parameters");
-            foreach (KeyValuePair<string, string> p in i.Parameters)
-            {
-                w.WriteString(p.Key, p.Value);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -20,6 +20,7 @@ public sealed class ReadmeSnippetTests
 
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         Assert.Contains(".AddOrchestrationHost();", readme, StringComparison.Ordinal);
+        Assert.Contains(".AddWebhookDispatcher(o => o.Endpoint = new Uri(\"https://crm.example/hooks/journeys\"))", readme, StringComparison.Ordinal);
 
         var services = new ServiceCollection();
         services.AddLogging();
@@ -28,12 +29,13 @@ public sealed class ReadmeSnippetTests
             .UseSqlite(Path.Combine(Path.GetTempPath(), "jk-readme-" + Guid.NewGuid().ToString("N") + ".db"))
             .AddOrchestration(o => o
                 .AddRule(JourneyRule.Create("nudge-before-stuck").WhenStuck("verify", fraction: 0.8)
-                    .Then("verify-reminder", Channel.Sms, templateId: "tpl-verify").WithCooldown(TimeSpan.FromDays(1)).Build())
-                .UseWebhook(new WebhookDispatcherOptions { Endpoint = new Uri("https://crm.example/hooks/journeys") }))
+                    .Then("verify-reminder", Channel.Sms, templateId: "tpl-verify").WithCooldown(TimeSpan.FromDays(1)).Build()))
+            .AddWebhookDispatcher(o => o.Endpoint = new Uri("https://crm.example/hooks/journeys"))
             .AddOrchestrationHost();
         using ServiceProvider provider = services.BuildServiceProvider();
         JourneyEngine engine = provider.GetRequiredService<JourneyEngine>();
         Assert.Contains(engine.Rules, r => r.Name == "nudge-before-stuck");
+        Assert.IsType<WebhookInterventionDispatcher>(provider.GetRequiredService<InterventionDispatcher>());
         Assert.Contains(provider.GetServices<IHostedService>(), s => s is JourneyOrchestrationService);
     }
 }

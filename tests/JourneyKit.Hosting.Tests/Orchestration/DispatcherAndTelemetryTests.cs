@@ -4,7 +4,6 @@ using System.Text.Json;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Storage;
-using JourneyKit.Webhooks;
 using static JourneyKit.Hosting.Tests.Orchestration.TestJourneys;
 
 namespace JourneyKit.Hosting.Tests.Orchestration;
@@ -24,39 +23,6 @@ public sealed class DispatcherAndTelemetryTests
         OccurredAt = T0,
         IdempotencyKey = Intervention.DeriveIdempotencyKey("onboarding", "ada", "recover", "moment:upload-retry:1"),
     };
-
-    [Fact]
-    public async Task Webhook_TransientFailuresThenOk_RetriesWithSameKeyAndBody()
-    {
-        var handler = new ScriptedHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests, HttpStatusCode.Accepted);
-        var dispatcher = new WebhookInterventionDispatcher(new HttpClient(handler), new WebhookDispatcherOptions { Endpoint = new Uri("http://127.0.0.1:9/hook"), RetryDelay = TimeSpan.Zero });
-        Intervention i = Sample();
-        await dispatcher.DispatchAsync(i);
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.All(handler.Requests, r => Assert.Equal(i.IdempotencyKey, r.Key));
-        using JsonDocument body = JsonDocument.Parse(handler.Requests[0].Body);
-        Assert.Equal(("call-back", "ada", "voice", "tpl-1", 3), (body.RootElement.GetProperty("name").GetString(), body.RootElement.GetProperty("customerId").GetString(), body.RootElement.GetProperty("channel").GetString(), body.RootElement.GetProperty("templateId").GetString(), body.RootElement.GetProperty("priority").GetInt32()));
-        Assert.Equal(i.IdempotencyKey, body.RootElement.GetProperty("idempotencyKey").GetString());
-    }
-
-    [Fact]
-    public async Task Webhook_ClientError_FailsAtOnce()
-    {
-        var handler = new ScriptedHandler(HttpStatusCode.BadRequest, HttpStatusCode.OK);
-        var dispatcher = new WebhookInterventionDispatcher(new HttpClient(handler), new WebhookDispatcherOptions { Endpoint = new Uri("http://127.0.0.1:9/hook"), RetryDelay = TimeSpan.Zero });
-        HttpRequestException e = await Assert.ThrowsAsync<HttpRequestException>(() => dispatcher.DispatchAsync(Sample()));
-        Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
-        Assert.Single(handler.Requests);
-    }
-
-    [Fact]
-    public async Task Webhook_AlwaysUnavailable_ThrowsAfterMaxAttempts()
-    {
-        var handler = new ScriptedHandler(HttpStatusCode.BadGateway, HttpStatusCode.BadGateway, HttpStatusCode.BadGateway, HttpStatusCode.OK);
-        var dispatcher = new WebhookInterventionDispatcher(new HttpClient(handler), new WebhookDispatcherOptions { Endpoint = new Uri("http://127.0.0.1:9/hook"), RetryDelay = TimeSpan.Zero, MaxAttempts = 3 });
-        await Assert.ThrowsAsync<HttpRequestException>(() => dispatcher.DispatchAsync(Sample()));
-        Assert.Equal(3, handler.Requests.Count);
-    }
 
     [Fact]
     public void DeriveIdempotencyKey_Deterministic_DiffersPerOccurrence()
@@ -99,17 +65,5 @@ public sealed class DispatcherAndTelemetryTests
         Assert.True(totals.GetValueOrDefault("journeykit.events.duplicates") >= 1);
         Assert.True(totals.GetValueOrDefault("journeykit.interventions.fired") >= 1);
         Assert.True(totals.GetValueOrDefault("journeykit.interventions.dispatched") >= 1);
-    }
-
-    private sealed class ScriptedHandler(params HttpStatusCode[] statuses) : HttpMessageHandler
-    {
-        public List<(string? Key, string Body)> Requests { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            string body = await request.Content!.ReadAsStringAsync(cancellationToken);
-            Requests.Add((request.Headers.TryGetValues("Idempotency-Key", out IEnumerable<string>? v) ? v.Single() : null, body));
-            return new HttpResponseMessage(statuses[Requests.Count - 1]);
-        }
     }
 }
