@@ -37,6 +37,17 @@ public sealed class MatchCommandTests
         Assert.Contains("column 3", run.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a{channel=|}", "column 11")]
+    [InlineData(".?{1000} order.placed", "PatternOptions.MaxEdges")]
+    public void Match_HostilePattern_ExitOneLocated_Issue21(string pattern, string expected)
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
+        CliRun run = CliRunner.Run("match", "--events", file, "--pattern", pattern);
+        Assert.Equal(1, run.Exit);
+        Assert.Contains(expected, run.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Match_MissingPattern_ExitTwo()
     {

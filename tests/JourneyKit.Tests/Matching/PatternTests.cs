@@ -168,7 +168,7 @@ public sealed class PatternTests
                 3 => Tps[r.Next(3)] + (r.Next(2) == 0 ? "{channel=web}" : "{value>1}"),
                 _ => "(" + RandomPattern(r, depth + 1) + ")",
             };
-            return atom + (r.Next(6) switch { 0 => "?", 1 => "*", 2 => "+", 3 => "{1,2}", _ => string.Empty });
+            return atom + (r.Next(7) switch { 0 => "?", 1 => "*", 2 => "+", 3 => "{1,2}", 4 => "{0,3}", _ => string.Empty });
         }
 
         var sb = new StringBuilder(Item());

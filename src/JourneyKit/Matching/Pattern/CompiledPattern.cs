@@ -94,8 +94,12 @@ public sealed class CompiledPattern
     /// <summary>Gets the pattern text.</summary>
     public string Text { get; }
 
-    /// <summary>Gets the number of automaton states.</summary>
+    /// <summary>Gets the number of automaton states (at most <see cref="PatternOptions.MaxStates"/>).</summary>
     public int StateCount => _nfa.StateCount;
+
+    /// <summary>Gets the number of automaton edges (at most <see cref="PatternOptions.MaxEdges"/>): with
+    /// <see cref="StateCount"/>, a bound on the work done per event.</summary>
+    public int EdgeCount => (int)_nfa.EdgeCount;
 
     /// <summary>Gets the distinct event conditions (atoms) of the pattern.</summary>
     public ImmutableArray<EventCondition> Atoms => [.. _nfa.Atoms];
@@ -118,10 +122,15 @@ public sealed class CompiledPattern
     /// <param name="options">Limits; null for the defaults.</param>
     /// <returns>The compiled pattern.</returns>
     /// <exception cref="PatternSyntaxException">The pattern is invalid or too large; the message points at the column.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit in <paramref name="options"/> is below 1 (<see cref="PatternOptions.MaxEdges"/>: below 0).</exception>
     public static CompiledPattern Compile(string pattern, PatternOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         options ??= new PatternOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLength, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStates, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEdges, 0, nameof(options));
         PatternTree tree = PatternParser.Parse(pattern, options);
         return new CompiledPattern(pattern, tree, PatternAutomaton.Build(tree, options, pattern));
     }

@@ -1,8 +1,14 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
 namespace JourneyKit.Matching.Pattern;
 
 /// <summary>
 /// The Glushkov automaton of a pattern: one state per atom occurrence (no ε-moves), follow edges carrying optional gap
-/// bounds. Built from the tree after checking its expanded size against <see cref="PatternOptions.MaxStates"/>.
+/// bounds. Before anything is built, <see cref="PatternSize"/> predicts exactly how many states and edges each node will
+/// build; the first (innermost) node past <see cref="PatternOptions.MaxStates"/> or <see cref="PatternOptions.MaxEdges"/>
+/// is rejected at its offset. The builder counts again while building, so construction is bounded even if the
+/// prediction were wrong.
 /// </summary>
 internal sealed class PatternAutomaton
 {
@@ -10,12 +16,22 @@ internal sealed class PatternAutomaton
     private readonly List<List<(int To, int Gap)>> _follow = [];
     private readonly List<GapBounds> _gaps = [];
     private readonly List<EventCondition> _atoms = [];
+    private readonly Dictionary<PatternNode, PatternSize> _sizes;
+    private readonly PatternOptions _options;
+    private readonly string _text;
+    private long _edgeCount;
 
-    private PatternAutomaton()
+    private PatternAutomaton(Dictionary<PatternNode, PatternSize> sizes, PatternOptions options, string text)
     {
+        _sizes = sizes;
+        _options = options;
+        _text = text;
     }
 
     public int StateCount => _atomOf.Count;
+
+    /// <summary>Gets the number of follow edges (the per-event work besides the states).</summary>
+    public long EdgeCount => _edgeCount;
 
     public int[] AtomOf { get; private set; } = [];
 
@@ -31,17 +47,23 @@ internal sealed class PatternAutomaton
 
     public static PatternAutomaton Build(PatternTree tree, PatternOptions options, string text)
     {
-        long size = Size(tree.Root, options.MaxStates, text);
-        _ = size;
-        var automaton = new PatternAutomaton();
-        Fragment root = automaton.Build(tree.Root, text);
+        var sizes = new Dictionary<PatternNode, PatternSize>(ReferenceEqualityComparer.Instance);
+        PatternSize size = Measure(tree.Root, options, text, sizes);
+        var automaton = new PatternAutomaton(sizes, options, text);
+        Fragment root = automaton.Build(tree.Root);
+        System.Diagnostics.Debug.Assert(size.States == automaton.StateCount && size.Edges == automaton.EdgeCount, "the prediction is exact");
         if (root.Nullable)
         {
             throw new PatternSyntaxException(PatternError.MatchesEmpty, 0, "the pattern can match no events at all; make at least one event required", text);
         }
 
         automaton.AtomOf = [.. automaton._atomOf];
-        automaton.Follow = [.. automaton._follow.Select(f => f.ToArray())];
+        automaton.Follow = new (int To, int Gap)[automaton._follow.Count][];
+        for (int p = 0; p < automaton._follow.Count; p++)
+        {
+            automaton.Follow[p] = [.. automaton._follow[p]];
+        }
+
         automaton.Gaps = [.. automaton._gaps];
         automaton.Initial = [.. root.First];
         automaton.IsFinal = new bool[automaton.StateCount];
@@ -54,27 +76,139 @@ internal sealed class PatternAutomaton
         return automaton;
     }
 
-    /// <summary>The number of states the node expands to; throws at the first quantifier that passes the limit.</summary>
-    private static long Size(PatternNode node, int limit, string text)
+    /// <summary>
+    /// Predicts the states and edges <see cref="Build(PatternNode)"/> makes for <paramref name="node"/> (post-order, so
+    /// the innermost node past a limit is the one named) and records it in <paramref name="sizes"/>. Nothing is
+    /// allocated per state; a repetition stops as soon as it passes a limit, so this is bounded by the tree size times
+    /// <see cref="PatternOptions.MaxStates"/>.
+    /// </summary>
+    internal static PatternSize Measure(PatternNode node, PatternOptions options, string text, Dictionary<PatternNode, PatternSize> sizes)
     {
-        long size = node switch
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            AtomNode => 1,
-            SeqNode s => s.Items.Sum(i => Size(i, limit, text)),
-            AltNode a => a.Options.Sum(o => Size(o, limit, text)),
-            RepeatNode r => Size(r.Inner, limit, text) * Math.Max(1, r.Max == -1 ? Math.Max(r.Min, 1) : r.Max),
-            _ => throw new InvalidOperationException(),
-        };
-        if (size > limit)
-        {
-            throw new PatternSyntaxException(PatternError.TooManyStates, node.Offset, $"the automaton would need {size} states here; the limit (PatternOptions.MaxStates) is {limit}", text);
+            throw new PatternSyntaxException(PatternError.TooDeep, node.Offset, "the pattern nests too deeply here", text);
         }
 
+        PatternSize size;
+        switch (node)
+        {
+            case AtomNode:
+                size = PatternSize.Atom;
+                break;
+
+            case SeqNode seq:
+                size = Measure(seq.Items[0], options, text, sizes);
+                for (int i = 1; i < seq.Items.Count; i++)
+                {
+                    size = PatternSize.Concat(size, Measure(seq.Items[i], options, text, sizes));
+                    Check(size, seq, options, text);
+                }
+
+                break;
+
+            case AltNode alt:
+                size = PatternSize.Empty with { Nullable = false };
+                foreach (PatternNode option in alt.Options)
+                {
+                    size = PatternSize.Alternate(size, Measure(option, options, text, sizes));
+                    Check(size, alt, options, text);
+                }
+
+                break;
+
+            case RepeatNode repeat:
+            {
+                if (repeat.Max == 0)
+                {
+                    size = PatternSize.Empty; // X{0}: X is never built, so it is not measured either
+                    break;
+                }
+
+                PatternSize inner = Measure(repeat.Inner, options, text, sizes);
+                if (inner.States == 0)
+                {
+                    size = PatternSize.Empty;
+                    break;
+                }
+
+                // Mirrors Build: Min copies in sequence, then a starred copy or the optional copies nested from the right.
+                PatternSize? result = null;
+                for (int i = 0; i < repeat.Min; i++)
+                {
+                    result = result is { } r ? PatternSize.Concat(r, inner) : inner;
+                    Check(result.Value, repeat, options, text);
+                }
+
+                if (repeat.Max == -1)
+                {
+                    PatternSize star = PatternSize.Star(inner);
+                    result = result is { } r ? PatternSize.Concat(r, star) : star;
+                }
+                else if (repeat.Max > repeat.Min)
+                {
+                    PatternSize tail = inner with { Nullable = true };
+                    for (int i = repeat.Min + 1; i < repeat.Max; i++)
+                    {
+                        tail = PatternSize.Concat(inner, tail) with { Nullable = true };
+                        Check(tail, repeat, options, text);
+                    }
+
+                    result = result is { } r ? PatternSize.Concat(r, tail) : tail;
+                }
+
+                size = result!.Value;
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException();
+        }
+
+        Check(size, node, options, text);
+        sizes[node] = size;
         return size;
     }
 
-    private Fragment Build(PatternNode node, string text)
+    private static void Check(PatternSize size, PatternNode node, PatternOptions options, string text)
     {
+        if (size.States > options.MaxStates)
+        {
+            throw new PatternSyntaxException(PatternError.TooManyStates, node.Offset, $"{Describe(node, text)} needs more than {options.MaxStates.ToString("N0", CultureInfo.InvariantCulture)} automaton states (PatternOptions.MaxStates)", text);
+        }
+
+        if (size.Edges > options.MaxEdges)
+        {
+            throw new PatternSyntaxException(PatternError.TooManyEdges, node.Offset, $"{Describe(node, text)} needs more than {options.MaxEdges.ToString("N0", CultureInfo.InvariantCulture)} automaton edges, the work done per event (PatternOptions.MaxEdges)", text);
+        }
+    }
+
+    /// <summary>Names the offending part: the quantifier as written, or the kind of node.</summary>
+    private static string Describe(PatternNode node, string text) => node switch
+    {
+        RepeatNode r => $"the repetition '{Quantifier(r, text)}' here",
+        AltNode => "this alternation",
+        SeqNode => "this sequence",
+        _ => "this event",
+    };
+
+    private static string Quantifier(RepeatNode r, string text)
+    {
+        if (r.Offset >= 0 && r.Offset < text.Length && text[r.Offset] is '?' or '*' or '+')
+        {
+            return text[r.Offset].ToString();
+        }
+
+        int close = r.Offset >= 0 && r.Offset < text.Length ? text.IndexOf('}', r.Offset) : -1;
+        return close > r.Offset && close - r.Offset <= 24 ? text[r.Offset..(close + 1)] : "{…}";
+    }
+
+    private Fragment Build(PatternNode node)
+    {
+        if (_sizes[node].States == 0)
+        {
+            return Fragment.Empty(); // e.g. a{0}: nothing to build, however often it is repeated
+        }
+
         switch (node)
         {
             case AtomNode atom:
@@ -84,7 +218,7 @@ internal sealed class PatternAutomaton
                 {
                     if (_atoms.Count == Internal.BoundConditions.MaxConditions)
                     {
-                        throw new PatternSyntaxException(PatternError.TooManyAtoms, atom.Offset, $"a pattern may use at most {Internal.BoundConditions.MaxConditions} distinct events", text);
+                        throw new PatternSyntaxException(PatternError.TooManyAtoms, atom.Offset, $"a pattern may use at most {Internal.BoundConditions.MaxConditions} distinct events", _text);
                     }
 
                     atomIndex = _atoms.Count;
@@ -92,6 +226,11 @@ internal sealed class PatternAutomaton
                 }
 
                 int p = _atomOf.Count;
+                if (p >= _options.MaxStates)
+                {
+                    throw new PatternSyntaxException(PatternError.TooManyStates, atom.Offset, $"the automaton needs more than {_options.MaxStates} states (PatternOptions.MaxStates)", _text);
+                }
+
                 _atomOf.Add(atomIndex);
                 _follow.Add([]);
                 return new Fragment(false, [p], [p]);
@@ -99,10 +238,10 @@ internal sealed class PatternAutomaton
 
             case SeqNode seq:
             {
-                Fragment result = Build(seq.Items[0], text);
+                Fragment result = Build(seq.Items[0]);
                 for (int i = 1; i < seq.Items.Count; i++)
                 {
-                    result = Concat(result, Build(seq.Items[i], text), seq.Gaps[i]);
+                    result = Concat(result, Build(seq.Items[i]), seq.Gaps[i]);
                 }
 
                 return result;
@@ -115,7 +254,7 @@ internal sealed class PatternAutomaton
                 var last = new List<int>();
                 foreach (PatternNode option in alt.Options)
                 {
-                    Fragment f = Build(option, text);
+                    Fragment f = Build(option);
                     nullable |= f.Nullable;
                     first.AddRange(f.First);
                     last.AddRange(f.Last);
@@ -129,27 +268,38 @@ internal sealed class PatternAutomaton
                 Fragment? result = null;
                 for (int i = 0; i < repeat.Min; i++)
                 {
-                    Fragment copy = Build(repeat.Inner, text);
+                    Fragment copy = Build(repeat.Inner);
                     result = result is null ? copy : Concat(result, copy, null);
                 }
 
                 if (repeat.Max == -1)
                 {
-                    Fragment star = Build(repeat.Inner, text);
+                    Fragment star = Build(repeat.Inner);
                     Connect(star.Last, star.First, null);
                     star = star with { Nullable = true };
                     result = result is null ? star : Concat(result, star, null);
                 }
-                else
+                else if (repeat.Max > repeat.Min)
                 {
-                    for (int i = repeat.Min; i < repeat.Max; i++)
+                    // X{0,k} as (X (X (X)?)?)?: the same language with edges linear in k (k optional copies side by side
+                    // would connect every copy to every later one).
+                    int optional = repeat.Max - repeat.Min;
+                    var copies = new Fragment[optional];
+                    for (int i = 0; i < optional; i++)
                     {
-                        Fragment optional = Build(repeat.Inner, text) with { Nullable = true };
-                        result = result is null ? optional : Concat(result, optional, null);
+                        copies[i] = Build(repeat.Inner);
                     }
+
+                    Fragment tail = copies[optional - 1] with { Nullable = true };
+                    for (int i = optional - 2; i >= 0; i--)
+                    {
+                        tail = Concat(copies[i], tail, null) with { Nullable = true };
+                    }
+
+                    result = result is null ? tail : Concat(result, tail, null);
                 }
 
-                return result ?? new Fragment(true, [], []);
+                return result ?? Fragment.Empty();
             }
 
             default:
@@ -177,6 +327,18 @@ internal sealed class PatternAutomaton
 
     private void Connect(List<int> from, List<int> to, GapBounds? gap)
     {
+        long edges = (long)from.Count * to.Count;
+        if (edges == 0)
+        {
+            return;
+        }
+
+        _edgeCount += edges;
+        if (_edgeCount > _options.MaxEdges)
+        {
+            throw new PatternSyntaxException(PatternError.TooManyEdges, 0, $"the automaton needs more than {_options.MaxEdges} edges (PatternOptions.MaxEdges)", _text);
+        }
+
         int gapIndex = -1;
         if (gap is { } g)
         {
@@ -193,5 +355,37 @@ internal sealed class PatternAutomaton
         }
     }
 
-    private sealed record Fragment(bool Nullable, List<int> First, List<int> Last);
+    private sealed record Fragment(bool Nullable, List<int> First, List<int> Last)
+    {
+        public static Fragment Empty() => new(true, [], []);
+    }
+}
+
+/// <summary>
+/// What building a pattern node makes: whether it matches the empty sequence, the sizes of its first and last position
+/// sets, its states and its follow edges. Counts saturate instead of overflowing.
+/// </summary>
+internal readonly record struct PatternSize(bool Nullable, long First, long Last, long States, long Edges)
+{
+    private const long Cap = long.MaxValue / 4;
+
+    public static PatternSize Atom => new(false, 1, 1, 1, 0);
+
+    public static PatternSize Empty => new(true, 0, 0, 0, 0);
+
+    public static PatternSize Concat(PatternSize a, PatternSize b) => new(
+        a.Nullable && b.Nullable,
+        Add(a.First, a.Nullable ? b.First : 0),
+        Add(b.Last, b.Nullable ? a.Last : 0),
+        Add(a.States, b.States),
+        Add(Add(a.Edges, b.Edges), Multiply(a.Last, b.First)));
+
+    public static PatternSize Alternate(PatternSize a, PatternSize b) => new(
+        a.Nullable || b.Nullable, Add(a.First, b.First), Add(a.Last, b.Last), Add(a.States, b.States), Add(a.Edges, b.Edges));
+
+    public static PatternSize Star(PatternSize x) => new(true, x.First, x.Last, x.States, Add(x.Edges, Multiply(x.Last, x.First)));
+
+    private static long Add(long a, long b) => Math.Min(Cap, a + b);
+
+    private static long Multiply(long a, long b) => a == 0 || b == 0 ? 0 : a > Cap / b ? Cap : Math.Min(Cap, a * b);
 }

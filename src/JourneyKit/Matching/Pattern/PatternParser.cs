@@ -342,8 +342,21 @@ internal sealed class PatternParser
             else if (op is "=" or "!=")
             {
                 string[] values = value.Split('|', StringSplitOptions.RemoveEmptyEntries);
+                if (values.Length == 0)
+                {
+                    throw Error(PatternError.InvalidPredicate, valueAt, $"'{key}{op}' needs at least one value ('{value}' has none between its '|')");
+                }
+
                 if (key == "channel" && op == "=")
                 {
+                    foreach (string v in values)
+                    {
+                        if (string.IsNullOrWhiteSpace(v))
+                        {
+                            throw Error(PatternError.InvalidPredicate, valueAt, "a channel name cannot be blank");
+                        }
+                    }
+
                     condition = condition.WithChannels([.. values.Select(v => new Model.Channel(v))]);
                 }
                 else

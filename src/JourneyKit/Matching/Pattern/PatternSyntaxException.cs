@@ -35,6 +35,9 @@ public enum PatternError
 
     /// <summary>An anchor is somewhere other than the very start (<c>^</c>) or end (<c>$</c>).</summary>
     MisplacedAnchor,
+
+    /// <summary>The automaton would exceed <see cref="PatternOptions.MaxEdges"/> edges (the work done per event).</summary>
+    TooManyEdges,
 }
 
 /// <summary>
@@ -85,20 +88,4 @@ public sealed class PatternSyntaxException : FormatException
 
     /// <summary>Gets the explanation without the location.</summary>
     public string Detail { get; }
-}
-
-/// <summary>Limits applied when compiling a pattern.</summary>
-public sealed class PatternOptions
-{
-    /// <summary>Gets the longest pattern text accepted. The default value is 4,096 characters.</summary>
-    public int MaxLength { get; init; } = 4096;
-
-    /// <summary>Gets the deepest group nesting accepted. The default value is 32.</summary>
-    public int MaxDepth { get; init; } = 32;
-
-    /// <summary>
-    /// Gets the most automaton states (atom positions after expanding counted repetitions) accepted; bounds the
-    /// per-customer state and the work per event. The default value is 1,024.
-    /// </summary>
-    public int MaxStates { get; init; } = 1024;
 }
