@@ -37,7 +37,7 @@ internal static class CliOptions
     public static Option<string> JourneyOption() => new("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
 
     /// <summary><c>--events|-e FILE</c>, required.</summary>
-    public static Option<string> EventsOption() => new("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+    public static Option<string> EventsOption() => new("--events", "-e") { Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.xes.gz).", Required = true, HelpName = "FILE" };
 
     /// <summary><c>--as-of TIMESTAMP</c>: the instant of the analysis; later events are ignored where the command says so.</summary>
     public static Option<string> AsOf(string judged) => new("--as-of")
@@ -52,10 +52,10 @@ internal static class CliOptions
         Description = "Skip rows that cannot be read (count them and show the first 10) instead of stopping at the first.",
     };
 
-    /// <summary>An events file argument (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, optionally <c>.gz</c>).</summary>
+    /// <summary>An events file argument (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, <c>.xes</c>, optionally <c>.gz</c>).</summary>
     public static Argument<string> EventsFile(string name = "EVENTS") => new(name)
     {
-        Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed (.csv.gz).",
+        Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.csv.gz, .xes.gz).",
         Validators = { ValidateEventsFileName },
     };
 

@@ -13,12 +13,7 @@ internal static class FunnelCommand
 {
     public static Command Create(CliContext context)
     {
-        var events = new Option<string>("--events", "-e")
-        {
-            Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.",
-            Required = true,
-            HelpName = "FILE",
-        };
+        Option<string> events = CliOptions.EventsOption();
         var steps = new Option<string>("--steps", "-s")
         {
             Description = "The funnel steps, comma-separated touchpoints: step i matches events whose touchpoint is the i-th name (1 to 32 steps).",

@@ -13,7 +13,7 @@ internal static class MatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var events = new Option<string>("--events", "-e") { Description = "The events file: .csv, .jsonl or .ndjson, optionally gzip-compressed.", Required = true, HelpName = "FILE" };
+        Option<string> events = CliOptions.EventsOption();
         var pattern = new Option<string>("--pattern", "-p") { Description = "The pattern (docs/patterns.md), e.g. \"cart.add .* (checkout.start | payment.failed) within 1h\".", Required = true, HelpName = "PATTERN" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();

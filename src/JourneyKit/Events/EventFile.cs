@@ -6,7 +6,7 @@ namespace JourneyKit.Events;
 /// <summary>Reads event files by path, choosing the format from the extension.</summary>
 /// <remarks>
 /// <para>Extensions (case-insensitive): <c>.csv</c> → <see cref="EventFileFormat.Csv"/>; <c>.jsonl</c> and
-/// <c>.ndjson</c> → <see cref="EventFileFormat.JsonLines"/>. A further <c>.gz</c> (<c>events.csv.gz</c>) means the file
+/// <c>.ndjson</c> → <see cref="EventFileFormat.JsonLines"/>; <c>.xes</c> → <see cref="EventFileFormat.Xes"/>. A further <c>.gz</c> (<c>events.csv.gz</c>) means the file
 /// is gzip-compressed; it is decompressed while streaming and progress counts compressed bytes.</para>
 /// <para>Error messages name the file by the path as given.</para>
 /// <threadsafety>All members are thread-safe; one builder must not be filled by two reads at once.</threadsafety>
@@ -90,6 +90,10 @@ public static class EventFile
             using StreamReader text = CsvEventReader.CreateTextReader(input);
             CsvEventReader.ReadCore(text, context, options.MaxRecordLength);
         }
+        else if (format == EventFileFormat.Xes)
+        {
+            new XesParser(context, options, XesKeys.Default).ReadAll(input);
+        }
         else
         {
             new JsonLinesEventReader.JsonLinesParser(context, options.MaxRecordLength).ReadAll(input);
@@ -101,7 +105,7 @@ public static class EventFile
     /// <summary>Tells the format of an event file from its extension.</summary>
     /// <param name="path">The file path or name.</param>
     /// <returns>The format.</returns>
-    /// <exception cref="ArgumentException">The extension is none of <c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c> (optionally followed by <c>.gz</c>).</exception>
+    /// <exception cref="ArgumentException">The extension is none of <c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, <c>.xes</c> (optionally followed by <c>.gz</c>).</exception>
     public static EventFileFormat DetectFormat(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -129,6 +133,12 @@ public static class EventFile
         string extension = Path.GetExtension(name);
         if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
+            return true;
+        }
+
+        if (extension.Equals(".xes", StringComparison.OrdinalIgnoreCase))
+        {
+            format = EventFileFormat.Xes;
             return true;
         }
 

@@ -8,4 +8,7 @@ public enum EventFileFormat
 
     /// <summary>JSON Lines, one object per line; see <see cref="JsonLinesEventReader"/>. Extensions <c>.jsonl</c>, <c>.ndjson</c>.</summary>
     JsonLines = 1,
+
+    /// <summary>XES (IEEE 1849) event logs; see <see cref="XesEventReader"/>. Extension <c>.xes</c>.</summary>
+    Xes = 2,
 }

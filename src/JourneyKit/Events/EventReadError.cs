@@ -33,6 +33,18 @@ public sealed class EventReadError
         Message = EventReaderMessages.Locate(fileName, line, column, reason);
     }
 
+    /// <summary>Creates an error whose message is already located (XES: <c>file:line:position: reason</c>).</summary>
+    internal EventReadError(EventReadErrorCode code, string? fileName, long line, string? column, int columnNumber, string reason, string message)
+    {
+        Code = code;
+        FileName = fileName;
+        Line = line;
+        Column = column;
+        ColumnNumber = columnNumber;
+        Reason = reason;
+        Message = message;
+    }
+
     /// <summary>Gets the kind of problem.</summary>
     public EventReadErrorCode Code { get; }
 
@@ -42,10 +54,13 @@ public sealed class EventReadError
     /// <summary>Gets the 1-based line the problem is on (where its record starts), or 0 when it is not tied to a line.</summary>
     public long Line { get; }
 
-    /// <summary>Gets the column (CSV) or field (JSON Lines) name, or null when the problem is not tied to one.</summary>
+    /// <summary>Gets the column (CSV), field (JSON Lines) or attribute key (XES) name, or null when the problem is not tied to one.</summary>
     public string? Column { get; }
 
-    /// <summary>Gets the 1-based CSV field number of <see cref="Column"/>, or 0 when unknown or not applicable.</summary>
+    /// <summary>
+    /// Gets the 1-based CSV field number of <see cref="Column"/>; for XES, the 1-based character position in
+    /// <see cref="Line"/> (of the element's <c>&lt;</c>); 0 when unknown or not applicable.
+    /// </summary>
     public int ColumnNumber { get; }
 
     /// <summary>Gets what is wrong, without the location (for example <c>'abc' is not a number</c>).</summary>

@@ -44,4 +44,10 @@ public enum EventReadErrorCode
 
     /// <summary>A JSON Lines object has the same field twice.</summary>
     DuplicateField,
+
+    /// <summary>An XES file is not well-formed XML, has a document type declaration (refused), or is not valid text in its encoding; reading cannot continue.</summary>
+    InvalidXml,
+
+    /// <summary>An XES file is well-formed XML but not XES: the root element is not <c>log</c>, or an attribute element has no <c>key</c>.</summary>
+    InvalidXes,
 }

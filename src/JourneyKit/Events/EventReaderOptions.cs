@@ -2,7 +2,7 @@ using JourneyKit.Events.Internal;
 
 namespace JourneyKit.Events;
 
-/// <summary>Options for <see cref="CsvEventReader"/>, <see cref="JsonLinesEventReader"/> and <see cref="EventFile"/>.</summary>
+/// <summary>Options for <see cref="CsvEventReader"/>, <see cref="JsonLinesEventReader"/>, <see cref="XesEventReader"/> and <see cref="EventFile"/>.</summary>
 /// <remarks>
 /// <para>The default options (also used when null is passed) fail on the first bad row.</para>
 /// <threadsafety>Instances are immutable once created and may be shared by concurrent reads; the
@@ -33,6 +33,11 @@ public sealed class EventReaderOptions
     /// only when a record needs it.</value>
     public int MaxRecordLength { get; init; } = EventReaderConstants.DefaultMaxRecordLength;
 
+    /// <summary>Gets what the XES reader does with <c>lifecycle:transition</c>; ignored by the other formats.</summary>
+    /// <value>The default value is <see cref="LifecycleTransitionHandling.Ignore"/>: every event, named by its
+    /// <c>concept:name</c> alone.</value>
+    public LifecycleTransitionHandling LifecycleTransitions { get; init; } = EventReaderConstants.DefaultLifecycleTransitions;
+
     /// <summary>Gets the callback told about progress (bytes read, total bytes, rows), or null for none.</summary>
     /// <value>The default value is null.</value>
     public IProgress<EventReadProgress>? Progress { get; init; }
@@ -45,6 +50,11 @@ public sealed class EventReaderOptions
         if (!Enum.IsDefined(BadRows))
         {
             (problems ??= []).Add(EventReaderMessages.OptionBadRows(BadRows));
+        }
+
+        if (!Enum.IsDefined(LifecycleTransitions))
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionLifecycle(LifecycleTransitions));
         }
 
         if (MaxReportedErrors < 0)

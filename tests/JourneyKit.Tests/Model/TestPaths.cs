@@ -7,6 +7,9 @@ internal static class TestPaths
 
     public static string Sample(string name) => Path.Combine(RepoRoot, "samples", "data", name);
 
+    /// <summary>A committed test data file under <c>tests/data</c> (see its README for sources and licences).</summary>
+    public static string Data(string name) => Path.Combine(RepoRoot, "tests", "data", name);
+
     public static string BankJourney => Sample("retail-bank-account-opening.journey.json");
 
     public static string ShopJourney => Sample("ecommerce-purchase.journey.json");

@@ -33,6 +33,20 @@ internal static class EventReaderConstants
     /// <summary>The JSON Lines field holding an object of string attributes.</summary>
     public const string AttributesField = "attributes";
 
+    /// <summary>The XES key of a trace's id and an event's activity (concept extension).</summary>
+    public const string XesConceptName = "concept:name";
+
+    /// <summary>The XES key of an event's timestamp (time extension).</summary>
+    public const string XesTimestamp = "time:timestamp";
+
+    /// <summary>The XES key of an event's lifecycle transition (lifecycle extension).</summary>
+    public const string XesTransition = "lifecycle:transition";
+
+    /// <summary>The lifecycle transition <see cref="LifecycleTransitionHandling.CompleteOnly"/> keeps.</summary>
+    public const string XesComplete = "complete";
+
+    public const LifecycleTransitionHandling DefaultLifecycleTransitions = LifecycleTransitionHandling.Ignore;
+
     /// <summary>The standard columns in the order the writers write them.</summary>
     public static readonly string[] StandardColumns =
         [CustomerIdColumn, TouchpointColumn, TimestampColumn, ChannelColumn, EventIdColumn, ValueColumn];

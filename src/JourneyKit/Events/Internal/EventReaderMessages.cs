@@ -124,6 +124,8 @@ internal static class EventReaderMessages
 
     public static string OptionBadRows(BadRowHandling value) => $"BadRows: {value} is not a BadRowHandling value";
 
+    public static string OptionLifecycle(LifecycleTransitionHandling value) => $"LifecycleTransitions: {value} is not a LifecycleTransitionHandling value";
+
     public static string OptionMaxReportedErrors(int value) => $"MaxReportedErrors: {value.ToString(Inv)} is negative; use 0 or more";
 
     public static string OptionMaxRecordLength(int value) =>
@@ -133,7 +135,7 @@ internal static class EventReaderMessages
         "The event reader options are not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p));
 
     public static string UnknownExtension(string path) =>
-        $"Cannot tell the event file format of '{path}' from its extension; use .csv, .jsonl or .ndjson (optionally followed by .gz), or pass an EventFileFormat.";
+        $"Cannot tell the event file format of '{path}' from its extension; use .csv, .jsonl, .ndjson or .xes (optionally followed by .gz), or pass an EventFileFormat.";
 
     public static string WriterNotStandardKey(string key) =>
         $"The attribute key '{key}' is the name of a standard column; rename the attribute.";
@@ -149,4 +151,66 @@ internal static class EventReaderMessages
         $"{actual.ToString(Inv)} attribute values were given but the writer has {expected.ToString(Inv)} attribute columns.";
 
     public static string WriterNotFinite(double value) => $"The value {value.ToString(Inv)} is not finite and cannot be written.";
+
+    // XES
+
+    /// <summary>Locates an XES problem: <c>file:line:position: reason</c> (or <c>line N, position P: reason</c>).</summary>
+    public static string LocateXml(string? fileName, long line, int position, string reason)
+    {
+        var sb = new StringBuilder();
+        if (fileName is not null)
+        {
+            sb.Append(fileName);
+            if (line > 0)
+            {
+                sb.Append(':').Append(line.ToString(Inv));
+                if (position > 0)
+                {
+                    sb.Append(':').Append(position.ToString(Inv));
+                }
+            }
+        }
+        else if (line > 0)
+        {
+            sb.Append("line ").Append(line.ToString(Inv));
+            if (position > 0)
+            {
+                sb.Append(", position ").Append(position.ToString(Inv));
+            }
+        }
+
+        return sb.Length == 0 ? reason : sb.Append(": ").Append(reason).ToString();
+    }
+
+    public static string XesTrace(ReadOnlySpan<char> traceId, int traceNumber) =>
+        traceId.IsEmpty ? $"trace {traceNumber.ToString(Inv)}" : $"trace {Quote(traceId)}";
+
+    public static string XesEvent(ReadOnlySpan<char> traceId, int traceNumber, int eventNumber, ReadOnlySpan<char> name) =>
+        name.IsEmpty
+            ? $"{XesTrace(traceId, traceNumber)}, event {eventNumber.ToString(Inv)}"
+            : $"{XesTrace(traceId, traceNumber)}, event {eventNumber.ToString(Inv)} ({Quote(name)})";
+
+    public static string XesNoTraceId(string where, string key, int events) =>
+        $"{where} has no '{key}' (the customer id); its {events.ToString(Inv)} event{(events == 1 ? string.Empty : "s")} cannot be read";
+
+    public static string XesMissing(string where, string key, string what) => $"{where} has no '{key}' ({what}); every event needs one";
+
+    public static string XesTimestamp(string where, string key, TimestampError error, ReadOnlySpan<char> value) =>
+        error == TimestampError.Empty ? XesMissing(where, key, "the timestamp") : $"{where}: {key} {Timestamp(error, value)}";
+
+    public static string XesValue(string where, string key, ReadOnlySpan<char> value) => $"{where}: {key} {NotANumber(value)} (the event value)";
+
+    public static string XesAttributeWithoutKey(string where, string element) =>
+        $"{where}: a <{element}> attribute has no 'key'";
+
+    public static string XesRoot(string name) =>
+        $"the root element is <{name}>, not <log>; this is not an XES file";
+
+    public static string XesDtd =>
+        "the file has a document type declaration (<!DOCTYPE …>) before its root element; XES files have none, and DTDs are refused because entity expansion can exhaust memory";
+
+    public static string XesNotWellFormed(string detail) => $"not well-formed XML: {detail.TrimEnd()}";
+
+    public static string XesNodeTooLarge(int max) =>
+        $"an XML node (an attribute value, text or white space) is longer than {max.ToString("N0", Inv)} bytes (EventReaderOptions.MaxRecordLength); the file is probably corrupt, or raise the limit";
 }

@@ -52,6 +52,21 @@ internal sealed class ReadContext
         }
     }
 
+    /// <summary>Handles a bad row described by a ready-made error (XES, with a position in the line).</summary>
+    public void BadRow(EventReadError error)
+    {
+        if (_options.BadRows == BadRowHandling.Fail)
+        {
+            throw new EventFormatException(error);
+        }
+
+        Skipped++;
+        if ((_errors?.Count ?? 0) < _options.MaxReportedErrors)
+        {
+            (_errors ??= []).Add(error);
+        }
+    }
+
     /// <summary>Counts a bad row without describing it (Skip, past <see cref="EventReaderOptions.MaxReportedErrors"/>).</summary>
     public void BadRowUndescribed() => Skipped++;
 
