@@ -13,13 +13,13 @@ namespace JourneyKit.Storage.Sqlite;
 /// <summary>
 /// The durable embedded <see cref="JourneyStore"/>: one SQLite file in WAL mode, schema created and migrated on first
 /// use (a <c>schema_version</c> table, embedded <c>.sql</c> files), one transaction per append, parameterized SQL only,
-/// events indexed by (customer, timestamp). An acknowledged append survives a process kill; a killed append leaves
-/// nothing half-written.
+/// events indexed by (customer, timestamp) and unique by (customer, event id). An acknowledged append survives a process
+/// kill; a killed append leaves nothing half-written.
 /// </summary>
 /// <threadsafety>All members are thread-safe; each operation uses its own pooled connection.</threadsafety>
 public sealed class SqliteJourneyStore : JourneyStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _init = new(1, 1);
     private volatile bool _initialized;
@@ -147,6 +147,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         string name = version switch
         {
             1 => "001_initial",
+            2 => "002_event_identity_per_customer",
             _ => throw new InvalidOperationException($"No schema script for version {version}."),
         };
         using Stream stream = typeof(SqliteJourneyStore).Assembly.GetManifestResourceStream($"JourneyKit.Storage.Sqlite.Schema.{name}.sql")

@@ -7,9 +7,10 @@ namespace JourneyKit.Testing;
 
 /// <summary>
 /// The storage contract as xunit tests. A provider author derives one class, returns a fresh, empty store from
-/// <see cref="CreateStoreAsync"/>, and gets every behaviour checked: idempotent appends, ordering with equal
-/// timestamps, range bounds, versioned definitions, ETag conflicts under concurrent writers, due states, erasure, large
-/// batches, unicode ids, cancellation, and a model-based run against <see cref="InMemoryJourneyStore"/>.
+/// <see cref="CreateStoreAsync"/>, and gets every behaviour checked: idempotent appends by (customer, event id),
+/// ordering with equal timestamps, range bounds, versioned definitions, ETag conflicts under concurrent writers, due
+/// states, erasure, large batches, unicode ids, cancellation, and a model-based run against
+/// <see cref="InMemoryJourneyStore"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,6 +41,34 @@ public abstract class JourneyStoreConformanceTests
         Assert.Equal(new AppendResult(1, 1), await store.Events.AppendAsync([E("c", "a", 0, "e1"), E("c", "x", 2, "e3")]));
         Assert.Equal(new AppendResult(1, 1), await store.Events.AppendAsync([E("c", "y", 3, "e4"), E("c", "y", 3, "e4")]));
         Assert.Equal(4, await store.Events.CountAsync());
+    }
+
+    /// <summary>
+    /// An event's identity is (customer, event id): two customers with the same event id are two events; the same
+    /// customer with the same event id is a duplicate (the first one stored wins), within a batch and across batches.
+    /// Erasing one customer forgets only that customer's ids.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Append_SameEventIdForTwoCustomers_TwoEventsSameCustomerDuplicate()
+    {
+        JourneyStore store = await CreateStoreAsync();
+
+        // Two exports that both number their events from 1.
+        Assert.Equal(new AppendResult(2, 0), await store.Events.AppendAsync([E("ann", "a", 0, "1"), E("bob", "b", 0, "1")]));
+
+        // bob/1 is stored (duplicate); cat/1 and ann/2 are new; the second cat/1 repeats one of this batch.
+        Assert.Equal(new AppendResult(2, 2), await store.Events.AppendAsync([E("bob", "x", 1, "1"), E("cat", "c", 2, "1"), E("ann", "y", 3, "2"), E("cat", "z", 4, "1")]));
+        Assert.Equal(4, await store.Events.CountAsync());
+        Assert.Equal(["a", "y"], (await store.Events.ReadAsync("ann")).Select(e => e.Touchpoint));
+        Assert.Equal(["b"], (await store.Events.ReadAsync("bob")).Select(e => e.Touchpoint)); // the first bob/1 won
+        Assert.Equal(["c"], (await store.Events.ReadAsync("cat")).Select(e => e.Touchpoint));
+        Assert.Equal(4, (await store.Events.ReadBatchAsync()).Count);
+
+        // Erasing ann forgets ann/1 only: ann/1 can be stored again, bob/1 and cat/1 are still duplicates.
+        Assert.Equal(new ErasureResult(2, 0), await store.EraseCustomerAsync("ann"));
+        Assert.Equal(new AppendResult(1, 2), await store.Events.AppendAsync([E("ann", "again", 5, "1"), E("bob", "x", 5, "1"), E("cat", "x", 5, "1")]));
+        Assert.Equal(3, await store.Events.CountAsync());
     }
 
     /// <summary>Events without an id are never duplicates.</summary>

@@ -128,6 +128,45 @@ public sealed class WebApiTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Two customers whose systems both number events from 1 are two customers with their own events; a
+    /// repeated (customer, event id) is a duplicate (issue 14).</summary>
+    [Fact]
+    public async Task PostEvents_SameEventIdForTwoCustomers_BothStored_Issue14()
+    {
+        (WebApplication app, HttpClient client, string db) = await StartAsync();
+        try
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            HttpResponseMessage post = await client.PostAsJsonAsync("/events", new object[]
+            {
+                new { customerId = "ann", touchpoint = "application.start", timestamp = now.AddHours(-2), eventId = "1" },
+                new { customerId = "bob", touchpoint = "application.start", timestamp = now.AddHours(-2), eventId = "1" },
+            });
+            using JsonDocument first = JsonDocument.Parse(await post.Content.ReadAsStringAsync());
+            Assert.Equal((2, 0, 2), (first.RootElement.GetProperty("appended").GetInt32(), first.RootElement.GetProperty("duplicates").GetInt32(), first.RootElement.GetProperty("customers").GetInt32()));
+
+            // bob's second "1" is bob's duplicate; ann's "2" is new.
+            HttpResponseMessage again = await client.PostAsJsonAsync("/events", new object[]
+            {
+                new { customerId = "bob", touchpoint = "id.upload", timestamp = now.AddHours(-1), eventId = "1" },
+                new { customerId = "ann", touchpoint = "id.upload", timestamp = now.AddHours(-1), eventId = "2" },
+            });
+            using JsonDocument second = JsonDocument.Parse(await again.Content.ReadAsStringAsync());
+            Assert.Equal((1, 1), (second.RootElement.GetProperty("appended").GetInt32(), second.RootElement.GetProperty("duplicates").GetInt32()));
+
+            using JsonDocument ann = JsonDocument.Parse(await client.GetStringAsync("/customers/ann"));
+            using JsonDocument bob = JsonDocument.Parse(await client.GetStringAsync("/customers/bob"));
+            Assert.Equal(2, ann.RootElement.GetProperty("events").GetInt32());
+            Assert.Equal(1, bob.RootElement.GetProperty("events").GetInt32());
+            using JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+            Assert.Equal((2, 3), (stats.RootElement.GetProperty("customers").GetInt32(), stats.RootElement.GetProperty("events").GetInt32()));
+        }
+        finally
+        {
+            await StopAsync(app, client, db);
+        }
+    }
+
     [Fact]
     public async Task PostEvents_100000GeneratedEventsOverLoopback_AllStoredReportsThroughput()
     {

@@ -20,7 +20,7 @@ public static class QuickStart
 
         string json = JourneyJson.Save(journey); // and JourneyJson.Load(json) gives an equal journey
 
-        // 2. Feed events: a columnar batch, sorted by (customer, time), de-duplicated by event id.
+        // 2. Feed events: a columnar batch, sorted by (customer, time), de-duplicated by (customer, event id).
         var t0 = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
         var events = new EventBatchBuilder();
         events.Add(new JourneyEvent("ada", "form.start", t0, Channel.Web) { EventId = "e1" });

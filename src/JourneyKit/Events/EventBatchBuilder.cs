@@ -1,12 +1,16 @@
+using JourneyKit.Events.Internal;
 using JourneyKit.Internal;
 
 namespace JourneyKit.Events;
 
 /// <summary>
 /// Collects events in any order and builds an <see cref="EventBatch"/> sorted by (customer, timestamp), de-duplicated
-/// by event id (the first event with an id wins; events without an id are never duplicates).
+/// by (customer, event id): the first event with a given id for a customer wins; events without an id are never
+/// duplicates.
 /// </summary>
 /// <remarks>
+/// <para>An event's identity is the pair (customer id, event id), compared ordinally: two customers may use the same
+/// event id (for example exports that each number their events from 1), and their events are different events.</para>
 /// <para>The sort is stable: events of one customer with equal timestamps keep the order they were added in.</para>
 /// <para>The builder may share symbol tables with a compiled funnel, pattern or journey so that ids coincide and no
 /// re-mapping is needed; it adds new symbols to them.</para>
@@ -20,8 +24,8 @@ public sealed class EventBatchBuilder
     private readonly SymbolTable _channels;
     private readonly SymbolTable _attributeKeys = new();
     private readonly SymbolTable _attributeValues = new();
-    private readonly HashSet<string> _seenEventIds = new(StringComparer.Ordinal);
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _seenEventIdsBySpan;
+    private readonly HashSet<EventKey> _seenEvents = new(EventKeyComparer.Instance);
+    private readonly HashSet<EventKey>.AlternateLookup<EventKeySpan> _seenEventsBySpan;
     private ColumnBuilder<int>[] _attributes = []; // indexed by attribute key id (dense: keys are added only here)
     private ColumnBuilder<int> _customerIds;
     private ColumnBuilder<int> _touchpointIds;
@@ -48,7 +52,7 @@ public sealed class EventBatchBuilder
         _touchpoints = touchpoints ?? new SymbolTable();
         _customers = customers ?? new SymbolTable();
         _channels = channels ?? new SymbolTable();
-        _seenEventIdsBySpan = _seenEventIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _seenEventsBySpan = _seenEvents.GetAlternateLookup<EventKeySpan>();
         _customerIds = new ColumnBuilder<int>(0);
         _touchpointIds = new ColumnBuilder<int>(0);
         _ticks = new ColumnBuilder<long>(0);
@@ -60,12 +64,13 @@ public sealed class EventBatchBuilder
     /// <summary>Gets the number of events added and kept (duplicates excluded).</summary>
     public int Count => _ticks.Count;
 
-    /// <summary>Gets the number of events dropped because their event id was already added.</summary>
+    /// <summary>Gets the number of events dropped because an event with the same (customer, event id) was already added.</summary>
     public int DuplicateCount { get; private set; }
 
     /// <summary>Adds an event.</summary>
     /// <param name="journeyEvent">The event.</param>
-    /// <returns><see langword="false"/> when the event was dropped as a duplicate of an earlier event id.</returns>
+    /// <returns><see langword="false"/> when the event was dropped as a duplicate: the same customer already had an event
+    /// with this event id.</returns>
     public bool Add(JourneyEvent journeyEvent)
     {
         ArgumentNullException.ThrowIfNull(journeyEvent);
@@ -94,7 +99,8 @@ public sealed class EventBatchBuilder
     /// <param name="channel">The channel name (normalized: trimmed, lower case) or empty for none.</param>
     /// <param name="eventId">The event id, or empty for none.</param>
     /// <param name="value">The value, or <see cref="double.NaN"/> for none.</param>
-    /// <returns><see langword="false"/> when the event was dropped as a duplicate of an earlier event id.</returns>
+    /// <returns><see langword="false"/> when the event was dropped as a duplicate: the same customer already had an event
+    /// with this event id.</returns>
     /// <exception cref="ArgumentException">The customer or touchpoint is empty, or the timestamp is out of range.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public bool Add(
@@ -125,17 +131,20 @@ public sealed class EventBatchBuilder
             throw new ArgumentOutOfRangeException(nameof(timestampTicks), timestampTicks, "The timestamp is out of the range of DateTimeOffset.");
         }
 
+        // A duplicate's customer is already in the table (the event it repeats added it), so interning first adds nothing
+        // for a duplicate.
+        int customer = _customers.GetOrAdd(customerId);
         string? storedEventId = null;
         if (!eventId.IsEmpty)
         {
-            if (_seenEventIdsBySpan.Contains(eventId))
+            if (_seenEventsBySpan.Contains(new EventKeySpan(customer, eventId)))
             {
                 DuplicateCount++;
                 return false;
             }
 
             storedEventId = eventId.ToString();
-            _seenEventIds.Add(storedEventId);
+            _seenEvents.Add(new EventKey(customer, storedEventId));
             if (!_hasEventIds)
             {
                 _hasEventIds = true;
@@ -159,7 +168,7 @@ public sealed class EventBatchBuilder
             _values.Add(value);
         }
 
-        _customerIds.Add(_customers.GetOrAdd(customerId));
+        _customerIds.Add(customer);
         _touchpointIds.Add(_touchpoints.GetOrAdd(touchpoint));
         _channelIds.Add(InternChannel(channel));
         _ticks.Add(timestampTicks);

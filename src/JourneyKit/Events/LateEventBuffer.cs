@@ -3,14 +3,15 @@ namespace JourneyKit.Events;
 /// <summary>
 /// Puts one stream's events back in order for streaming evaluation: holds each event until no earlier event can still
 /// arrive (the newest timestamp seen minus <see cref="Lateness"/>), then releases events in (timestamp, arrival)
-/// order, dropping duplicates by event id.
+/// order, dropping duplicates: events with the same (customer id, event id) as an earlier one.
 /// </summary>
 /// <remarks>
 /// <para>When every event arrives at most <see cref="Lateness"/> after a newer one, the released sequence equals the
 /// sorted, de-duplicated stream (the order an <see cref="EventBatchBuilder"/> gives), so streaming answers equal batch
 /// answers. An event older than one already released is <em>too late</em>: it is dropped and counted in
 /// <see cref="TooLate"/>. Duplicates are recognized among held events and the last
-/// <see cref="RememberedIds"/> released ones.</para>
+/// <see cref="RememberedIds"/> released ones. An event's identity is the pair (customer id, event id), as in
+/// <see cref="EventBatchBuilder"/>: two customers may use the same event id.</para>
 /// <para>Call <see cref="Flush"/> at the end of the stream (or before reading a result that must include the held
 /// events).</para>
 /// <threadsafety>Not thread-safe: one buffer per customer stream.</threadsafety>
@@ -18,8 +19,8 @@ namespace JourneyKit.Events;
 public sealed class LateEventBuffer
 {
     private readonly List<(JourneyEvent Event, long Arrival)> _held = [];
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Queue<string> _released = new();
+    private readonly HashSet<(string Customer, string EventId)> _ids = []; // ordinal: the default string equality
+    private readonly Queue<(string Customer, string EventId)> _released = new();
     private long _arrival;
     private long _maxSeen = long.MinValue;
     private long _lastReleased = long.MinValue;
@@ -41,7 +42,7 @@ public sealed class LateEventBuffer
     /// <summary>Gets how many released event ids are remembered for duplicate detection.</summary>
     public int RememberedIds { get; }
 
-    /// <summary>Gets the number of events dropped as duplicates.</summary>
+    /// <summary>Gets the number of events dropped as duplicates (same customer and event id as an earlier event).</summary>
     public int Duplicates { get; private set; }
 
     /// <summary>Gets the number of events dropped because they arrived after a later event was released.</summary>
@@ -65,7 +66,7 @@ public sealed class LateEventBuffer
             return false;
         }
 
-        if (journeyEvent.EventId is { } id && !_ids.Add(id))
+        if (journeyEvent.EventId is { } id && !_ids.Add((journeyEvent.CustomerId, id)))
         {
             Duplicates++;
             return false;
@@ -102,7 +103,7 @@ public sealed class LateEventBuffer
             _lastReleased = e.TimestampTicks;
             if (e.EventId is { } id)
             {
-                _released.Enqueue(id);
+                _released.Enqueue((e.CustomerId, id));
                 if (_released.Count > RememberedIds)
                 {
                     _ids.Remove(_released.Dequeue());

@@ -15,7 +15,7 @@ namespace JourneyKit.Orchestration;
 /// <see cref="Intervention"/>s through an <see cref="InterventionDispatcher"/> exactly once in effect.
 /// </summary>
 /// <remarks>
-/// <para><b>Ingest.</b> Events are appended to the event log (idempotent by event id) first; the call returns after the
+/// <para><b>Ingest.</b> Events are appended to the event log (idempotent by (customer, event id)) first; the call returns after the
 /// customer's state is saved, so an acknowledged event is durable. The customer's state (instance, rule bookkeeping and
 /// an <em>outbox</em>) is then caught up with the customer's log — whatever it holds, so an event appended before a crash
 /// is applied by the next call — and saved with the ETag it was read with. A lost race re-reads and retries (at most

@@ -14,7 +14,7 @@ public sealed class InMemoryJourneyStore : JourneyStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<(JourneyEvent Event, long Sequence)>> _events = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Customer, string EventId)> _eventIds = []; // event identity; ordinal string equality
     private readonly SortedDictionary<(string Id, int Version), string> _journeys = new();
     private readonly Dictionary<(string Customer, string Journey), StoredState> _states = [];
     private long _sequence;
@@ -52,7 +52,7 @@ public sealed class InMemoryJourneyStore : JourneyStore
                 {
                     if (e.EventId is { } id)
                     {
-                        _eventIds.Remove(id);
+                        _eventIds.Remove((customerId, id));
                     }
                 }
             }
@@ -84,7 +84,7 @@ public sealed class InMemoryJourneyStore : JourneyStore
                 int appended = 0, duplicates = 0;
                 foreach (JourneyEvent e in events)
                 {
-                    if (e.EventId is { } id && !store._eventIds.Add(id))
+                    if (e.EventId is { } id && !store._eventIds.Add((e.CustomerId, id)))
                     {
                         duplicates++;
                         continue;

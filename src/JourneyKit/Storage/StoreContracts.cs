@@ -4,9 +4,10 @@ using JourneyKit.Model;
 
 namespace JourneyKit.Storage;
 
-/// <summary>What an append did: events stored, and events skipped because their event id was already stored.</summary>
+/// <summary>What an append did: events stored, and events skipped because the same (customer, event id) was already stored.</summary>
 /// <param name="Appended">Events stored.</param>
-/// <param name="Duplicates">Events skipped as duplicates (same event id as a stored event, or earlier in the same batch).</param>
+/// <param name="Duplicates">Events skipped as duplicates: same customer and same event id as a stored event, or as an
+/// earlier event of the same batch.</param>
 public readonly record struct AppendResult(int Appended, int Duplicates);
 
 /// <summary>A customer's stored instance state for one journey.</summary>
@@ -33,13 +34,22 @@ public readonly record struct StateWrite(string CustomerId, string JourneyId, in
 public readonly record struct ErasureResult(int Events, int States);
 
 /// <summary>
-/// The event log: idempotent appends by event id, reads by customer and time range in timestamp order (ties in append
-/// order), and a customer-ordered scan for batch analytics.
+/// The event log: idempotent appends by (customer, event id), reads by customer and time range in timestamp order
+/// (ties in append order), and a customer-ordered scan for batch analytics.
 /// </summary>
-/// <remarks>All members are thread-safe in every provider. Time ranges are [from, to): from inclusive, to exclusive.</remarks>
+/// <remarks>
+/// <para>An event's identity is the pair (customer id, event id), both compared ordinally. Appending an event whose
+/// customer already has a stored event with the same event id stores nothing (the first one wins, whatever its other
+/// fields) and counts a duplicate; two customers may use the same event id and their events are different events.
+/// Events without an event id are never duplicates. Erasing a customer forgets their event ids.</para>
+/// <para>All members are thread-safe in every provider. Time ranges are [from, to): from inclusive, to exclusive.</para>
+/// </remarks>
 public abstract class EventStore
 {
-    /// <summary>Appends events for one or many customers in one atomic step: all are stored or none.</summary>
+    /// <summary>
+    /// Appends events for one or many customers in one atomic step: all are stored or none. Events whose (customer, event
+    /// id) is already stored, or occurs earlier in <paramref name="events"/>, are skipped and counted as duplicates.
+    /// </summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">Cancels before anything is written.</param>
     /// <returns>How many were stored and how many were duplicates.</returns>

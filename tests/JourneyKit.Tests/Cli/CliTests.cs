@@ -66,12 +66,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Events_ValidFile_PrintsTable()
     {
-        string path = File("e.csv", "customer_id,touchpoint,timestamp,channel,event_id,plan\nc1,a,2026-01-01T00:00:00Z,web,e1,gold\nc2,b,2026-01-02T00:00:00Z,Mobile,e1,\nc2,c,1767225600,,,\n");
+        string path = File("e.csv", "customer_id,touchpoint,timestamp,channel,event_id,plan\nc1,a,2026-01-01T00:00:00Z,web,e1,gold\nc1,b,2026-01-02T00:00:00Z,Mobile,e1,\nc2,c,1767225600,,,\n");
         CliRun run = CliRunner.Run("events", path);
         Assert.Equal(0, run.Exit);
         Assert.Equal(string.Empty, run.Err);
         Assert.Matches(@"rows\s+3\n", run.Out);
-        Assert.Matches(@"events\s+2\n", run.Out); // e1 repeated
+        Assert.Matches(@"events\s+2\n", run.Out); // c1's e1 repeated
         Assert.Matches(@"duplicates\s+1\n", run.Out);
         Assert.Matches(@"customers\s+2\n", run.Out);
     }

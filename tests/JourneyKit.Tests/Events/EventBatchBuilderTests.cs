@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
 
@@ -79,5 +80,81 @@ public sealed class EventBatchBuilderTests
         Assert.Equal(0, batch.Count);
         Assert.Equal(0, batch.CustomerCount);
         Assert.Equal(new[] { 0 }, batch.CustomerStarts.ToArray());
+    }
+
+    /// <summary>Two customers whose exports both number events from 1 keep both events; a repeat within one customer is
+    /// a duplicate — through both the event and the span overloads (issue 14).</summary>
+    [Fact]
+    public void Add_SameEventIdForTwoCustomers_KeepsBoth_Issue14()
+    {
+        var builder = new EventBatchBuilder();
+        Assert.True(builder.Add(new JourneyEvent("ann", "x", T0) { EventId = "1" }));
+        Assert.True(builder.Add(new JourneyEvent("bob", "x", T0) { EventId = "1" }));
+        Assert.True(builder.Add("cat", "x", T0.UtcTicks, eventId: "1"));
+        Assert.False(builder.Add("bob", "y", T0.AddMinutes(1).UtcTicks, eventId: "1"));
+        Assert.False(builder.Add(new JourneyEvent("ann", "y", T0) { EventId = "1" }));
+        Assert.True(builder.Add(new JourneyEvent("ann", "z", T0.AddMinutes(2)) { EventId = "2" }));
+
+        EventBatch batch = builder.Build();
+
+        Assert.Equal(2, builder.DuplicateCount);
+        Assert.Equal(3, batch.CustomerCount);
+        string[] rows = [.. Enumerable.Range(0, batch.Count).Select(i => $"{batch.Customers[batch.CustomerIds[i]]}/{batch.EventIds[i]}/{batch.Touchpoints[batch.TouchpointIds[i]]}")];
+        Assert.Equal(["ann/1/x", "ann/2/z", "bob/1/x", "cat/1/x"], rows);
+    }
+
+    /// <summary>A duplicate added through the span overload allocates nothing: the (customer, event id) lookup takes the
+    /// characters as they are.</summary>
+    [Fact]
+    public void Add_DuplicateBySpan_AllocatesNothing()
+    {
+        var builder = new EventBatchBuilder();
+        char[] customer = "customer-1".ToCharArray(), touchpoint = "form.start".ToCharArray(), id = "event-1".ToCharArray();
+        Assert.True(builder.Add(customer, touchpoint, T0.UtcTicks, "web", id));
+        Assert.False(builder.Add(customer, touchpoint, T0.UtcTicks, "web", id)); // warm up
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            builder.Add(customer, touchpoint, T0.UtcTicks, "web", id);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1_001, builder.DuplicateCount);
+    }
+
+    /// <summary>
+    /// Random events over a few customers and a few event ids (shared across customers) build the batch a plain
+    /// reference gives: keep the first event of each (customer, event id), then group customers in first-seen order and
+    /// sort each stably by time.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public bool Build_DeduplicatesByCustomerAndEventId_AsReference(int seed)
+    {
+        var random = new Random(seed);
+        var events = new List<(string Customer, string Touchpoint, long Ticks, string? Id)>();
+        for (int i = random.Next(0, 60); i > 0; i--)
+        {
+            string? id = random.Next(4) == 0 ? null : random.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            events.Add(("c" + random.Next(4), "t" + random.Next(3), T0.AddSeconds(random.Next(10)).UtcTicks, id));
+        }
+
+        var builder = new EventBatchBuilder();
+        foreach ((string customer, string touchpoint, long ticks, string? id) in events)
+        {
+            builder.Add(customer, touchpoint, ticks, default, id);
+        }
+
+        EventBatch batch = builder.Build();
+
+        var seen = new HashSet<(string, string)>();
+        var kept = events.Where(e => e.Id is null || seen.Add((e.Customer, e.Id))).ToList();
+        var customerOrder = events.Select(e => e.Customer).Distinct().ToList();
+        var expected = kept.OrderBy(e => customerOrder.IndexOf(e.Customer)).ThenBy(e => e.Ticks) // LINQ OrderBy is stable
+            .Select(e => $"{e.Customer}|{e.Touchpoint}|{e.Ticks}|{e.Id}").ToList();
+        var actual = Enumerable.Range(0, batch.Count)
+            .Select(i => $"{batch.Customers[batch.CustomerIds[i]]}|{batch.Touchpoints[batch.TouchpointIds[i]]}|{batch.TimestampTicks[i]}|{(batch.HasEventIds ? batch.EventIds[i] : null)}")
+            .ToList();
+        return expected.SequenceEqual(actual) && builder.DuplicateCount == events.Count - kept.Count;
     }
 }

@@ -26,6 +26,25 @@ public sealed class LateEventBufferTests
         Assert.Equal(1, buffer.TooLate);
     }
 
+    /// <summary>Event identity is (customer, event id): another customer's "1" is released, the same customer's is
+    /// dropped — while held and after release (issue 14).</summary>
+    [Fact]
+    public void Add_SameEventIdForTwoCustomers_KeepsBoth_Issue14()
+    {
+        var buffer = new LateEventBuffer(TimeSpan.FromSeconds(10));
+        var released = new List<JourneyEvent>();
+        Assert.True(buffer.Add(new JourneyEvent("ann", "a", T0) { EventId = "1" }, released));
+        Assert.True(buffer.Add(new JourneyEvent("bob", "b", T0.AddSeconds(1)) { EventId = "1" }, released));
+        Assert.False(buffer.Add(new JourneyEvent("ann", "again", T0.AddSeconds(2)) { EventId = "1" }, released)); // held
+        buffer.Add(new JourneyEvent("cat", "c", T0.AddSeconds(30)), released); // watermark 20: ann, bob released
+        Assert.Equal(["a", "b"], released.Select(e => e.Touchpoint));
+        Assert.False(buffer.Add(new JourneyEvent("bob", "again", T0.AddSeconds(31)) { EventId = "1" }, released)); // remembered
+        Assert.True(buffer.Add(new JourneyEvent("cat", "d", T0.AddSeconds(31)) { EventId = "1" }, released));
+        buffer.Flush(released);
+        Assert.Equal(["a", "b", "c", "d"], released.Select(e => e.Touchpoint));
+        Assert.Equal(2, buffer.Duplicates);
+    }
+
     /// <summary>Events shuffled by at most the lateness, with duplicates, come out as the sorted, de-duplicated stream —
     /// and a streaming funnel fed from the buffer answers what the batch answers.</summary>
     [Property(MaxTest = 200)]

@@ -1,4 +1,5 @@
 using System.Reflection;
+using JourneyKit.Events;
 using JourneyKit.Storage;
 using JourneyKit.Testing;
 
@@ -32,6 +33,57 @@ public sealed class ConformanceGuardTests
         await Assert.ThrowsAnyAsync<Exception>(suite.State_StaleETag_ThrowsAndChangesNothing);
         await Assert.ThrowsAnyAsync<Exception>(suite.State_ConcurrentWriters_ExactlyOneWins);
         await suite.Append_SameEventIdTwice_StoresOnce(); // the parts it gets right still pass
+    }
+
+    /// <summary>The kit catches a store that de-duplicates by event id alone, across customers (issue 14).</summary>
+    [Fact]
+    public async Task Kit_CatchesAStoreThatDeduplicatesByEventIdAlone_Issue14()
+    {
+        var suite = new EventIdAloneConformance();
+        await Assert.ThrowsAnyAsync<Exception>(suite.Append_SameEventIdForTwoCustomers_TwoEventsSameCustomerDuplicate);
+        await suite.Append_SameEventIdTwice_StoresOnce(); // one customer only: it passes
+    }
+
+    private sealed class EventIdAloneConformance : JourneyStoreConformanceTests
+    {
+        protected override Task<JourneyStore> CreateStoreAsync() => Task.FromResult<JourneyStore>(new EventIdAloneStore());
+    }
+
+    /// <summary>Delegates to the in-memory store but treats an event id seen for any customer as a duplicate.</summary>
+    private sealed class EventIdAloneStore : JourneyStore
+    {
+        private readonly InMemoryJourneyStore _inner = new();
+
+        public EventIdAloneStore() => Events = new GlobalIdEvents(_inner.Events);
+
+        public override EventStore Events { get; }
+
+        public override JourneyDefinitionStore Definitions => _inner.Definitions;
+
+        public override InstanceStateStore Instances => _inner.Instances;
+
+        public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
+            _inner.EraseCustomerAsync(customerId, cancellationToken);
+
+        private sealed class GlobalIdEvents(EventStore inner) : EventStore
+        {
+            private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+            public override async Task<AppendResult> AppendAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken = default)
+            {
+                var kept = events.Where(e => e.EventId is not { } id || _ids.Add(id)).ToList();
+                AppendResult result = await inner.AppendAsync(kept, cancellationToken);
+                return new AppendResult(result.Appended, events.Count - result.Appended);
+            }
+
+            public override Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default) =>
+                inner.ReadAsync(customerId, from, to, cancellationToken);
+
+            public override IAsyncEnumerable<JourneyEvent> ScanAsync(IReadOnlyCollection<string>? touchpoints = null, CancellationToken cancellationToken = default) =>
+                inner.ScanAsync(touchpoints, cancellationToken);
+
+            public override Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+        }
     }
 
     private sealed class BrokenStoreConformance : JourneyStoreConformanceTests
