@@ -34,24 +34,26 @@ Console.WriteLine($"appended {appended.Appended} events ({appended.Duplicates} a
 EventBatch batch = await store.Events.ReadBatchAsync();
 var evaluator = new JourneyEvaluator(journey, new EvaluationOptions { InactivityPeriod = TimeSpan.FromDays(14) });
 IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
-DateTimeOffset asOf = new(instances.Max(i => i.LastEventTicks), TimeSpan.Zero);
+DateTimeOffset asOf = batch.LatestTimestamp!.Value; // one as-of rule: as of the latest event in the data
 double mean = instances.Average(i => scoring.Score(evaluator, i, asOf).Value);
 Console.WriteLine($"{instances.Count} customers, {instances.Count(i => i.GoalReached)} reached the goal, mean journey score {mean:0.0}");
 
 JourneyInstance first = instances[0];
-Console.WriteLine($"customer {first.CustomerId}: {scoring.Score(evaluator, first, asOf).Value:0} — " +
+Console.WriteLine($"customer {first.CustomerId}: {evaluator.GetStatus(first, asOf).State}, score {scoring.Score(evaluator, first, asOf).Value:0} — " +
     string.Join("; ", scoring.Score(evaluator, first, asOf).Breakdown.Select(c => c.ToString())));
 
-// The journey as it stood on 20 January, mid-campaign: who is stuck, who is at risk, where journeys die.
+// The journey as of the latest event: one lifecycle state per customer, who is stuck, who is at risk, where journeys die.
 var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { Evaluation = evaluator.Options, Scoring = scoring });
-JourneyAnalysis analysis = analyzer.Analyze(batch, new DateTimeOffset(2026, 1, 20, 0, 0, 0, TimeSpan.Zero));
+JourneyAnalysis analysis = analyzer.Analyze(batch); // as of batch.LatestTimestamp
 string report = Path.GetFullPath("journey-report.html");
 using (StreamWriter writer = File.CreateText(report))
 {
     JourneyReport.WriteHtml(writer, journey, analysis);
 }
 
-Console.WriteLine($"as of {analysis.AsOf:yyyy-MM-dd}: {analysis.StuckNow.Count} stuck, {analysis.AtRisk.Count} at risk before their standard time, conformance {analysis.Paths.Conformance:P1}");
+LifecycleCounts states = analysis.States;
+Console.WriteLine($"as of {analysis.AsOf:yyyy-MM-dd HH:mm}: {states.InProgress} in progress, {states.Stuck} stuck, {states.Dormant} dormant, {states.Converted} converted, {states.Failed} failed; " +
+    $"conversion {analysis.Conversion.DecidedRate:P1} of decided runs, estimate {analysis.Conversion.Estimate:P1}; {analysis.AtRisk.Count} at risk before their standard time");
 Console.WriteLine($"journey report: {report} (open it in a browser)");
 return 0;
 

@@ -35,11 +35,11 @@ public sealed class StatsService(JourneyEngine engine, ScoringModel scoring, Sam
 
     private async Task<object> ComputeAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        EventBatch batch = await engine.Store.Events.ReadBatchAsync(cancellationToken: cancellationToken);
+        EventBatch batch = (await engine.Store.Events.ReadBatchAsync(cancellationToken: cancellationToken)).Until(now); // one as-of rule: events after now are ignored
         IReadOnlyList<JourneyInstance> instances = engine.Evaluator.Evaluate(batch);
         var byStage = new int[engine.Journey.Stages.Length];
         var stuckByStage = new int[byStage.Length];
-        int stuck = 0, deadEnds = 0, goal = 0, failed = 0;
+        var states = new int[(int)LifecycleState.Failed + 1];
         double scoreSum = 0;
         foreach (JourneyInstance instance in instances)
         {
@@ -53,10 +53,7 @@ public sealed class StatsService(JourneyEngine engine, ScoringModel scoring, Sam
                 }
             }
 
-            stuck += status.IsStuck ? 1 : 0;
-            deadEnds += status.IsDeadEnd ? 1 : 0;
-            goal += instance.GoalReached ? 1 : 0;
-            failed += instance.Failed ? 1 : 0;
+            states[(int)status.State]++;
             scoreSum += scoring.Score(engine.Evaluator, instance, now).Value;
         }
 
@@ -66,10 +63,14 @@ public sealed class StatsService(JourneyEngine engine, ScoringModel scoring, Sam
             journey = engine.Journey.Journey.Id,
             events = batch.Count,
             customers = instances.Count,
-            goalReached = goal,
-            failed,
-            stuckNow = stuck,
-            deadEnds,
+            states = new // exclusive: they add up to customers
+            {
+                inProgress = states[(int)LifecycleState.InProgress],
+                stuck = states[(int)LifecycleState.Stuck],
+                dormant = states[(int)LifecycleState.Dormant],
+                converted = states[(int)LifecycleState.Converted],
+                failed = states[(int)LifecycleState.Failed],
+            },
             meanScore = instances.Count == 0 ? 0 : Math.Round(scoreSum / instances.Count, 1),
             stages = engine.Journey.Stages.Select((s, i) => new { stage = s.Id, customers = byStage[i], stuck = stuckByStage[i] }),
             interventions = new

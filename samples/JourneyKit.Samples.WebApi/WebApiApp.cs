@@ -101,7 +101,13 @@ public static class WebApiApp
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown customer.", detail: $"No events were ingested for customer '{id}'.");
         }
 
+        // As of now; an event stamped after the clock (skew) is judged as of its own time.
         DateTimeOffset now = engine.TimeProvider.GetUtcNow();
+        if (now.UtcTicks < instance.LastEventTicks)
+        {
+            now = new DateTimeOffset(instance.LastEventTicks, TimeSpan.Zero);
+        }
+
         JourneyStatus status = engine.Evaluator.GetStatus(instance, now);
         JourneyScore score = scoring.Score(engine.Evaluator, instance, now);
         IReadOnlyList<Intervention> pending = await engine.GetPendingInterventionsAsync(id, ct);
@@ -115,9 +121,13 @@ public static class WebApiApp
             stageName = stage?.Name,
             enteredStageAt = instance.CurrentStageEnteredTicks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : (DateTimeOffset?)null,
             timeInStage = status.TimeInStage.ToString(),
-            stuck = status.IsStuck,
+            state = status.State switch
+            {
+                LifecycleState.InProgress => "in_progress",
+                LifecycleState.NotStarted => "not_started",
+                LifecycleState s => s.ToString().ToLowerInvariant(),
+            },
             overdueBy = status.OverdueBy.ToString(),
-            deadEnd = status.IsDeadEnd,
             goalReached = instance.GoalReached,
             failed = instance.Failed,
             events = instance.EventCount,

@@ -42,7 +42,7 @@ internal static class CliOptions
     /// <summary><c>--as-of TIMESTAMP</c>: the instant of the analysis; later events are ignored where the command says so.</summary>
     public static Option<string> AsOf(string judged) => new("--as-of")
     {
-        Description = $"The instant {judged} (ISO-8601 with offset). Default: the latest event in the file.",
+        Description = $"The instant {judged} (ISO-8601 with offset, or Unix seconds); events after it are ignored. Default: the latest event in the file.",
         HelpName = "TIMESTAMP",
     };
 

@@ -78,22 +78,27 @@ public static class JourneyReport
 
     private static void Tiles(Html w, JourneyAnalysis a)
     {
-        int deadEnds = 0;
-        foreach (DeadEndHotspot d in a.DeadEnds)
-        {
-            deadEnds += d.Customers;
-        }
-
-        w.Raw("<dl class=\"tiles\">");
-        Tile(w, "Customers", N(a.Customers));
-        Tile(w, "Reached the goal", $"{N(a.GoalReached)} ({Pct(a.Customers == 0 ? null : (double)a.GoalReached / a.Customers)})");
-        Tile(w, "Stuck now", N(a.StuckNow.Count));
-        Tile(w, "Dead ends", N(deadEnds));
-        Tile(w, "At risk", N(a.AtRisk.Count));
+        // One exclusive lifecycle state per run: these five tiles add up to the customer count.
+        LifecycleCounts states = a.States;
+        w.Raw("<p class=\"intro\">").Text($"{N(a.Customers)} customers as of {Instant(a.AsOf)}, each in exactly one state:").Raw("</p>");
+        w.Raw("<dl class=\"tiles\" id=\"states\">");
+        Tile(w, "In progress", Share(states.InProgress, a.Customers));
+        Tile(w, "Stuck", Share(states.Stuck, a.Customers));
+        Tile(w, "Dormant", Share(states.Dormant, a.Customers));
+        Tile(w, "Converted", Share(states.Converted, a.Customers));
+        Tile(w, "Failed", Share(states.Failed, a.Customers));
+        w.Raw("</dl><dl class=\"tiles\">");
+        Tile(w, "Conversion (decided runs)", $"{Pct(a.Conversion.DecidedRate)} of {N(a.Conversion.Decided)}");
+        Tile(w, a.Conversion.Horizon is { } h ? $"Conversion estimate within {D(h)}" : "Conversion estimate", Pct(a.Conversion.Estimate));
+        Tile(w, "At risk (in progress)", N(a.AtRisk.Count));
         Tile(w, "Mean score", a.Scores.Mean.ToString("0.0", Inv));
         Tile(w, "Conformance", Pct(a.Paths.Conformance));
         w.Raw("</dl>");
     }
+
+    private static string Share(int count, int total) => $"{N(count)} ({Pct(total == 0 ? null : (double)count / total)})";
+
+    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv);
 
     private static void Tile(Html w, string label, string value) => w.Raw("<div><dt>").Text(label).Raw("</dt><dd>").Text(value).Raw("</dd></div>");
 
@@ -162,12 +167,19 @@ public static class JourneyReport
 
         if (j.Kpis.Count > 0)
         {
-            w.Raw("<h3>Goals and KPIs</h3><table><thead><tr><th scope=\"col\">KPI</th><th scope=\"col\">Target</th><th scope=\"col\">Measured here</th></tr></thead><tbody>");
-            foreach (Kpi k in j.Kpis)
+            w.Raw("<h3>Goals and KPIs</h3><p class=\"intro\">Open runs are not counted as failures: the decided value is over runs whose outcome is known; the estimate treats open runs as censored (cumulative incidence).</p>");
+            w.Raw("<table><thead><tr><th scope=\"col\">KPI</th><th scope=\"col\">Target</th><th scope=\"col\">Decided runs</th><th scope=\"col\">Estimate</th><th scope=\"col\">Open (left out)</th><th scope=\"col\">On target</th></tr></thead><tbody>");
+            foreach (KpiMeasurement k in a.Kpis)
             {
-                string measured = k.Kind == KpiKind.Conversion && a.Customers > 0 ? Pct((double)a.GoalReached / a.Customers) : "not measured from events";
-                string target = k.Target is { } t ? (k.Kind == KpiKind.Conversion ? Pct(t) : t.ToString("0.##", Inv)) : "-";
-                w.Raw("<tr><td>").Text(string.IsNullOrEmpty(k.Name) ? k.Id : k.Name).Raw("</td><td class=\"num\">").Text(target).Raw("</td><td>").Text(measured).Raw("</td></tr>");
+                bool share = k.Kind is KpiKind.Conversion or KpiKind.Retention;
+                string Value(double? v) => v is not { } x ? "-" : share ? Pct(x) : k.Kind == KpiKind.TimeToComplete ? $"{x.ToString("0.#", Inv)} h" : x.ToString("0.##", Inv);
+                string target = k.Target is { } t ? Value(t) : "-";
+                string decided = k.Measured ? $"{Value(k.DecidedValue)} of {N(k.Decided)}" : "not measured from events";
+                string horizon = k.Horizon is { } h ? $" within {D(h)}" : string.Empty;
+                string onTarget = k.OnTarget switch { true => "yes", false => "no", null => "-" };
+                w.Raw("<tr><td>").Text((string.IsNullOrEmpty(k.Name) ? k.KpiId : k.Name) + horizon).Raw("</td><td class=\"num\">").Text(target)
+                    .Raw("</td><td class=\"num\">").Text(decided).Raw("</td><td class=\"num\">").Text(Value(k.Estimate))
+                    .Raw("</td><td class=\"num\">").Text(k.Measured ? N(k.Open) : "-").Raw("</td><td>").Text(onTarget).Raw("</td></tr>");
             }
 
             w.Raw("</tbody></table>");
@@ -178,7 +190,7 @@ public static class JourneyReport
 
     private static void Funnel(Html w, JourneyAnalysis a)
     {
-        Open(w, "stage-funnel", "Stage funnel", "Customers reaching each stage (or a later one), and the share converting to the next stage.");
+        Open(w, "stage-funnel", "Stage funnel", "Customers reaching each stage (or a later one). Rates are over decided runs: open runs (in progress or stuck) are neither converted nor dropped.");
         const int width = 900, row = 34, labelWidth = 150, barMax = 420;
         int height = (a.Funnel.Count * row) + 10;
         int max = Math.Max(1, a.Customers);
@@ -190,10 +202,15 @@ public static class JourneyReport
             double bar = Math.Max(1, (double)s.Reached / max * barMax);
             w.Raw($"<text x=\"{labelWidth - 8}\" y=\"{y + 20}\" text-anchor=\"end\">").Text(s.StageName.Length > 0 ? s.StageName : s.StageId).Raw("</text>");
             w.Raw(string.Create(Inv, $"<rect x=\"{labelWidth}\" y=\"{y + 4}\" width=\"{bar:0.#}\" height=\"{row - 10}\" fill=\"{Blue}\"><title>{s.Reached} reached</title></rect>"));
-            w.Raw(string.Create(Inv, $"<text x=\"{labelWidth + bar + 6:0.#}\" y=\"{y + 20}\">")).Text($"{N(s.Reached)} · {Pct(s.ConversionRate)} to next · {N(s.DroppedOff)} dropped").Raw("</text>");
+            string detail = i + 1 == a.Funnel.Count
+                ? $"{N(s.Reached)}"
+                : $"{N(s.Reached)} · {Pct(s.ConversionRate)} to next · {N(s.DroppedOff)} dropped · {N(s.Open)} open";
+            w.Raw(string.Create(Inv, $"<text x=\"{labelWidth + bar + 6:0.#}\" y=\"{y + 20}\">")).Text(detail).Raw("</text>");
         }
 
         w.Raw("</svg>");
+        Table(w, ["Stage", "Reached", "Converted", "In progress", "Stuck", "Dormant", "Failed", "Drop-off (decided)", "Conversion estimate"], a.Funnel, s =>
+            [s.StageName.Length > 0 ? s.StageName : s.StageId, N(s.Reached), N(s.Converted), N(s.InProgress), N(s.Stuck), N(s.Dormant), N(s.Failed), Pct(s.DropOffRate), Pct(s.ConversionEstimate)]);
         Close(w);
     }
 
@@ -331,14 +348,14 @@ public static class JourneyReport
 
     private static void Stuck(Html w, JourneyAnalysis a)
     {
-        Open(w, "stuck", "Stuck now", $"{N(a.StuckNow.Count)} customers are in a stage longer than its standard time. The 20 most overdue:");
+        Open(w, "stuck", "Stuck now", $"{N(a.StuckNow.Count)} customers are in a stage longer than its standard time and still active (dormant and ended runs are not stuck). The 20 most overdue:");
         Table(w, ["Customer", "Stage", "In stage", "Overdue by"], Top(a.StuckNow, 20), s => [s.CustomerId, s.StageId, D(s.TimeInStage), D(s.OverdueBy)]);
         Close(w);
     }
 
     private static void DeadEnds(Html w, JourneyAnalysis a)
     {
-        Open(w, "dead-ends", "Dead ends", "Where journeys stopped without the goal (no event for the inactivity period), most frequent first.");
+        Open(w, "dead-ends", "Dead ends", "Where dormant runs stopped (no event for the inactivity period before a goal or failure stage), most frequent first.");
         Table(w, ["Stage", "Last touchpoint", "Last channel", "Customers"], Top(a.DeadEnds, 15), d => [d.StageId, d.LastTouchpoint, d.LastChannel, N(d.Customers)]);
         Close(w);
     }
@@ -459,14 +476,19 @@ public static class JourneyReport
             header.Add(s.StageId);
         }
 
-        header.Add("Goal");
+        header.Add("Goal (decided)");
+        header.Add("Goal estimate");
+        header.Add("Open");
 
         // The 12 largest segments of each dimension (hostile data can have thousands of channels); the rest are counted.
         var shown = new List<SegmentFunnel>();
         var hidden = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (IGrouping<string, SegmentFunnel> dimension in a.Segments.GroupBy(s => s.Dimension))
         {
-            List<SegmentFunnel> largest = [.. dimension.OrderByDescending(s => s.Customers).ThenBy(s => s.Value, StringComparer.Ordinal)];
+            // Cohorts in calendar order (ISO weeks sort as text), the newest last; other dimensions largest first.
+            List<SegmentFunnel> largest = dimension.Key == "cohort"
+                ? [.. dimension.OrderBy(s => s.Value, StringComparer.Ordinal)]
+                : [.. dimension.OrderByDescending(s => s.Customers).ThenBy(s => s.Value, StringComparer.Ordinal)];
             shown.AddRange(largest.Take(12));
             if (largest.Count > 12)
             {
@@ -482,7 +504,9 @@ public static class JourneyReport
                 cells.Add(Pct(s.Customers == 0 ? null : (double)r / s.Customers));
             }
 
-            cells.Add(Pct(s.Customers == 0 ? null : (double)s.GoalReached / s.Customers));
+            cells.Add(Pct(s.DecidedRate));
+            cells.Add(Pct(s.GoalEstimate));
+            cells.Add(s.IsComplete ? "0" : $"{N(s.States.Open)} (not complete)");
             return cells;
         });
         foreach (KeyValuePair<string, int> more in hidden)

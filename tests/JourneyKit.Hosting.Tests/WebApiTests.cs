@@ -98,7 +98,7 @@ public sealed class WebApiTests(ITestOutputHelper output)
             using JsonDocument customer = JsonDocument.Parse(await client.GetStringAsync("/customers/ada"));
             Assert.Equal("verify", customer.RootElement.GetProperty("stage").GetString());
             Assert.Equal(3, customer.RootElement.GetProperty("events").GetInt32());
-            Assert.False(customer.RootElement.GetProperty("stuck").GetBoolean());
+            Assert.Equal("in_progress", customer.RootElement.GetProperty("state").GetString());
             double score = customer.RootElement.GetProperty("score").GetDouble();
             Assert.InRange(score, 0, 100);
             Assert.Equal("branch-verification", customer.RootElement.GetProperty("momentsOfTruth")[0].GetProperty("id").GetString());
@@ -117,6 +117,8 @@ public sealed class WebApiTests(ITestOutputHelper output)
 
             using JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
             Assert.Equal(2, stats.RootElement.GetProperty("customers").GetInt32());
+            JsonElement states = stats.RootElement.GetProperty("states");
+            Assert.Equal(2, states.EnumerateObject().Sum(p => p.Value.GetInt32())); // exclusive states add up to the customers
             Assert.Equal(4, stats.RootElement.GetProperty("events").GetInt32());
             Assert.Equal(1, stats.RootElement.GetProperty("interventions").GetProperty("dispatched").GetInt64());
             JsonElement verify = stats.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "verify");

@@ -82,7 +82,8 @@ internal static class AnalyzeCommand
         }
 
         (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, skipBadRows);
-        return (compiled, batch, ScoreCommand.ParseAsOf(asOf, batch));
+        (batch, DateTimeOffset when) = ScoreCommand.ApplyAsOf(asOf, batch);
+        return (compiled, batch, when);
     }
 
     /// <summary>Analyses the batch, with a status line on stderr while it runs when stderr is a terminal.</summary>

@@ -43,7 +43,7 @@ internal static class ScoreCommand
             }
 
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
-            DateTimeOffset when = ParseAsOf(parse.GetValue(asOf), batch);
+            (batch, DateTimeOffset when) = ApplyAsOf(parse.GetValue(asOf), batch);
             var evaluator = new JourneyEvaluator(compiled);
             IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
             string? only = parse.GetValue(customer);
@@ -67,41 +67,39 @@ internal static class ScoreCommand
         return command;
     }
 
-    internal static DateTimeOffset ParseAsOf(string? text, EventBatch batch)
+    /// <summary>
+    /// The one as-of rule of every command: <c>--as-of</c> through the event files' timestamp parser (same messages), or
+    /// the latest event in the data; and the batch cut to the events at or before it.
+    /// </summary>
+    internal static (EventBatch Batch, DateTimeOffset AsOf) ApplyAsOf(string? text, EventBatch batch)
     {
         if (text is null)
         {
-            long max = 0;
-            foreach (long t in batch.TimestampTicks)
-            {
-                max = Math.Max(max, t);
-            }
-
-            return new DateTimeOffset(max, TimeSpan.Zero);
+            return (batch, batch.LatestTimestamp ?? DateTimeOffset.UnixEpoch);
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value))
+        if (!JourneyTimestamp.TryParse(text, out DateTimeOffset asOf, out string? error))
         {
-            return value.ToUniversalTime();
+            throw new CliUsageException("--as-of: " + error);
         }
 
-        throw new CliUsageException($"--as-of: '{text}' is not an ISO-8601 timestamp such as 2026-03-01T00:00:00Z");
+        return (batch.Until(asOf), asOf);
     }
 
     private static string Stage(CompiledJourney journey, int stage) => stage < 0 ? "-" : journey.Stages[stage].Name;
 
     private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score)> rows)
     {
-        int goal = 0, failed = 0, stuck = 0, deadEnds = 0;
+        var states = new int[(int)LifecycleState.Failed + 1];
         double sum = 0;
-        foreach (var (i, s, score) in rows)
+        foreach (var (_, s, score) in rows)
         {
-            goal += i.GoalReached ? 1 : 0;
-            failed += i.Failed ? 1 : 0;
-            stuck += s.IsStuck ? 1 : 0;
-            deadEnds += s.IsDeadEnd ? 1 : 0;
+            states[(int)s.State]++;
             sum += score.Value;
         }
+
+        int goal = states[(int)LifecycleState.Converted], failed = states[(int)LifecycleState.Failed], stuck = states[(int)LifecycleState.Stuck];
+        int dormant = states[(int)LifecycleState.Dormant], inProgress = states[(int)LifecycleState.InProgress];
 
         CultureInfo inv = CultureInfo.InvariantCulture;
         if (format == OutputFormat.Json)
@@ -113,10 +111,11 @@ internal static class ScoreCommand
                 json.WriteString("as_of", asOf.ToString("O", inv));
                 json.WriteStartObject("summary");
                 json.WriteNumber("customers", rows.Count);
-                json.WriteNumber("goal_reached", goal);
-                json.WriteNumber("failed", failed);
+                json.WriteNumber("in_progress", inProgress);
                 json.WriteNumber("stuck", stuck);
-                json.WriteNumber("dead_ends", deadEnds);
+                json.WriteNumber("dormant", dormant);
+                json.WriteNumber("converted", goal);
+                json.WriteNumber("failed", failed);
                 json.WriteNumber("mean_score", rows.Count == 0 ? 0 : Math.Round(sum / rows.Count, 2));
                 json.WriteEndObject();
                 json.WriteStartArray("customers");
@@ -130,15 +129,12 @@ internal static class ScoreCommand
                     }
 
                     json.WriteString("stage", i.CurrentStage < 0 ? null : journey.Stages[i.CurrentStage].Id);
-                    json.WriteBoolean("goal_reached", i.GoalReached);
-                    json.WriteBoolean("failed", i.Failed);
-                    json.WriteBoolean("stuck", s.IsStuck);
+                    json.WriteString("state", StateName(s.State));
+                    json.WriteNumber("time_in_stage_seconds", (long)s.TimeInStage.TotalSeconds);
                     if (s.IsStuck)
                     {
                         json.WriteNumber("overdue_seconds", (long)s.OverdueBy.TotalSeconds);
                     }
-
-                    json.WriteBoolean("dead_end", s.IsDeadEnd);
                     json.WriteStartArray("moments_of_truth");
                     foreach (MomentOfTruthHit hit in i.MomentsOfTruth)
                     {
@@ -180,7 +176,7 @@ internal static class ScoreCommand
             [
                 i.CustomerId,
                 Stage(journey, i.CurrentStage),
-                i.GoalReached ? "goal" : i.Failed ? "failed" : s.IsDeadEnd ? "dead end" : s.IsStuck ? "stuck +" + Format(s.OverdueBy) : "in progress",
+                s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
                 i.MomentsOfTruth.Count.ToString(inv),
                 score.Value.ToString("0", inv),
                 worst.PointsLost < 0.5 ? "-" : worst.ToString(),
@@ -188,8 +184,19 @@ internal static class ScoreCommand
         }
 
         CliOutput.WriteTable(output, ["customer", "stage", "status", "MoTs", "score", "biggest loss"], table);
-        output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {asOf:O}: {goal} reached the goal, {failed} failed, {stuck} stuck, {deadEnds} dead ends; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
+        output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {JourneyTimestamp.Format(asOf)}: {inProgress} in progress, {stuck} stuck, {dormant} dormant, {goal} converted, {failed} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
+
+    /// <summary>The snake_case name of a lifecycle state, as every command writes it.</summary>
+    internal static string StateName(LifecycleState state) => state switch
+    {
+        LifecycleState.NotStarted => "not_started",
+        LifecycleState.InProgress => "in_progress",
+        LifecycleState.Stuck => "stuck",
+        LifecycleState.Dormant => "dormant",
+        LifecycleState.Converted => "converted",
+        _ => "failed",
+    };
 
     private static string Format(TimeSpan value) => JourneyKit.Duration.Format(value, 2);
 }

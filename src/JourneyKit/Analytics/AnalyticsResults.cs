@@ -4,15 +4,18 @@ namespace JourneyKit.Analytics;
 
 /// <summary>Everything <see cref="JourneyAnalyzer"/> computes for one journey as of an instant. Deterministic: equal inputs give equal results.</summary>
 /// <param name="JourneyId">The journey id.</param>
-/// <param name="AsOf">The instant stuck, dead ends and risk are judged at.</param>
-/// <param name="Customers">Customers with at least one event.</param>
+/// <param name="AsOf">The instant every lifecycle state is judged at; events after it are ignored.</param>
+/// <param name="Customers">Customer runs with at least one event at or before <paramref name="AsOf"/>.</param>
 /// <param name="Events">Events analysed.</param>
-/// <param name="GoalReached">Customers who reached the goal stage.</param>
-/// <param name="Funnel">The stage funnel over the designed (non-failure) stages, in order.</param>
+/// <param name="GoalReached">Runs that reached the goal stage.</param>
+/// <param name="States">Runs per lifecycle state (exclusive; they add up to <paramref name="Customers"/>).</param>
+/// <param name="Conversion">Conversion to the goal over decided runs and as a censoring-aware estimate.</param>
+/// <param name="Kpis">The journey's KPIs as measured from the events.</param>
+/// <param name="Funnel">The stage funnel over the designed (non-failure) stages, in order, with open runs apart from dropped ones.</param>
 /// <param name="Segments">The stage funnel per persona, channel used (a customer counts in every channel they used), first channel and cohort (ISO week of the first event).</param>
 /// <param name="TimeInStage">Time spent in each stage vs its standard time.</param>
-/// <param name="StuckNow">Customers in a stage past its standard time at <paramref name="AsOf"/>, most overdue first.</param>
-/// <param name="DeadEnds">Where journeys ended without the goal, most frequent first.</param>
+/// <param name="StuckNow">Runs stuck at <paramref name="AsOf"/> (<see cref="Scoring.LifecycleState.Stuck"/>), most overdue first.</param>
+/// <param name="DeadEnds">Where dormant runs stopped (<see cref="Scoring.LifecycleState.Dormant"/>), most frequent first.</param>
 /// <param name="Paths">Stage path variants, transitions and conformance to the designed journey.</param>
 /// <param name="ChannelSwitches">Channel switches between consecutive events, most frequent first.</param>
 /// <param name="ChannelAttribution">Markov attribution over channels.</param>
@@ -26,6 +29,9 @@ public sealed record JourneyAnalysis(
     int Customers,
     long Events,
     int GoalReached,
+    LifecycleCounts States,
+    ConversionSummary Conversion,
+    IReadOnlyList<KpiMeasurement> Kpis,
     IReadOnlyList<StageFunnelStep> Funnel,
     IReadOnlyList<SegmentFunnel> Segments,
     IReadOnlyList<StageTimeStats> TimeInStage,
@@ -39,17 +45,39 @@ public sealed record JourneyAnalysis(
     IReadOnlyList<AtRiskCustomer> AtRisk,
     ScoreSummary Scores);
 
-/// <summary>One step of the stage funnel.</summary>
+/// <summary>
+/// One step of the stage funnel. Runs whose furthest stage is this one are split by their lifecycle state, so open runs
+/// are never counted as dropped: <c>Reached = Converted + InProgress + Stuck + Dormant + Failed + MovedOn</c>.
+/// </summary>
 /// <param name="StageId">The stage id.</param>
 /// <param name="StageName">The stage name.</param>
-/// <param name="Reached">Customers who reached this stage or a later one (so counts never increase along the funnel).</param>
-/// <param name="Visited">Customers who had at least one event in this stage (can be lower than <paramref name="Reached"/> when stages are skipped).</param>
-/// <param name="Converted">Customers who reached the next stage (for the last stage: equal to <paramref name="Reached"/>).</param>
-/// <param name="DroppedOff">Customers whose furthest stage is this one: <paramref name="Reached"/> − <paramref name="Converted"/>.</param>
-public sealed record StageFunnelStep(string StageId, string StageName, int Reached, int Visited, int Converted, int DroppedOff)
+/// <param name="Reached">Runs that reached this stage or a later one (so counts never increase along the funnel).</param>
+/// <param name="Visited">Runs that had at least one event in this stage (can be lower than <paramref name="Reached"/> when stages are skipped).</param>
+/// <param name="Converted">Runs that reached the next stage or a later one (for the last stage: equal to <paramref name="Reached"/>).</param>
+/// <param name="InProgress">Runs whose furthest stage is this one, in progress at the analysis instant (open).</param>
+/// <param name="Stuck">Runs whose furthest stage is this one, stuck at the analysis instant (open).</param>
+/// <param name="Dormant">Runs whose furthest stage is this one, dormant (dropped here).</param>
+/// <param name="Failed">Runs whose furthest stage is this one, ended in a failure stage.</param>
+/// <param name="MovedOn">Runs whose furthest stage is this one that reached the goal without the next stage (a goal before it).</param>
+/// <param name="ConversionEstimate">The censoring-aware probability of reaching the next stage from first entering this one
+/// (cumulative incidence with failure and dormancy competing, at the conversion KPI's horizon when declared), or null for
+/// the last stage or when no run reached this one.</param>
+public sealed record StageFunnelStep(string StageId, string StageName, int Reached, int Visited, int Converted, int InProgress, int Stuck, int Dormant, int Failed, int MovedOn, double? ConversionEstimate)
 {
-    /// <summary>Gets the share of customers who reached this stage that reached the next one, or null when none reached it.</summary>
-    public double? ConversionRate => Reached == 0 ? null : (double)Converted / Reached;
+    /// <summary>Gets the open runs at this step (in progress or stuck): censored, neither converted nor dropped.</summary>
+    public int Open => InProgress + Stuck;
+
+    /// <summary>Gets the runs decided at this step: <see cref="Reached"/> − <see cref="Open"/>.</summary>
+    public int Decided => Reached - Open;
+
+    /// <summary>Gets the runs that dropped off here: dormant or failed.</summary>
+    public int DroppedOff => Dormant + Failed;
+
+    /// <summary>Gets the share of decided runs that reached the next stage, or null when none is decided.</summary>
+    public double? ConversionRate => Decided == 0 ? null : (double)Converted / Decided;
+
+    /// <summary>Gets the share of decided runs that dropped off here (dormant or failed), or null when none is decided.</summary>
+    public double? DropOffRate => Decided == 0 ? null : (double)DroppedOff / Decided;
 }
 
 /// <summary>The stage funnel of one segment of customers.</summary>
@@ -58,7 +86,16 @@ public sealed record StageFunnelStep(string StageId, string StageName, int Reach
 /// <param name="Customers">Customers in the segment.</param>
 /// <param name="Reached">Customers reaching each designed stage, in funnel order.</param>
 /// <param name="GoalReached">Customers in the segment who reached the goal.</param>
-public sealed record SegmentFunnel(string Dimension, string Value, int Customers, IReadOnlyList<int> Reached, int GoalReached);
+/// <param name="States">The segment's runs per lifecycle state.</param>
+/// <param name="GoalEstimate">The censoring-aware probability of reaching the goal (same estimator and horizon as <see cref="JourneyAnalysis.Conversion"/>), or null.</param>
+public sealed record SegmentFunnel(string Dimension, string Value, int Customers, IReadOnlyList<int> Reached, int GoalReached, LifecycleCounts States, double? GoalEstimate)
+{
+    /// <summary>Gets a value indicating whether every run of the segment is decided (no open run): a cohort that is not complete yet still has runs that may convert.</summary>
+    public bool IsComplete => States.Open == 0;
+
+    /// <summary>Gets the share of decided runs that reached the goal, or null when none is decided.</summary>
+    public double? DecidedRate => States.Decided == 0 ? null : (double)States.Converted / States.Decided;
+}
 
 /// <summary>Time spent in a stage (completed visits) against its standard time.</summary>
 /// <param name="StageId">The stage id.</param>
@@ -67,21 +104,21 @@ public sealed record SegmentFunnel(string Dimension, string Value, int Customers
 /// <param name="P50">The median time in stage (nearest rank), or null without completed visits.</param>
 /// <param name="P90">The 90th percentile (nearest rank).</param>
 /// <param name="P99">The 99th percentile (nearest rank).</param>
-/// <param name="StuckNow">Customers in this stage past its standard time at the analysis instant.</param>
+/// <param name="StuckNow">Runs stuck in this stage at the analysis instant.</param>
 public sealed record StageTimeStats(string StageId, TimeSpan StandardTime, int CompletedVisits, TimeSpan? P50, TimeSpan? P90, TimeSpan? P99, int StuckNow)
 {
     /// <summary>Gets a value indicating whether the median exceeds the standard time (never when no standard time is set).</summary>
     public bool MedianExceedsStandard => StandardTime > TimeSpan.Zero && P50 is { } median && median > StandardTime;
 }
 
-/// <summary>A customer stuck in a stage.</summary>
+/// <summary>A run stuck in a stage (<see cref="Scoring.LifecycleState.Stuck"/>).</summary>
 /// <param name="CustomerId">The customer.</param>
 /// <param name="StageId">The stage.</param>
 /// <param name="TimeInStage">Time in the stage so far.</param>
 /// <param name="OverdueBy">Time past the stage's standard time.</param>
 public sealed record StuckCustomer(string CustomerId, string StageId, TimeSpan TimeInStage, TimeSpan OverdueBy);
 
-/// <summary>A place where journeys end without the goal (dead ends: no event for the inactivity period).</summary>
+/// <summary>A place where runs went dormant (dead ends: no event for the inactivity period before a terminal stage).</summary>
 /// <param name="StageId">The last stage, or <c>(none)</c>.</param>
 /// <param name="LastTouchpoint">The last touchpoint.</param>
 /// <param name="LastChannel">The last channel (<c>(none)</c> when unknown).</param>

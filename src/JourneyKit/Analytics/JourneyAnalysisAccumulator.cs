@@ -14,6 +14,7 @@ namespace JourneyKit.Analytics;
 /// <remarks>A customer must be in one partition only: adding a customer twice throws.</remarks>
 public sealed class JourneyAnalysisAccumulator
 {
+    private const int StateCount = (int)LifecycleState.Failed + 1;
     private static readonly string[] Dimensions = ["persona", "channel", "first_channel", "cohort"];
     private readonly JourneyAnalyzer _analyzer;
     private readonly CompiledJourney _journey;
@@ -23,7 +24,12 @@ public sealed class JourneyAnalysisAccumulator
     private readonly HashSet<string> _customers = new(StringComparer.Ordinal);
     private readonly int[] _reached;
     private readonly int[] _visited;
-    private readonly Dictionary<(int Dimension, string Value), (int Customers, int[] Reached, int Goal)> _segments = [];
+    private readonly int[] _states = new int[StateCount];          // runs per LifecycleState
+    private readonly int[][] _furthestStates;                        // [main position][LifecycleState] of runs whose furthest stage it is
+    private readonly List<(long Time, byte Outcome)>[] _stepSamples; // time from first entering position p (or later) to reaching p + 1 (or later)
+    private readonly List<(long Time, byte Outcome)> _goalSamples = []; // time from the first event to the goal
+    private readonly long _horizon;
+    private readonly Dictionary<(int Dimension, string Value), SegmentState> _segments = [];
     private readonly List<long>[] _durations;
     private readonly List<StuckCustomer> _stuck = [];
     private readonly Dictionary<(string Stage, string Touchpoint, string Channel), int> _deadEnds = [];
@@ -62,6 +68,15 @@ public sealed class JourneyAnalysisAccumulator
         _main = [.. main];
         _reached = new int[_main.Length];
         _visited = new int[_main.Length];
+        _furthestStates = new int[_main.Length][];
+        _stepSamples = new List<(long, byte)>[_main.Length];
+        for (int p = 0; p < _main.Length; p++)
+        {
+            _furthestStates[p] = new int[StateCount];
+            _stepSamples[p] = [];
+        }
+
+        _horizon = ConversionHorizon(_journey.Journey) is { } horizon ? horizon.Ticks : long.MaxValue;
         _durations = new List<long>[stages];
         _survival = new List<(long, bool)>[stages];
         for (int s = 0; s < stages; s++)
@@ -139,17 +154,23 @@ public sealed class JourneyAnalysisAccumulator
         {
             _reached[p] += other._reached[p];
             _visited[p] += other._visited[p];
+            _stepSamples[p].AddRange(other._stepSamples[p]);
+            for (int k = 0; k < StateCount; k++)
+            {
+                _furthestStates[p][k] += other._furthestStates[p][k];
+            }
         }
 
-        foreach (KeyValuePair<(int Dimension, string Value), (int Customers, int[] Reached, int Goal)> s in other._segments)
+        for (int k = 0; k < StateCount; k++)
         {
-            ref (int Customers, int[] Reached, int Goal) mine = ref Segment(s.Key.Dimension, s.Key.Value);
-            mine.Customers += s.Value.Customers;
-            mine.Goal += s.Value.Goal;
-            for (int p = 0; p < mine.Reached.Length; p++)
-            {
-                mine.Reached[p] += s.Value.Reached[p];
-            }
+            _states[k] += other._states[k];
+        }
+
+        _goalSamples.AddRange(other._goalSamples);
+
+        foreach (KeyValuePair<(int Dimension, string Value), SegmentState> s in other._segments)
+        {
+            Segment(s.Key.Dimension, s.Key.Value).Merge(s.Value);
         }
 
         for (int s = 0; s < _durations.Length; s++)
@@ -196,14 +217,29 @@ public sealed class JourneyAnalysisAccumulator
         for (int p = 0; p < _main.Length; p++)
         {
             Stage stage = _journey.Stages[_main[p]];
-            int converted = p + 1 < _main.Length ? _reached[p + 1] : _reached[p];
-            funnel.Add(new StageFunnelStep(stage.Id, stage.Name, _reached[p], _visited[p], converted, _reached[p] - converted));
+            bool last = p + 1 == _main.Length;
+            int converted = last ? _reached[p] : _reached[p + 1];
+            int[] f = _furthestStates[p];
+            funnel.Add(last
+                ? new StageFunnelStep(stage.Id, stage.Name, _reached[p], _visited[p], converted, 0, 0, 0, 0, 0, null)
+                : new StageFunnelStep(
+                    stage.Id,
+                    stage.Name,
+                    _reached[p],
+                    _visited[p],
+                    converted,
+                    f[(int)LifecycleState.InProgress],
+                    f[(int)LifecycleState.Stuck],
+                    f[(int)LifecycleState.Dormant],
+                    f[(int)LifecycleState.Failed],
+                    f[(int)LifecycleState.Converted],
+                    CumulativeIncidence.Estimate(_stepSamples[p], _horizon)));
         }
 
         var segments = new List<SegmentFunnel>(_segments.Count);
-        foreach (KeyValuePair<(int Dimension, string Value), (int Customers, int[] Reached, int Goal)> s in _segments)
+        foreach (KeyValuePair<(int Dimension, string Value), SegmentState> s in _segments)
         {
-            segments.Add(new SegmentFunnel(Dimensions[s.Key.Dimension], s.Key.Value, s.Value.Customers, [.. s.Value.Reached], s.Value.Goal));
+            segments.Add(new SegmentFunnel(Dimensions[s.Key.Dimension], s.Key.Value, s.Value.Customers, [.. s.Value.Reached], s.Value.Goal, Counts(s.Value.States), CumulativeIncidence.Estimate(s.Value.Samples, _horizon)));
         }
 
         segments.Sort(static (a, b) =>
@@ -274,6 +310,9 @@ public sealed class JourneyAnalysisAccumulator
             _customers.Count,
             _events,
             _goal,
+            Counts(_states),
+            BuildConversion(),
+            BuildKpis(),
             funnel,
             segments,
             times,
@@ -387,15 +426,27 @@ public sealed class JourneyAnalysisAccumulator
             _visited[p] += seen[p] ? 1 : 0;
         }
 
-        string cohort = instance.EventCount == 0 ? AnalyticsNames.None : Cohort(instance.FirstEventTicks);
-        AddSegment(0, instance.Persona ?? AnalyticsNames.None, furthest, instance.GoalReached);
-        foreach (string channel in usedChannels)
+        LifecycleState state = status.State;
+        _states[(int)state]++;
+        if (furthest >= 0 && (furthest + 1 < _main.Length || state != LifecycleState.Converted))
         {
-            AddSegment(1, channel, furthest, instance.GoalReached); // a customer counts once in each channel they used
+            _furthestStates[furthest][(int)state]++;
         }
 
-        AddSegment(2, AnalyticsNames.Of(instance.FirstChannel), furthest, instance.GoalReached);
-        AddSegment(3, cohort, furthest, instance.GoalReached);
+        (long endTicks, byte outcome) = Outcome(instance, status);
+        (long Time, byte Outcome) goalSample = (endTicks - instance.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
+        _goalSamples.Add(goalSample);
+        AddStepSamples(visits, endTicks, outcome);
+
+        string cohort = instance.EventCount == 0 ? AnalyticsNames.None : Cohort(instance.FirstEventTicks);
+        AddSegment(0, instance.Persona ?? AnalyticsNames.None, furthest, instance.GoalReached, state, goalSample);
+        foreach (string channel in usedChannels)
+        {
+            AddSegment(1, channel, furthest, instance.GoalReached, state, goalSample); // a customer counts once in each channel they used
+        }
+
+        AddSegment(2, AnalyticsNames.Of(instance.FirstChannel), furthest, instance.GoalReached, state, goalSample);
+        AddSegment(3, cohort, furthest, instance.GoalReached, state, goalSample);
 
         if (visits.Count > 0)
         {
@@ -413,11 +464,11 @@ public sealed class JourneyAnalysisAccumulator
             _stuck.Add(new StuckCustomer(instance.CustomerId, stageId, status.TimeInStage, status.OverdueBy));
         }
 
-        if (status.IsDeadEnd)
+        if (status.IsDormant)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, (stageId, instance.LastTouchpoint ?? AnalyticsNames.None, AnalyticsNames.Of(instance.LastChannel)), out _)++;
         }
-        else if (!status.IsStuck && status.Stage >= 0 && !instance.GoalReached && !instance.Failed
+        else if (state == LifecycleState.InProgress && status.Stage >= 0
             && !_journey.Stages[status.Stage].IsTerminal && _journey.Stages[status.Stage].StandardTime > TimeSpan.Zero)
         {
             _candidates.Add((instance.CustomerId, status.Stage, status.TimeInStage.Ticks));
@@ -445,26 +496,180 @@ public sealed class JourneyAnalysisAccumulator
         }
     }
 
-    private void AddSegment(int dimension, string value, int furthest, bool goal)
+    private void AddSegment(int dimension, string value, int furthest, bool goal, LifecycleState state, (long Time, byte Outcome) goalSample)
     {
-        ref (int Customers, int[] Reached, int Goal) s = ref Segment(dimension, value);
+        SegmentState s = Segment(dimension, value);
         s.Customers++;
         s.Goal += goal ? 1 : 0;
+        s.States[(int)state]++;
+        s.Samples.Add(goalSample);
         for (int p = 0; p <= furthest; p++)
         {
             s.Reached[p]++;
         }
     }
 
-    private ref (int Customers, int[] Reached, int Goal) Segment(int dimension, string value)
+    private SegmentState Segment(int dimension, string value)
     {
-        ref (int Customers, int[] Reached, int Goal) s = ref CollectionsMarshal.GetValueRefOrAddDefault(_segments, (dimension, value), out bool exists);
-        if (!exists)
+        ref SegmentState? s = ref CollectionsMarshal.GetValueRefOrAddDefault(_segments, (dimension, value), out _);
+        return s ??= new SegmentState(_main.Length, StateCount);
+    }
+
+    private const byte OutcomeOpen = 0;
+    private const byte OutcomeGoal = 1;
+    private const byte OutcomeFailed = 2;
+    private const byte OutcomeDormant = 3;
+
+    /// <summary>When and how the run ended as seen at the analysis instant: the goal or failure entry, dormancy (last event + inactivity period) or still open (censored at the instant).</summary>
+    private (long EndTicks, byte Outcome) Outcome(JourneyInstance instance, JourneyStatus status)
+    {
+        switch (status.State)
         {
-            s = (0, new int[_main.Length], 0);
+            case LifecycleState.Converted:
+                return (instance.GoalReachedTicks ?? instance.LastEventTicks, OutcomeGoal);
+            case LifecycleState.Failed:
+                foreach (StageVisit visit in instance.Visits)
+                {
+                    if (_journey.Stages[visit.Stage].IsFailure)
+                    {
+                        return (visit.EnteredTicks, OutcomeFailed);
+                    }
+                }
+
+                return (instance.LastEventTicks, OutcomeFailed);
+            case LifecycleState.Dormant:
+                return (instance.LastEventTicks + _analyzer.Options.Evaluation.InactivityPeriod.Ticks, OutcomeDormant);
+            default:
+                return (_asOf, OutcomeOpen);
+        }
+    }
+
+    /// <summary>
+    /// Per designed position p (but the last): the time from first entering position p or later to first entering p + 1
+    /// or later — the event — or to the run's other outcome (competing) or the analysis instant (censored).
+    /// </summary>
+    private void AddStepSamples(IReadOnlyList<StageVisit> visits, long endTicks, byte outcome)
+    {
+        int positions = _main.Length;
+        Span<long> firstAtLeast = positions <= 64 ? stackalloc long[positions] : new long[positions];
+        firstAtLeast.Fill(long.MaxValue);
+        foreach (StageVisit visit in visits)
+        {
+            int q = _mainPos[visit.Stage];
+            for (int p = 0; p <= q; p++)
+            {
+                firstAtLeast[p] = Math.Min(firstAtLeast[p], visit.EnteredTicks);
+            }
         }
 
-        return ref s;
+        for (int p = 0; p + 1 < positions; p++)
+        {
+            if (firstAtLeast[p] == long.MaxValue)
+            {
+                break;
+            }
+
+            (long Time, byte Outcome) sample = firstAtLeast[p + 1] != long.MaxValue
+                ? (firstAtLeast[p + 1] - firstAtLeast[p], CumulativeIncidence.Event)
+                : (endTicks - firstAtLeast[p], outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
+            _stepSamples[p].Add((Math.Max(0, sample.Time), sample.Outcome));
+        }
+    }
+
+    private static LifecycleCounts Counts(int[] states) => new(
+        states[(int)LifecycleState.InProgress],
+        states[(int)LifecycleState.Stuck],
+        states[(int)LifecycleState.Dormant],
+        states[(int)LifecycleState.Converted],
+        states[(int)LifecycleState.Failed]);
+
+    /// <summary>The horizon conversion estimates are given at: the first conversion KPI's, or none.</summary>
+    private static TimeSpan? ConversionHorizon(Journey journey)
+    {
+        foreach (Kpi kpi in journey.Kpis)
+        {
+            if (kpi.Kind == KpiKind.Conversion)
+            {
+                return kpi.Horizon;
+            }
+        }
+
+        return null;
+    }
+
+    private ConversionSummary BuildConversion()
+    {
+        (int known, int events) = CumulativeIncidence.Decided(_goalSamples, _horizon);
+        return new ConversionSummary(
+            _goalSamples.Count,
+            events,
+            known,
+            _states[(int)LifecycleState.InProgress] + _states[(int)LifecycleState.Stuck],
+            CumulativeIncidence.Estimate(_goalSamples, _horizon),
+            _horizon == long.MaxValue ? null : TimeSpan.FromTicks(_horizon));
+    }
+
+    private List<KpiMeasurement> BuildKpis()
+    {
+        var kpis = new List<KpiMeasurement>(_journey.Journey.Kpis.Count);
+        foreach (Kpi kpi in _journey.Journey.Kpis)
+        {
+            switch (kpi.Kind)
+            {
+                case KpiKind.Conversion:
+                    long horizon = kpi.Horizon?.Ticks ?? long.MaxValue;
+                    (int known, int events) = CumulativeIncidence.Decided(_goalSamples, horizon);
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, known == 0 ? null : (double)events / known, CumulativeIncidence.Estimate(_goalSamples, horizon), known, _goalSamples.Count - known));
+                    break;
+                case KpiKind.TimeToComplete:
+                    var hours = new List<long>();
+                    foreach ((long time, byte outcome) in _goalSamples)
+                    {
+                        if (outcome == CumulativeIncidence.Event)
+                        {
+                            hours.Add(time);
+                        }
+                    }
+
+                    long[] sorted = [.. hours];
+                    Array.Sort(sorted);
+                    double? median = Percentiles.NearestRank(sorted, 50) is { } m ? m.TotalHours : null;
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, median, null, sorted.Length, _goalSamples.Count - sorted.Length));
+                    break;
+                default:
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, null, null, 0, 0));
+                    break;
+            }
+        }
+
+        return kpis;
+    }
+
+    /// <summary>One segment's mergeable counts.</summary>
+    private sealed class SegmentState(int positions, int states)
+    {
+        public int Customers;
+        public int Goal;
+        public readonly int[] Reached = new int[positions];
+        public readonly int[] States = new int[states];
+        public readonly List<(long Time, byte Outcome)> Samples = [];
+
+        public void Merge(SegmentState other)
+        {
+            Customers += other.Customers;
+            Goal += other.Goal;
+            for (int p = 0; p < Reached.Length; p++)
+            {
+                Reached[p] += other.Reached[p];
+            }
+
+            for (int k = 0; k < States.Length; k++)
+            {
+                States[k] += other.States[k];
+            }
+
+            Samples.AddRange(other.Samples);
+        }
     }
 
     private List<long> Transition(int from, int to)

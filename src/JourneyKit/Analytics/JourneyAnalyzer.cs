@@ -42,12 +42,22 @@ public sealed class JourneyAnalyzer
     /// <returns>The accumulator.</returns>
     public JourneyAnalysisAccumulator CreateAccumulator(DateTimeOffset asOf) => new(this, asOf.UtcTicks);
 
-    /// <summary>Analyses every customer of a batch.</summary>
+    /// <summary>Analyses every customer of a batch as of its latest event (<see cref="EventBatch.LatestTimestamp"/>).</summary>
     /// <param name="batch">The events.</param>
-    /// <param name="asOf">The instant stuck, dead ends and risk are judged at.</param>
+    /// <returns>The analysis (as of <see cref="DateTimeOffset.MinValue"/> for an empty batch).</returns>
+    public JourneyAnalysis Analyze(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Analyze(batch, batch.LatestTimestamp ?? DateTimeOffset.MinValue);
+    }
+
+    /// <summary>Analyses every customer of a batch as of an instant: events after it are ignored, and every run's lifecycle state is judged at it.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="asOf">The instant.</param>
     /// <returns>The analysis.</returns>
     public JourneyAnalysis Analyze(EventBatch batch, DateTimeOffset asOf)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         JourneyAnalysisAccumulator accumulator = CreateAccumulator(asOf);
         accumulator.Add(batch);
         return accumulator.Build();

@@ -25,6 +25,7 @@ public sealed class EventBatch
     private readonly string?[]? _eventIds;
     private readonly int[] _customerStarts;
     private readonly Dictionary<int, int[]> _attributeColumns;
+    private (long Min, long Max)? _range;
 
     internal EventBatch(
         int[] customerIds,
@@ -55,6 +56,15 @@ public sealed class EventBatch
         AttributeKeys = attributeKeys;
         AttributeValues = attributeValues;
     }
+
+    /// <summary>Gets the earliest event timestamp in the batch, or null when it is empty.</summary>
+    public DateTimeOffset? EarliestTimestamp => Count == 0 ? null : new DateTimeOffset(TimestampRange().Min, TimeSpan.Zero);
+
+    /// <summary>
+    /// Gets the latest event timestamp in the batch, or null when it is empty: the default as-of instant of every analysis
+    /// ("as of the latest event in the data").
+    /// </summary>
+    public DateTimeOffset? LatestTimestamp => Count == 0 ? null : new DateTimeOffset(TimestampRange().Max, TimeSpan.Zero);
 
     /// <summary>Gets an empty batch with empty symbol tables.</summary>
     public static EventBatch Empty { get; } = new EventBatchBuilder().Build();
@@ -160,6 +170,24 @@ public sealed class EventBatch
             Value = double.IsNaN(value0) ? null : value0,
             Attributes = attributes,
         };
+    }
+
+    private (long Min, long Max) TimestampRange()
+    {
+        if (_range is { } cached)
+        {
+            return cached;
+        }
+
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (long t in _timestampTicks)
+        {
+            min = Math.Min(min, t);
+            max = Math.Max(max, t);
+        }
+
+        _range = (min, max); // immutable data: a race only computes the same value twice
+        return (min, max);
     }
 
     /// <summary>Gets a batch with only the events at or before <paramref name="instant"/> (this batch when there are none after it).</summary>

@@ -43,6 +43,14 @@ public sealed record Kpi
     /// <summary>Gets the target value, or null.</summary>
     public double? Target { get; init; }
 
+    /// <summary>
+    /// Gets the horizon the KPI is measured at, from the start of a run, or null for none. A conversion KPI with a horizon
+    /// is the share of runs reaching the goal within that time of their first event (estimated with censoring: see
+    /// docs/analytics.md); without one, the share eventually reaching it.
+    /// </summary>
+    /// <value>Positive, or null. The default value is null.</value>
+    public TimeSpan? Horizon { get; init; }
+
     /// <summary>Gets an optional description.</summary>
     public string? Description { get; init; }
 }

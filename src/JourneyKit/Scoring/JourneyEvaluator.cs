@@ -5,8 +5,9 @@ namespace JourneyKit.Scoring;
 
 /// <summary>
 /// Advances <see cref="JourneyInstance"/>s with customer events — a whole <see cref="EventBatch"/> at once, or one
-/// event at a time — and answers where a customer stands (<see cref="GetStatus(JourneyInstance, DateTimeOffset)"/>).
-/// Batch and streaming give the same instances for the same events in the same order.
+/// event at a time — and answers where a customer run stands as of an instant: its one <see cref="LifecycleState"/>
+/// (<see cref="GetStatus(JourneyInstance, DateTimeOffset)"/>). Batch and streaming give the same instances for the same
+/// events in the same order.
 /// </summary>
 /// <remarks>
 /// <para>Per event: the touchpoint's stage (or out of path); entering another stage closes the current visit and counts
@@ -147,22 +148,31 @@ public sealed class JourneyEvaluator
         return instances;
     }
 
-    /// <summary>Where the customer stands as of an instant.</summary>
-    /// <param name="instance">The instance.</param>
-    /// <param name="asOf">The instant.</param>
+    /// <summary>Where the customer run stands as of an instant: its lifecycle state (table in <see cref="LifecycleState"/>).</summary>
+    /// <param name="instance">The instance, advanced with the customer's events up to <paramref name="asOf"/> only.</param>
+    /// <param name="asOf">The instant; at or after the instance's latest event.</param>
     /// <returns>The status.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the instance's latest event: the
+    /// instance holds events from after the instant (one as-of rule: evaluate <see cref="EventBatch.Until"/> first).</exception>
     public JourneyStatus GetStatus(JourneyInstance instance, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return GetStatus(instance, asOf.UtcTicks);
     }
 
-    /// <summary>Where the customer stands now, by the evaluator's <see cref="TimeProvider"/>.</summary>
+    /// <summary>
+    /// Where the customer stands now, by the evaluator's <see cref="TimeProvider"/>. An instance whose latest event is
+    /// stamped after the clock's now (clock skew) is judged as of that event.
+    /// </summary>
     /// <param name="instance">The instance.</param>
     /// <returns>The status.</returns>
-    public JourneyStatus GetLiveStatus(JourneyInstance instance) => GetStatus(instance, _time.GetUtcNow());
+    public JourneyStatus GetLiveStatus(JourneyInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return GetStatus(instance, Math.Max(_time.GetUtcNow().UtcTicks, instance.LastEventTicks));
+    }
 
-    /// <summary>Where the customer stood at their last event (for history: never a dead end).</summary>
+    /// <summary>Where the customer stood at their last event (for history: never dormant).</summary>
     /// <param name="instance">The instance.</param>
     /// <returns>The status.</returns>
     public JourneyStatus GetHistoricStatus(JourneyInstance instance)
@@ -189,19 +199,49 @@ public sealed class JourneyEvaluator
         return stage.IsTerminal || stage.StandardTime <= TimeSpan.Zero ? null : new DateTimeOffset(entered + stage.StandardTime.Ticks, TimeSpan.Zero);
     }
 
+    /// <summary>The lifecycle state table (<see cref="LifecycleState"/>): first matching row wins.</summary>
     private JourneyStatus GetStatus(JourneyInstance instance, long asOf)
     {
-        if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
+        if (instance.EventCount > 0 && asOf < instance.LastEventTicks)
         {
-            bool idle = instance.EventCount > 0 && asOf - instance.LastEventTicks >= _options.InactivityPeriod.Ticks;
-            return new JourneyStatus(asOf, -1, TimeSpan.Zero, false, TimeSpan.Zero, idle && !instance.GoalReached && !instance.Failed);
+            throw new ArgumentOutOfRangeException(
+                nameof(asOf),
+                new DateTimeOffset(asOf, TimeSpan.Zero),
+                $"Customer '{instance.CustomerId}' has events after the as-of instant (the latest at {new DateTimeOffset(instance.LastEventTicks, TimeSpan.Zero):O}): evaluate only the events up to the instant (EventBatch.Until), or ask as of a later instant.");
         }
 
-        Stage stage = _journey.Stages[instance.CurrentStage];
-        var inStage = TimeSpan.FromTicks(Math.Max(0, asOf - entered));
-        bool stuck = !stage.IsTerminal && stage.StandardTime > TimeSpan.Zero && inStage > stage.StandardTime;
-        bool deadEnd = !instance.GoalReached && !instance.Failed && asOf - instance.LastEventTicks >= _options.InactivityPeriod.Ticks;
-        return new JourneyStatus(asOf, instance.CurrentStage, inStage, stuck, stuck ? inStage - stage.StandardTime : TimeSpan.Zero, deadEnd);
+        var idle = TimeSpan.FromTicks(instance.EventCount == 0 ? 0 : asOf - instance.LastEventTicks);
+        int stageIndex = instance.CurrentStage;
+        var inStage = instance.CurrentStageEnteredTicks is { } entered ? TimeSpan.FromTicks(Math.Max(0, asOf - entered)) : TimeSpan.Zero;
+        LifecycleState state;
+        TimeSpan overdue = TimeSpan.Zero;
+        if (instance.EventCount == 0)
+        {
+            state = LifecycleState.NotStarted;
+        }
+        else if (instance.GoalReached)
+        {
+            state = LifecycleState.Converted;
+        }
+        else if (instance.Failed)
+        {
+            state = LifecycleState.Failed;
+        }
+        else if (idle >= _options.InactivityPeriod)
+        {
+            state = LifecycleState.Dormant;
+        }
+        else if (stageIndex >= 0 && _journey.Stages[stageIndex] is { StandardTime: var standard } && standard > TimeSpan.Zero && inStage > standard)
+        {
+            state = LifecycleState.Stuck;
+            overdue = inStage - standard;
+        }
+        else
+        {
+            state = LifecycleState.InProgress;
+        }
+
+        return new JourneyStatus(asOf, state, stageIndex, inStage, overdue, idle);
     }
 
     /// <summary>Fills <paramref name="attributes"/> with row <paramref name="row"/>'s attributes; false when it has none.</summary>
@@ -265,7 +305,7 @@ public sealed class JourneyEvaluator
         {
             instance.OutOfPath++;
         }
-        else if (stage != instance.CurrentStage)
+        else if (stage != instance.CurrentStage && !instance.IsEnded)
         {
             int current = instance.CurrentStage;
             if (current >= 0)

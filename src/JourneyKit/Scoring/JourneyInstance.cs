@@ -19,7 +19,7 @@ public readonly record struct MomentOfTruthHit(int Moment, long Ticks, MomentOfT
 /// <summary>
 /// One customer's run through one journey version, advanced by <see cref="JourneyEvaluator"/>: stage history, goal or
 /// failure, effort counters (repeats, backtracks, channel switches, assisted contacts, out-of-path touchpoints,
-/// transitions the design does not allow) and moments of truth. Stuck and dead end depend on "now": see
+/// transitions the design does not allow) and moments of truth. The lifecycle state (<see cref="LifecycleState"/>) depends on the instant: see
 /// <see cref="JourneyEvaluator.GetStatus(JourneyInstance, DateTimeOffset)"/>.
 /// </summary>
 /// <remarks>
@@ -83,14 +83,20 @@ public sealed class JourneyInstance
     /// <summary>Gets the furthest stage index reached (designed order), or -1.</summary>
     public int FurthestStage { get; internal set; } = -1;
 
-    /// <summary>Gets a value indicating whether the customer reached a goal stage.</summary>
+    /// <summary>Gets a value indicating whether the customer reached a goal stage (before any failure stage).</summary>
     public bool GoalReached { get; internal set; }
 
     /// <summary>Gets when the goal was first reached, UTC ticks, or null.</summary>
     public long? GoalReachedTicks { get; internal set; }
 
-    /// <summary>Gets a value indicating whether the customer ended in a failure stage.</summary>
+    /// <summary>Gets a value indicating whether the customer ended in a failure stage (entered before any goal stage).</summary>
     public bool Failed { get; internal set; }
+
+    /// <summary>
+    /// Gets a value indicating whether the run has ended: it entered a terminal stage (<see cref="GoalReached"/> or
+    /// <see cref="Failed"/>, whichever came first). Later events still count but never change the stage.
+    /// </summary>
+    public bool IsEnded => GoalReached || Failed;
 
     /// <summary>Gets the number of moves to an earlier stage (designed order).</summary>
     public int Backtracks { get; internal set; }

@@ -193,6 +193,6 @@ public sealed class GoalComponent : ScoreComponent
             return new(0, "ended in a failure stage");
         }
 
-        return context.Status.IsDeadEnd ? new(0, $"dead end after '{i.LastTouchpoint}'") : new(0.5, "in progress");
+        return context.Status.IsDormant ? new(0, $"dormant after '{i.LastTouchpoint}'") : new(0.5, "in progress");
     }
 }

@@ -55,18 +55,48 @@ public sealed class JourneyAnalyzerTests
     private static JourneyAnalysis Analyze(AnalyticsOptions? options = null) => new JourneyAnalyzer(Journey(), options).Analyze(Batch(), AsOf);
 
     [Fact]
-    public void Funnel_CountsReachedVisitedConvertedAndDropped()
+    public void Funnel_CountsReachedVisitedConvertedAndSplitsTheRestByState()
     {
         // Furthest designed stage: c1 done, c2 verify, c3 apply (declined is a failure stage), c4 none, c5 verify.
         // reached = [apply 4, verify 3, done 1]; visited: apply c1 c2 c3 = 3, verify c1 c2 c5 = 3, done c1 = 1.
+        // As of 480h (inactivity 336h): c1 converted, c3 failed; c2 (last event 40h) and c5 (0h) and c4 (0h) dormant.
+        // apply: converted 3 (c1 c2 c5), furthest here: c3 failed. verify: converted 1 (c1), furthest here: c2 c5 dormant.
+        // apply's estimate (time from first entering apply or later to verify or later): c5 event 0h, c1 event 10h,
+        // c3 failure 24h (competing), c2 event 30h: 1·1/4 + 3/4·1/3 + (3/4·2/3·1/2)·1/1 = 3/4 — no one is censored, so the
+        // decided rate. verify: c1 event 10h; c5 dormant at 336h, c2 dormant at 40h + 336h − 30h = 346h: 1/3.
         JourneyAnalysis a = Analyze();
         Assert.Equal(5, a.Customers);
         Assert.Equal(11, a.Events);
         Assert.Equal(1, a.GoalReached);
+        Assert.Equal(new LifecycleCounts(0, 0, 3, 1, 1), a.States);
         Assert.Equal(
-            [new StageFunnelStep("apply", "Apply", 4, 3, 3, 1), new StageFunnelStep("verify", "Verify", 3, 3, 1, 2), new StageFunnelStep("done", "Active", 1, 1, 1, 0)],
+            [
+                new StageFunnelStep("apply", "Apply", 4, 3, 3, 0, 0, 0, 1, 0, 0.75),
+                new StageFunnelStep("verify", "Verify", 3, 3, 1, 0, 0, 2, 0, 0, 1.0 / 3),
+                new StageFunnelStep("done", "Active", 1, 1, 1, 0, 0, 0, 0, 0, null),
+            ],
             a.Funnel);
         Assert.Equal(0.75, a.Funnel[0].ConversionRate);
+        Assert.Equal(0.25, a.Funnel[0].DropOffRate);
+        Assert.Equal((3, 2.0 / 3), (a.Funnel[1].Decided, a.Funnel[1].DropOffRate));
+    }
+
+    [Fact]
+    public void Funnel_AsOf100h_OpenRunsAreNotDropped()
+    {
+        // As of 100h every customer is active (last events ≤ 40h, inactivity 336h): c2 in apply since 40h (60h > 48h: stuck),
+        // c5 in verify since 0h (100h > 24h: stuck), c4 in no stage (in progress), c1 converted, c3 failed.
+        // apply: reached 4, converted 3, c3 failed. verify: reached 3, converted 1 (c1), c2 and c5 stuck — open, so the
+        // decided runs are c1 only and the drop-off rate is 0 of 1, not 2 of 3.
+        JourneyAnalysis a = new JourneyAnalyzer(Journey()).Analyze(Batch(), T0.AddHours(100));
+        Assert.Equal(new LifecycleCounts(1, 2, 0, 1, 1), a.States);
+        StageFunnelStep verify = a.Funnel[1];
+        Assert.Equal((3, 1, 2, 0, 0), (verify.Reached, verify.Converted, verify.Stuck, verify.Dormant, verify.DroppedOff));
+        Assert.Equal((1, 0.0, 1.0), (verify.Decided, verify.DropOffRate, verify.ConversionRate));
+        Assert.Equal(
+            [new StuckCustomer("c5", "verify", TimeSpan.FromHours(100), TimeSpan.FromHours(76)), new StuckCustomer("c2", "apply", TimeSpan.FromHours(60), TimeSpan.FromHours(12))],
+            a.StuckNow);
+        Assert.Empty(a.DeadEnds);
     }
 
     [Fact]
@@ -98,17 +128,19 @@ public sealed class JourneyAnalyzerTests
     public void TimeInStage_NearestRankPercentilesOfCompletedVisits_AndStuckNow()
     {
         // apply completed visits: c1 10h, c3 24h, c2 30h → p50 = rank ⌈1.5⌉ = 2 → 24h; p90 = rank ⌈2.7⌉ = 3 → 30h.
-        // verify: c1 10h, c2 10h. Stuck at 480h: c2 in apply since 40h (std 48h, overdue 392h); c5 in verify since 0 (overdue 456h).
-        JourneyAnalysis a = Analyze();
+        // verify: c1 10h, c2 10h. Stuck at 100h: c2 in apply since 40h (std 48h, overdue 12h); c5 in verify since 0 (overdue 76h).
+        // At 480h both have been idle longer than the inactivity period (336h): dormant, so nobody is stuck.
+        JourneyAnalysis a = new JourneyAnalyzer(Journey()).Analyze(Batch(), T0.AddHours(100));
         StageTimeStats apply = a.TimeInStage[0];
         Assert.Equal((3, TimeSpan.FromHours(24), TimeSpan.FromHours(30), TimeSpan.FromHours(30), 1), (apply.CompletedVisits, apply.P50, apply.P90, apply.P99, apply.StuckNow));
         Assert.False(apply.MedianExceedsStandard);
         Assert.Equal((2, TimeSpan.FromHours(10), 1), (a.TimeInStage[1].CompletedVisits, a.TimeInStage[1].P50, a.TimeInStage[1].StuckNow));
         Assert.Equal(0, a.TimeInStage[2].CompletedVisits);
         Assert.Null(a.TimeInStage[2].P50);
-        Assert.Equal(
-            [new StuckCustomer("c5", "verify", TimeSpan.FromHours(480), TimeSpan.FromHours(456)), new StuckCustomer("c2", "apply", TimeSpan.FromHours(440), TimeSpan.FromHours(392))],
-            a.StuckNow);
+        Assert.Equal(2, a.StuckNow.Count);
+        JourneyAnalysis later = Analyze();
+        Assert.Empty(later.StuckNow);
+        Assert.All(later.TimeInStage, t => Assert.Equal(0, t.StuckNow));
     }
 
     [Fact]

@@ -43,17 +43,40 @@ public sealed class ScoreCommandTests
         using JsonDocument doc = JsonDocument.Parse(run.Out);
         JsonElement summary = doc.RootElement.GetProperty("summary");
         Assert.Equal(2, summary.GetProperty("customers").GetInt32());
-        Assert.Equal(1, summary.GetProperty("goal_reached").GetInt32());
+        Assert.Equal(1, summary.GetProperty("converted").GetInt32());
         Assert.Equal(1, summary.GetProperty("stuck").GetInt32());
+        Assert.Equal((0, 0, 0), (summary.GetProperty("in_progress").GetInt32(), summary.GetProperty("dormant").GetInt32(), summary.GetProperty("failed").GetInt32()));
         JsonElement a = doc.RootElement.GetProperty("customers")[0];
         Assert.Equal("a", a.GetProperty("customer_id").GetString());
         Assert.Equal("verify", a.GetProperty("stage").GetString());
+        Assert.Equal("stuck", a.GetProperty("state").GetString());
         Assert.Equal(2 * 86400, a.GetProperty("overdue_seconds").GetInt64());
         JsonElement b = doc.RootElement.GetProperty("customers")[1];
-        Assert.True(b.GetProperty("goal_reached").GetBoolean());
+        Assert.Equal("converted", b.GetProperty("state").GetString());
         Assert.Equal("fast", b.GetProperty("moments_of_truth")[0].GetProperty("id").GetString());
         double score = b.GetProperty("score").GetDouble();
         Assert.InRange(score, 0, 100);
+    }
+
+    [Fact]
+    public void Score_AsOf_IgnoresLaterEvents_AndUsesTheEventTimestampParser()
+    {
+        // b reaches the goal at 05:00; as of 04:00 b is in progress and its later event is ignored (issue 14: never "goal"
+        // before the event that makes it so). A culture-dependent instant is refused with the event files' message.
+        string journey = Temp("j.json", Journey);
+        string events = Temp("e.csv", "customer_id,touchpoint,timestamp\nb,form,2026-01-01T00:00:00Z\nb,active,2026-01-01T05:00:00Z\n");
+        CliRun run = CliRunner.Run("score", "-j", journey, "-e", events, "--as-of", "2026-01-01T04:00:00Z", "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        Assert.Equal("in_progress", doc.RootElement.GetProperty("customers")[0].GetProperty("state").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("summary").GetProperty("converted").GetInt32());
+
+        CliRun ambiguous = CliRunner.Run("score", "-j", journey, "-e", events, "--as-of", "01/02/2026 10:00");
+        Assert.Equal(2, ambiguous.Exit);
+        Assert.Contains("--as-of: '01/02/2026 10:00' is not an ISO-8601 timestamp", ambiguous.Err, StringComparison.Ordinal);
+        CliRun local = CliRunner.Run("score", "-j", journey, "-e", events, "--as-of", "2026-01-01T04:00:00");
+        Assert.Equal(2, local.Exit);
+        Assert.Contains("has no UTC offset", local.Err, StringComparison.Ordinal);
     }
 
     [Fact]

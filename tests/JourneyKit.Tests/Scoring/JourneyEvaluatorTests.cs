@@ -71,15 +71,16 @@ public sealed class JourneyEvaluatorTests
     }
 
     [Fact]
-    public void DeadEnd_AfterInactivity_NotAfterGoal()
+    public void Dormant_AfterInactivity_NotAfterGoal()
     {
         var evaluator = new JourneyEvaluator(Journey(), new EvaluationOptions { InactivityPeriod = TimeSpan.FromDays(10) });
         JourneyInstance open = Run(evaluator, E("form", 0), E("upload", 5));
-        Assert.False(evaluator.GetStatus(open, T0.AddHours(5).AddDays(10).AddTicks(-1)).IsDeadEnd);
-        Assert.True(evaluator.GetStatus(open, T0.AddHours(5).AddDays(10)).IsDeadEnd); // inclusive bound
+        Assert.False(evaluator.GetStatus(open, T0.AddHours(5).AddDays(10).AddTicks(-1)).IsDormant);
+        Assert.True(evaluator.GetStatus(open, T0.AddHours(5).AddDays(10)).IsDormant); // inclusive bound
         JourneyInstance done = Run(evaluator, E("form", 0), E("upload", 5), E("active", 6));
-        Assert.False(evaluator.GetStatus(done, T0.AddDays(100)).IsDeadEnd);
-        Assert.False(evaluator.GetHistoricStatus(open).IsDeadEnd);
+        Assert.False(evaluator.GetStatus(done, T0.AddDays(100)).IsDormant);
+        Assert.Equal(LifecycleState.Converted, evaluator.GetStatus(done, T0.AddDays(100)).State);
+        Assert.False(evaluator.GetHistoricStatus(open).IsDormant);
     }
 
     [Fact]

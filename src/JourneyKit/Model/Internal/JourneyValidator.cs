@@ -269,6 +269,11 @@ internal static class JourneyValidator
             {
                 Add(ModelCodes.InvalidKpiTarget, path + ".target", ModelMessages.InvalidKpiTarget(k.Kind, target));
             }
+
+            if (k.Horizon is { } horizon && horizon <= TimeSpan.Zero)
+            {
+                Add(ModelCodes.InvalidValue, path + ".horizon", "a KPI horizon must be positive");
+            }
         }
 
         return problems;

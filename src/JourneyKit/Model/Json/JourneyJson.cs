@@ -352,6 +352,7 @@ public static class JourneyJson
                 Name = k.Name ?? k.Id ?? string.Empty,
                 Kind = ParseEnum(k.Kind, path + ".kind", KpiKind.Custom),
                 Target = k.Target,
+                Horizon = k.Horizon is null ? null : ParseDuration(k.Horizon, path + ".horizon", required: false),
                 Description = k.Description,
             });
         }
@@ -492,6 +493,7 @@ public static class JourneyJson
             Name = k.Name == k.Id ? null : k.Name,
             Kind = Camel(k.Kind.ToString()),
             Target = k.Target,
+            Horizon = k.Horizon is { } horizon ? Duration.Format(horizon) : null,
             Description = k.Description,
         })],
         Rules = j.Rules.Count == 0 ? null : [.. j.Rules.Select(r => (RuleDefinitionDto?)new RuleDefinitionDto

@@ -121,6 +121,8 @@ internal sealed class KpiDto
 
     public double? Target { get; set; }
 
+    public string? Horizon { get; set; }
+
     public string? Description { get; set; }
 }
 internal sealed class RuleDefinitionDto

@@ -1,0 +1,71 @@
+namespace JourneyKit.Analytics.Internal;
+
+/// <summary>
+/// Time-to-event estimates with censoring and a competing outcome. Each sample is a run's follow-up time and how it
+/// ended: <see cref="Event"/> (the outcome of interest), <see cref="Competing"/> (an outcome that rules it out, e.g.
+/// failure or dormancy) or <see cref="Censored"/> (still open at the analysis instant).
+/// </summary>
+internal static class CumulativeIncidence
+{
+    public const byte Censored = 0;
+    public const byte Event = 1;
+    public const byte Competing = 2;
+
+    /// <summary>
+    /// The Aalen–Johansen cumulative incidence of <see cref="Event"/> at <paramref name="horizonTicks"/> (inclusive):
+    /// Σ over event times t ≤ horizon of S(t−) · d(t) / n(t), with S the Kaplan–Meier probability of no outcome of either
+    /// kind and n the runs at risk (follow-up ≥ t; censoring at t happens after the outcomes at t). Null without samples.
+    /// </summary>
+    public static double? Estimate(List<(long Time, byte Outcome)> samples, long horizonTicks = long.MaxValue)
+    {
+        if (samples.Count == 0)
+        {
+            return null;
+        }
+
+        (long Time, byte Outcome)[] sorted = [.. samples];
+        Array.Sort(sorted, static (a, b) => a.Time.CompareTo(b.Time));
+        double survival = 1, incidence = 0;
+        int atRisk = sorted.Length;
+        for (int i = 0; i < sorted.Length;)
+        {
+            long t = sorted[i].Time;
+            if (t > horizonTicks)
+            {
+                break;
+            }
+
+            int events = 0, competing = 0, all = 0;
+            for (; i < sorted.Length && sorted[i].Time == t; i++, all++)
+            {
+                events += sorted[i].Outcome == Event ? 1 : 0;
+                competing += sorted[i].Outcome == Competing ? 1 : 0;
+            }
+
+            incidence += survival * events / atRisk;
+            survival *= 1 - ((double)(events + competing) / atRisk);
+            atRisk -= all;
+        }
+
+        return incidence;
+    }
+
+    /// <summary>
+    /// The share among runs whose outcome at the horizon is known: an outcome at or before it, or followed for at least
+    /// the horizon. Runs censored before the horizon are left out. Returns (known, events by the horizon).
+    /// </summary>
+    public static (int Known, int Events) Decided(List<(long Time, byte Outcome)> samples, long horizonTicks = long.MaxValue)
+    {
+        int known = 0, events = 0;
+        foreach ((long time, byte outcome) in samples)
+        {
+            if (outcome != Censored || time >= horizonTicks)
+            {
+                known++;
+                events += outcome == Event && time <= horizonTicks ? 1 : 0;
+            }
+        }
+
+        return (known, events);
+    }
+}
