@@ -44,7 +44,7 @@ public sealed class XesCliTests
         using var json = JsonDocument.Parse(run.Out);
         JsonElement summary = json.RootElement.GetProperty("summary");
         Assert.Equal(300, summary.GetProperty("customers").GetInt32());
-        Assert.Equal(65, summary.GetProperty("goal_reached").GetInt32());
+        Assert.Equal(65, summary.GetProperty("converted").GetInt32());
         Assert.Equal(235, summary.GetProperty("failed").GetInt32());
     }
 
