@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using JourneyKit.Events;
+using JourneyKit.Matching;
 using JourneyKit.Matching.WindowFunnel;
 
 namespace JourneyKit.Cli.Commands;
@@ -27,16 +28,19 @@ internal static class FunnelCommand
             Description = "Zero or more modes, comma-separated: strict_order, strict_deduplication, strict_increase, allow_reentry (only with strict_order).",
             HelpName = "modes",
         };
+        Option<string[]> stepWithin = CliStepConstraints.Within();
+        Option<string[]> stepAfter = CliStepConstraints.After();
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("funnel", "Compute the furthest window-funnel step each customer reached (ClickHouse windowFunnel semantics).")
         {
-            events, steps, window, mode, format, skip,
+            events, steps, window, mode, stepWithin, stepAfter, format, skip,
         };
         CliHelp.AddExamples(
             command,
             "journeykit funnel --events samples/data/ecommerce-purchase.events.csv --steps web.browse,cart.add,checkout.start,order.placed --window 2d",
-            "journeykit funnel --events events.csv --steps a,b,c --window 1h --mode strict_order,allow_reentry --format json");
+            "journeykit funnel --events events.csv --steps a,b,c --window 1h --mode strict_order,allow_reentry --format json",
+            "journeykit funnel --events events.csv --steps s1,s2,s3 --window 30d --step-within 1-2:1d --step-after 2-3:7d");
         command.SetAction(parse =>
         {
             string[] names = parse.GetRequiredValue(steps).Split(',', StringSplitOptions.TrimEntries);
@@ -50,7 +54,10 @@ internal static class FunnelCommand
             try
             {
                 modes = WindowFunnel.ParseModes(parse.GetValue(mode));
-                funnel = WindowFunnel.Create(names, parse.GetValue(window), modes);
+                List<FunnelStepConstraint> constraints = CliStepConstraints.Parse(parse.GetValue(stepWithin), parse.GetValue(stepAfter), names.Length);
+                funnel = WindowFunnel.Create(
+                    Array.ConvertAll(names, EventCondition.Touchpoint),
+                    new WindowFunnelOptions { Window = parse.GetValue(window), Mode = modes, StepConstraints = constraints });
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
@@ -87,6 +94,26 @@ internal static class FunnelCommand
                 }
 
                 json.WriteEndArray();
+                json.WriteStartArray("step_constraints");
+                foreach (FunnelStepConstraint c in funnel.StepConstraints)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("from_step", c.ToStep - 1);
+                    json.WriteNumber("to_step", c.ToStep);
+                    json.WriteNumber("min_seconds", (long)c.MinTime.TotalSeconds);
+                    if (Duration.IsUnbounded(c.MaxTime))
+                    {
+                        json.WriteNull("max_seconds");
+                    }
+                    else
+                    {
+                        json.WriteNumber("max_seconds", (long)c.MaxTime.TotalSeconds);
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteStartObject("customers");
                 for (int run = 0; run < result.CustomerCount; run++)
                 {
@@ -116,7 +143,25 @@ internal static class FunnelCommand
             rows.Add([(k + 1).ToString(inv), funnel.Steps[k].TouchpointSet[0], reached.ToString("N0", inv), share]);
         }
 
-        output.WriteLine($"{total.ToString("N0", inv)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}");
+        string constraints = string.Join(", ", funnel.StepConstraints.Select(Describe));
+        output.WriteLine($"{total.ToString("N0", inv)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}");
         CliOutput.WriteTable(output, ["step", "touchpoint", "customers", "share"], rows);
+    }
+
+    /// <summary>A constraint in words: <c>2-3 after 7d within 20d</c>.</summary>
+    internal static string Describe(FunnelStepConstraint c)
+    {
+        string text = string.Create(CultureInfo.InvariantCulture, $"{c.ToStep - 1}-{c.ToStep}");
+        if (c.MinTime > TimeSpan.Zero)
+        {
+            text += " after " + JourneyKit.Duration.Format(c.MinTime);
+        }
+
+        if (!JourneyKit.Duration.IsUnbounded(c.MaxTime))
+        {
+            text += " within " + JourneyKit.Duration.Format(c.MaxTime);
+        }
+
+        return text;
     }
 }

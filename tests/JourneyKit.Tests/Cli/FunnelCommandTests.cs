@@ -106,4 +106,51 @@ public sealed class FunnelCommandTests
         Assert.Contains("too large", run.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("not a duration", run.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Funnel_StepConstraints_AreAppliedAndEchoed_Issue16()
+    {
+        // Steps s1,s2,s3, window 30d, s1→s2 within 1d, s2→s3 at least 7d.
+        // u1: s1@0 s2@+30h → s1→s2 too slow → 1. u2: s1@0 s2@+2h s3@+2h+9.2d → 3. u3: s1@0 s2@+1h s3@+3d → s3 too soon → 2.
+        string file = WriteEvents("""
+            customer_id,touchpoint,timestamp
+            u1,s1,2026-01-01T00:00:00Z
+            u1,s2,2026-01-02T06:00:00Z
+            u2,s1,2026-01-01T00:00:00Z
+            u2,s2,2026-01-01T02:00:00Z
+            u2,s3,2026-01-10T06:48:00Z
+            u3,s1,2026-01-01T00:00:00Z
+            u3,s2,2026-01-01T01:00:00Z
+            u3,s3,2026-01-04T01:00:00Z
+            """);
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "s1,s2,s3", "--window", "30d", "--step-within", "1-2:1d", "--step-after", "2-3:7d", "--format", "json");
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement customers = doc.RootElement.GetProperty("customers");
+        Assert.Equal(1, customers.GetProperty("u1").GetInt32());
+        Assert.Equal(3, customers.GetProperty("u2").GetInt32());
+        Assert.Equal(2, customers.GetProperty("u3").GetInt32());
+        JsonElement[] constraints = [.. doc.RootElement.GetProperty("step_constraints").EnumerateArray()];
+        Assert.Equal(2, constraints.Length);
+        Assert.Equal(86400, constraints[0].GetProperty("max_seconds").GetInt64());
+        Assert.Equal(7 * 86400, constraints[1].GetProperty("min_seconds").GetInt64());
+        Assert.Equal(JsonValueKind.Null, constraints[1].GetProperty("max_seconds").ValueKind);
+
+        CliRun table = CliRunner.Run("funnel", "--events", file, "--steps", "s1,s2,s3", "--window", "30d", "--step-within", "1-2:1d", "--step-after", "2-3:7d");
+        Assert.Contains("steps 1-2 within 1d, 2-3 after 7d", table.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--step-within", "1-3:1d", "consecutive")]
+    [InlineData("--step-within", "2:1d", "I-J:DURATION")]
+    [InlineData("--step-after", "1-2:soon", "not a duration")]
+    [InlineData("--step-after", "1-2:99999999999999999999999", "too large")]
+    public void Funnel_BadStepConstraint_ExitTwoWithReason(string option, string value, string expected)
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "a,b,c", "--window", "1h", option, value);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains(expected, run.Err, StringComparison.Ordinal);
+    }
 }

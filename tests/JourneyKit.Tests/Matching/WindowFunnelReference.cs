@@ -101,7 +101,7 @@ internal static class WindowFunnelReference
             else if (ts[idx - 1].HasValue)
             {
                 long first = ts[idx - 1]!.Value.First;
-                bool matched = timestamp <= first + window;
+                bool matched = timestamp - first <= window; // not first + window: an unbounded window would overflow
                 if (increase)
                 {
                     matched = matched && ts[idx - 1]!.Value.Last < timestamp;

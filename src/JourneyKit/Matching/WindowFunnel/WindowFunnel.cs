@@ -25,12 +25,18 @@ public sealed class WindowFunnel
 
     private readonly EventCondition[] _steps;
     private readonly BoundConditions _streamingConditions;
+    private readonly FunnelStepConstraint[] _constraints;
+    private readonly long[]? _minTicks;
+    private readonly long[]? _maxTicks;
 
-    private WindowFunnel(EventCondition[] steps, WindowFunnelOptions options)
+    private WindowFunnel(EventCondition[] steps, WindowFunnelOptions options, FunnelStepConstraint[] constraints, (long[] Min, long[] Max)? bounds)
     {
         _steps = steps;
         Window = options.Window;
         Mode = options.Mode;
+        _constraints = constraints;
+        _minTicks = bounds?.Min;
+        _maxTicks = bounds?.Max;
         Touchpoints = new SymbolTable();
         Channels = new SymbolTable();
         foreach (EventCondition step in steps)
@@ -61,6 +67,18 @@ public sealed class WindowFunnel
     /// <summary>Gets the modes.</summary>
     public WindowFunnelMode Mode { get; }
 
+    /// <summary>Gets the time bounds between consecutive steps (<see cref="WindowFunnelOptions.StepConstraints"/>).</summary>
+    public IReadOnlyList<FunnelStepConstraint> StepConstraints => _constraints;
+
+    /// <summary>Gets whether some transition has a time bound, so levels are found by the chain search rather than ClickHouse's one chain per level.</summary>
+    public bool HasStepConstraints => _minTicks is not null;
+
+    /// <summary>Gets the least time into each 0-based step (index 0 unused), or null without constraints.</summary>
+    internal long[]? MinTicks => _minTicks;
+
+    /// <summary>Gets the most time into each 0-based step (index 0 unused), or null without constraints.</summary>
+    internal long[]? MaxTicks => _maxTicks;
+
     /// <summary>Gets the touchpoints the steps name, interned; streaming ids refer to this table.</summary>
     internal SymbolTable Touchpoints { get; }
 
@@ -89,7 +107,8 @@ public sealed class WindowFunnel
     /// <param name="steps">The steps, 1 to <see cref="MaxSteps"/>.</param>
     /// <param name="options">The window and modes.</param>
     /// <returns>The funnel.</returns>
-    /// <exception cref="ArgumentException">No step, too many, a negative window, or an invalid mode combination.</exception>
+    /// <exception cref="ArgumentException">No step, too many, a negative window, an invalid mode combination, or a step
+    /// constraint out of range (a step outside 2..N, a negative time, bounds that cannot all hold).</exception>
     public static WindowFunnel Create(IReadOnlyList<EventCondition> steps, WindowFunnelOptions options)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -120,7 +139,9 @@ public sealed class WindowFunnel
             copy[i] = steps[i] ?? throw new ArgumentException($"Step {i + 1} is null.", nameof(steps));
         }
 
-        return new WindowFunnel(copy, options);
+        FunnelStepConstraint[] constraints = options.StepConstraints is null ? [] : [.. options.StepConstraints];
+        (long[] Min, long[] Max)? bounds = FunnelStepConstraint.Resolve(constraints, copy.Length, nameof(options));
+        return new WindowFunnel(copy, options, constraints, bounds);
     }
 
     /// <summary>Parses modes written as ClickHouse names, comma-separated (<c>strict_order,allow_reentry</c>).</summary>
@@ -185,7 +206,11 @@ public sealed class WindowFunnel
         var levels = new byte[batch.CustomerCount];
         var conversion = new long[batch.CustomerCount * _steps.Length];
         BoundConditions bound = BoundConditions.Bind(_steps, batch);
-        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
+        if (_minTicks is not null)
+        {
+            EvaluateConstrained(batch, bound, maxDegreeOfParallelism, levels, conversion);
+        }
+        else if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
         {
             EvaluateRuns(batch, bound, 0, batch.CustomerCount, levels, conversion);
         }
@@ -215,9 +240,20 @@ public sealed class WindowFunnel
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(levels.Length, batch.CustomerCount, nameof(levels));
         BoundConditions bound = BoundConditions.Bind(_steps, batch);
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        if (_minTicks is not null)
+        {
+            ConstrainedFunnelCore core = CreateConstrainedCore();
+            for (int run = 0; run < batch.CustomerCount; run++)
+            {
+                levels[run] = (byte)EvaluateRunConstrained(batch, bound, starts[run], starts[run + 1], core);
+            }
+
+            return;
+        }
+
         Span<long> first = stackalloc long[MaxSteps];
         Span<long> last = stackalloc long[MaxSteps];
-        ReadOnlySpan<int> starts = batch.CustomerStarts;
         for (int run = 0; run < batch.CustomerCount; run++)
         {
             levels[run] = (byte)EvaluateRun(batch, bound, starts[run], starts[run + 1], first, last);
@@ -226,7 +262,10 @@ public sealed class WindowFunnel
 
     /// <summary>Creates an empty streaming state for one customer.</summary>
     /// <returns>The state.</returns>
-    public WindowFunnelState CreateState() => new(_steps.Length, Window.Ticks, Mode);
+    public WindowFunnelState CreateState() => new(_steps.Length, Window.Ticks, Mode, _minTicks is null ? null : CreateConstrainedCore(), _minTicks, _maxTicks);
+
+    /// <summary>Creates the chain search of a funnel with step constraints.</summary>
+    internal ConstrainedFunnelCore CreateConstrainedCore() => new(_steps.Length, Window.Ticks, Mode, _minTicks!, _maxTicks!);
 
     /// <summary>Advances a customer's state by one event. Events must come in timestamp order (equal timestamps allowed).</summary>
     /// <param name="state">The customer's state.</param>
@@ -262,9 +301,80 @@ public sealed class WindowFunnel
     {
         if (!state.IsFor(this))
         {
-            throw new ArgumentException("The state was created by a funnel with other steps, window or modes.", nameof(state));
+            throw new ArgumentException("The state was created by a funnel with other steps, window, modes or step constraints.", nameof(state));
         }
     }
+
+    private void EvaluateConstrained(EventBatch batch, BoundConditions bound, int maxDegreeOfParallelism, byte[] levels, long[] conversion)
+    {
+        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
+        {
+            EvaluateRunsConstrained(batch, bound, 0, batch.CustomerCount, levels, conversion);
+            return;
+        }
+
+        int chunks = maxDegreeOfParallelism * 8;
+        int per = (batch.CustomerCount + chunks - 1) / chunks;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
+        {
+            int from = c * per;
+            int to = Math.Min(batch.CustomerCount, from + per);
+            if (from < to)
+            {
+                EvaluateRunsConstrained(batch, bound, from, to, levels, conversion);
+            }
+        });
+    }
+
+    private void EvaluateRunsConstrained(EventBatch batch, BoundConditions bound, int fromRun, int toRun, byte[] levels, long[] conversion)
+    {
+        ConstrainedFunnelCore core = CreateConstrainedCore();
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        int n = _steps.Length;
+        for (int run = fromRun; run < toRun; run++)
+        {
+            int level = EvaluateRunConstrained(batch, bound, starts[run], starts[run + 1], core);
+            levels[run] = (byte)level;
+            Span<long> conv = conversion.AsSpan(run * n, n);
+            for (int k = 0; k < n; k++)
+            {
+                conv[k] = k < level ? core.Last[k] - core.First[k] : -1;
+            }
+        }
+    }
+
+    /// <summary>One customer through the chain search; the core is reset first and keeps the chains for the caller.</summary>
+    internal int EvaluateRunConstrained(EventBatch batch, BoundConditions bound, int start, int end, ConstrainedFunnelCore core)
+    {
+        core.Reset();
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        bool strictOrder = (Mode & WindowFunnelMode.StrictOrder) != 0;
+        int row = start;
+        while (row < end && !core.Done)
+        {
+            long ts = ticks[row];
+            ulong once = bound.Match(batch, row);
+            bool zero = once == 0;
+            ulong twice = 0;
+            int j = row + 1;
+            while (j < end && ticks[j] == ts)
+            {
+                ulong m = bound.Match(batch, j);
+                zero |= m == 0;
+                twice |= once & m;
+                once |= m;
+                j++;
+            }
+
+            core.Group(ts, zero && strictOrder, once, twice);
+            row = j;
+        }
+
+        return core.Level;
+    }
+
+    /// <summary>Binds the steps to a batch (for callers in this assembly that walk customers themselves).</summary>
+    internal BoundConditions Bind(EventBatch batch) => BoundConditions.Bind(_steps, batch);
 
     [SkipLocalsInit]
     private void EvaluateRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, byte[] levels, long[] conversion)

@@ -13,4 +13,16 @@ public sealed class WindowFunnelOptions
     /// <summary>Gets the modes.</summary>
     /// <value>The default value is <see cref="WindowFunnelMode.None"/>.</value>
     public WindowFunnelMode Mode { get; init; }
+
+    /// <summary>
+    /// Gets time bounds between consecutive matched steps, besides <see cref="Window"/>: step k at least
+    /// <see cref="FunnelStepConstraint.MinTime"/> and at most <see cref="FunnelStepConstraint.MaxTime"/> after the
+    /// chain's step k − 1, whatever events lie between. Several constraints on one transition intersect.
+    /// </summary>
+    /// <value>
+    /// The default value is empty: the ClickHouse algorithm, bit for bit. With a constraint that restricts something,
+    /// a level counts when <em>some</em> chain reaches it (see docs/funnels.md, "Step constraints"); the modes stop the
+    /// search under the same rules.
+    /// </value>
+    public IReadOnlyList<FunnelStepConstraint> StepConstraints { get; init; } = [];
 }

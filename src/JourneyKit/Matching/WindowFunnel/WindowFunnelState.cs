@@ -5,12 +5,15 @@ namespace JourneyKit.Matching.WindowFunnel;
 /// <summary>
 /// One customer's streaming window-funnel state: a level count, two timestamps per step, and the entries of the
 /// latest timestamp (held back until a later timestamp arrives, because ClickHouse orders equal timestamps by step).
-/// Serializable with <see cref="WriteTo"/> / <see cref="ReadFrom"/> so a store can persist it.
+/// Serializable with <see cref="WriteTo"/> / <see cref="ReadFrom"/> so a store can persist it: format version 1 for a
+/// funnel without step constraints (unchanged), version 2 with them (the bounds and the chains still open, so its size
+/// grows with the step events inside a transition's bounds).
 /// </summary>
 /// <threadsafety>Not thread-safe: one writer per customer.</threadsafety>
 public sealed class WindowFunnelState
 {
     private const byte FormatVersion = 1;
+    private const byte ConstrainedFormatVersion = 2;
 
     private readonly long[] _first;
     private readonly long[] _last;
@@ -26,12 +29,21 @@ public sealed class WindowFunnelState
     private readonly long _windowTicks;
     private readonly WindowFunnelMode _mode;
 
-    internal WindowFunnelState(int steps, long windowTicks, WindowFunnelMode mode)
+    // With step constraints: the chain search (holds level, first-event and done itself) and a scratch copy for GetLevel.
+    private readonly ConstrainedFunnelCore? _core;
+    private readonly long[]? _min;
+    private readonly long[]? _max;
+    private ConstrainedFunnelCore? _scratch;
+
+    internal WindowFunnelState(int steps, long windowTicks, WindowFunnelMode mode, ConstrainedFunnelCore? core = null, long[]? min = null, long[]? max = null)
     {
         _first = new long[steps];
         _last = new long[steps];
         _windowTicks = windowTicks;
         _mode = mode;
+        _core = core;
+        _min = min;
+        _max = max;
     }
 
     /// <summary>Gets the number of steps the state was created for.</summary>
@@ -41,7 +53,7 @@ public sealed class WindowFunnelState
     public long LastTimestampTicks => _hasPending ? _pendingTicks : -1;
 
     /// <summary>Gets the number of bytes <see cref="WriteTo"/> writes.</summary>
-    public int SerializedSize => 48 + (16 * _first.Length);
+    public int SerializedSize => _core is null ? 48 + (16 * _first.Length) : 48 + (32 * _first.Length) + _core.Chains.SerializedSize;
 
     /// <summary>Writes the state.</summary>
     /// <param name="destination">At least <see cref="SerializedSize"/> bytes.</param>
@@ -49,7 +61,16 @@ public sealed class WindowFunnelState
     public int WriteTo(Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SerializedSize, nameof(destination));
-        destination[0] = FormatVersion;
+        if (_core is not null)
+        {
+            _level = _core.Level;
+            _firstEvent = _core.FirstEvent;
+            _done = _core.Done;
+            _core.First.CopyTo(_first, 0);
+            _core.Last.CopyTo(_last, 0);
+        }
+
+        destination[0] = _core is null ? FormatVersion : ConstrainedFormatVersion;
         destination[1] = (byte)_first.Length;
         BinaryPrimitives.WriteInt32LittleEndian(destination[2..], _level);
         destination[6] = (byte)((_firstEvent ? 1 : 0) | (_done ? 2 : 0) | (_hasPending ? 4 : 0) | (_pendingZero ? 8 : 0));
@@ -67,6 +88,18 @@ public sealed class WindowFunnelState
             offset += 16;
         }
 
+        if (_core is not null)
+        {
+            for (int k = 0; k < _first.Length; k++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], _min![k]);
+                BinaryPrimitives.WriteInt64LittleEndian(destination[(offset + 8)..], _max![k]);
+                offset += 16;
+            }
+
+            offset += _core.Chains.WriteTo(destination[offset..]);
+        }
+
         return offset;
     }
 
@@ -76,12 +109,45 @@ public sealed class WindowFunnelState
     /// <exception cref="FormatException">The bytes are not a state of a known format version.</exception>
     public static WindowFunnelState ReadFrom(ReadOnlySpan<byte> source)
     {
-        if (source.Length < 48 || source[0] != FormatVersion || source[1] is 0 or > WindowFunnel.MaxSteps || source.Length < 48 + (16 * source[1]))
+        if (source.Length < 48 || source[0] is not (FormatVersion or ConstrainedFormatVersion) || source[1] is 0 or > WindowFunnel.MaxSteps
+            || source.Length < 48 + ((source[0] == FormatVersion ? 16 : 32) * source[1]))
         {
-            throw new FormatException("The bytes are not a window funnel state of format version 1.");
+            throw new FormatException("The bytes are not a window funnel state of format version 1 or 2.");
         }
 
-        var state = new WindowFunnelState(source[1], BinaryPrimitives.ReadInt64LittleEndian(source[32..]), (WindowFunnelMode)source[31]);
+        int steps = source[1];
+        long windowTicks = BinaryPrimitives.ReadInt64LittleEndian(source[32..]);
+        var mode = (WindowFunnelMode)source[31];
+        WindowFunnelState state;
+        if (source[0] == ConstrainedFormatVersion)
+        {
+            var min = new long[steps];
+            var max = new long[steps];
+            int at = 48 + (16 * steps);
+            for (int k = 0; k < steps; k++)
+            {
+                min[k] = BinaryPrimitives.ReadInt64LittleEndian(source[at..]);
+                max[k] = BinaryPrimitives.ReadInt64LittleEndian(source[(at + 8)..]);
+                at += 16;
+            }
+
+            var core = new ConstrainedFunnelCore(steps, windowTicks, mode, min, max);
+            try
+            {
+                core.Chains.ReadFrom(source[at..]);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new FormatException("The window funnel state is truncated.");
+            }
+
+            state = new WindowFunnelState(steps, windowTicks, mode, core, min, max);
+        }
+        else
+        {
+            state = new WindowFunnelState(steps, windowTicks, mode);
+        }
+
         state._level = BinaryPrimitives.ReadInt32LittleEndian(source[2..]);
         byte flags = source[6];
         state._firstEvent = (flags & 1) != 0;
@@ -102,6 +168,15 @@ public sealed class WindowFunnelState
         if (state._level < 0 || state._level > state._first.Length)
         {
             throw new FormatException("The window funnel state has an invalid level.");
+        }
+
+        if (state._core is { } c)
+        {
+            c.Level = state._level;
+            c.FirstEvent = state._firstEvent;
+            c.Done = state._done;
+            state._first.CopyTo(c.First, 0);
+            state._last.CopyTo(c.Last, 0);
         }
 
         return state;
@@ -126,7 +201,14 @@ public sealed class WindowFunnelState
             }
         }
 
-        if (_hasPending && !_done)
+        if (_core is not null)
+        {
+            if (_hasPending && !_core.Done)
+            {
+                _core.Group(_pendingTicks, _pendingZero && (_mode & WindowFunnelMode.StrictOrder) != 0, _pendingOnce, _pendingTwice);
+            }
+        }
+        else if (_hasPending && !_done)
         {
             var core = new FunnelCore(_first, _last, _windowTicks, _first.Length, _mode, _level, _firstEvent, _done);
             core.Group(_pendingTicks, _pendingZero && (_mode & WindowFunnelMode.StrictOrder) != 0, _pendingOnce, _pendingTwice);
@@ -144,11 +226,29 @@ public sealed class WindowFunnelState
 
     /// <summary>Checks that the state was made for a funnel of the same shape.</summary>
     internal bool IsFor(WindowFunnel funnel) =>
-        funnel.StepCount == _first.Length && funnel.Window.Ticks == _windowTicks && funnel.Mode == _mode;
+        funnel.StepCount == _first.Length && funnel.Window.Ticks == _windowTicks && funnel.Mode == _mode
+        && (_core is null
+            ? funnel.MinTicks is null
+            : funnel.MinTicks is { } min && min.AsSpan().SequenceEqual(_min) && funnel.MaxTicks!.AsSpan().SequenceEqual(_max));
 
     /// <summary>Folds the pending timestamp group into a copy and returns the level; the state itself keeps the group pending.</summary>
     internal int Resolve(out bool done)
     {
+        if (_core is not null)
+        {
+            if (!_hasPending || _core.Done)
+            {
+                done = _core.Done;
+                return _core.Level;
+            }
+
+            _scratch ??= new ConstrainedFunnelCore(_first.Length, _windowTicks, _mode, _min!, _max!);
+            _scratch.CopyFrom(_core);
+            _scratch.Group(_pendingTicks, _pendingZero && (_mode & WindowFunnelMode.StrictOrder) != 0, _pendingOnce, _pendingTwice);
+            done = _scratch.Done;
+            return _scratch.Level;
+        }
+
         Span<long> first = stackalloc long[_first.Length];
         Span<long> last = stackalloc long[_last.Length];
         _first.CopyTo(first);
