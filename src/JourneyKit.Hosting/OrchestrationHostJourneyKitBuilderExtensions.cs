@@ -1,10 +1,10 @@
+using JourneyKit;
 using JourneyKit.Hosting;
 using JourneyKit.Orchestration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace JourneyKit;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Runs orchestration in the generic host.</summary>
 public static class OrchestrationHostJourneyKitBuilderExtensions

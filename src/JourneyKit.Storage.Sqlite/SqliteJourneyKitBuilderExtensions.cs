@@ -1,6 +1,7 @@
+using JourneyKit;
 using JourneyKit.Storage.Sqlite;
 
-namespace JourneyKit;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the SQLite store to JourneyKit's builder.</summary>
 public static class SqliteJourneyKitBuilderExtensions
