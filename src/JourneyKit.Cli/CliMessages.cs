@@ -42,7 +42,7 @@ internal static class CliMessages
     public static string BadFormat(string text) => $"'{text}' is not an output format; use 'table' or 'json'";
 
     public static string UnknownEventFile(string path) =>
-        $"cannot tell the format of '{path}'; the file name must end in .csv, .jsonl, .ndjson or .xes (optionally followed by .gz)";
+        $"cannot tell the format of '{path}'; the file name must end in .csv, .jsonl, .ndjson or .xes (optionally followed by .gz), or be '-' for standard input";
 
     public static string Summary(string what, long count) => $"{what}: {count.ToString("N0", CultureInfo.InvariantCulture)}";
 }

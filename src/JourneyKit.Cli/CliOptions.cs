@@ -37,7 +37,7 @@ internal static class CliOptions
     public static Option<string> JourneyOption() => new("--journey", "-j") { Description = "The journey definition (.json).", Required = true, HelpName = "JOURNEY.json" };
 
     /// <summary><c>--events|-e FILE</c>, required.</summary>
-    public static Option<string> EventsOption() => new("--events", "-e") { Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.xes.gz).", Required = true, HelpName = "FILE" };
+    public static Option<string> EventsOption() => new("--events", "-e") { Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.xes.gz); '-' reads standard input (format and gzip told from the content).", Required = true, HelpName = "FILE", Validators = { r => ValidateEventsFileName(r) } };
 
     /// <summary><c>--as-of TIMESTAMP</c>: the instant of the analysis; later events are ignored where the command says so.</summary>
     public static Option<string> AsOf(string judged) => new("--as-of")
@@ -55,7 +55,7 @@ internal static class CliOptions
     /// <summary>An events file argument (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, <c>.xes</c>, optionally <c>.gz</c>).</summary>
     public static Argument<string> EventsFile(string name = "EVENTS") => new(name)
     {
-        Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.csv.gz, .xes.gz).",
+        Description = "The events file: .csv, .jsonl, .ndjson or .xes, optionally gzip-compressed (.csv.gz, .xes.gz); '-' reads standard input.",
         Validators = { ValidateEventsFileName },
     };
 
@@ -88,10 +88,10 @@ internal static class CliOptions
         return TimeSpan.Zero;
     }
 
-    private static void ValidateEventsFileName(ArgumentResult result)
+    private static void ValidateEventsFileName(SymbolResult result)
     {
         string? path = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-        if (path is not null && !EventFile.TryDetectFormat(path, out _))
+        if (path is not null && !EventFile.TryDetectFormat(path, out _) && !CliEventInput.IsStreamPath(path))
         {
             result.AddError(CliMessages.UnknownEventFile(path));
         }

@@ -21,11 +21,12 @@ internal static class JourneyKitCli
     /// <param name="stderr">Where messages, problems and the progress bar go.</param>
     /// <param name="stderrIsTerminal">Whether stderr is an interactive terminal (progress bars are drawn only then);
     /// null: ask the console (<see cref="Console.IsErrorRedirected"/>).</param>
+    /// <param name="stdin">Opens standard input (for <c>--events -</c>); null: the console's.</param>
     /// <returns>The exit code: 0 ok, 1 problems found or bad input, 2 usage or I/O error.</returns>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? stderrIsTerminal = null)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool? stderrIsTerminal = null, Func<Stream>? stdin = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdout, stderr, stderrIsTerminal ?? !Console.IsErrorRedirected);
+        var context = new CliContext(stdout, stderr, stderrIsTerminal ?? !Console.IsErrorRedirected, stdin);
         RootCommand root = CreateRootCommand(context);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction || (parse.Errors.Count > 0 && parse.Action is null))

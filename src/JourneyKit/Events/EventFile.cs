@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using JourneyKit.Events.Internal;
 
 namespace JourneyKit.Events;
@@ -7,7 +6,11 @@ namespace JourneyKit.Events;
 /// <remarks>
 /// <para>Extensions (case-insensitive): <c>.csv</c> → <see cref="EventFileFormat.Csv"/>; <c>.jsonl</c> and
 /// <c>.ndjson</c> → <see cref="EventFileFormat.JsonLines"/>; <c>.xes</c> → <see cref="EventFileFormat.Xes"/>. A further <c>.gz</c> (<c>events.csv.gz</c>) means the file
-/// is gzip-compressed; it is decompressed while streaming and progress counts compressed bytes.</para>
+/// is gzip-compressed; it is decompressed while streaming and progress counts compressed bytes. Gzip data that is not
+/// gzip, is truncated (cut anywhere, also at a flush boundary: each member's CRC-32 and length trailer is checked), is
+/// followed by other bytes or is corrupt stops the read with <see cref="EventReadErrorCode.InvalidCompressedData"/>,
+/// whatever <see cref="EventReaderOptions.BadRows"/> says. Pipes and other files that cannot seek are read as
+/// streams (progress then has no total).</para>
 /// <para>Error messages name the file by the path as given.</para>
 /// <threadsafety>All members are thread-safe; one builder must not be filled by two reads at once.</threadsafety>
 /// </remarks>
@@ -82,24 +85,90 @@ public static class EventFile
         options ??= EventReaderOptions.Default;
         options.Validate();
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        using var counting = new CountingStream(file, leaveOpen: true);
-        using Stream input = IsGzip(path) ? new GZipStream(counting, CompressionMode.Decompress, leaveOpen: true) : counting;
-        var context = new ReadContext(path, options, builder, () => counting.BytesRead, file.Length);
-        if (format == EventFileFormat.Csv)
+        return ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options); // a pipe cannot seek
+    }
+
+    /// <summary>
+    /// Reads events from a stream that need not be seekable (standard input, a pipe, a network stream) into
+    /// <paramref name="builder"/>. Gzip is recognised by its signature (1f 8b) and decompressed; the format is
+    /// <paramref name="format"/>, or when null, JSON Lines if the first character that is not white space (or a byte-order
+    /// mark) is <c>{</c>, else CSV. The stream is read to its end and not disposed.
+    /// </summary>
+    /// <param name="stream">The bytes.</param>
+    /// <param name="fileName">The name used in error messages, or null for <c>&lt;stdin&gt;</c>.</param>
+    /// <param name="format">The format, or null to tell it from the content.</param>
+    /// <param name="builder">The builder to add to.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <returns>The counts and errors.</returns>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid (including truncated or corrupt gzip); events
+    /// before the problem stay in the builder.</exception>
+    public static EventReadSummary ReadInto(Stream stream, string? fileName, EventFileFormat? format, EventBatchBuilder builder, EventReaderOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(builder);
+        if (format is { } f && !Enum.IsDefined(f))
         {
-            using StreamReader text = CsvEventReader.CreateTextReader(input);
-            CsvEventReader.ReadCore(text, context, options.MaxRecordLength);
+            throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }
-        else if (format == EventFileFormat.Xes)
+
+        options ??= EventReaderOptions.Default;
+        options.Validate();
+        using var peek = new PeekStream(stream);
+        bool gzip = GzipReadStream.HasSignature(peek.Peek(2));
+        return ReadCore(peek, null, fileName ?? EventReaderMessages.StandardInputName, format, gzip, builder, options);
+    }
+
+    private static EventReadSummary ReadCore(Stream source, long? totalBytes, string fileName, EventFileFormat? format, bool gzip, EventBatchBuilder builder, EventReaderOptions options)
+    {
+        using var counting = new CountingStream(source, leaveOpen: true);
+        using var gunzip = gzip ? new GzipReadStream(counting, leaveOpen: true) : null;
+        Stream input = gunzip ?? (Stream)counting;
+        var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, totalBytes);
+        try
         {
-            new XesParser(context, options, XesKeys.Default).ReadAll(input);
+            if (format is null)
+            {
+                var sniff = new PeekStream(input); // the (decompressed) start, read again by the parser
+                format = LooksLikeJsonLines(sniff.Peek(EventReaderConstants.SniffBytes)) ? EventFileFormat.JsonLines : EventFileFormat.Csv;
+                input = sniff;
+            }
+
+            if (format == EventFileFormat.Csv)
+            {
+                using StreamReader text = CsvEventReader.CreateTextReader(input);
+                CsvEventReader.ReadCore(text, context, options.MaxRecordLength);
+            }
+            else if (format == EventFileFormat.Xes)
+            {
+                new XesParser(context, options, XesKeys.Default).ReadAll(input);
+            }
+            else
+            {
+                new JsonLinesEventReader.JsonLinesParser(context, options.MaxRecordLength).ReadAll(input);
+            }
         }
-        else
+        catch (Exception e) when (e is InvalidDataException or GzipDataException)
         {
-            new JsonLinesEventReader.JsonLinesParser(context, options.MaxRecordLength).ReadAll(input);
+            // Decompression problems (not gzip, truncated, trailing data, corrupt) end the read, whatever BadRows says,
+            // so a skipped-rows summary never hides a cut file.
+            context.Fatal(EventReadErrorCode.InvalidCompressedData, 0, null, 0, EventReaderMessages.CompressedData(e is GzipDataException ? e.Message : EventReaderMessages.CorruptCompressed(e.Message), context.Rows, counting.BytesRead), e);
         }
 
         return context.Finish();
+    }
+
+    /// <summary>Whether the first character that is not white space or a byte-order mark is '{'.</summary>
+    private static bool LooksLikeJsonLines(ReadOnlySpan<byte> start)
+    {
+        if (start.StartsWith("\uFEFF"u8))
+        {
+            start = start[3..];
+        }
+
+        int i = start.IndexOfAnyExcept(" \t\r\n"u8);
+        return i >= 0 && start[i] == (byte)'{';
     }
 
     /// <summary>Tells the format of an event file from its extension.</summary>

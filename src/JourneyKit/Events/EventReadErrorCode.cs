@@ -50,4 +50,10 @@ public enum EventReadErrorCode
 
     /// <summary>An XES file is well-formed XML but not XES: the root element is not <c>log</c>, or an attribute element has no <c>key</c>.</summary>
     InvalidXes,
+
+    /// <summary>
+    /// Gzip-compressed input is not valid: not gzip at all, truncated (its end and CRC-32 trailer are missing),
+    /// followed by other data, or corrupt. Reading cannot continue, even with <see cref="BadRowHandling.Skip"/>.
+    /// </summary>
+    InvalidCompressedData,
 }

@@ -378,6 +378,19 @@ public static class JsonLinesEventReader
 
         private static Field Identify(ref Utf8JsonReader reader)
         {
+            try
+            {
+                return IdentifyCore(ref reader);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Comparing unescapes the name: an escaped lone surrogate is valid JSON syntax but not text.
+                throw new JsonException(EventReaderMessages.UnpairedSurrogate, null, null, reader.TokenStartIndex, e);
+            }
+        }
+
+        private static Field IdentifyCore(ref Utf8JsonReader reader)
+        {
             if (reader.ValueTextEquals("customer_id"u8))
             {
                 return Field.CustomerId;
@@ -528,7 +541,17 @@ public static class JsonLinesEventReader
         {
             int maxChars = reader.ValueSpan.Length; // UTF-8 bytes >= UTF-16 chars, and escapes only shrink
             Ensure(maxChars);
-            int written = reader.CopyString(_chars.AsSpan(_charCount));
+            int written;
+            try
+            {
+                written = reader.CopyString(_chars.AsSpan(_charCount));
+            }
+            catch (InvalidOperationException e)
+            {
+                // An escaped lone surrogate ("\ud800") is valid JSON syntax but not text.
+                throw new JsonException(EventReaderMessages.UnpairedSurrogate, null, null, reader.TokenStartIndex, e);
+            }
+
             var range = new Range(_charCount, _charCount + written);
             _charCount += written;
             return range;

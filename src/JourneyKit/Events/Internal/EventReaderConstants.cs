@@ -7,6 +7,9 @@ internal static class EventReaderConstants
 
     public const int DefaultMaxReportedErrors = 10;
 
+    /// <summary>How many bytes of a stream of unknown format are looked at to tell JSON Lines from CSV.</summary>
+    public const int SniffBytes = 4096;
+
     public const int DefaultMaxRecordLength = 1 << 20;
 
     public const int MinMaxRecordLength = 1024;

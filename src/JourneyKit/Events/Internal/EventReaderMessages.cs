@@ -8,6 +8,15 @@ internal static class EventReaderMessages
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    public static string CompressedData(string detail, long rows, long compressedBytes) =>
+        string.Create(Inv, $"{detail} (after {rows:N0} rows, at compressed byte {compressedBytes:N0})");
+
+    public static string CorruptCompressed(string detail) => $"the gzip data is corrupt ({detail.TrimEnd('.')})";
+
+    public const string UnpairedSurrogate = "a string holds an unpaired surrogate escape (\\uD800–\\uDFFF without its pair), which is not text";
+
+    public const string StandardInputName = "<stdin>";
+
     public static string Locate(string? fileName, long line, string? column, string reason)
     {
         var sb = new StringBuilder();
