@@ -91,8 +91,8 @@ public static class EventFile
     /// <summary>
     /// Reads events from a stream that need not be seekable (standard input, a pipe, a network stream) into
     /// <paramref name="builder"/>. Gzip is recognised by its signature (1f 8b) and decompressed; the format is
-    /// <paramref name="format"/>, or when null, JSON Lines if the first character that is not white space (or a byte-order
-    /// mark) is <c>{</c>, else CSV. The stream is read to its end and not disposed.
+    /// <paramref name="format"/>, or when null, told from the first character that is not white space (or a byte-order
+    /// mark): <c>{</c> JSON Lines, <c>&lt;</c> XES, else CSV. The stream is read to its end and not disposed.
     /// </summary>
     /// <param name="stream">The bytes.</param>
     /// <param name="fileName">The name used in error messages, or null for <c>&lt;stdin&gt;</c>.</param>
@@ -131,7 +131,7 @@ public static class EventFile
             if (format is null)
             {
                 var sniff = new PeekStream(input); // the (decompressed) start, read again by the parser
-                format = LooksLikeJsonLines(sniff.Peek(EventReaderConstants.SniffBytes)) ? EventFileFormat.JsonLines : EventFileFormat.Csv;
+                format = Sniff(sniff.Peek(EventReaderConstants.SniffBytes));
                 input = sniff;
             }
 
@@ -159,8 +159,9 @@ public static class EventFile
         return context.Finish();
     }
 
-    /// <summary>Whether the first character that is not white space or a byte-order mark is '{'.</summary>
-    private static bool LooksLikeJsonLines(ReadOnlySpan<byte> start)
+    /// <summary>The format told from the first character that is not white space or a byte-order mark: '{' JSON Lines,
+    /// '&lt;' XES, else CSV.</summary>
+    private static EventFileFormat Sniff(ReadOnlySpan<byte> start)
     {
         if (start.StartsWith("\uFEFF"u8))
         {
@@ -168,7 +169,12 @@ public static class EventFile
         }
 
         int i = start.IndexOfAnyExcept(" \t\r\n"u8);
-        return i >= 0 && start[i] == (byte)'{';
+        return i < 0 ? EventFileFormat.Csv : start[i] switch
+        {
+            (byte)'{' => EventFileFormat.JsonLines,
+            (byte)'<' => EventFileFormat.Xes,
+            _ => EventFileFormat.Csv,
+        };
     }
 
     /// <summary>Tells the format of an event file from its extension.</summary>
