@@ -123,6 +123,7 @@ internal static class ScoreCommand
                 {
                     json.WriteStartObject();
                     json.WriteString("customer_id", i.CustomerId);
+                    json.WriteNumber("run", i.RunNumber);
                     if (i.Persona is not null)
                     {
                         json.WriteString("persona", i.Persona);
@@ -174,7 +175,7 @@ internal static class ScoreCommand
             ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
             table.Add(
             [
-                i.CustomerId,
+                i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
                 Stage(journey, i.CurrentStage),
                 s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
                 i.MomentsOfTruth.Count.ToString(inv),

@@ -5,7 +5,8 @@ namespace JourneyKit.Analytics;
 /// <summary>Everything <see cref="JourneyAnalyzer"/> computes for one journey as of an instant. Deterministic: equal inputs give equal results.</summary>
 /// <param name="JourneyId">The journey id.</param>
 /// <param name="AsOf">The instant every lifecycle state is judged at; events after it are ignored.</param>
-/// <param name="Customers">Customer runs with at least one event at or before <paramref name="AsOf"/>.</param>
+/// <param name="Customers">Runs analysed: customers with at least one event at or before <paramref name="AsOf"/> — one run each,
+/// unless the journey's re-entry policy starts more and <see cref="AnalyticsOptions.Unit"/> is <see cref="AnalysisUnit.Runs"/>.</param>
 /// <param name="Events">Events analysed.</param>
 /// <param name="GoalReached">Runs that reached the goal stage.</param>
 /// <param name="States">Runs per lifecycle state (exclusive; they add up to <paramref name="Customers"/>).</param>
@@ -212,6 +213,13 @@ public sealed class AnalyticsOptions
     /// <summary>Gets the evaluation options (inactivity period for dead ends). Default: <see cref="Scoring.EvaluationOptions"/> defaults.</summary>
     public Scoring.EvaluationOptions Evaluation { get; init; } = new();
 
+    /// <summary>
+    /// Gets what the analysis counts when customers can re-enter the journey (<see cref="Journey.Reentry"/>): every run, or
+    /// each customer once, by their latest run.
+    /// </summary>
+    /// <value>The default value is <see cref="AnalysisUnit.Runs"/> (the same as customers when re-entry is off).</value>
+    public AnalysisUnit Unit { get; init; } = AnalysisUnit.Runs;
+
     /// <summary>Gets the scoring model for the score distribution. Default <see cref="Scoring.ScoringModel.Default"/>.</summary>
     public Scoring.ScoringModel Scoring { get; init; } = JourneyKit.Scoring.ScoringModel.Default;
 
@@ -224,6 +232,10 @@ public sealed class AnalyticsOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MinRiskSamples, 1);
+        if (!Enum.IsDefined(Unit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Unit), Unit, "Unknown analysis unit.");
+        }
         ArgumentNullException.ThrowIfNull(Evaluation);
         ArgumentNullException.ThrowIfNull(Scoring);
     }

@@ -21,7 +21,7 @@ public sealed class JourneyAnalysisAccumulator
     private readonly long _asOf;
     private readonly int[] _main;      // designed (non-failure) stages in order
     private readonly int[] _mainPos;   // stage → position in _main, or -1
-    private readonly HashSet<string> _customers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _customers = new(StringComparer.Ordinal); // customers seen (a customer's runs come together)
     private readonly int[] _reached;
     private readonly int[] _visited;
     private readonly int[] _states = new int[StateCount];          // runs per LifecycleState
@@ -89,6 +89,9 @@ public sealed class JourneyAnalysisAccumulator
     /// <summary>Gets the number of customers added.</summary>
     public int Customers => _customers.Count;
 
+    /// <summary>Gets the number of runs added (equal to <see cref="Customers"/> unless the journey lets customers re-enter and <see cref="AnalyticsOptions.Unit"/> counts runs).</summary>
+    public int Runs => _goalSamples.Count;
+
     /// <summary>Adds every customer of a batch (a partition: customers not added before). Events after the analysis instant are ignored: the analysis is as things stood then.</summary>
     /// <param name="batch">The events.</param>
     /// <exception cref="ArgumentException">A customer of the batch was already added.</exception>
@@ -110,19 +113,25 @@ public sealed class JourneyAnalysisAccumulator
             channels[c + 1] = channel.IsNone ? null : channel.Name;
         }
 
-        ReadOnlySpan<int> starts = batch.CustomerStarts;
         var channelPath = new List<string>();
         var touchpointPath = new List<string>();
         var usedChannels = new List<string>();
+        bool latestOnly = _analyzer.Options.Unit == AnalysisUnit.Customers;
         for (int run = 0; run < instances.Count; run++)
         {
             JourneyInstance instance = instances[run];
-            if (!_customers.Add(instance.CustomerId))
+            if (latestOnly && run + 1 < instances.Count && instances[run + 1].CustomerId == instance.CustomerId)
+            {
+                continue; // counting customers: each by their latest run
+            }
+
+            bool laterRun = run > 0 && instances[run - 1].CustomerId == instance.CustomerId;
+            if (!laterRun && !_customers.Add(instance.CustomerId))
             {
                 throw new ArgumentException($"Customer '{instance.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
             }
 
-            AddEvents(batch, starts[run], starts[run + 1], remap, channels, instance.GoalReached, channelPath, touchpointPath, usedChannels);
+            AddEvents(batch, instance.BatchStart, instance.BatchEnd, remap, channels, instance.GoalReached, channelPath, touchpointPath, usedChannels);
             AddInstance(instance, usedChannels);
         }
     }
@@ -307,7 +316,7 @@ public sealed class JourneyAnalysisAccumulator
         return new JourneyAnalysis(
             _journey.Journey.Id,
             new DateTimeOffset(_asOf, TimeSpan.Zero),
-            _customers.Count,
+            _goalSamples.Count,
             _events,
             _goal,
             Counts(_states),

@@ -49,6 +49,18 @@ public sealed record Journey
     /// <summary>Gets the orchestration rules defined with the journey (see docs/orchestration.md); empty when none.</summary>
     public EquatableArray<JourneyRuleDefinition> Rules { get; init; }
 
+    /// <summary>Gets whether and when a customer can start the journey again (<see cref="ReentryPolicy"/>).</summary>
+    /// <value>The default value is <see cref="ReentryPolicy.Never"/>.</value>
+    public ReentryPolicy Reentry { get; init; }
+
+    /// <summary>
+    /// Gets the minimum gap before a new run can start: since the current run's last event for
+    /// <see cref="ReentryPolicy.AfterEnd"/>, since its first event for <see cref="ReentryPolicy.Always"/> (which needs a
+    /// positive gap). Ignored for <see cref="ReentryPolicy.Never"/>.
+    /// </summary>
+    /// <value>Zero or positive. The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan ReentryMinimumGap { get; init; }
+
     /// <summary>Checks the journey and returns every problem found, in document order (empty when valid).</summary>
     /// <returns>The problems.</returns>
     public IReadOnlyList<JourneyProblem> Validate() => Internal.JourneyValidator.Validate(this);

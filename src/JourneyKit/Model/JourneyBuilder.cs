@@ -27,6 +27,8 @@ public sealed class JourneyBuilder
     private readonly List<Persona> _personas = [];
     private readonly List<MomentOfTruth> _moments = [];
     private readonly List<Kpi> _kpis = [];
+    private ReentryPolicy _reentry;
+    private TimeSpan _reentryGap;
     private int _version = 1;
     private string _name = string.Empty;
     private string? _description;
@@ -99,6 +101,16 @@ public sealed class JourneyBuilder
     public JourneyBuilder MomentOfTruth(string id, string pattern, MomentOfTruthOutcome outcome, double weight = 1, string? name = null) =>
         Set(() => _moments.Add(new MomentOfTruth { Id = id, Name = name ?? id, Pattern = pattern, Outcome = outcome, Weight = weight }));
 
+    /// <summary>Sets whether and when a customer can start the journey again (<see cref="Journey.Reentry"/>).</summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="minimumGap">The minimum gap (<see cref="Journey.ReentryMinimumGap"/>); zero by default.</param>
+    /// <returns>This builder.</returns>
+    public JourneyBuilder Reentry(ReentryPolicy policy, TimeSpan minimumGap = default) => Set(() =>
+    {
+        _reentry = policy;
+        _reentryGap = minimumGap;
+    });
+
     /// <summary>Adds a KPI.</summary>
     /// <param name="id">The id.</param>
     /// <param name="kind">The kind.</param>
@@ -148,6 +160,8 @@ public sealed class JourneyBuilder
             Personas = _personas.ToArray(),
             MomentsOfTruth = _moments.ToArray(),
             Kpis = _kpis.ToArray(),
+            Reentry = _reentry,
+            ReentryMinimumGap = _reentryGap,
         };
         return journey.EnsureValid();
     }

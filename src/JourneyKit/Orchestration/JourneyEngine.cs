@@ -75,6 +75,12 @@ public sealed class JourneyEngine
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(rules);
+        if (journey.Journey.Reentry != ReentryPolicy.Never)
+        {
+            // Until the engine keeps one stored state per run, a journey with re-entry would silently lose later runs.
+            throw new NotSupportedException($"Journey '{journey.Journey.Id}' allows re-entry ({journey.Journey.Reentry}); the orchestration engine does not run re-entrant journeys yet. Analyse them with JourneyEvaluator / JourneyAnalyzer.");
+        }
+
         options ??= new OrchestrationOptions();
         options.Validate();
         _journey = journey;

@@ -14,8 +14,10 @@ namespace JourneyKit.Scoring;
 /// a backtrack (earlier in designed order) or a disallowed transition (not in the stage's <c>next</c>); a touchpoint used
 /// before counts a repeat; a change of channel between consecutive events with channels counts a switch; assisted
 /// channels count contacts; each moment of truth's pattern (docs/patterns.md) advances, and each new match is a hit.</para>
-/// <para>The persona is assigned from the attributes of the first event that carries any (first matching rule), unless
-/// the caller set it.</para>
+/// <para>The persona is re-assigned (first persona whose rule matches) whenever an event brings attributes the persona
+/// rules read, over the latest value of each such attribute, unless the caller set it; each stage visit records the
+/// persona at its entry. A customer has more than one run only when the journey's <see cref="Journey.Reentry"/> policy
+/// starts one: see <see cref="Advance"/>.</para>
 /// <threadsafety>The evaluator is thread-safe; an instance must not be advanced concurrently.</threadsafety>
 /// </remarks>
 public sealed class JourneyEvaluator
@@ -23,6 +25,7 @@ public sealed class JourneyEvaluator
     private readonly CompiledJourney _journey;
     private readonly EvaluationOptions _options;
     private readonly TimeProvider _time;
+    private readonly string[] _personaKeys;
 
     /// <summary>Creates an evaluator.</summary>
     /// <param name="journey">The compiled journey.</param>
@@ -36,6 +39,19 @@ public sealed class JourneyEvaluator
         _journey = journey;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        var keys = new List<string>();
+        foreach (Persona persona in journey.Journey.Personas)
+        {
+            foreach (AttributeRule rule in persona.Rule.All)
+            {
+                if (!keys.Contains(rule.Attribute))
+                {
+                    keys.Add(rule.Attribute);
+                }
+            }
+        }
+
+        _personaKeys = [.. keys];
     }
 
     /// <summary>Gets the compiled journey.</summary>
@@ -47,7 +63,9 @@ public sealed class JourneyEvaluator
     /// <summary>Creates an empty instance for a customer.</summary>
     /// <param name="customerId">The customer id.</param>
     /// <returns>The instance.</returns>
-    public JourneyInstance CreateInstance(string customerId)
+    public JourneyInstance CreateInstance(string customerId) => CreateInstance(customerId, 1);
+
+    private JourneyInstance CreateInstance(string customerId, int runNumber)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         var moments = new Matching.Pattern.PatternState[_journey.MomentCount];
@@ -56,14 +74,19 @@ public sealed class JourneyEvaluator
             moments[m] = _journey.Moment(m).CreateState();
         }
 
-        return new JourneyInstance(customerId, _journey.Journey.Id, _journey.Journey.Version, moments);
+        return new JourneyInstance(customerId, _journey.Journey.Id, _journey.Journey.Version, moments, runNumber);
     }
 
-    /// <summary>Advances an instance by one event. Give a customer's events in timestamp order.</summary>
-    /// <param name="instance">The customer's instance.</param>
+    /// <summary>
+    /// Advances a customer's current run by one event, or starts the customer's next run when the journey's
+    /// <see cref="Journey.Reentry"/> policy says this event begins one. Give a customer's events in timestamp order.
+    /// </summary>
+    /// <param name="instance">The customer's current run.</param>
     /// <param name="journeyEvent">The event.</param>
+    /// <returns>The run the event belongs to: <paramref name="instance"/>, or a new run (<see cref="JourneyInstance.RunNumber"/> + 1,
+    /// carrying the customer's persona and attributes) that the caller keeps as the customer's current run from now on.</returns>
     /// <exception cref="ArgumentException">The event belongs to another customer or is older than the last one.</exception>
-    public void Advance(JourneyInstance instance, JourneyEvent journeyEvent)
+    public JourneyInstance Advance(JourneyInstance instance, JourneyEvent journeyEvent)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(journeyEvent);
@@ -77,19 +100,38 @@ public sealed class JourneyEvaluator
             throw new ArgumentException("Events must be advanced in timestamp order; reorder late events first.", nameof(journeyEvent));
         }
 
-        if (!instance.PersonaAssigned && journeyEvent.Attributes is { Count: > 0 } attributes)
+        _journey.Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
+        if (StartsNewRun(instance, touchpoint, journeyEvent.TimestampTicks))
         {
-            AssignPersona(instance, attributes);
+            instance = NextRun(instance);
         }
 
-        _journey.Touchpoints.TryGetId(journeyEvent.Touchpoint, out int touchpoint);
+        if (_personaKeys.Length > 0 && journeyEvent.Attributes is { Count: > 0 } attributes)
+        {
+            bool seen = false, changed = false;
+            foreach (string key in _personaKeys)
+            {
+                if (attributes.TryGetValue(key, out string? value))
+                {
+                    seen = true;
+                    changed |= SetAttribute(instance, key, value);
+                }
+            }
+
+            UpdatePersona(instance, seen, changed);
+        }
+
         Step(instance, touchpoint, journeyEvent.Touchpoint, journeyEvent.TimestampTicks, journeyEvent.Channel);
         AdvanceMoments(instance, journeyEvent);
+        return instance;
     }
 
-    /// <summary>Evaluates every customer of a batch from scratch.</summary>
+    /// <summary>
+    /// Evaluates every customer of a batch from scratch: one instance per customer run (several per customer only when the
+    /// journey's re-entry policy starts new runs), customers in batch order, each customer's runs in order.
+    /// </summary>
     /// <param name="batch">The events.</param>
-    /// <returns>One instance per customer run, in run order.</returns>
+    /// <returns>The runs.</returns>
     public IReadOnlyList<JourneyInstance> Evaluate(EventBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -105,36 +147,57 @@ public sealed class JourneyEvaluator
             channels[c + 1] = Channel.FromName(batch.Channels[c]);
         }
 
-        bool hasAttributes = batch.AttributeKeys.Count > 0;
-        var attributeKeys = new string[batch.AttributeKeys.Count];
-        for (int k = 0; k < attributeKeys.Length; k++)
+        // Only the attributes persona rules read are looked at.
+        var personaKeys = new List<string>(_personaKeys.Length);
+        foreach (string key in _personaKeys)
         {
-            attributeKeys[k] = batch.AttributeKeys[k];
+            if (batch.TryGetAttributeColumn(key, out _))
+            {
+                personaKeys.Add(key);
+            }
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal); // reused: persona rules only read it
         var momentConditions = new Matching.Internal.BoundConditions[_journey.MomentCount];
         for (int m = 0; m < momentConditions.Length; m++)
         {
             momentConditions[m] = _journey.Moment(m).Bind(batch);
         }
 
-        var instances = new JourneyInstance[batch.CustomerCount];
+        var instances = new List<JourneyInstance>(batch.CustomerCount);
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
         ReadOnlySpan<int> channelIds = batch.ChannelIds;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
-        for (int run = 0; run < instances.Length; run++)
+        for (int customer = 0; customer < batch.CustomerCount; customer++)
         {
-            JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(run)]);
-            for (int i = starts[run]; i < starts[run + 1]; i++)
+            JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(customer)]);
+            instance.BatchStart = starts[customer];
+            for (int i = starts[customer]; i < starts[customer + 1]; i++)
             {
-                if (hasAttributes && !instance.PersonaAssigned && AttributesOf(batch, i, attributeKeys, attributes))
+                int tp = touchpoints[i];
+                if (StartsNewRun(instance, remap[tp], ticks[i]))
                 {
-                    AssignPersona(instance, attributes);
+                    instance.BatchEnd = i;
+                    instances.Add(instance);
+                    instance = NextRun(instance);
+                    instance.BatchStart = i;
                 }
 
-                int tp = touchpoints[i];
+                if (personaKeys.Count > 0)
+                {
+                    bool seen = false, changed = false;
+                    foreach (string key in personaKeys)
+                    {
+                        if (batch.TryGetAttributeColumn(key, out ReadOnlySpan<int> values) && values[i] >= 0)
+                        {
+                            seen = true;
+                            changed |= SetAttribute(instance, key, batch.AttributeValues[values[i]]);
+                        }
+                    }
+
+                    UpdatePersona(instance, seen, changed);
+                }
+
                 Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], channels[channelIds[i] + 1]);
                 for (int m = 0; m < momentConditions.Length; m++)
                 {
@@ -142,10 +205,67 @@ public sealed class JourneyEvaluator
                 }
             }
 
-            instances[run] = instance;
+            instance.BatchEnd = starts[customer + 1];
+            instances.Add(instance);
         }
 
         return instances;
+    }
+
+    /// <summary>
+    /// Gets whether an event at <paramref name="ticks"/> on <paramref name="touchpoint"/> starts a new run after
+    /// <paramref name="current"/> under the journey's re-entry policy (see <see cref="ReentryPolicy"/>).
+    /// </summary>
+    private bool StartsNewRun(JourneyInstance current, int touchpoint, long ticks)
+    {
+        Journey journey = _journey.Journey;
+        if (journey.Reentry == ReentryPolicy.Never || current.EventCount == 0 || _journey.StageOf(touchpoint) != 0)
+        {
+            return false;
+        }
+
+        long gap = journey.ReentryMinimumGap.Ticks;
+        return journey.Reentry == ReentryPolicy.Always
+            ? ticks - current.FirstEventTicks >= gap
+            : (current.IsEnded || ticks - current.LastEventTicks >= _options.InactivityPeriod.Ticks) && ticks - current.LastEventTicks >= gap;
+    }
+
+    /// <summary>The customer's next run: a fresh instance that keeps the customer's persona and attributes.</summary>
+    private JourneyInstance NextRun(JourneyInstance previous)
+    {
+        JourneyInstance next = CreateInstance(previous.CustomerId, previous.RunNumber + 1);
+        next.CopyFrom(previous, history: false);
+        return next;
+    }
+
+    /// <summary>Sets the latest value of an attribute; true when it changed.</summary>
+    private static bool SetAttribute(JourneyInstance instance, string key, string value)
+    {
+        Dictionary<string, string> attributes = instance.LatestAttributes ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        ref string? slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(attributes, key, out bool exists);
+        if (exists && slot == value)
+        {
+            return false;
+        }
+
+        slot = value;
+        return true;
+    }
+
+    /// <summary>Re-applies the persona rules to the latest attributes when they changed (unless the caller set the persona).</summary>
+    private void UpdatePersona(JourneyInstance instance, bool seen, bool changed)
+    {
+        if (!seen)
+        {
+            return;
+        }
+
+        bool first = !instance.PersonaAssigned;
+        instance.PersonaAssigned = true;
+        if ((changed || first) && !instance.PersonaSetByCaller)
+        {
+            instance.SetAssignedPersona(_journey.Journey.AssignPersona(instance.Attributes)?.Id);
+        }
     }
 
     /// <summary>Where the customer run stands as of an instant: its lifecycle state (table in <see cref="LifecycleState"/>).</summary>
@@ -244,27 +364,6 @@ public sealed class JourneyEvaluator
         return new JourneyStatus(asOf, state, stageIndex, inStage, overdue, idle);
     }
 
-    /// <summary>Fills <paramref name="attributes"/> with row <paramref name="row"/>'s attributes; false when it has none.</summary>
-    private static bool AttributesOf(EventBatch batch, int row, string[] keys, Dictionary<string, string> attributes)
-    {
-        attributes.Clear();
-        foreach (string key in keys)
-        {
-            if (batch.TryGetAttributeColumn(key, out ReadOnlySpan<int> values) && values[row] >= 0)
-            {
-                attributes[key] = batch.AttributeValues[values[row]];
-            }
-        }
-
-        return attributes.Count > 0;
-    }
-
-    private void AssignPersona(JourneyInstance instance, IReadOnlyDictionary<string, string> attributes)
-    {
-        instance.PersonaAssigned = true;
-        instance.Persona ??= _journey.Journey.AssignPersona(attributes)?.Id;
-    }
-
     private void Step(JourneyInstance instance, int touchpoint, string touchpointName, long ticks, Channel channel)
     {
         if (instance.EventCount == 0)
@@ -324,7 +423,7 @@ public sealed class JourneyEvaluator
                 instance.VisitList[^1] = open with { ExitedTicks = ticks };
             }
 
-            instance.VisitList.Add(new StageVisit(stage, ticks, null));
+            instance.VisitList.Add(new StageVisit(stage, ticks, null) { Persona = instance.Persona });
             instance.CurrentStage = stage;
             instance.FurthestStage = Math.Max(instance.FurthestStage, stage);
             Stage s = _journey.Stages[stage];

@@ -8,7 +8,11 @@ namespace JourneyKit.Scoring;
 /// <param name="Stage">The stage index.</param>
 /// <param name="EnteredTicks">When the customer entered, UTC ticks.</param>
 /// <param name="ExitedTicks">When the customer left, UTC ticks, or null.</param>
-public readonly record struct StageVisit(int Stage, long EnteredTicks, long? ExitedTicks);
+public readonly record struct StageVisit(int Stage, long EnteredTicks, long? ExitedTicks)
+{
+    /// <summary>Gets the persona the run had when it entered the stage (for segment analytics), or null.</summary>
+    public string? Persona { get; init; }
+}
 
 /// <summary>A moment of truth that happened: which, when (the time of its last step) and its outcome.</summary>
 /// <param name="Moment">The index of the moment of truth in the journey.</param>
@@ -29,20 +33,31 @@ public readonly record struct MomentOfTruthHit(int Moment, long Ticks, MomentOfT
 /// </remarks>
 public sealed class JourneyInstance
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     internal readonly List<StageVisit> VisitList = [];
+    internal Dictionary<string, string>? LatestAttributes; // the attributes persona rules read, latest value per key
+    internal int BatchStart; // the run's rows in the batch it was evaluated from (analytics)
+    internal int BatchEnd;
+    private string? _persona;
     internal readonly List<MomentOfTruthHit> HitList = [];
     internal TouchpointSet SeenTouchpoints;
     internal PatternState[] MomentStates;
 
-    internal JourneyInstance(string customerId, string journeyId, int journeyVersion, PatternState[] moments)
+    internal JourneyInstance(string customerId, string journeyId, int journeyVersion, PatternState[] moments, int runNumber = 1)
     {
         CustomerId = customerId;
         JourneyId = journeyId;
         JourneyVersion = journeyVersion;
         MomentStates = moments;
+        RunNumber = runNumber;
     }
+
+    /// <summary>
+    /// Gets the run's number for its customer, from 1. A customer has more than one run only when the journey's
+    /// <see cref="Journey.Reentry"/> policy lets them start again.
+    /// </summary>
+    public int RunNumber { get; }
 
     /// <summary>Gets the customer id.</summary>
     public string CustomerId { get; }
@@ -53,11 +68,32 @@ public sealed class JourneyInstance
     /// <summary>Gets the journey version.</summary>
     public int JourneyVersion { get; }
 
-    /// <summary>Gets or sets the persona id, when known (assigned from attributes or given by the caller).</summary>
-    public string? Persona { get; set; }
+    /// <summary>
+    /// Gets or sets the persona id, when known. The evaluator re-assigns it whenever an event brings attributes that persona
+    /// rules read (the latest value of each attribute wins), unless the caller set it: a persona set here is kept.
+    /// </summary>
+    public string? Persona
+    {
+        get => _persona;
+        set
+        {
+            _persona = value;
+            PersonaSetByCaller = true;
+        }
+    }
 
-    /// <summary>Gets a value indicating whether the persona rule was applied (at the first event carrying attributes).</summary>
+    /// <summary>Gets a value indicating whether the persona rules were applied (at least one event carried attributes they read).</summary>
     public bool PersonaAssigned { get; internal set; }
+
+    /// <summary>Gets a value indicating whether the caller set <see cref="Persona"/> (the rules then leave it alone).</summary>
+    public bool PersonaSetByCaller { get; private set; }
+
+    /// <summary>Gets the latest value of each attribute the journey's persona rules read, as seen in the run's events (empty when none).</summary>
+    public IReadOnlyDictionary<string, string> Attributes => LatestAttributes ?? (IReadOnlyDictionary<string, string>)EmptyAttributes;
+
+    private static readonly Dictionary<string, string> EmptyAttributes = new(StringComparer.Ordinal);
+
+    internal void SetAssignedPersona(string? persona) => _persona = persona;
 
     /// <summary>Gets the number of events evaluated.</summary>
     public int EventCount { get; internal set; }
@@ -125,7 +161,41 @@ public sealed class JourneyInstance
     /// <summary>Gets when the customer entered the current stage, UTC ticks, or null.</summary>
     public long? CurrentStageEnteredTicks => VisitList.Count == 0 ? null : VisitList[^1].EnteredTicks;
 
-    /// <summary>Serializes the state (format version 1).</summary>
+    /// <summary>Copies everything but the identity, run number and pattern states from another instance (a run that continues another's history).</summary>
+    internal void CopyFrom(JourneyInstance other, bool history = true)
+    {
+        _persona = other._persona;
+        PersonaSetByCaller = other.PersonaSetByCaller;
+        PersonaAssigned = other.PersonaAssigned;
+        LatestAttributes = other.LatestAttributes is null ? null : new Dictionary<string, string>(other.LatestAttributes, StringComparer.Ordinal);
+        if (!history)
+        {
+            return;
+        }
+
+        EventCount = other.EventCount;
+        FirstEventTicks = other.FirstEventTicks;
+        LastEventTicks = other.LastEventTicks;
+        LastTouchpoint = other.LastTouchpoint;
+        LastChannel = other.LastChannel;
+        FirstChannel = other.FirstChannel;
+        CurrentStage = other.CurrentStage;
+        FurthestStage = other.FurthestStage;
+        GoalReached = other.GoalReached;
+        GoalReachedTicks = other.GoalReachedTicks;
+        Failed = other.Failed;
+        Backtracks = other.Backtracks;
+        Repeats = other.Repeats;
+        ChannelSwitches = other.ChannelSwitches;
+        AssistedContacts = other.AssistedContacts;
+        OutOfPath = other.OutOfPath;
+        DisallowedTransitions = other.DisallowedTransitions;
+        VisitList.AddRange(other.VisitList);
+        HitList.AddRange(other.HitList);
+        SeenTouchpoints = other.SeenTouchpoints;
+    }
+
+    /// <summary>Serializes the state (format version 2; version 1 states are still read).</summary>
     /// <returns>The bytes.</returns>
     public byte[] Serialize()
     {
@@ -187,6 +257,25 @@ public sealed class JourneyInstance
                 w.Write(bytes.Length);
                 w.Write(bytes);
             }
+
+            // Version 2: run number, who set the persona, the latest persona attributes, the persona at each stage entry.
+            w.Write(RunNumber);
+            w.Write(PersonaSetByCaller);
+            w.Write(LatestAttributes?.Count ?? 0);
+            if (LatestAttributes is not null)
+            {
+                foreach (KeyValuePair<string, string> a in LatestAttributes)
+                {
+                    w.Write(a.Key);
+                    w.Write(a.Value);
+                }
+            }
+
+            foreach (StageVisit v in VisitList)
+            {
+                w.Write(v.Persona is not null);
+                w.Write(v.Persona ?? string.Empty);
+            }
         }
 
         return stream.ToArray();
@@ -198,15 +287,15 @@ public sealed class JourneyInstance
     /// <exception cref="FormatException">The bytes are not an instance state of a known format version.</exception>
     public static JourneyInstance Deserialize(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 1 || data[0] != FormatVersion)
+        if (data.Length < 1 || data[0] is not (1 or FormatVersion))
         {
-            throw new FormatException("The bytes are not a journey instance state of format version 1.");
+            throw new FormatException("The bytes are not a journey instance state of format version 1 or 2.");
         }
 
         try
         {
             using var r = new BinaryReader(new MemoryStream(data.ToArray()), Encoding.UTF8);
-            r.ReadByte();
+            byte format = r.ReadByte();
             string customer = r.ReadString();
             string journey = r.ReadString();
             int version = r.ReadInt32();
@@ -214,7 +303,6 @@ public sealed class JourneyInstance
             bool hasPersona = r.ReadBoolean();
             var instance = new JourneyInstance(customer, journey, version, [])
             {
-                Persona = hasPersona ? persona : null,
                 PersonaAssigned = r.ReadBoolean(),
                 EventCount = r.ReadInt32(),
                 FirstEventTicks = r.ReadInt64(),
@@ -269,7 +357,40 @@ public sealed class JourneyInstance
                 instance.MomentStates[i] = PatternState.ReadFrom(r.ReadBytes(Count(r.ReadInt32())));
             }
 
-            return instance;
+            instance.SetAssignedPersona(hasPersona ? persona : null);
+            if (format == 1)
+            {
+                instance.PersonaSetByCaller = hasPersona && !instance.PersonaAssigned; // v1: a persona without rules was the caller's
+                return instance;
+            }
+
+            int run = r.ReadInt32();
+            if (run < 1)
+            {
+                throw new FormatException("The journey instance state has an invalid run number.");
+            }
+
+            var result = new JourneyInstance(customer, journey, version, instance.MomentStates, run);
+            result.CopyFrom(instance);
+            result.PersonaSetByCaller = r.ReadBoolean();
+            int attributes = Count(r.ReadInt32());
+            if (attributes > 0)
+            {
+                result.LatestAttributes = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+                for (int i = 0; i < attributes; i++)
+                {
+                    result.LatestAttributes[r.ReadString()] = r.ReadString();
+                }
+            }
+
+            for (int v = 0; v < result.VisitList.Count; v++)
+            {
+                bool has = r.ReadBoolean();
+                string p = r.ReadString();
+                result.VisitList[v] = result.VisitList[v] with { Persona = has ? p : null };
+            }
+
+            return result;
         }
         catch (EndOfStreamException e)
         {

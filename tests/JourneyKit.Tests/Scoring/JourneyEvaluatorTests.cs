@@ -129,8 +129,10 @@ public sealed class JourneyEvaluatorTests
     }
 
     [Fact]
-    public void Persona_AssignedFromFirstAttributes()
+    public void Persona_FollowsTheLatestAttributes_AndEachVisitKeepsItsOwn()
     {
+        // Issue 14: the persona used to be fixed by the first attributes. Age 25 at 'x' (stage a): young; age 45 at 'y'
+        // (stage b): no rule matches any more → no persona; the visit of 'a' still says it was entered as 'young'.
         CompiledJourney journey = new JourneyBuilder("p")
             .Stage("a", s => s.Touchpoints("x").StandardTime(TimeSpan.FromDays(1)))
             .Stage("b", s => s.Touchpoints("y").Goal())
@@ -139,8 +141,16 @@ public sealed class JourneyEvaluatorTests
         var evaluator = new JourneyEvaluator(journey);
         JourneyInstance i = evaluator.CreateInstance("c");
         evaluator.Advance(i, new JourneyEvent("c", "x", T0) { Attributes = new Dictionary<string, string> { ["age"] = "25" } });
-        evaluator.Advance(i, new JourneyEvent("c", "y", T0) { Attributes = new Dictionary<string, string> { ["age"] = "45" } });
         Assert.Equal("young", i.Persona);
+        evaluator.Advance(i, new JourneyEvent("c", "y", T0) { Attributes = new Dictionary<string, string> { ["age"] = "45", ["city"] = "Ghent" } });
+        Assert.Null(i.Persona);
+        Assert.Equal(["young", null], i.Visits.Select(v => v.Persona));
+        Assert.Equal(new Dictionary<string, string> { ["age"] = "45" }, i.Attributes); // only what persona rules read
+
+        JourneyInstance fixedByCaller = evaluator.CreateInstance("c");
+        fixedByCaller.Persona = "vip";
+        evaluator.Advance(fixedByCaller, new JourneyEvent("c", "x", T0) { Attributes = new Dictionary<string, string> { ["age"] = "25" } });
+        Assert.Equal("vip", fixedByCaller.Persona);
     }
 
     [Fact]

@@ -276,6 +276,19 @@ internal static class JourneyValidator
             }
         }
 
+        if (!Enum.IsDefined(journey.Reentry))
+        {
+            Add(ModelCodes.InvalidValue, "reentry.policy", $"unknown re-entry policy {(int)journey.Reentry}");
+        }
+        else if (journey.ReentryMinimumGap < TimeSpan.Zero)
+        {
+            Add(ModelCodes.InvalidValue, "reentry.minimumGap", "the minimum gap cannot be negative");
+        }
+        else if (journey.Reentry == ReentryPolicy.Always && journey.ReentryMinimumGap <= TimeSpan.Zero)
+        {
+            Add(ModelCodes.InvalidValue, "reentry.minimumGap", "re-entry 'always' needs a positive minimum gap (otherwise every first-stage event would start a new run)");
+        }
+
         return problems;
     }
 

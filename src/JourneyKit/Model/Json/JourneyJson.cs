@@ -415,6 +415,8 @@ public static class JourneyJson
             MomentsOfTruth = moments.ToArray(),
             Kpis = kpis.ToArray(),
             Rules = ruleDefinitions.ToArray(),
+            Reentry = dto.Reentry is null ? ReentryPolicy.Never : ParseEnum(dto.Reentry.Policy, "reentry.policy", ReentryPolicy.Never),
+            ReentryMinimumGap = dto.Reentry?.MinimumGap is { } gap ? ParseDuration(gap, "reentry.minimumGap", required: false) : TimeSpan.Zero,
         };
 
         string Scalar(JsonElement element, string path)
@@ -496,6 +498,11 @@ public static class JourneyJson
             Horizon = k.Horizon is { } horizon ? Duration.Format(horizon) : null,
             Description = k.Description,
         })],
+        Reentry = j.Reentry == ReentryPolicy.Never ? null : new ReentryDto
+        {
+            Policy = Camel(j.Reentry.ToString()),
+            MinimumGap = j.ReentryMinimumGap == TimeSpan.Zero ? null : Duration.Format(j.ReentryMinimumGap),
+        },
         Rules = j.Rules.Count == 0 ? null : [.. j.Rules.Select(r => (RuleDefinitionDto?)new RuleDefinitionDto
         {
             Name = r.Name,

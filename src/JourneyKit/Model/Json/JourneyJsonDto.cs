@@ -35,6 +35,15 @@ internal sealed class JourneyDto
     public List<KpiDto?>? Kpis { get; set; }
 
     public List<RuleDefinitionDto?>? Rules { get; set; }
+
+    public ReentryDto? Reentry { get; set; }
+}
+
+internal sealed class ReentryDto
+{
+    public string? Policy { get; set; }
+
+    public string? MinimumGap { get; set; }
 }
 
 internal sealed class TouchpointDto
