@@ -36,8 +36,7 @@ public sealed class OrchestrationHostTests
 
         // stuck in verify at T0 + 1 h + 1 day; the service ticks every minute of the fake clock
         clock.Advance(TimeSpan.FromHours(25));
-        clock.Advance(TimeSpan.FromMinutes(1));
-        Intervention i = await WaitForSingle(sent);
+        Intervention i = await WaitForSingle(sent, clock);
         Assert.Equal(("ada", "stuck:verify:1"), (i.CustomerId, i.Occurrence));
         await host.StopAsync();
     }
@@ -92,10 +91,16 @@ public sealed class OrchestrationHostTests
         Assert.Empty(engine.Rules);
     }
 
-    private static async Task<Intervention> WaitForSingle(RecordingInterventionDispatcher sent)
+    /// <summary>
+    /// Advances the fake clock a tick interval at a time until the service dispatched. The service creates its
+    /// PeriodicTimer after <c>StartAsync</c> returned (ExecuteAsync runs in the background), so a single advance can
+    /// happen before the timer exists and never fire it.
+    /// </summary>
+    private static async Task<Intervention> WaitForSingle(RecordingInterventionDispatcher sent, FakeTimeProvider clock)
     {
         for (int i = 0; i < 500 && sent.Attempts.Count == 0; i++)
         {
+            clock.Advance(TimeSpan.FromMinutes(1));
             await Task.Delay(10);
         }
 
