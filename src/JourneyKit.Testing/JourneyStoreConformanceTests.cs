@@ -288,6 +288,29 @@ public abstract class JourneyStoreConformanceTests
         Assert.Empty(await store.Instances.SaveManyAsync([]));
     }
 
+    /// <summary>
+    /// GetMany answers, per customer asked and in that order, what GetAsync answers: the state of that journey, null
+    /// when there is none (a state of another journey does not count); a customer asked twice gets it twice.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task State_GetMany_InOrderAsGetAnswers()
+    {
+        JourneyStore store = await CreateStoreAsync();
+        string a = await store.Instances.SaveAsync("a", "j", 1, new byte[] { 1 }, T0, null);
+        string c = await store.Instances.SaveAsync("c", "j", 2, new byte[] { 3, 3 }, null, null);
+        await store.Instances.SaveAsync("b", "other", 1, new byte[] { 2 }, null, null);
+        IReadOnlyList<StoredState?> states = await store.Instances.GetManyAsync("j", ["c", "b", "a", "missing", "c"]);
+        Assert.Equal(5, states.Count);
+        Assert.Equal(("c", "j", 2, c, (DateTimeOffset?)null), (states[0]!.CustomerId, states[0]!.JourneyId, states[0]!.JourneyVersion, states[0]!.ETag, states[0]!.DueAt));
+        Assert.Equal(new byte[] { 3, 3 }, states[0]!.State.ToArray());
+        Assert.Null(states[1]); // "b" has a state only in journey "other"
+        Assert.Equal(("a", a, (DateTimeOffset?)T0), (states[2]!.CustomerId, states[2]!.ETag, states[2]!.DueAt));
+        Assert.Null(states[3]);
+        Assert.Equal(c, states[4]!.ETag);
+        Assert.Empty(await store.Instances.GetManyAsync("j", []));
+    }
+
     /// <summary>Of many concurrent saves with the same ETag exactly one wins; the others conflict.</summary>
     /// <returns>A task.</returns>
     [Fact]

@@ -131,6 +131,27 @@ public abstract class InstanceStateStore
     /// <returns>The state, or null.</returns>
     public abstract Task<StoredState?> GetAsync(string customerId, string journeyId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gets several customers' states for one journey in one call — what a batch of events needs before it is stepped.
+    /// Providers may read them in one round trip; the default calls <see cref="GetAsync"/> for each customer in order.
+    /// </summary>
+    /// <param name="journeyId">The journey.</param>
+    /// <param name="customerIds">The customers; a customer listed twice gets its state twice.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Per customer, in the order given: the state, or null when there is none.</returns>
+    public virtual async Task<IReadOnlyList<StoredState?>> GetManyAsync(string journeyId, IReadOnlyList<string> customerIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(journeyId);
+        ArgumentNullException.ThrowIfNull(customerIds);
+        var states = new StoredState?[customerIds.Count];
+        for (int i = 0; i < customerIds.Count; i++)
+        {
+            states[i] = await GetAsync(customerIds[i], journeyId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return states;
+    }
+
     /// <summary>Saves a state if its current ETag is <paramref name="expectedETag"/> (null: it must not exist yet).</summary>
     /// <param name="customerId">The customer.</param>
     /// <param name="journeyId">The journey.</param>
