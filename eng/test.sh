@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# PostgreSQL for the JourneyKit.Storage.PostgreSql tests, unless a developer points JOURNEYKIT_POSTGRES at a server.
+if [ -z "${JOURNEYKIT_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing: ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
@@ -21,6 +23,22 @@ rm -rf "$results"; mkdir -p "$results"
 
 dotnet restore JourneyKit.sln || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build JourneyKit.sln --no-restore -c Release -warnaserror || { echo "0 passed, 1 failed"; exit 1; }
+# A private PostgreSQL cluster (eng/postgres.sh: a temporary directory, 127.0.0.1 on a free port, run as a non-root
+# user), stopped and deleted on exit. Without it the PostgreSQL tests fail and say why; they never skip.
+pg_dir=""
+if [ -z "${JOURNEYKIT_POSTGRES:-}" ]; then
+  if pg_env=$(bash eng/postgres.sh start); then
+    JOURNEYKIT_POSTGRES=$(echo "$pg_env" | sed -n 's/^JOURNEYKIT_POSTGRES=//p'); export JOURNEYKIT_POSTGRES
+    pg_dir=$(echo "$pg_env" | sed -n 's/^JOURNEYKIT_POSTGRES_DIR=//p')
+    trap 'bash eng/postgres.sh stop "$pg_dir"' EXIT
+    echo "PostgreSQL: a private cluster in $pg_dir ($JOURNEYKIT_POSTGRES)" >&2
+  else
+    echo "error: could not start PostgreSQL (is the postgresql package installed?); the PostgreSQL tests will fail" >&2
+  fi
+else
+  echo "PostgreSQL: the server in JOURNEYKIT_POSTGRES" >&2
+fi
+
 dotnet test JourneyKit.sln --no-build -c Release --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
 status=$?
 
