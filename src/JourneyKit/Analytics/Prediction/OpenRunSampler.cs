@@ -11,7 +11,11 @@ namespace JourneyKit.Analytics.Prediction;
 /// designed stage with a later one) is a sample, judged exactly as <see cref="JourneyEvaluator.GetStatus(JourneyInstance, DateTimeOffset)"/>
 /// judges the run evaluated from the events at or before the landmark.
 /// </summary>
-/// <remarks><threadsafety>Thread-safe (no shared state).</threadsafety></remarks>
+/// <remarks>
+/// <para>With re-entry (<see cref="Model.Journey.Reentry"/>) a customer has several runs; each sample belongs to the run open at
+/// its landmark and is labelled from that run alone.</para>
+/// <threadsafety>Thread-safe (no shared state).</threadsafety>
+/// </remarks>
 public static class OpenRunSampler
 {
     /// <summary>Samples the runs open at each landmark and labels them from the events up to <paramref name="observedUntil"/>.</summary>
@@ -59,7 +63,13 @@ public static class OpenRunSampler
                 }
 
                 int visits = instance.Visits.Count;
-                evaluator.Advance(instance, events.GetEvent(row));
+                JourneyInstance next = evaluator.Advance(instance, events.GetEvent(row));
+                if (!ReferenceEquals(next, instance))
+                {
+                    Resolve(instance); // the event starts a new run (re-entry): the samples so far belong to the old one
+                    (instance, visits) = (next, 0);
+                }
+
                 if (instance.Visits.Count > visits)
                 {
                     for (int p = 0; p < pending.Count; p++)
@@ -78,15 +88,24 @@ public static class OpenRunSampler
                 Snap(marks[k++], row);
             }
 
-            if (pending.Count > 0)
+            Resolve(instance);
+
+            void Resolve(JourneyInstance run)
             {
-                JourneyStatus end = evaluator.GetStatus(instance, observedUntil);
-                bool? missed = instance.GoalReached ? false : end.IsOpen ? null : true;
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                JourneyStatus end = evaluator.GetStatus(run, observedUntil);
+                bool? missed = run.GoalReached ? false : end.IsOpen ? null : true;
                 foreach ((int index, _, long landmark, bool progressed) in pending)
                 {
                     bool? notProgressed = progressed ? false : landmark + h <= until || !end.IsOpen ? true : null;
                     samples[index] = samples[index] with { NotProgressed = notProgressed, MissedGoal = missed };
                 }
+
+                pending.Clear();
             }
 
             void Snap(long landmark, int endRow)

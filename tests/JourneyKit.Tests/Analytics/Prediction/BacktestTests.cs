@@ -208,6 +208,37 @@ public sealed class BacktestTests
     }
 
     [Fact]
+    public void Reentry_EachRunIsPredictedAndLabelledOnItsOwn()
+    {
+        // Re-entry after the end: r's first run fails at 10h, a second starts at 50h and reaches verify at 120h; z ends the
+        // data at 130h. At 100h only the second run is open (apply, 50h in it): progressed at 120h ≤ 148h → false; it is still
+        // open (verify) at 130h → MissingGoal censored.
+        CompiledJourney journey = new JourneyBuilder("j")
+            .Touchpoint("form", Channel.Web)
+            .Touchpoint("upload", Channel.Mobile)
+            .Touchpoint("active", Channel.Mobile)
+            .Touchpoint("no", Channel.Email)
+            .Stage("apply", s => s.Touchpoints("form").StandardTime(TimeSpan.FromDays(4)).Next("verify", "declined"))
+            .Stage("verify", s => s.Touchpoints("upload").StandardTime(TimeSpan.FromDays(1)).Next("done", "declined"))
+            .Stage("done", s => s.Touchpoints("active").Goal())
+            .Stage("declined", s => s.Touchpoints("no").Failure())
+            .Reentry(ReentryPolicy.AfterEnd)
+            .Build()
+            .Compile();
+        EventBatch events = BatchOf([E("r", "form", 0), E("r", "no", 10), E("r", "form", 50), E("r", "upload", 120), E("z", "form", 130)]);
+        BacktestCutoff c = Backtest.Run(journey, events, new BacktestOptions { Cutoffs = [Cutoff], Horizon = TimeSpan.FromHours(48), Models = [new FixedRiskTrainer(Risks)] }).Cutoffs[0];
+        BacktestPrediction r = Assert.Single(c.Predictions);
+        Assert.Equal(("r", "apply", TimeSpan.FromHours(50), (bool?)false, (bool?)null), (r.CustomerId, r.StageId, r.TimeInStage, r.NotProgressed, r.MissedGoal));
+
+        // The sampler at 5h (first run, in apply: fails at 10h, never progresses; missed the goal) and at 60h (second run:
+        // verify at 120h is after 60h + 48h = 108h → true; open at 130h → censored).
+        IReadOnlyList<OpenRunSample> samples = OpenRunSampler.Sample(new JourneyEvaluator(journey), events, [T0.AddHours(5), T0.AddHours(60)], TimeSpan.FromHours(48), T0.AddHours(130));
+        Assert.Equal(
+            [(T0.AddHours(5), (bool?)true, (bool?)true), (T0.AddHours(60), true, null)],
+            samples.Where(s => s.CustomerId == "r").Select(s => (s.Landmark, s.NotProgressed, s.MissedGoal)));
+    }
+
+    [Fact]
     public void Options_AreValidated()
     {
         CompiledJourney journey = JourneyAnalyzerTests.Journey();
