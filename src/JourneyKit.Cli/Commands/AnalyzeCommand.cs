@@ -26,11 +26,13 @@ internal static class AnalyzeCommand
         Option<TimeSpan> window = CliOptions.Duration("--window", "The product funnel's conversion window.", TimeSpan.FromDays(7));
         var exclude = new Option<string[]>("--exclude") { Description = "An exclusion for the product funnel: TOUCHPOINT@STEP stops an attempt after step STEP (1-based). Repeatable.", HelpName = "tp@step", AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
+        var retention = new Option<RetentionPeriod?>("--retention") { Description = "Also compute a retention table by start cohort with periods of a day, week or month (any event counts as active).", HelpName = "period" };
+        var compare = new Option<string>("--compare") { Description = "Also compare every pair of segments of a dimension (persona, channel, first_channel, cohort): conversion difference with a 95 % interval, log-rank test of time to convert, Holm-adjusted p-values.", HelpName = "dimension" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, threshold, format, skip,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, threshold, retention, compare, format, skip,
         };
         CliHelp.AddExamples(
             command,
@@ -45,7 +47,21 @@ internal static class AnalyzeCommand
                 throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
             }
 
-            JourneyAnalysis analysis = Analyze(context, new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }), batch, when);
+            var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
+            JourneyAnalysis analysis = Analyze(context, analyzer, batch, when);
+            RetentionTable? retentionTable = parse.GetValue(retention) is { } period ? analyzer.Retention(batch, new RetentionOptions { Period = period }, when) : null;
+            IReadOnlyList<SegmentComparison>? comparisons = null;
+            if (parse.GetValue(compare) is { } dimension)
+            {
+                try
+                {
+                    comparisons = analyzer.CompareSegments(batch, dimension, when);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliUsageException("--compare: " + e.Message);
+                }
+            }
             ProductFunnelResult? product = null;
             if (parse.GetValue(funnel) is { } steps)
             {
@@ -54,7 +70,7 @@ internal static class AnalyzeCommand
 
             if (parse.GetValue(format) == OutputFormat.Json)
             {
-                var document = new AnalyzeDocument(analysis, product);
+                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons);
                 context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJsonContext.Default.AnalyzeDocument));
             }
             else
@@ -214,7 +230,9 @@ internal static class AnalyzeCommand
 /// <summary>The JSON document of <c>journeykit analyze --format json</c>.</summary>
 /// <param name="Analysis">The journey analysis.</param>
 /// <param name="ProductFunnel">The product funnel, when asked for.</param>
-internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel);
+/// <param name="Retention">The retention table, when asked for (--retention).</param>
+/// <param name="SegmentComparisons">The segment comparisons, when asked for (--compare).</param>
+internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null);
 
 /// <summary>Writes durations as seconds (a number) in the analyze JSON.</summary>
 internal sealed class SecondsConverter : JsonConverter<TimeSpan>

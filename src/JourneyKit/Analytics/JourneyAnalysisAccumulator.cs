@@ -654,6 +654,37 @@ public sealed class JourneyAnalysisAccumulator
         return kpis;
     }
 
+    /// <summary>One dimension's segments: decided conversion counts and (time to goal, reached) per run for the log-rank test.</summary>
+    internal List<(string Value, int Runs, int Converted, int Decided, List<(long Time, bool Event)> Times)> SegmentsOf(string dimension)
+    {
+        int d = Array.IndexOf(Dimensions, dimension);
+        if (d < 0)
+        {
+            throw new ArgumentException($"Unknown segment dimension '{dimension}'; expected one of {string.Join(", ", Dimensions)}.", nameof(dimension));
+        }
+
+        var result = new List<(string, int, int, int, List<(long, bool)>)>();
+        foreach (KeyValuePair<(int Dimension, string Value), SegmentState> s in _segments)
+        {
+            if (s.Key.Dimension != d)
+            {
+                continue;
+            }
+
+            var times = new List<(long, bool)>(s.Value.Samples.Count);
+            foreach ((long time, byte outcome) in s.Value.Samples)
+            {
+                times.Add((time, outcome == CumulativeIncidence.Event));
+            }
+
+            int converted = s.Value.States[(int)LifecycleState.Converted];
+            int decided = converted + s.Value.States[(int)LifecycleState.Failed] + s.Value.States[(int)LifecycleState.Dormant];
+            result.Add((s.Key.Value, s.Value.Customers, converted, decided, times));
+        }
+
+        return result;
+    }
+
     /// <summary>One segment's mergeable counts.</summary>
     private sealed class SegmentState(int positions, int states)
     {

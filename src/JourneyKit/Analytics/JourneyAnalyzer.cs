@@ -1,4 +1,7 @@
+using System.Globalization;
+using JourneyKit.Analytics.Statistics;
 using JourneyKit.Events;
+using JourneyKit.Model;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Analytics;
@@ -61,5 +64,181 @@ public sealed class JourneyAnalyzer
         JourneyAnalysisAccumulator accumulator = CreateAccumulator(asOf);
         accumulator.Add(batch);
         return accumulator.Build();
+    }
+
+    /// <summary>
+    /// The retention table of a batch as of an instant (events after it are ignored): per start cohort, the share of runs
+    /// active — or having reached <see cref="RetentionOptions.ActiveStage"/> — k periods after they started, counting
+    /// only periods that have fully passed (docs/analytics.md).
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>The table, cohorts in calendar order.</returns>
+    /// <exception cref="ArgumentException">A stage named in the options is not in the journey.</exception>
+    public RetentionTable Retention(EventBatch batch, RetentionOptions options, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int startStage = StageIndex(options.StartStage, nameof(options.StartStage));
+        int activeStage = StageIndex(options.ActiveStage, nameof(options.ActiveStage));
+        batch = batch.Until(asOf);
+        long limit = asOf.UtcTicks;
+        var cohorts = new SortedDictionary<string, (int Runs, int[] Observed, int[] Active)>(StringComparer.Ordinal);
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        foreach (JourneyInstance run in Evaluator.Evaluate(batch))
+        {
+            long? start = run.EventCount == 0 ? null : run.FirstEventTicks;
+            if (startStage >= 0)
+            {
+                start = FirstEntry(run, startStage);
+            }
+
+            if (start is not { } origin)
+            {
+                continue;
+            }
+
+            string key = CohortOf(origin, options.Period);
+            if (!cohorts.TryGetValue(key, out var row))
+            {
+                row = (0, new int[options.Periods], new int[options.Periods]);
+            }
+
+            row.Runs++;
+            long? reached = activeStage >= 0 ? FirstEntry(run, activeStage) : null;
+            for (int k = 0; k < options.Periods; k++)
+            {
+                long from = PeriodStart(origin, k, options.Period), to = PeriodStart(origin, k + 1, options.Period);
+                if (to > limit)
+                {
+                    break; // not fully observed yet: censored from here on
+                }
+
+                row.Observed[k]++;
+                bool active = false;
+                if (activeStage >= 0)
+                {
+                    active = reached is { } r && r < to;
+                }
+                else
+                {
+                    for (int i = run.BatchStart; i < run.BatchEnd && !active; i++)
+                    {
+                        active = ticks[i] >= from && ticks[i] < to;
+                    }
+                }
+
+                row.Active[k] += active ? 1 : 0;
+            }
+
+            cohorts[key] = row;
+        }
+
+        var list = new List<RetentionCohort>(cohorts.Count);
+        foreach (KeyValuePair<string, (int Runs, int[] Observed, int[] Active)> c in cohorts)
+        {
+            list.Add(new RetentionCohort(c.Key, c.Value.Runs, c.Value.Observed, c.Value.Active));
+        }
+
+        return new RetentionTable(asOf, options.Period, options.StartStage, options.ActiveStage, list);
+    }
+
+    /// <summary>
+    /// Compares every pair of segments of one dimension (the 12 largest, to bound the pairs): conversion over decided runs
+    /// and time to convert, with Holm-adjusted p-values over the pairs (docs/analytics.md).
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="dimension">The dimension: <c>persona</c>, <c>channel</c>, <c>first_channel</c> or <c>cohort</c>.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="confidence">The confidence level of the intervals (default 0.95).</param>
+    /// <returns>The pairs, larger segment first within each pair.</returns>
+    public IReadOnlyList<SegmentComparison> CompareSegments(EventBatch batch, string dimension, DateTimeOffset asOf, double confidence = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentException.ThrowIfNullOrEmpty(dimension);
+        JourneyAnalysisAccumulator accumulator = CreateAccumulator(asOf);
+        accumulator.Add(batch);
+        List<(string Value, int Runs, int Converted, int Decided, List<(long Time, bool Event)> Times)> segments = accumulator.SegmentsOf(dimension);
+        segments.Sort(static (a, b) => a.Runs != b.Runs ? b.Runs.CompareTo(a.Runs) : string.CompareOrdinal(a.Value, b.Value));
+        if (segments.Count > 12)
+        {
+            segments.RemoveRange(12, segments.Count - 12);
+        }
+
+        var pairs = new List<(string A, string B, ProportionDifference Conversion, LogRankTest Time)>();
+        for (int i = 0; i < segments.Count; i++)
+        {
+            for (int j = i + 1; j < segments.Count; j++)
+            {
+                var (a, b) = (segments[i], segments[j]);
+                if (a.Decided == 0 || b.Decided == 0)
+                {
+                    continue;
+                }
+
+                pairs.Add((a.Value, b.Value, ProportionDifference.Compare(a.Converted, a.Decided, b.Converted, b.Decided, confidence), LogRankTest.Compute(a.Times, b.Times)));
+            }
+        }
+
+        double[] conversion = MultipleComparisons.Holm([.. pairs.Select(p => p.Conversion.PValue)]);
+        double[] time = MultipleComparisons.Holm([.. pairs.Select(p => p.Time.PValue)]);
+        var result = new List<SegmentComparison>(pairs.Count);
+        for (int p = 0; p < pairs.Count; p++)
+        {
+            result.Add(new SegmentComparison(dimension, pairs[p].A, pairs[p].B, pairs[p].Conversion, pairs[p].Time, conversion[p], time[p]));
+        }
+
+        return result;
+    }
+
+    private int StageIndex(string? id, string option)
+    {
+        if (id is null)
+        {
+            return -1;
+        }
+
+        for (int s = 0; s < Journey.Stages.Length; s++)
+        {
+            if (Journey.Stages[s].Id == id)
+            {
+                return s;
+            }
+        }
+
+        throw new ArgumentException($"{option}: the journey has no stage '{id}'.", option);
+    }
+
+    private static long? FirstEntry(JourneyInstance run, int stage)
+    {
+        foreach (StageVisit visit in run.Visits)
+        {
+            if (visit.Stage == stage)
+            {
+                return visit.EnteredTicks;
+            }
+        }
+
+        return null;
+    }
+
+    private static long PeriodStart(long origin, int k, RetentionPeriod period) => period switch
+    {
+        RetentionPeriod.Day => origin + (k * TimeSpan.TicksPerDay),
+        RetentionPeriod.Week => origin + (k * 7 * TimeSpan.TicksPerDay),
+        _ => new DateTime(origin, DateTimeKind.Utc).AddMonths(k).Ticks,
+    };
+
+    private static string CohortOf(long ticks, RetentionPeriod period)
+    {
+        var date = new DateTime(ticks, DateTimeKind.Utc);
+        return period switch
+        {
+            RetentionPeriod.Day => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            RetentionPeriod.Week => string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):00}"),
+            _ => date.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        };
     }
 }
