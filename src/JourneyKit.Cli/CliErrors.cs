@@ -31,6 +31,9 @@ internal static class CliErrors
             case EventFormatException format:
                 err.WriteLine(format.Message); // "events.csv:12: column 'timestamp': …"
                 return CliExitCode.Problems;
+            case EventLimitExceededException limit:
+                err.WriteLine(limit.Message);
+                return CliExitCode.Problems;
             case JsonException json:
                 err.WriteLine(CliMessages.InvalidJson(json));
                 return CliExitCode.Problems;

@@ -149,7 +149,14 @@ public static class CsvEventReader
         {
             var layout = CsvLayout.FromHeader(csv, context);
             var row = new CsvRowReader(csv, layout, context, maxRecordLength);
-            row.ReadAll();
+            try
+            {
+                row.ReadAll();
+            }
+            catch (EventLimitExceededException e)
+            {
+                context.LimitExceeded(e);
+            }
         }
     }
 
@@ -286,6 +293,8 @@ public static class CsvEventReader
                 {
                     break;
                 }
+
+                context.Line = line;
 
                 ReadOnlySpan<char> raw = csv.GetRawRecordSpan();
                 _nextLine += Math.Max(1, raw.Count('\n'));

@@ -1,3 +1,4 @@
+using JourneyKit.Events.Internal;
 using JourneyKit.Model;
 
 namespace JourneyKit.Events;
@@ -24,7 +25,7 @@ public sealed class EventBatch
     private readonly double[]? _values;
     private readonly string?[]? _eventIds;
     private readonly int[] _customerStarts;
-    private readonly Dictionary<int, int[]> _attributeColumns;
+    private readonly EventAttributes _attributes;
     private (long Min, long Max)? _range;
 
     internal EventBatch(
@@ -35,7 +36,7 @@ public sealed class EventBatch
         double[]? values,
         string?[]? eventIds,
         int[] customerStarts,
-        Dictionary<int, int[]> attributeColumns,
+        EventAttributes attributes,
         SymbolTable customers,
         SymbolTable touchpoints,
         SymbolTable channels,
@@ -49,7 +50,7 @@ public sealed class EventBatch
         _values = values;
         _eventIds = eventIds;
         _customerStarts = customerStarts;
-        _attributeColumns = attributeColumns;
+        _attributes = attributes;
         Customers = customers;
         Touchpoints = touchpoints;
         Channels = channels;
@@ -125,12 +126,14 @@ public sealed class EventBatch
     public int CustomerOfRun(int run) => _customerIds[_customerStarts[run]];
 
     /// <summary>Gets the column of an attribute: for each event, an id into <see cref="AttributeValues"/>, or -1 when absent.</summary>
+    /// <remarks>Attributes are stored sparsely: a key on at least one event in eight is a ready column; the column of a
+    /// rarer key is made (4 bytes per event) when first asked for and kept, so ask only for keys you use.</remarks>
     /// <param name="key">The attribute key.</param>
     /// <param name="valueIds">The column; empty when the key never occurs.</param>
     /// <returns><see langword="true"/> when some event has the attribute.</returns>
     public bool TryGetAttributeColumn(string key, out ReadOnlySpan<int> valueIds)
     {
-        if (AttributeKeys.TryGetId(key, out int keyId) && _attributeColumns.TryGetValue(keyId, out int[]? column))
+        if (AttributeKeys.TryGetId(key, out int keyId) && _attributes.Column(keyId, Count) is { } column)
         {
             valueIds = column;
             return true;
@@ -140,6 +143,8 @@ public sealed class EventBatch
         return false;
     }
 
+    internal EventAttributes Attributes => _attributes;
+
     /// <summary>Materializes event <paramref name="row"/> as a <see cref="JourneyEvent"/> (allocates; not for hot paths).</summary>
     /// <param name="row">The row, from 0 to <see cref="Count"/> - 1.</param>
     /// <returns>The event.</returns>
@@ -148,16 +153,10 @@ public sealed class EventBatch
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
         int channel = _channelIds[row];
-        Dictionary<string, string>? attributes = null;
-        foreach (KeyValuePair<int, int[]> column in _attributeColumns)
-        {
-            int value = column.Value[row];
-            if (value >= 0)
-            {
-                attributes ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                attributes[AttributeKeys[column.Key]] = AttributeValues[value];
-            }
-        }
+        var collected = (Batch: this, Attributes: (Dictionary<string, string>?)null);
+        _attributes.ForEach(row, ref collected, static (ref (EventBatch Batch, Dictionary<string, string>? Attributes) state, int keyId, int valueId) =>
+            (state.Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[state.Batch.AttributeKeys[keyId]] = state.Batch.AttributeValues[valueId]);
+        Dictionary<string, string>? attributes = collected.Attributes;
 
         double value0 = _values is null ? double.NaN : _values[row];
         return new JourneyEvent(
@@ -208,7 +207,7 @@ public sealed class EventBatch
             return this;
         }
 
-        var builder = new EventBatchBuilder();
+        var builder = new EventBatchBuilder { Limits = EventLimits.Unbounded }; // already accepted
         for (int i = 0; i < ticks.Length; i++)
         {
             if (ticks[i] <= limit)

@@ -14,7 +14,9 @@ namespace JourneyKit.Events;
 /// <para>The sort is stable: events of one customer with equal timestamps keep the order they were added in.</para>
 /// <para>The builder may share symbol tables with a compiled funnel, pattern or journey so that ids coincide and no
 /// re-mapping is needed; it adds new symbols to them.</para>
-/// <para>Adding by spans allocates only for strings not seen before.</para>
+/// <para>Adding by spans allocates only for strings not seen before. Attributes are stored sparsely: memory grows with
+/// the values present (about 8 bytes each while building), not with keys × events, so one event with 100,000 keys costs
+/// what its values cost. Everything is bounded by <see cref="Limits"/>.</para>
 /// <threadsafety>Not thread-safe.</threadsafety>
 /// </remarks>
 public sealed class EventBatchBuilder
@@ -26,7 +28,7 @@ public sealed class EventBatchBuilder
     private readonly SymbolTable _attributeValues = new();
     private readonly HashSet<EventKey> _seenEvents = new(EventKeyComparer.Instance);
     private readonly HashSet<EventKey>.AlternateLookup<EventKeySpan> _seenEventsBySpan;
-    private ColumnBuilder<int>[] _attributes = []; // indexed by attribute key id (dense: keys are added only here)
+    private AttributeColumn[] _attributes = []; // indexed by attribute key id (keys are added only here): sparse, per key
     private ColumnBuilder<int> _customerIds;
     private ColumnBuilder<int> _touchpointIds;
     private ColumnBuilder<long> _ticks;
@@ -60,6 +62,10 @@ public sealed class EventBatchBuilder
         _values = new ColumnBuilder<double>(0);
         _eventIds = new ColumnBuilder<string?>(0);
     }
+
+    /// <summary>Gets the limits this builder enforces: id, key and value lengths, distinct attribute keys, events.</summary>
+    /// <value>The default value is <see cref="EventLimits.Default"/>.</value>
+    public EventLimits Limits { get; init; } = EventLimits.Default;
 
     /// <summary>Gets the number of events added and kept (duplicates excluded).</summary>
     public int Count => _ticks.Count;
@@ -103,6 +109,8 @@ public sealed class EventBatchBuilder
     /// with this event id.</returns>
     /// <exception cref="ArgumentException">The customer or touchpoint is empty, or the timestamp is out of range.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
+    /// <exception cref="EventLimitExceededException">An id is longer than <see cref="EventLimits.MaxIdLength"/>, or the
+    /// batch already holds <see cref="EventLimits.MaxEvents"/> events; nothing is added.</exception>
     public bool Add(
         ReadOnlySpan<char> customerId,
         ReadOnlySpan<char> touchpoint,
@@ -129,6 +137,24 @@ public sealed class EventBatchBuilder
         if ((ulong)timestampTicks > (ulong)DateTime.MaxValue.Ticks)
         {
             throw new ArgumentOutOfRangeException(nameof(timestampTicks), timestampTicks, "The timestamp is out of the range of DateTimeOffset.");
+        }
+
+        int maxId = Limits.MaxIdLength;
+        if (customerId.Length > maxId || touchpoint.Length > maxId || channel.Length > maxId || eventId.Length > maxId)
+        {
+            ThrowIdTooLong(customerId.Length, touchpoint.Length, channel.Length, eventId.Length, maxId);
+        }
+
+        if (Count >= Limits.MaxEvents)
+        {
+            // Full: a duplicate is still only dropped; anything else is refused before it touches the symbol tables.
+            if (!eventId.IsEmpty && _customers.TryGetId(customerId, out int known) && _seenEventsBySpan.Contains(new EventKeySpan(known, eventId)))
+            {
+                DuplicateCount++;
+                return false;
+            }
+
+            ThrowFull();
         }
 
         // A duplicate's customer is already in the table (the event it repeats added it), so interning first adds nothing
@@ -175,10 +201,12 @@ public sealed class EventBatchBuilder
         return true;
     }
 
-    /// <summary>Sets an attribute on the event added last.</summary>
+    /// <summary>Sets an attribute on the event added last (again for the same key: the last value wins).</summary>
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The attribute value.</param>
     /// <exception cref="InvalidOperationException">No event was added yet.</exception>
+    /// <exception cref="EventLimitExceededException">The key or value is longer than <see cref="EventLimits"/> allows, or
+    /// the key is new and the batch already has <see cref="EventLimits.MaxDistinctAttributeKeys"/> keys; nothing is set.</exception>
     public void SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
     {
         if (Count == 0)
@@ -186,28 +214,33 @@ public sealed class EventBatchBuilder
             throw new InvalidOperationException("Add an event before setting its attributes.");
         }
 
-        int keyId = _attributeKeys.GetOrAdd(key);
-        if (keyId >= _attributes.Length)
+        EventLimits limits = Limits;
+        if (key.Length > limits.MaxAttributeKeyLength)
         {
-            int old = _attributes.Length;
-            Array.Resize(ref _attributes, Math.Max(4, Math.Max(keyId + 1, old * 2)));
-            for (int i = old; i < _attributes.Length; i++)
-            {
-                _attributes[i] = new ColumnBuilder<int>(0);
-            }
+            throw new EventLimitExceededException(EventLimit.AttributeKeyLength, limits.MaxAttributeKeyLength, key.Length, "the attribute key");
         }
 
-        ref ColumnBuilder<int> column = ref _attributes[keyId];
-        column.PadTo(Count - 1, -1);
-        int valueId = _attributeValues.GetOrAdd(value);
-        if (column.Count == Count)
+        if (value.Length > limits.MaxAttributeValueLength)
         {
-            column.Set(Count - 1, valueId);
+            throw new EventLimitExceededException(EventLimit.AttributeValueLength, limits.MaxAttributeValueLength, value.Length, "the attribute value");
         }
-        else
+
+        if (!_attributeKeys.TryGetId(key, out int keyId))
         {
-            column.Add(valueId);
+            if (_attributeKeys.Count >= limits.MaxDistinctAttributeKeys)
+            {
+                throw new EventLimitExceededException(EventLimit.DistinctAttributeKeys, limits.MaxDistinctAttributeKeys, _attributeKeys.Count + 1L, "the number of distinct attribute keys");
+            }
+
+            keyId = _attributeKeys.GetOrAdd(key);
         }
+
+        if (keyId >= _attributes.Length)
+        {
+            Array.Resize(ref _attributes, Math.Min(Math.Max(4, Math.Max(keyId + 1, _attributes.Length * 2)), Math.Max(keyId + 1, limits.MaxDistinctAttributeKeys)));
+        }
+
+        _attributes[keyId].Set(Count - 1, _attributeValues.GetOrAdd(value));
     }
 
     /// <summary>Sorts the events by (customer, timestamp), stably, and returns the batch. Call once.</summary>
@@ -222,15 +255,7 @@ public sealed class EventBatchBuilder
         _built = true;
         int n = Count;
         int[] order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
-        int keys = _attributeKeys.Count;
-        var attributeColumns = new Dictionary<int, int[]>(keys);
-        for (int keyId = 0; keyId < keys; keyId++)
-        {
-            ref ColumnBuilder<int> column = ref _attributes[keyId];
-            column.PadTo(n, -1);
-            attributeColumns.Add(keyId, Permute(column.Span, order));
-        }
-
+        EventAttributes attributes = BuildAttributes(order, n);
         return new EventBatch(
             Permute(_customerIds.Span, order),
             Permute(_touchpointIds.Span, order),
@@ -239,12 +264,146 @@ public sealed class EventBatchBuilder
             _hasValues ? Permute(_values.Span, order) : null,
             _hasEventIds ? Permute(_eventIds.Span, order) : null,
             customerStarts,
-            attributeColumns,
+            attributes,
             _customers,
             _touchpoints,
             _channels,
             _attributeKeys,
             _attributeValues);
+    }
+
+    /// <summary>
+    /// Lays the attributes out for the sorted rows: a key on at least one event in <see cref="DenseDivisor"/> becomes a
+    /// dense column (4 bytes per event, at most 32 per value present); the others go to one row-indexed sparse table
+    /// (8 bytes per value, plus 4 per event when there are any).
+    /// </summary>
+    private EventAttributes BuildAttributes(int[] order, int n)
+    {
+        int keys = _attributeKeys.Count;
+        if (keys == 0)
+        {
+            return EventAttributes.None;
+        }
+
+        var newRow = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            newRow[order[i]] = i;
+        }
+
+        var dense = new Dictionary<int, int[]>();
+        int[]? sparseCounts = null;
+        long sparseValues = 0;
+        for (int keyId = 0; keyId < keys; keyId++)
+        {
+            ref AttributeColumn column = ref _attributes[keyId];
+            ReadOnlySpan<int> rows = column.Rows;
+            ReadOnlySpan<int> values = column.Values;
+            if ((long)rows.Length * DenseDivisor >= n)
+            {
+                var dense1 = new int[n];
+                Array.Fill(dense1, -1);
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    dense1[newRow[rows[i]]] = values[i];
+                }
+
+                dense.Add(keyId, dense1);
+            }
+            else
+            {
+                sparseCounts ??= new int[n + 1];
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    sparseCounts[newRow[rows[i]] + 1]++;
+                }
+
+                sparseValues += rows.Length;
+            }
+        }
+
+        if (sparseCounts is null)
+        {
+            return new EventAttributes(dense, null, [], []);
+        }
+
+        // Row-indexed (CSR): the sparse pairs of sorted row r are [starts[r], starts[r + 1]); keys in id order.
+        for (int r = 0; r < n; r++)
+        {
+            sparseCounts[r + 1] += sparseCounts[r];
+        }
+
+        int[] starts = sparseCounts;
+        var next = new int[n];
+        Array.Copy(starts, next, n);
+        var pairKeys = new int[sparseValues];
+        var pairValues = new int[sparseValues];
+        for (int keyId = 0; keyId < keys; keyId++)
+        {
+            if (dense.ContainsKey(keyId))
+            {
+                continue;
+            }
+
+            ref AttributeColumn column = ref _attributes[keyId];
+            ReadOnlySpan<int> rows = column.Rows;
+            ReadOnlySpan<int> values = column.Values;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int at = next[newRow[rows[i]]]++;
+                pairKeys[at] = keyId;
+                pairValues[at] = values[i];
+            }
+        }
+
+        return new EventAttributes(dense, starts, pairKeys, pairValues);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowFull() =>
+        throw new EventLimitExceededException(EventLimit.Events, Limits.MaxEvents, Count + 1L, "the number of events in the batch");
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowIdTooLong(int customer, int touchpoint, int channel, int eventId, int max)
+    {
+        (string what, int length) = customer > max ? ("the customer id", customer)
+            : touchpoint > max ? ("the touchpoint", touchpoint)
+            : channel > max ? ("the channel", channel)
+            : ("the event id", eventId);
+        throw new EventLimitExceededException(EventLimit.IdLength, max, length, what);
+    }
+
+    /// <summary>A key on at least one event in this many is stored densely.</summary>
+    internal const int DenseDivisor = 8;
+
+    /// <summary>One key's values while building: the rows that have it (increasing) and their value ids.</summary>
+    private struct AttributeColumn
+    {
+        private ColumnBuilder<int> _rows;
+        private ColumnBuilder<int> _values;
+
+        public readonly ReadOnlySpan<int> Rows => _rows.Span;
+
+        public readonly ReadOnlySpan<int> Values => _values.Span;
+
+        /// <summary>Sets the value on <paramref name="row"/>, the latest row: replaces it when set there already.</summary>
+        public void Set(int row, int valueId)
+        {
+            int count = _rows.Count;
+            if (count == 0)
+            {
+                _rows = new ColumnBuilder<int>(2); // a default column has no array yet
+                _values = new ColumnBuilder<int>(2);
+            }
+            else if (_rows.Span[count - 1] == row)
+            {
+                _values.Set(count - 1, valueId);
+                return;
+            }
+
+            _rows.Add(row);
+            _values.Add(valueId);
+        }
     }
 
     private int InternChannel(ReadOnlySpan<char> channel)

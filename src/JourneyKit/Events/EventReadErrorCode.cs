@@ -56,4 +56,11 @@ public enum EventReadErrorCode
     /// followed by other data, or corrupt. Reading cannot continue, even with <see cref="BadRowHandling.Skip"/>.
     /// </summary>
     InvalidCompressedData,
+
+    /// <summary>
+    /// A limit was passed: an id, attribute key or value longer than <see cref="EventLimits"/> allows, too many distinct
+    /// attribute keys, or too many events (<see cref="EventLimits.MaxEvents"/>, <see cref="EventReaderOptions.MaxEvents"/>).
+    /// Reading cannot continue, even with <see cref="BadRowHandling.Skip"/>.
+    /// </summary>
+    LimitExceeded,
 }

@@ -38,6 +38,15 @@ public sealed class EventReaderOptions
     /// <c>concept:name</c> alone.</value>
     public LifecycleTransitionHandling LifecycleTransitions { get; init; } = EventReaderConstants.DefaultLifecycleTransitions;
 
+    /// <summary>
+    /// Gets the most events one read may add (duplicates dropped by event id do not count). Past it the read stops with
+    /// <see cref="EventReadErrorCode.LimitExceeded"/>, even with <see cref="BadRowHandling.Skip"/>, so that a huge or
+    /// endless input (a 2 GB gzip of one repeated row) cannot exhaust memory; the builder's own
+    /// <see cref="EventLimits.MaxEvents"/> bounds a batch filled by several reads.
+    /// </summary>
+    /// <value>The default value is 100,000,000. Must be at least 0.</value>
+    public long MaxEvents { get; init; } = EventLimitConstants.DefaultMaxEventsPerRead;
+
     /// <summary>Gets the callback told about progress (bytes read, total bytes, rows), or null for none.</summary>
     /// <value>The default value is null.</value>
     public IProgress<EventReadProgress>? Progress { get; init; }
@@ -65,6 +74,11 @@ public sealed class EventReaderOptions
         if (MaxRecordLength < EventReaderConstants.MinMaxRecordLength)
         {
             (problems ??= []).Add(EventReaderMessages.OptionMaxRecordLength(MaxRecordLength));
+        }
+
+        if (MaxEvents < 0)
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionMaxEvents(MaxEvents));
         }
 
         if (problems is not null)

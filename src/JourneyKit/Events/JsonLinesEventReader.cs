@@ -190,9 +190,14 @@ public static class JsonLinesEventReader
                 return;
             }
 
+            context.Line = line;
             try
             {
                 Parse(bytes, line);
+            }
+            catch (EventLimitExceededException e)
+            {
+                context.LimitExceeded(e);
             }
             catch (JsonException e)
             {

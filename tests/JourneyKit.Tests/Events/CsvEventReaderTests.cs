@@ -337,9 +337,17 @@ public sealed class CsvEventReaderTests
     public void Read_TenMegabyteField_WorksWithRaisedLimit()
     {
         string text = Header + ",note\nc1,x,0," + new string('a', 10_000_000) + "\nc2,y,0,\n";
-        EventReadResult result = Csv(text, new EventReaderOptions { MaxRecordLength = 16 << 20 });
-        Assert.Equal(10_000_000, result.Batch.GetEvent(0).Attributes!["note"].Length);
-        Assert.Equal(2, result.Batch.Count);
+        var options = new EventReaderOptions { MaxRecordLength = 16 << 20 };
+
+        // The record fits, but the builder's attribute value limit (64 Ki characters) refuses it, with the line (issue 21).
+        EventFormatException e = Assert.Throws<EventFormatException>(() => Csv(text, options));
+        Assert.Equal((EventReadErrorCode.LimitExceeded, 2L), (e.Code, e.Line));
+
+        var builder = new EventBatchBuilder { Limits = new EventLimits { MaxAttributeValueLength = 16 << 20 } };
+        CsvEventReader.ReadInto(new StringReader(text), builder, null, options);
+        EventBatch batch = builder.Build();
+        Assert.Equal(10_000_000, batch.GetEvent(0).Attributes!["note"].Length);
+        Assert.Equal(2, batch.Count);
     }
 
     [Fact]

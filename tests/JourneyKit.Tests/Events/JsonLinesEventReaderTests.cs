@@ -145,9 +145,14 @@ public sealed class JsonLinesEventReaderTests
         Assert.Equal(EventReadErrorCode.RecordTooLarge, e.Code);
         Assert.Equal(1, e.Line);
 
-        EventReadResult result = Jsonl(text, new EventReaderOptions { MaxRecordLength = 16 << 20 });
-        Assert.Equal(10_000_000, result.Batch.GetEvent(0).Attributes!["note"].Length);
-        Assert.Equal(2, result.Batch.Count);
+        var options = new EventReaderOptions { MaxRecordLength = 16 << 20 };
+        Assert.Equal(EventReadErrorCode.LimitExceeded, Assert.Throws<EventFormatException>(() => Jsonl(text, options)).Code); // EventLimits.MaxAttributeValueLength
+
+        var builder = new EventBatchBuilder { Limits = new EventLimits { MaxAttributeValueLength = 16 << 20 } };
+        JsonLinesEventReader.ReadInto(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), builder, null, options);
+        EventBatch batch = builder.Build();
+        Assert.Equal(10_000_000, batch.GetEvent(0).Attributes!["note"].Length);
+        Assert.Equal(2, batch.Count);
     }
 
     [Fact]

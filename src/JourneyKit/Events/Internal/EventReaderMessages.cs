@@ -13,6 +13,13 @@ internal static class EventReaderMessages
 
     public static string CorruptCompressed(string detail) => $"the gzip data is corrupt ({detail.TrimEnd('.')})";
 
+    public static string OptionMaxEvents(long value) => string.Create(Inv, $"MaxEvents must be zero or more, got {value}");
+
+    public static string TooManyEvents(long max) =>
+        string.Create(Inv, $"the file holds more than {max:N0} events, the limit (EventReaderOptions.MaxEvents)");
+
+    public static string AtRow(string detail, long row) => string.Create(Inv, $"{detail} (row {row:N0})");
+
     public const string UnpairedSurrogate = "a string holds an unpaired surrogate escape (\\uD800–\\uDFFF without its pair), which is not text";
 
     public const string StandardInputName = "<stdin>";

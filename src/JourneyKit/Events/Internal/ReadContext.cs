@@ -12,6 +12,7 @@ internal sealed class ReadContext
     private readonly int _duplicatesBefore;
     private List<EventReadError>? _errors;
     private long _lastReportedBytes;
+    private long _added;
 
     public ReadContext(string? fileName, EventReaderOptions options, EventBatchBuilder builder, Func<long>? bytesRead, long? totalBytes)
     {
@@ -30,7 +31,28 @@ internal sealed class ReadContext
 
     public long Rows { get; set; }
 
-    public long Added { get; set; }
+    /// <summary>Gets the events added by this read; setting past <see cref="EventReaderOptions.MaxEvents"/> stops it.</summary>
+    public long Added
+    {
+        get => _added;
+        set
+        {
+            if (value > _options.MaxEvents)
+            {
+                Fatal(EventReadErrorCode.LimitExceeded, Line, null, 0, EventReaderMessages.TooManyEvents(_options.MaxEvents));
+            }
+
+            _added = value;
+        }
+    }
+
+    /// <summary>Gets or sets the line of the record being read (0 when the format has none), for limit errors.</summary>
+    public long Line { get; set; }
+
+    /// <summary>Stops the read on a builder limit (<see cref="EventLimits"/>), located at <see cref="Line"/>.</summary>
+    [DoesNotReturn]
+    public void LimitExceeded(EventLimitExceededException e) =>
+        Fatal(EventReadErrorCode.LimitExceeded, Line, null, 0, Line > 0 ? e.Message : EventReaderMessages.AtRow(e.Message, Rows), e);
 
     public long Skipped { get; private set; }
 

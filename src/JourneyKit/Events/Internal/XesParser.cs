@@ -387,6 +387,18 @@ internal sealed class XesParser
 
     private void EmitTrace()
     {
+        try
+        {
+            EmitTraceCore();
+        }
+        catch (EventLimitExceededException e)
+        {
+            _context.LimitExceeded(e);
+        }
+    }
+
+    private void EmitTraceCore()
+    {
         EventBatchBuilder builder = _context.Builder;
         ReadOnlySpan<char> traceId = Chars(_traceId);
         bool traceDescribed = false;
