@@ -22,7 +22,9 @@ public class WindowFunnelBenchmarks
     private WindowFunnel _increase = null!;
     private WindowFunnel _reentry = null!;
     private byte[] _levels = null!;
+#if PEERS
     private DuckDbFunnel _duck = null!;
+#endif
 
     [GlobalSetup]
     public void Setup()
@@ -35,13 +37,19 @@ public class WindowFunnelBenchmarks
         _increase = WindowFunnel.Create(BenchData.FunnelSteps, window, WindowFunnelMode.StrictIncrease);
         _reentry = WindowFunnel.Create(BenchData.FunnelSteps, window, WindowFunnelMode.StrictOrder | WindowFunnelMode.AllowReentry);
         _levels = new byte[_batch.CustomerCount];
+#if PEERS
         _duck = new DuckDbFunnel();
         _duck.Load(_batch);
-        PeerCheck.FunnelPeersAgree(_default, _batch, _events, _duck);
+        PeerCheck.FunnelPeersAgree(_default, _batch, _events, _duck.Levels);
+#else
+        PeerCheck.FunnelPeersAgree(_default, _batch, _events, null);
+#endif
     }
 
+#if PEERS
     [GlobalCleanup]
     public void Cleanup() => _duck.Dispose();
+#endif
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]
     public void JourneyKit_Default() => _default.EvaluateLevels(_batch, _levels);
@@ -60,7 +68,9 @@ public class WindowFunnelBenchmarks
 
     [Benchmark(OperationsPerInvoke = Events)]
     public int NaiveLinq_Default() => NaiveLinqFunnel.Levels(_events, BenchData.FunnelSteps, TimeSpan.FromDays(1)).Count;
+#if PEERS
 
     [Benchmark(OperationsPerInvoke = Events)]
     public int DuckDb_Default_QueryOnly() => _duck.Levels(BenchData.FunnelSteps, TimeSpan.FromDays(1)).Count;
+#endif
 }

@@ -3,7 +3,7 @@ namespace JourneyKit.Architecture.Tests;
 /// <summary>The package table in docs/architecture.md is the rule; these tests hold every src/ project to it.</summary>
 public sealed class PackageDependencyTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepoRoot.Path;
 
     private static DependencyTable Table() => DependencyTable.Parse(File.ReadAllText(Path.Combine(Root, "docs", "architecture.md")));
 
@@ -82,16 +82,5 @@ public sealed class PackageDependencyTests
         Assert.StartsWith("Web → Microsoft.Orleans:", violations[1], StringComparison.Ordinal);
         Assert.StartsWith("Web → Newtonsoft.Json:", violations[2], StringComparison.Ordinal);
         Assert.Equal(["Ignored: no row in docs/architecture.md"], table.Violations("Ignored", csproj));
-    }
-
-    private static string FindRoot()
-    {
-        string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "JourneyKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("JourneyKit.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return dir;
     }
 }

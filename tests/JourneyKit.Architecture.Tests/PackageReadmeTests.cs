@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace JourneyKit.Architecture.Tests;
+
+/// <summary>The README each package ships: shown on the package page, where only absolute links work.</summary>
+public sealed partial class PackageReadmeTests
+{
+    private const string Repository = "https://github.com/journeykit/journeykit/blob/main/";
+
+    public static TheoryData<string> Readmes() => new(ReadmePaths());
+
+    private static List<string> ReadmePaths() =>
+    [
+        .. Directory.EnumerateFiles(Path.Combine(RepoRoot.Path, "src"), "README.md", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepoRoot.Path, p).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    [Fact]
+    public void Readmes_FoundForTheCorePackage()
+    {
+        Assert.Contains("src/JourneyKit/README.md", ReadmePaths());
+    }
+
+    [Theory]
+    [MemberData(nameof(Readmes))]
+    public void Readme_LinksAreAbsolute_AndRepositoryLinksNameExistingFiles(string readme)
+    {
+        string text = File.ReadAllText(Path.Combine(RepoRoot.Path, readme));
+        MatchCollection links = MarkdownLink().Matches(text);
+        Assert.NotEmpty(links); // each points at its docs
+        foreach (Match link in links)
+        {
+            string target = link.Groups[1].Value;
+            Assert.True(target.StartsWith("https://", StringComparison.Ordinal), $"{readme}: relative link '{target}' breaks on a package page");
+            if (target.StartsWith(Repository, StringComparison.Ordinal))
+            {
+                string file = target[Repository.Length..].Split('#')[0];
+                Assert.True(File.Exists(Path.Combine(RepoRoot.Path, file)), $"{readme}: '{target}' names {file}, which is not in the repository");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Readmes))]
+    public void Readme_StartsWithThePackageName_AndSaysHowToInstallIt(string readme)
+    {
+        string project = Path.GetFileName(Path.GetDirectoryName(Path.Combine(RepoRoot.Path, readme)))!;
+        string text = File.ReadAllText(Path.Combine(RepoRoot.Path, readme));
+        Assert.StartsWith("# " + project + "\n", text, StringComparison.Ordinal);
+        string install = project.EndsWith(".Cli", StringComparison.Ordinal) ? "dotnet tool install -g " + project : "dotnet add package " + project;
+        Assert.Contains(install, text, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+}
