@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
+using JourneyKit.Matching;
+using JourneyKit.Matching.ProductFunnel;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
@@ -25,6 +27,8 @@ internal static class AnalyzeCommand
         var funnelType = new Option<ProductFunnelType>("--funnel-type") { Description = "The product funnel type: ordered, strict or unordered.", DefaultValueFactory = _ => ProductFunnelType.Ordered, HelpName = "type" };
         Option<TimeSpan> window = CliOptions.Duration("--window", "The product funnel's conversion window.", TimeSpan.FromDays(7));
         var exclude = new Option<string[]>("--exclude") { Description = "An exclusion for the product funnel: TOUCHPOINT@STEP stops an attempt after step STEP (1-based). Repeatable.", HelpName = "tp@step", AllowMultipleArgumentsPerToken = false };
+        Option<string[]> stepWithin = CliStepConstraints.Within();
+        Option<string[]> stepAfter = CliStepConstraints.After();
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         var retention = new Option<RetentionPeriod?>("--retention") { Description = "Also compute a retention table by start cohort with periods of a day, week or month (any event counts as active).", HelpName = "period" };
         var compare = new Option<string>("--compare") { Description = "Also compare every pair of segments of a dimension (persona, channel, first_channel, cohort): conversion difference with a 95 % interval, log-rank test of time to convert, Holm-adjusted p-values.", HelpName = "dimension" };
@@ -32,7 +36,7 @@ internal static class AnalyzeCommand
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, threshold, retention, compare, format, skip,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, format, skip,
         };
         CliHelp.AddExamples(
             command,
@@ -65,12 +69,12 @@ internal static class AnalyzeCommand
             ProductFunnelResult? product = null;
             if (parse.GetValue(funnel) is { } steps)
             {
-                product = ProductFunnelOf(steps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude)).Evaluate(batch);
+                product = ProductFunnelOf(steps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter)).Evaluate(batch, when);
             }
 
             if (parse.GetValue(format) == OutputFormat.Json)
             {
-                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons);
+                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product));
                 context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJsonContext.Default.AnalyzeDocument));
             }
             else
@@ -122,7 +126,7 @@ internal static class AnalyzeCommand
         return analysis;
     }
 
-    private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions)
+    private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions, string[]? stepWithin, string[]? stepAfter)
     {
         string[] names = steps.Split(',', StringSplitOptions.TrimEntries);
         if (Array.Exists(names, n => n.Length == 0) || names.Length > 32)
@@ -142,7 +146,29 @@ internal static class AnalyzeCommand
             list.Add(new FunnelExclusion(text[..at], step));
         }
 
-        return new ProductFunnel(names, type, window, list);
+        List<FunnelStepConstraint> constraints = CliStepConstraints.Parse(stepWithin, stepAfter, names.Length);
+        try
+        {
+            return new ProductFunnel(names, new ProductFunnelOptions { Type = type, Window = window, Exclusions = list, StepConstraints = constraints });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+    }
+
+    private static List<FunnelTimes> AllTimes(ProductFunnelResult product)
+    {
+        var list = new List<FunnelTimes>();
+        for (int i = 1; i < product.Steps.Count; i++)
+        {
+            for (int j = i + 1; j <= product.Steps.Count; j++)
+            {
+                list.Add(product.TimeToConvert(i, j));
+            }
+        }
+
+        return list;
     }
 
     private static void WriteTables(TextWriter output, JourneyAnalysis a, ProductFunnelResult? product)
@@ -180,8 +206,14 @@ internal static class AnalyzeCommand
         output.WriteLine(string.Create(inv, $"Scores: mean {a.Scores.Mean:0.0}; histogram (10-point bins) {string.Join(' ', a.Scores.Histogram)}; correlation with goal {(a.Scores.CorrelationWithGoal is { } c ? c.ToString("0.00", inv) : "n/a")}"));
         if (product is not null)
         {
-            Section(output, string.Create(inv, $"Product funnel ({product.Type.ToString().ToLowerInvariant()}, window {D(product.Window)}, {product.Customers} customers)"), ["step", "customers", "conversion", "p50", "p90", "p99"], Indexed(product.Steps), s =>
-                [s.Item.Touchpoint, N(s.Item.Customers), Pct(product.ConversionRate(s.Index)), D(s.Item.P50), D(s.Item.P90), D(s.Item.P99)]);
+            string constraints = string.Join(", ", product.Funnel.StepConstraints.Select(FunnelCommand.Describe));
+            Section(output, string.Create(inv, $"Product funnel ({product.Type.ToString().ToLowerInvariant()}, window {D(product.Window)}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}, {product.Customers} customers, as of {product.AsOf:O})"), ["step", "customers", "conversion", "in progress", "p50", "p90", "p99"], Indexed(product.Steps), s =>
+                [s.Item.Touchpoint, N(s.Item.Customers), Pct(product.ConversionRate(s.Index)), N(s.Item.InProgress), D(s.Item.P50), D(s.Item.P90), D(s.Item.P99)]);
+            if (product.Steps.Count > 2)
+            {
+                FunnelTimes all = product.TimeToConvert(1, product.Steps.Count);
+                output.WriteLine(string.Create(inv, $"Step 1 → {product.Steps.Count}: {N(all.Customers)} customers, p50 {D(all.P50)}, p90 {D(all.P90)}, p99 {D(all.P99)}"));
+            }
         }
     }
 
@@ -232,7 +264,8 @@ internal static class AnalyzeCommand
 /// <param name="ProductFunnel">The product funnel, when asked for.</param>
 /// <param name="Retention">The retention table, when asked for (--retention).</param>
 /// <param name="SegmentComparisons">The segment comparisons, when asked for (--compare).</param>
-internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null);
+/// <param name="ProductFunnelTimes">The product funnel's time to convert between every two steps i &lt; j.</param>
+internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null, IReadOnlyList<FunnelTimes>? ProductFunnelTimes = null);
 
 /// <summary>Writes durations as seconds (a number) in the analyze JSON.</summary>
 internal sealed class SecondsConverter : JsonConverter<TimeSpan>

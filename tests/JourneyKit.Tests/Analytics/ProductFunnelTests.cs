@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
+using JourneyKit.Matching.ProductFunnel;
 using JourneyKit.Model;
 
 namespace JourneyKit.Tests.Analytics;

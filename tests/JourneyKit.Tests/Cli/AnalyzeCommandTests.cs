@@ -29,6 +29,28 @@ public sealed class AnalyzeCommandTests
         Assert.Equal("Ordered", product.GetProperty("type").GetString());
         Assert.Equal(259200, product.GetProperty("window").GetDouble()); // 3 days in seconds
         Assert.Equal(2, product.GetProperty("steps").GetArrayLength());
+        Assert.Equal(0, product.GetProperty("steps")[0].GetProperty("in_progress").GetInt32());
+        Assert.True(product.TryGetProperty("as_of", out _));
+        JsonElement times = Assert.Single(doc.RootElement.GetProperty("product_funnel_times").EnumerateArray());
+        Assert.Equal(1, times.GetProperty("from_step").GetInt32());
+        Assert.Equal(product.GetProperty("steps")[1].GetProperty("customers").GetInt32(), times.GetProperty("customers").GetInt32());
+    }
+
+    [Fact]
+    public void Analyze_ProductFunnelStepConstraints_CountFewerOrEqual_Issue16()
+    {
+        // A maximum on step 1 → 2 can only remove conversions: at most 1 minute keeps fewer than the 3-day window alone.
+        string[] common = ["analyze", "-j", TestPaths.BankJourney, "-e", Events, "--format", "json", "--funnel", "application.start,application.submit", "--window", "3d"];
+        using var plain = JsonDocument.Parse(CliRunner.Run(common).Out);
+        CliRun run = CliRunner.Run([.. common, "--step-within", "1-2:1m"]);
+        Assert.True(run.Exit == 0, run.Err);
+        using var constrained = JsonDocument.Parse(run.Out);
+        int Reached(JsonDocument d) => d.RootElement.GetProperty("product_funnel").GetProperty("steps")[1].GetProperty("customers").GetInt32();
+        Assert.True(Reached(constrained) < Reached(plain), $"{Reached(constrained)} vs {Reached(plain)}");
+
+        CliRun unordered = CliRunner.Run([.. common, "--funnel-type", "unordered", "--step-within", "1-2:1m"]);
+        Assert.Equal(2, unordered.Exit);
+        Assert.Contains("unordered", unordered.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -131,6 +131,17 @@ internal sealed class StepChains
         return false;
     }
 
+    /// <summary>
+    /// Gets whether some chain at <paramref name="level"/> could still be extended by an event after
+    /// <paramref name="asOfTicks"/>: some later instant t ≥ last + min with t ≤ last + max and t ≤ first + window.
+    /// </summary>
+    public bool HasOpen(int level, long asOfTicks, long minTicks, long maxTicks, long windowTicks) =>
+        _pending[level].Any(asOfTicks, minTicks, maxTicks, windowTicks) || _eligible[level].Any(asOfTicks, minTicks, maxTicks, windowTicks);
+
+    /// <summary>Whether a chain (last, first) can still be extended after the instant (see <see cref="HasOpen"/>).</summary>
+    public static bool IsOpen(long last, long first, long asOfTicks, long minTicks, long maxTicks, long windowTicks) =>
+        asOfTicks - last < maxTicks && asOfTicks - first < windowTicks && minTicks <= windowTicks - (last - first);
+
     /// <summary>Gets the bytes <see cref="WriteTo"/> writes.</summary>
     public int SerializedSize
     {
@@ -239,6 +250,20 @@ internal sealed class StepChains
         }
 
         public void PopBack() => Count--;
+
+        public bool Any(long asOfTicks, long minTicks, long maxTicks, long windowTicks)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                int at = (_head + i) & (_last.Length - 1);
+                if (IsOpen(_last[at], _first[at], asOfTicks, minTicks, maxTicks, windowTicks))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public int WriteTo(Span<byte> destination)
         {
