@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A private, throw-away PostgreSQL cluster for the JourneyKit.Storage.PostgreSql tests.
 #
-#   bash eng/postgres.sh start      # prints two lines: JOURNEYKIT_POSTGRES=<connection string> and JOURNEYKIT_POSTGRES_DIR=<dir>
-#   bash eng/postgres.sh stop DIR   # stops that cluster and deletes DIR
+#   eval "$(bash eng/postgres.sh start)"               # exports JOURNEYKIT_POSTGRES (a connection string) and
+#                                                       # JOURNEYKIT_POSTGRES_DIR (the cluster's directory)
+#   bash eng/postgres.sh stop "$JOURNEYKIT_POSTGRES_DIR" # stops that cluster and deletes its directory
 #
 # The cluster lives in a new temporary directory, listens on 127.0.0.1 only, on a free port, with its unix socket inside
 # that directory and trust authentication (nothing but this machine can reach it). PostgreSQL refuses to run as root,
@@ -56,8 +57,8 @@ start() {
     port_in_use "$port" && continue
     if (cd "$dir" && as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
           -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB" start >/dev/null 2>&1); then
-      echo "JOURNEYKIT_POSTGRES=Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
-      echo "JOURNEYKIT_POSTGRES_DIR=$dir"
+      echo "export JOURNEYKIT_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres'"
+      echo "export JOURNEYKIT_POSTGRES_DIR='$dir'"
       return 0
     fi
   done

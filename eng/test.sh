@@ -28,8 +28,8 @@ dotnet build JourneyKit.sln --no-restore -c Release -warnaserror || { echo "0 pa
 pg_dir=""
 if [ -z "${JOURNEYKIT_POSTGRES:-}" ]; then
   if pg_env=$(bash eng/postgres.sh start); then
-    JOURNEYKIT_POSTGRES=$(echo "$pg_env" | sed -n 's/^JOURNEYKIT_POSTGRES=//p'); export JOURNEYKIT_POSTGRES
-    pg_dir=$(echo "$pg_env" | sed -n 's/^JOURNEYKIT_POSTGRES_DIR=//p')
+    eval "$pg_env" # exports JOURNEYKIT_POSTGRES and JOURNEYKIT_POSTGRES_DIR
+    pg_dir=$JOURNEYKIT_POSTGRES_DIR
     trap 'bash eng/postgres.sh stop "$pg_dir"' EXIT
     echo "PostgreSQL: a private cluster in $pg_dir ($JOURNEYKIT_POSTGRES)" >&2
   else

@@ -29,7 +29,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
             ? value
             : throw new InvalidOperationException(
                 $"{Variable} is not set: these tests need a PostgreSQL server. Run 'bash eng/test.sh' (it installs PostgreSQL and starts a private " +
-                $"cluster), or start one with 'bash eng/postgres.sh start' and export the {Variable}=… line it prints, or point {Variable} at a " +
+                $"cluster), or start one with 'eval \"$(bash eng/postgres.sh start)\"', or point {Variable} at a " +
                 "server of yours (a role that may create databases), e.g. Host=localhost;Username=postgres;Password=…");
 
     /// <summary>A fresh schema name in this database.</summary>
