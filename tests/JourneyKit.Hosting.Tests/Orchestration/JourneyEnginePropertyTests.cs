@@ -60,6 +60,15 @@ public sealed class JourneyEnginePropertyTests
                 return false;
             }
 
+            // The one lifecycle state (issue 14): the engine's instance and the batch's agree at a random instant after
+            // the customer's last event (minutes to weeks later: in progress, stuck, dormant or terminal).
+            var evaluator = new JourneyEvaluator(Onboarding);
+            DateTimeOffset asOf = new DateTimeOffset(expected.LastEventTicks, TimeSpan.Zero).AddMinutes(random.Next(0, 60 * 24 * 30));
+            if (evaluator.GetStatus(expected, asOf) != evaluator.GetStatus(actual, asOf))
+            {
+                return false;
+            }
+
             // reference: the n-th entry into each stage of the final history
             var counts = new Dictionary<int, int>();
             var expectedKeys = new List<string>();
