@@ -121,12 +121,7 @@ public static class WebApiApp
             stageName = stage?.Name,
             enteredStageAt = instance.CurrentStageEnteredTicks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : (DateTimeOffset?)null,
             timeInStage = status.TimeInStage.ToString(),
-            state = status.State switch
-            {
-                LifecycleState.InProgress => "in_progress",
-                LifecycleState.NotStarted => "not_started",
-                LifecycleState s => s.ToString().ToLowerInvariant(),
-            },
+            state = JourneyKit.Analytics.CustomerList.StateName(status.State),
             overdueBy = status.OverdueBy.ToString(),
             goalReached = instance.GoalReached,
             failed = instance.Failed,

@@ -46,6 +46,13 @@ internal static class CliOptions
         HelpName = "TIMESTAMP",
     };
 
+    /// <summary><c>--customers FILE</c>: a cohort filter, the <c>customer_id</c> column of a CSV (e.g. <c>journeykit customers --format csv</c>).</summary>
+    public static Option<string> CustomersFilter() => new("--customers")
+    {
+        Description = "Only these customers: a CSV with a customer_id column, such as the output of 'journeykit customers --format csv'.",
+        HelpName = "FILE",
+    };
+
     /// <summary><c>--skip-bad-rows</c>: skip and count bad event rows instead of stopping at the first.</summary>
     public static Option<bool> SkipBadRows() => new("--skip-bad-rows")
     {

@@ -76,6 +76,7 @@ internal static class JourneyKitCli
         root.Add(ReportCommand.Create(context));
         root.Add(MatchCommand.Create(context));
         root.Add(ScoreCommand.Create(context));
+        root.Add(CustomersCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);
         CliHelp.Install(root);
         return root;

@@ -32,11 +32,12 @@ internal static class AnalyzeCommand
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         var retention = new Option<RetentionPeriod?>("--retention") { Description = "Also compute a retention table by start cohort with periods of a day, week or month (any event counts as active).", HelpName = "period" };
         var compare = new Option<string>("--compare") { Description = "Also compare every pair of segments of a dimension (persona, channel, first_channel, cohort): conversion difference with a 95 % interval, log-rank test of time to convert, Holm-adjusted p-values.", HelpName = "dimension" };
+        Option<string> customers = CliOptions.CustomersFilter();
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, format, skip,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, customers, format, skip,
         };
         CliHelp.AddExamples(
             command,
@@ -44,7 +45,7 @@ internal static class AnalyzeCommand
             "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip));
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip), parse.GetValue(customers));
             double risk = parse.GetValue(threshold);
             if (!(risk is >= 0 and <= 1))
             {
@@ -88,7 +89,7 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>
-    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, bool skipBadRows)
+    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, bool skipBadRows, string? customersFile = null)
     {
         Journey journey = JourneyJson.LoadFile(journeyPath);
         CompiledJourney compiled;
@@ -103,6 +104,11 @@ internal static class AnalyzeCommand
 
         (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, skipBadRows);
         (batch, DateTimeOffset when) = ScoreCommand.ApplyAsOf(asOf, batch);
+        if (customersFile is not null)
+        {
+            batch = batch.ForCustomers(CustomerList.ReadCustomerIds(customersFile));
+        }
+
         return (compiled, batch, when);
     }
 

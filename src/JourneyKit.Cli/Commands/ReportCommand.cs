@@ -21,17 +21,18 @@ internal static class ReportCommand
         var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (replaced if it exists).", Required = true, HelpName = "report.html" };
         Option<string> asOf = CliOptions.AsOf("stuck, dead ends and risk are judged at; later events are ignored");
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
+        Option<string> customers = CliOptions.CustomersFilter();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("report", "Write the journey report: one self-contained HTML file with the journey map, funnel, flow, time in stage, stuck and dead ends, channel switches, attribution, scores and customers at risk.")
         {
-            journeyOption, events, output, asOf, threshold, skip,
+            journeyOption, events, output, asOf, threshold, customers, skip,
         };
         CliHelp.AddExamples(
             command,
             "journeykit report --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --as-of 2026-01-20T00:00:00Z --out report.html");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip));
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip), parse.GetValue(customers));
             double risk = parse.GetValue(threshold);
             if (!(risk is >= 0 and <= 1))
             {

@@ -20,10 +20,11 @@ internal static class ScoreCommand
         Option<string> asOf = CliOptions.AsOf("stuck and dead end are judged at");
         var customer = new Option<string>("--customer", "-c") { Description = "Only this customer.", HelpName = "ID" };
         Option<OutputFormat> format = CliOptions.Format();
+        Option<string> customers = CliOptions.CustomersFilter();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("score", "Evaluate every customer against a journey: current stage, goal, stuck (overdue by), dead end, moments of truth, and the journey score with its breakdown; then summary counts.")
         {
-            journeyOption, events, asOf, customer, format, skip,
+            journeyOption, events, asOf, customer, format, customers, skip,
         };
         CliHelp.AddExamples(
             command,
@@ -44,6 +45,10 @@ internal static class ScoreCommand
 
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
             (batch, DateTimeOffset when) = ApplyAsOf(parse.GetValue(asOf), batch);
+            if (parse.GetValue(customers) is { } cohort)
+            {
+                batch = batch.ForCustomers(Analytics.CustomerList.ReadCustomerIds(cohort));
+            }
             var evaluator = new JourneyEvaluator(compiled);
             IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
             string? only = parse.GetValue(customer);
@@ -189,15 +194,7 @@ internal static class ScoreCommand
     }
 
     /// <summary>The snake_case name of a lifecycle state, as every command writes it.</summary>
-    internal static string StateName(LifecycleState state) => state switch
-    {
-        LifecycleState.NotStarted => "not_started",
-        LifecycleState.InProgress => "in_progress",
-        LifecycleState.Stuck => "stuck",
-        LifecycleState.Dormant => "dormant",
-        LifecycleState.Converted => "converted",
-        _ => "failed",
-    };
+    internal static string StateName(LifecycleState state) => Analytics.CustomerList.StateName(state);
 
     private static string Format(TimeSpan value) => JourneyKit.Duration.Format(value, 2);
 }

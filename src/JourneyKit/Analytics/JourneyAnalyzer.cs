@@ -193,6 +193,109 @@ public sealed class JourneyAnalyzer
         return result;
     }
 
+    /// <summary>
+    /// Lists the runs behind a count, as of an instant (events after it are ignored): for example every stuck run in a
+    /// stage (<c>State = Stuck, Stage = "verify"</c>, the runs behind <see cref="StageTimeStats.StuckNow"/>), the runs that
+    /// dropped at a funnel step (<c>State = Dormant, FurthestStage = …</c>), a dead-end hotspot, a segment, or the runs at
+    /// risk. Ordered by customer id, then run.
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="filter">The conditions, or null for every run.</param>
+    /// <returns>The runs.</returns>
+    /// <exception cref="ArgumentException">A stage or dimension in the filter is unknown.</exception>
+    public IReadOnlyList<CustomerRow> ListCustomers(EventBatch batch, DateTimeOffset asOf, CustomerFilter? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        filter ??= new CustomerFilter();
+        int stage = StageIndex(filter.Stage, nameof(filter.Stage));
+        int furthest = StageIndex(filter.FurthestStage, nameof(filter.FurthestStage));
+        if (filter.SegmentDimension is { } d && d is not ("persona" or "channel" or "first_channel" or "cohort"))
+        {
+            throw new ArgumentException($"Unknown segment dimension '{d}'; expected persona, channel, first_channel or cohort.", nameof(filter));
+        }
+
+        HashSet<string>? atRisk = null;
+        if (filter.AtRisk)
+        {
+            atRisk = new HashSet<string>(StringComparer.Ordinal);
+            foreach (AtRiskCustomer r in Analyze(batch, asOf).AtRisk)
+            {
+                atRisk.Add(r.CustomerId);
+            }
+        }
+
+        batch = batch.Until(asOf);
+        var rows = new List<CustomerRow>();
+        ReadOnlySpan<int> channelIds = batch.ChannelIds;
+        foreach (JourneyInstance run in Evaluator.Evaluate(batch))
+        {
+            JourneyStatus status = Evaluator.GetStatus(run, asOf);
+            int mainFurthest = -1;
+            foreach (StageVisit visit in run.Visits)
+            {
+                if (!Journey.Stages[visit.Stage].IsFailure && visit.Stage > mainFurthest)
+                {
+                    mainFurthest = visit.Stage;
+                }
+            }
+
+            var row = new CustomerRow(
+                run.CustomerId,
+                run.RunNumber,
+                status.State,
+                status.Stage < 0 ? null : Journey.Stages[status.Stage].Id,
+                mainFurthest < 0 ? null : Journey.Stages[mainFurthest].Id,
+                status.TimeInStage,
+                status.OverdueBy,
+                run.Persona,
+                AnalyticsNames.Of(run.FirstChannel),
+                run.EventCount == 0 ? AnalyticsNames.None : CohortOf(run.FirstEventTicks, RetentionPeriod.Week),
+                run.LastTouchpoint,
+                AnalyticsNames.Of(run.LastChannel));
+            bool keep = (filter.State is not { } s || s == row.State)
+                && (stage < 0 || status.Stage == stage)
+                && (furthest < 0 || mainFurthest == furthest)
+                && (filter.LastTouchpoint is null || filter.LastTouchpoint == row.LastTouchpoint)
+                && (atRisk is null || atRisk.Contains(row.CustomerId))
+                && (filter.SegmentDimension is null || InSegment(batch, run, row, filter.SegmentDimension, filter.SegmentValue ?? AnalyticsNames.None, channelIds));
+            if (keep)
+            {
+                rows.Add(row);
+            }
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.CustomerId, b.CustomerId);
+            return c != 0 ? c : a.Run.CompareTo(b.Run);
+        });
+        return rows;
+    }
+
+    private static bool InSegment(EventBatch batch, JourneyInstance run, CustomerRow row, string dimension, string value, ReadOnlySpan<int> channelIds)
+    {
+        switch (dimension)
+        {
+            case "persona":
+                return (row.Persona ?? AnalyticsNames.None) == value;
+            case "first_channel":
+                return row.FirstChannel == value;
+            case "cohort":
+                return row.Cohort == value;
+            default:
+                for (int i = run.BatchStart; i < run.BatchEnd; i++)
+                {
+                    if (channelIds[i] >= 0 && AnalyticsNames.Of(Model.Channel.FromName(batch.Channels[channelIds[i]])) == value)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
     private int StageIndex(string? id, string option)
     {
         if (id is null)

@@ -189,6 +189,37 @@ public sealed class EventBatch
         return (min, max);
     }
 
+    /// <summary>Gets a batch with only the events of the given customers (a cohort filter; this batch when all its customers are in the set).</summary>
+    /// <param name="customers">The customer ids to keep.</param>
+    /// <returns>The filtered batch.</returns>
+    public EventBatch ForCustomers(IReadOnlySet<string> customers)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        var keep = new bool[Customers.Count];
+        bool all = true;
+        for (int c = 0; c < keep.Length; c++)
+        {
+            keep[c] = customers.Contains(Customers[c]);
+            all &= keep[c];
+        }
+
+        if (all)
+        {
+            return this;
+        }
+
+        var builder = new EventBatchBuilder();
+        for (int i = 0; i < _customerIds.Length; i++)
+        {
+            if (keep[_customerIds[i]])
+            {
+                builder.Add(GetEvent(i));
+            }
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>Gets a batch with only the events at or before <paramref name="instant"/> (this batch when there are none after it).</summary>
     /// <param name="instant">The instant.</param>
     /// <returns>The batch as it stood at <paramref name="instant"/>.</returns>
