@@ -44,5 +44,11 @@ internal static class CliMessages
     public static string UnknownEventFile(string path) =>
         $"cannot tell the format of '{path}'; the file name must end in .csv, .jsonl, .ndjson or .xes (optionally followed by .gz), or be '-' for standard input";
 
+    public static string OutputIsInput(string option, string output, string input) =>
+        $"{option} '{output}' is the input '{input}'; write the output to another file";
+
+    public static string OutputNotRegular(string option, string output, string kind) =>
+        $"{option} '{output}' is {kind}; journeykit writes only regular files";
+
     public static string Summary(string what, long count) => $"{what}: {count.ToString("N0", CultureInfo.InvariantCulture)}";
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
@@ -23,7 +25,7 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed", "-s") { Description = "The seed: the same seed gives the same file, on every machine.", DefaultValueFactory = _ => 1UL };
         var output = new Option<string>("--out", "-o")
         {
-            Description = "The events file to write: .csv, .jsonl or .ndjson, optionally .gz; overwritten.",
+            Description = "The events file to write: .csv, .jsonl or .ndjson, optionally .gz; replaced atomically when complete (never a device, a directory or an input).",
             Required = true,
             HelpName = "file",
             Validators = { ValidateOutputName },
@@ -61,11 +63,30 @@ internal static class GenerateCommand
                 Start = parse.GetValue(start),
                 ArrivalWindow = parse.GetValue(arrival),
             };
-            SyntheticEventSummary summary = new SyntheticEventGenerator(journey, options).Generate(parse.GetRequiredValue(output));
+            var generator = new SyntheticEventGenerator(journey, options);
+            string path = parse.GetRequiredValue(output);
+            SyntheticEventSummary summary = default!;
+            CliOutputFile.Write(path, "--out", [parse.GetRequiredValue(journeyOption)], stream =>
+            {
+                using EventWriter writer = CreateWriter(stream, path, generator.AttributeKeys);
+                summary = generator.Generate(writer);
+            });
             Write(context.Stdout, parse.GetValue(format), summary);
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>An event writer on <paramref name="stream"/> for the format of <paramref name="path"/>; disposing it
+    /// finishes the gzip data, if any, and leaves the stream open.</summary>
+    private static EventWriter CreateWriter(Stream stream, string path, IReadOnlyList<string> keys)
+    {
+        EventFileFormat format = EventFile.DetectFormat(path);
+        bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        Stream target = gzip ? new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true) : stream;
+        return format == EventFileFormat.Csv
+            ? new CsvEventWriter(new StreamWriter(target, new UTF8Encoding(false), 1 << 16, leaveOpen: !gzip), keys, leaveOpen: false)
+            : new JsonLinesEventWriter(target, keys, leaveOpen: !gzip);
     }
 
     private static void Write(TextWriter stdout, OutputFormat format, SyntheticEventSummary s)

@@ -18,7 +18,7 @@ internal static class ReportCommand
     {
         Option<string> journeyOption = CliOptions.JourneyOption();
         Option<string> events = CliOptions.EventsOption();
-        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (replaced if it exists).", Required = true, HelpName = "report.html" };
+        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write: replaced atomically if it exists (never a device, a directory or an input).", Required = true, HelpName = "report.html" };
         Option<string> asOf = CliOptions.AsOf("stuck, dead ends and risk are judged at; later events are ignored");
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         Option<string> customers = CliOptions.CustomersFilter();
@@ -40,14 +40,11 @@ internal static class ReportCommand
             }
 
             JourneyAnalysis analysis = AnalyzeCommand.Analyze(context, new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk }), batch, when);
-            string path = Path.GetFullPath(parse.GetRequiredValue(output));
-            string temp = path + ".tmp";
-            using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+            string path = CliOutputFile.Write(parse.GetRequiredValue(output), "--out", [parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events)], stream =>
             {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                 JourneyReport.WriteHtml(writer, journey, analysis);
-            }
-
-            File.Move(temp, path, overwrite: true);
+            });
             context.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {path}: {analysis.Customers} customers, {analysis.GoalReached} reached the goal, {analysis.StuckNow.Count} stuck, {analysis.AtRisk.Count} at risk (as of {analysis.AsOf:O})."));
             return CliExitCode.Ok;
         });
