@@ -16,8 +16,9 @@ internal sealed class PostgreSqlSql
         Schema = s;
 
         // Ties on (customer, event id) within one append: the ON CONFLICT arbiter keeps the first row inserted, and rows
-        // are inserted by (customer, event id, position): the first occurrence in the batch wins. Inserting in key order
-        // also makes concurrent appends of overlapping ids take their index locks in one order, so they cannot deadlock.
+        // are inserted by (customer, event id, position) in byte order ("C", no locale cost): the first occurrence in the
+        // batch wins. Inserting in key order also makes concurrent appends of overlapping ids take their index locks in
+        // one order, so they cannot deadlock.
         const string Insert = "(customer, ts, append_no, append_pos, touchpoint, channel, event_id, value, attributes)";
         const string Conflict = "ON CONFLICT (customer, event_id) WHERE event_id IS NOT NULL DO NOTHING";
         InsertFromArrays =
@@ -26,12 +27,12 @@ internal sealed class PostgreSqlSql
             $"FROM (SELECT nextval('{s}.append_no') AS n) AS b, " +
             "unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::double precision[], $7::jsonb[]) " +
             "WITH ORDINALITY AS u(customer, ts, touchpoint, channel, event_id, value, attributes, pos) " +
-            $"ORDER BY u.customer, u.event_id, u.pos {Conflict}";
+            $"ORDER BY u.customer COLLATE \"C\", u.event_id COLLATE \"C\", u.pos {Conflict}";
         InsertFromStaging =
             $"INSERT INTO {s}.events {Insert} " +
             "SELECT t.customer, t.ts, b.n, t.pos, t.touchpoint, t.channel, t.event_id, t.value, t.attributes " +
             $"FROM (SELECT nextval('{s}.append_no') AS n) AS b, pg_temp.journeykit_append AS t " +
-            $"ORDER BY t.customer, t.event_id, t.pos {Conflict}";
+            $"ORDER BY t.customer COLLATE \"C\", t.event_id COLLATE \"C\", t.pos {Conflict}";
         ReadRange = $"SELECT {EventColumns} FROM {s}.events WHERE customer = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, append_no, append_pos";
         Scan = $"SELECT {EventColumns} FROM {s}.events ORDER BY customer, ts, append_no, append_pos";
         ScanTouchpoints = $"SELECT {EventColumns} FROM {s}.events WHERE touchpoint = ANY($1) ORDER BY customer, ts, append_no, append_pos";
