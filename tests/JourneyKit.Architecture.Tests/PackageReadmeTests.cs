@@ -17,9 +17,16 @@ public sealed partial class PackageReadmeTests
     ];
 
     [Fact]
-    public void Readmes_FoundForTheCorePackage()
+    public void EverySrcProject_ShipsItsOwnReadme()
     {
-        Assert.Contains("src/JourneyKit/README.md", ReadmePaths());
+        // Without one, Directory.Build.props packs the repository README, whose relative links break on a package page.
+        List<string> readmes = ReadmePaths();
+        Assert.Contains("src/JourneyKit/README.md", readmes);
+        foreach (string csproj in Directory.EnumerateFiles(Path.Combine(RepoRoot.Path, "src"), "*.csproj", SearchOption.AllDirectories))
+        {
+            string readme = Path.GetRelativePath(RepoRoot.Path, Path.Combine(Path.GetDirectoryName(csproj)!, "README.md")).Replace('\\', '/');
+            Assert.True(readmes.Contains(readme), $"{readme} is missing: write a short package README with absolute links");
+        }
     }
 
     [Theory]
