@@ -32,12 +32,13 @@ internal static class AnalyzeCommand
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         var retention = new Option<RetentionPeriod?>("--retention") { Description = "Also compute a retention table by start cohort with periods of a day, week or month (any event counts as active).", HelpName = "period" };
         var compare = new Option<string>("--compare") { Description = "Also compare every pair of segments of a dimension (persona, channel, first_channel, cohort): conversion difference with a 95 % interval, log-rank test of time to convert, Holm-adjusted p-values.", HelpName = "dimension" };
+        var trend = new Option<RetentionPeriod?>("--trend") { Description = "Also compute conversion (decided and censoring-aware) and the stuck share per calendar day, week or month.", HelpName = "period" };
         Option<string> customers = CliOptions.CustomersFilter();
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, customers, format, skip,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, trend, customers, format, skip,
         };
         CliHelp.AddExamples(
             command,
@@ -55,6 +56,19 @@ internal static class AnalyzeCommand
             var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
             JourneyAnalysis analysis = Analyze(context, analyzer, batch, when);
             RetentionTable? retentionTable = parse.GetValue(retention) is { } period ? analyzer.Retention(batch, new RetentionOptions { Period = period }, when) : null;
+            IReadOnlyList<TrendPoint>? trends = null;
+            if (parse.GetValue(trend) is { } trendPeriod)
+            {
+                try
+                {
+                    trends = analyzer.Trends(batch, trendPeriod, when);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw new CliUsageException("--trend: " + e.Message);
+                }
+            }
+
             IReadOnlyList<SegmentComparison>? comparisons = null;
             if (parse.GetValue(compare) is { } dimension)
             {
@@ -75,7 +89,7 @@ internal static class AnalyzeCommand
 
             if (parse.GetValue(format) == OutputFormat.Json)
             {
-                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product));
+                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product), trends);
                 context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJsonContext.Default.AnalyzeDocument));
             }
             else
@@ -270,8 +284,9 @@ internal static class AnalyzeCommand
 /// <param name="ProductFunnel">The product funnel, when asked for.</param>
 /// <param name="Retention">The retention table, when asked for (--retention).</param>
 /// <param name="SegmentComparisons">The segment comparisons, when asked for (--compare).</param>
+/// <param name="Trends">The trends, when asked for (--trend).</param>
 /// <param name="ProductFunnelTimes">The product funnel's time to convert between every two steps i &lt; j.</param>
-internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null, IReadOnlyList<FunnelTimes>? ProductFunnelTimes = null);
+internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null, IReadOnlyList<FunnelTimes>? ProductFunnelTimes = null, IReadOnlyList<TrendPoint>? Trends = null);
 
 /// <summary>Writes durations as seconds (a number) in the analyze JSON.</summary>
 internal sealed class SecondsConverter : JsonConverter<TimeSpan>

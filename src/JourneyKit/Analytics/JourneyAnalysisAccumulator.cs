@@ -530,7 +530,17 @@ public sealed class JourneyAnalysisAccumulator
     private const byte OutcomeDormant = 3;
 
     /// <summary>When and how the run ended as seen at the analysis instant: the goal or failure entry, dormancy (last event + inactivity period) or still open (censored at the instant).</summary>
-    private (long EndTicks, byte Outcome) Outcome(JourneyInstance instance, JourneyStatus status)
+    private (long EndTicks, byte Outcome) Outcome(JourneyInstance instance, JourneyStatus status) =>
+        Outcome(_journey, _analyzer.Options.Evaluation.InactivityPeriod, instance, status, _asOf);
+
+    /// <summary>The goal sample of a run for the cumulative incidence: time from its first event, and how it ended.</summary>
+    internal static (long Time, byte Outcome) GoalSample(CompiledJourney journey, TimeSpan inactivity, JourneyInstance instance, JourneyStatus status, long asOf)
+    {
+        (long end, byte outcome) = Outcome(journey, inactivity, instance, status, asOf);
+        return (end - instance.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
+    }
+
+    private static (long EndTicks, byte Outcome) Outcome(CompiledJourney journey, TimeSpan inactivity, JourneyInstance instance, JourneyStatus status, long asOf)
     {
         switch (status.State)
         {
@@ -539,7 +549,7 @@ public sealed class JourneyAnalysisAccumulator
             case LifecycleState.Failed:
                 foreach (StageVisit visit in instance.Visits)
                 {
-                    if (_journey.Stages[visit.Stage].IsFailure)
+                    if (journey.Stages[visit.Stage].IsFailure)
                     {
                         return (visit.EnteredTicks, OutcomeFailed);
                     }
@@ -547,9 +557,9 @@ public sealed class JourneyAnalysisAccumulator
 
                 return (instance.LastEventTicks, OutcomeFailed);
             case LifecycleState.Dormant:
-                return (instance.LastEventTicks + _analyzer.Options.Evaluation.InactivityPeriod.Ticks, OutcomeDormant);
+                return (instance.LastEventTicks + inactivity.Ticks, OutcomeDormant);
             default:
-                return (_asOf, OutcomeOpen);
+                return (asOf, OutcomeOpen);
         }
     }
 

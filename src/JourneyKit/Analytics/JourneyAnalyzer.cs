@@ -1,4 +1,5 @@
 using System.Globalization;
+using JourneyKit.Analytics.Internal;
 using JourneyKit.Analytics.Statistics;
 using JourneyKit.Events;
 using JourneyKit.Model;
@@ -295,6 +296,93 @@ public sealed class JourneyAnalyzer
                 return false;
         }
     }
+
+    /// <summary>
+    /// Conversion and stuck share per calendar period, oldest first, as of an instant (events after it are ignored):
+    /// for the runs that started in each period, the decided conversion rate and the censoring-aware estimate; for every
+    /// run open at the period's end (the instant, for the current period), the share stuck. At most 400 periods (the
+    /// states at each period's end are evaluated from the events up to it).
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="period">The calendar period: a UTC day, an ISO week (Monday first) or a UTC month.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>The periods from the earliest event's to the instant's.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The data spans more than 400 periods.</exception>
+    public IReadOnlyList<TrendPoint> Trends(EventBatch batch, RetentionPeriod period, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch = batch.Until(asOf);
+        if (batch.EarliestTimestamp is not { } earliest)
+        {
+            return [];
+        }
+
+        var starts = new List<long>();
+        for (long t = CalendarStart(earliest.UtcTicks, period); t <= asOf.UtcTicks; t = CalendarNext(t, period))
+        {
+            starts.Add(t);
+            if (starts.Count > 400)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period), period, "The data spans more than 400 periods; choose a longer period.");
+            }
+        }
+
+        var started = new int[starts.Count];
+        var converted = new int[starts.Count];
+        var decided = new int[starts.Count];
+        var samples = new List<(long, byte)>[starts.Count];
+        for (int p = 0; p < samples.Length; p++)
+        {
+            samples[p] = [];
+        }
+
+        foreach (JourneyInstance run in Evaluator.Evaluate(batch))
+        {
+            int p = starts.BinarySearch(run.FirstEventTicks);
+            p = p >= 0 ? p : ~p - 1;
+            JourneyStatus status = Evaluator.GetStatus(run, asOf);
+            started[p]++;
+            converted[p] += status.State == LifecycleState.Converted ? 1 : 0;
+            decided[p] += status.IsOpen ? 0 : 1;
+            samples[p].Add(JourneyAnalysisAccumulator.GoalSample(Journey, Options.Evaluation.InactivityPeriod, run, status, asOf.UtcTicks));
+        }
+
+        var points = new List<TrendPoint>(starts.Count);
+        for (int p = 0; p < starts.Count; p++)
+        {
+            long end = CalendarNext(starts[p], period);
+            var at = new DateTimeOffset(Math.Min(end - 1, asOf.UtcTicks), TimeSpan.Zero); // the period's last instant
+            int open = 0, stuck = 0;
+            foreach (JourneyInstance run in Evaluator.Evaluate(batch.Until(at)))
+            {
+                JourneyStatus status = Evaluator.GetStatus(run, at);
+                open += status.IsOpen ? 1 : 0;
+                stuck += status.IsStuck ? 1 : 0;
+            }
+
+            points.Add(new TrendPoint(CohortOf(starts[p], period), new DateTimeOffset(starts[p], TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero), started[p], converted[p], decided[p], CumulativeIncidence.Estimate(samples[p]), open, stuck));
+        }
+
+        return points;
+    }
+
+    private static long CalendarStart(long ticks, RetentionPeriod period)
+    {
+        var date = new DateTime(ticks, DateTimeKind.Utc).Date;
+        return period switch
+        {
+            RetentionPeriod.Day => date.Ticks,
+            RetentionPeriod.Week => date.AddDays(-(((int)date.DayOfWeek + 6) % 7)).Ticks, // back to Monday
+            _ => new DateTime(date.Year, date.Month, 1, 0, 0, 0, DateTimeKind.Utc).Ticks,
+        };
+    }
+
+    private static long CalendarNext(long start, RetentionPeriod period) => period switch
+    {
+        RetentionPeriod.Day => start + TimeSpan.TicksPerDay,
+        RetentionPeriod.Week => start + (7 * TimeSpan.TicksPerDay),
+        _ => new DateTime(start, DateTimeKind.Utc).AddMonths(1).Ticks,
+    };
 
     private int StageIndex(string? id, string option)
     {

@@ -84,4 +84,29 @@ public sealed class RetentionAndSegmentTests
         Assert.Equal(c.Conversion.PValue, c.ConversionPValueAdjusted, 12); // one pair: Holm changes nothing
         Assert.Throws<ArgumentException>(() => new JourneyAnalyzer(Journey()).CompareSegments(batch, "colour", T0));
     }
+
+    [Fact]
+    public void Trends_WeeklyConversionOfStarters_AndStuckShareAtEachWeeksEnd()
+    {
+        // a: form d0, active d1 (W06, converted). b: form d2, no d3 (W06, failed). c: form d8 (W07; in apply 4d > 2d at the
+        // instant: stuck). d: form d12 (W07, in progress). As of d12 + 1h.
+        // W06: 1 of 2 decided converted; estimate: at 1d a converts and b fails (its failure 1d after its start) → 1/2;
+        // complete; at its end (Feb 9) a and b are ended: nobody open → no stuck share.
+        // W07: nobody decided; both censored → estimate 0; not complete; at the instant c stuck, d in progress → ½.
+        var b = new EventBatchBuilder();
+        b.Add(new JourneyEvent("a", "form", T0));
+        b.Add(new JourneyEvent("a", "active", T0.AddDays(1)));
+        b.Add(new JourneyEvent("b", "form", T0.AddDays(2)));
+        b.Add(new JourneyEvent("b", "no", T0.AddDays(3)));
+        b.Add(new JourneyEvent("c", "form", T0.AddDays(8)));
+        b.Add(new JourneyEvent("d", "form", T0.AddDays(12)));
+        IReadOnlyList<TrendPoint> t = new JourneyAnalyzer(Journey()).Trends(b.Build(), RetentionPeriod.Week, T0.AddDays(12).AddHours(1));
+        Assert.Equal(["2026-W06", "2026-W07"], t.Select(p => p.Period));
+        Assert.Equal((2, 1, 2, 0.5, true, 0, (double?)null), (t[0].Started, t[0].Converted, t[0].Decided, t[0].DecidedRate!.Value, t[0].IsComplete, t[0].OpenAtEnd, t[0].StuckShare));
+        Assert.Equal(0.5, t[0].ConversionEstimate!.Value, 12);
+        Assert.Equal((2, 0, (double?)null, false, 2, 0.5), (t[1].Started, t[1].Decided, t[1].DecidedRate, t[1].IsComplete, t[1].OpenAtEnd, t[1].StuckShare!.Value));
+        Assert.Equal(0.0, t[1].ConversionEstimate!.Value, 12);
+        Assert.Equal(T0, t[0].Start);
+        Assert.Equal(T0.AddDays(7), t[0].End);
+    }
 }
