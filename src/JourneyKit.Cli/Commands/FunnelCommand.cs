@@ -30,17 +30,23 @@ internal static class FunnelCommand
         };
         Option<string[]> stepWithin = CliStepConstraints.Within();
         Option<string[]> stepAfter = CliStepConstraints.After();
+        var explain = new Option<string>("--explain")
+        {
+            Description = "Explain one customer instead (JSON): the chain kept for its level (event id, timestamp, touchpoint and times per step), the event that stopped the search under a mode, and the latest next-step event that did not fit, with the reason.",
+            HelpName = "CUSTOMER",
+        };
         Option<OutputFormat> format = CliOptions.Format();
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("funnel", "Compute the furthest window-funnel step each customer reached (ClickHouse windowFunnel semantics).")
         {
-            events, steps, window, mode, stepWithin, stepAfter, format, skip,
+            events, steps, window, mode, stepWithin, stepAfter, explain, format, skip,
         };
         CliHelp.AddExamples(
             command,
             "journeykit funnel --events samples/data/ecommerce-purchase.events.csv --steps web.browse,cart.add,checkout.start,order.placed --window 2d",
             "journeykit funnel --events events.csv --steps a,b,c --window 1h --mode strict_order,allow_reentry --format json",
-            "journeykit funnel --events events.csv --steps s1,s2,s3 --window 30d --step-within 1-2:1d --step-after 2-3:7d");
+            "journeykit funnel --events events.csv --steps s1,s2,s3 --window 30d --step-within 1-2:1d --step-after 2-3:7d",
+            "journeykit funnel --events events.csv --steps view,cart.add,checkout --window 1h --mode strict_deduplication --explain c42");
         command.SetAction(parse =>
         {
             string[] names = parse.GetRequiredValue(steps).Split(',', StringSplitOptions.TrimEntries);
@@ -65,6 +71,14 @@ internal static class FunnelCommand
             }
 
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
+            if (parse.GetValue(explain) is { } customer)
+            {
+                WindowFunnelExplanation explanation = funnel.Explain(batch, customer)
+                    ?? throw new CliUsageException($"--explain: customer '{customer}' has no events in {parse.GetRequiredValue(events)}");
+                WriteExplanation(context.Stdout, funnel, explanation);
+                return CliExitCode.Ok;
+            }
+
             WindowFunnelResult result = funnel.Evaluate(batch, Environment.ProcessorCount);
             Write(context.Stdout, parse.GetValue(format), funnel, result);
             return CliExitCode.Ok;
@@ -147,6 +161,66 @@ internal static class FunnelCommand
         output.WriteLine($"{total.ToString("N0", inv)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}");
         CliOutput.WriteTable(output, ["step", "touchpoint", "customers", "share"], rows);
     }
+
+    private static void WriteExplanation(TextWriter output, WindowFunnel funnel, WindowFunnelExplanation x) => CliOutput.WriteJson(output, json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("customer", x.CustomerId);
+        json.WriteNumber("level", x.Level);
+        json.WriteNumber("step_count", funnel.StepCount);
+        json.WriteStartArray("modes");
+        foreach (string name in WindowFunnel.ModeNames(funnel.Mode))
+        {
+            json.WriteStringValue(name);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("chain");
+        foreach (FunnelChainStep s in x.Chain)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("step", s.Step);
+            json.WriteString("touchpoint", s.Touchpoint);
+            json.WriteString("event_id", s.EventId);
+            json.WriteString("timestamp", Instant(s.Timestamp));
+            json.WriteNumber("since_start_seconds", s.SinceStart.TotalSeconds);
+            if (s.SincePrevious is { } previous)
+            {
+                json.WriteNumber("since_previous_seconds", previous.TotalSeconds);
+            }
+            else
+            {
+                json.WriteNull("since_previous_seconds");
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        Reason(json, "stopped", x.Stopped);
+        Reason(json, "next_step", x.NextStep);
+        json.WriteEndObject();
+    });
+
+    private static void Reason(System.Text.Json.Utf8JsonWriter json, string name, FunnelStopReason? reason)
+    {
+        if (reason is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteString("code", reason.Code);
+        json.WriteNumber("step", reason.Step);
+        json.WriteString("touchpoint", reason.Touchpoint);
+        json.WriteString("event_id", reason.EventId);
+        json.WriteString("timestamp", Instant(reason.Timestamp));
+        json.WriteString("message", reason.Message);
+        json.WriteEndObject();
+    }
+
+    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A constraint in words: <c>2-3 after 7d within 20d</c>.</summary>
     internal static string Describe(FunnelStepConstraint c)

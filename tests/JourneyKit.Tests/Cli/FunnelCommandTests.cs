@@ -153,4 +153,31 @@ public sealed class FunnelCommandTests
         Assert.Equal(2, run.Exit);
         Assert.Contains(expected, run.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Funnel_Explain_WritesTheChainAndTheStop_Issue16()
+    {
+        // view@09:00 cart.add@09:01 cart.add@09:02:10 checkout@09:03, strict_deduplication: the repeat stops at level 2.
+        string file = WriteEvents("""
+            customer_id,touchpoint,timestamp,event_id
+            c42,view,2026-05-01T09:00:00Z,e1
+            c42,cart.add,2026-05-01T09:01:00Z,e2
+            c42,cart.add,2026-05-01T09:02:10Z,e3
+            c42,checkout,2026-05-01T09:03:00Z,e4
+            """);
+        CliRun run = CliRunner.Run("funnel", "--events", file, "--steps", "view,cart.add,checkout", "--window", "1h", "--mode", "strict_deduplication", "--explain", "c42");
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(2, root.GetProperty("level").GetInt32());
+        Assert.Equal(["e1", "e2"], root.GetProperty("chain").EnumerateArray().Select(s => s.GetProperty("event_id").GetString()));
+        Assert.Equal("2026-05-01T09:01:00Z", root.GetProperty("chain")[1].GetProperty("timestamp").GetString());
+        Assert.Equal(60, root.GetProperty("chain")[1].GetProperty("since_previous_seconds").GetDouble());
+        Assert.Equal("strict_deduplication: a repeated 'cart.add' at 2026-05-01T09:02:10Z stopped the chain at level 2", root.GetProperty("stopped").GetProperty("message").GetString());
+
+        CliRun missing = CliRunner.Run("funnel", "--events", file, "--steps", "view,cart.add", "--window", "1h", "--explain", "nobody");
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("nobody", missing.Err, StringComparison.Ordinal);
+    }
 }

@@ -347,7 +347,7 @@ public sealed class WindowFunnelStepConstraintTests
         return [.. list];
     }
 
-    private static (List<JourneyEvent> Events, EventBatch Batch) Build(FunnelCase c)
+    internal static (List<JourneyEvent> Events, EventBatch Batch) Build(FunnelCase c)
     {
         var events = new List<JourneyEvent>();
         var time = new int[3];
@@ -374,7 +374,7 @@ public sealed class WindowFunnelStepConstraintTests
         return (events, builder.Build());
     }
 
-    private static WindowFunnel Funnel(FunnelCase c) => WindowFunnel.Create(
+    internal static WindowFunnel Funnel(FunnelCase c) => WindowFunnel.Create(
         c.Steps.Select(EventCondition.Touchpoint).ToArray(),
         new WindowFunnelOptions
         {

@@ -373,6 +373,106 @@ public sealed class WindowFunnel
         return core.Level;
     }
 
+    /// <summary>
+    /// Explains one customer's level: the chain kept for it (event id, timestamp, touchpoint per step, per-step times),
+    /// the event that stopped the search under a mode, and the latest event for the next step that did not fit and why.
+    /// A separate, allocating path (it replays the customer entry by entry); the level equals <see cref="Evaluate"/>'s.
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="customerId">The customer.</param>
+    /// <returns>The explanation, or null when the batch has no event of the customer.</returns>
+    public WindowFunnelExplanation? Explain(EventBatch batch, string customerId)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(customerId);
+        int run = FindRun(batch, customerId);
+        return run < 0 ? null : Explain(batch, BoundConditions.Bind(_steps, batch), run);
+    }
+
+    /// <summary>Gets the run of a customer in a batch, or -1.</summary>
+    internal static int FindRun(EventBatch batch, string customerId)
+    {
+        if (!batch.Customers.TryGetId(customerId, out int id))
+        {
+            return -1;
+        }
+
+        for (int run = 0; run < batch.CustomerCount; run++)
+        {
+            if (batch.CustomerOfRun(run) == id)
+            {
+                return run;
+            }
+        }
+
+        return -1;
+    }
+
+    internal WindowFunnelExplanation Explain(EventBatch batch, BoundConditions bound, int run)
+    {
+        FunnelTrace trace = FunnelTrace.Run(this, batch, bound, run);
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        var chain = new List<FunnelChainStep>();
+        if (trace.Level > 0)
+        {
+            int[] rows = trace.Chains[trace.Level - 1]!;
+            for (int k = 0; k < rows.Length; k++)
+            {
+                chain.Add(new FunnelChainStep(
+                    k + 1,
+                    batch.Touchpoints[batch.TouchpointIds[rows[k]]],
+                    batch.HasEventIds ? batch.EventIds[rows[k]] : null,
+                    At(ticks[rows[k]]),
+                    TimeSpan.FromTicks(ticks[rows[k]] - ticks[rows[0]]),
+                    k == 0 ? null : TimeSpan.FromTicks(ticks[rows[k]] - ticks[rows[k - 1]])));
+            }
+        }
+
+        FunnelStopReason? stopped = null;
+        if (trace.Stop != FunnelStop.None)
+        {
+            int row = trace.StopRow;
+            string tp = batch.Touchpoints[batch.TouchpointIds[row]];
+            string code = trace.Stop == FunnelStop.StrictDeduplicationRepeat ? "strict_deduplication" : "strict_order";
+            stopped = new FunnelStopReason(code, trace.StopStep + 1, tp, batch.HasEventIds ? batch.EventIds[row] : null, At(ticks[row]),
+                FunnelMessages.Stop(trace.Stop, tp, At(ticks[row]), trace.StopStep + 1, trace.Level));
+        }
+
+        FunnelStopReason? next = null;
+        if (trace.Level < _steps.Length && trace.Level > 0 && trace.Rejected[trace.Level].Row >= 0)
+        {
+            (int row, string code, int chainStep) = trace.Rejected[trace.Level];
+            int[] against = trace.Chains[chainStep]!;
+            string tp = batch.Touchpoints[batch.TouchpointIds[row]];
+            int step = trace.Level + 1;
+            next = new FunnelStopReason(code, step, tp, batch.HasEventIds ? batch.EventIds[row] : null, At(ticks[row]),
+                FunnelMessages.Rejected(code, tp, At(ticks[row]), step, At(ticks[against[0]]), At(ticks[against[^1]]), Window,
+                    TimeSpan.FromTicks(_minTicks?[trace.Level] ?? 0), TimeSpan.FromTicks(_maxTicks?[trace.Level] ?? long.MaxValue)));
+        }
+
+        return new WindowFunnelExplanation(batch.Customers[batch.CustomerOfRun(run)], trace.Level, chain, stopped, next);
+
+        static DateTimeOffset At(long t) => new(t, TimeSpan.Zero);
+    }
+
+    /// <summary>Gets the step timestamps of the chain kept for <paramref name="level"/> (1-based) of a run, replaying it; null when not reached.</summary>
+    internal long[]? ChainTicks(EventBatch batch, BoundConditions bound, int run, int level)
+    {
+        FunnelTrace trace = FunnelTrace.Run(this, batch, bound, run);
+        if (trace.Chains[level - 1] is not { } rows)
+        {
+            return null;
+        }
+
+        var result = new long[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            result[k] = batch.TimestampTicks[rows[k]];
+        }
+
+        return result;
+    }
+
     /// <summary>Binds the steps to a batch (for callers in this assembly that walk customers themselves).</summary>
     internal BoundConditions Bind(EventBatch batch) => BoundConditions.Bind(_steps, batch);
 

@@ -10,13 +10,14 @@ namespace JourneyKit.Matching.WindowFunnel;
 /// Customers are indexed by their run in the batch (<see cref="EventBatch.CustomerStarts"/>).
 /// The conversion time to step k of a customer is the time from the step-1 event to the step-k event of the chain the
 /// engine kept for level k: the latest start that reached level k within the window, at its latest step-k event.
-/// <threadsafety>Immutable and thread-safe.</threadsafety>
+/// <threadsafety>Immutable and thread-safe (the step-time members bind the steps lazily; a race binds twice, harmlessly).</threadsafety>
 /// </remarks>
 public sealed class WindowFunnelResult
 {
     private readonly byte[] _levels;
     private readonly long[] _conversionTicks;
     private readonly EventBatch _batch;
+    private Internal.BoundConditions? _bound;
 
     internal WindowFunnelResult(WindowFunnel funnel, EventBatch batch, byte[] levels, long[] conversionTicks)
     {
@@ -63,5 +64,66 @@ public sealed class WindowFunnelResult
         ArgumentOutOfRangeException.ThrowIfGreaterThan(step, Funnel.StepCount);
         long ticks = _conversionTicks[(run * Funnel.StepCount) + step - 1];
         return ticks < 0 ? null : TimeSpan.FromTicks(ticks);
+    }
+
+    /// <summary>
+    /// Gets the time from step <paramref name="fromStep"/> to step <paramref name="toStep"/> of the chain kept for level
+    /// <paramref name="toStep"/> (the chain <see cref="ConversionTime"/> measures: <c>TimeBetween(run, 1, k)</c> equals
+    /// <c>ConversionTime(run, k)</c>). Replays the customer (allocates; not for hot loops).
+    /// </summary>
+    /// <param name="run">The customer run.</param>
+    /// <param name="fromStep">The earlier step, 1-based.</param>
+    /// <param name="toStep">The later step, 1-based, at least <paramref name="fromStep"/>.</param>
+    /// <returns>The time, or null when the customer did not reach <paramref name="toStep"/>.</returns>
+    public TimeSpan? TimeBetween(int run, int fromStep, int toStep)
+    {
+        CheckSteps(fromStep, toStep, allowEqual: true);
+        if (_levels[run] < toStep)
+        {
+            return null;
+        }
+
+        long[] chain = Funnel.ChainTicks(_batch, Bound, run, toStep)!;
+        return TimeSpan.FromTicks(chain[toStep - 1] - chain[fromStep - 1]);
+    }
+
+    /// <summary>
+    /// Gets the time-to-convert percentiles from step <paramref name="fromStep"/> to step <paramref name="toStep"/> over
+    /// the customers who reached <paramref name="toStep"/> (<see cref="TimeBetween"/> of each). Replays those customers.
+    /// </summary>
+    /// <param name="fromStep">The earlier step, 1-based.</param>
+    /// <param name="toStep">The later step, 1-based, after <paramref name="fromStep"/>.</param>
+    /// <returns>The percentiles.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A step out of range, or <paramref name="toStep"/> not after <paramref name="fromStep"/>.</exception>
+    public FunnelTimes TimeToConvert(int fromStep, int toStep)
+    {
+        CheckSteps(fromStep, toStep, allowEqual: false);
+        var times = new List<long>();
+        for (int run = 0; run < _levels.Length; run++)
+        {
+            if (_levels[run] >= toStep)
+            {
+                long[] chain = Funnel.ChainTicks(_batch, Bound, run, toStep)!;
+                times.Add(chain[toStep - 1] - chain[fromStep - 1]);
+            }
+        }
+
+        return FunnelTimes.Of(fromStep, toStep, [.. times]);
+    }
+
+    private Internal.BoundConditions Bound => _bound ??= Funnel.Bind(_batch);
+
+    private void CheckSteps(int fromStep, int toStep, bool allowEqual)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromStep, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(toStep, Funnel.StepCount);
+        if (allowEqual)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(toStep, fromStep);
+        }
+        else
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(toStep, fromStep);
+        }
     }
 }
