@@ -12,7 +12,7 @@ namespace JourneyKit.Hosting;
 /// <see cref="JourneyIngestionQueue"/> in batches.
 /// </summary>
 /// <remarks>
-/// A failed ingest of queued events is retried (with a growing delay) up to
+/// A failed ingest of queued events is retried (after <see cref="OrchestrationHostOptions.IngestRetryBackoff"/>) up to
 /// <see cref="OrchestrationHostOptions.MaxIngestRetries"/> times; waiters of <see cref="JourneyIngestionQueue.IngestAsync"/>
 /// then see the exception. A failed tick is logged and the next tick tries again.
 /// </remarks>
@@ -24,6 +24,7 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _drainStop = new();
+    private readonly ulong _jitterSeed = (ulong)Random.Shared.NextInt64();
     private Task? _drain;
 
     /// <summary>Creates the service.</summary>
@@ -176,7 +177,7 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
                 }
 
                 LogFailure(_logger, e, $"ingesting {events.Count} queued events (retrying)");
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << Math.Min(attempt, 10))), _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_options.IngestRetryBackoff.GetDelay(attempt + 1, _jitterSeed), _time, stoppingToken).ConfigureAwait(false);
             }
         }
     }

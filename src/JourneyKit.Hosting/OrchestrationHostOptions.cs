@@ -19,6 +19,10 @@ public sealed class OrchestrationHostOptions
     /// <value>Zero or positive. The default value is 5.</value>
     public int MaxIngestRetries { get; init; } = 5;
 
+    /// <summary>Gets the delay between retries of a failed ingest of queued events (retry <c>n</c> waits <see cref="RetryBackoff.GetDelay"/> of <c>n</c>).</summary>
+    /// <value>The default value is 100 ms doubling up to 100 s, shortened by up to half at random (jitter 0.5).</value>
+    public RetryBackoff IngestRetryBackoff { get; init; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(100), jitter: 0.5);
+
     internal void Validate()
     {
         var problems = new List<string>();
@@ -40,6 +44,11 @@ public sealed class OrchestrationHostOptions
         if (MaxIngestRetries < 0)
         {
             problems.Add($"MaxIngestRetries must not be negative; got {MaxIngestRetries}.");
+        }
+
+        if (IngestRetryBackoff is null)
+        {
+            problems.Add("IngestRetryBackoff must not be null.");
         }
 
         if (problems.Count > 0)

@@ -32,6 +32,9 @@ namespace JourneyKit.Orchestration;
 /// <para><b>Priorities.</b> Occurrences found in one evaluation are considered by rule priority (highest first), then
 /// occurrence time (earliest first), then rule order as given, then occurrence id (ordinal); caps and
 /// <see cref="OrchestrationOptions.MaxInterventionsPerEvaluation"/> are applied in that order.</para>
+/// <para><b>Shape.</b> The engine is a thin driver around the pure <see cref="JourneyStep"/>: read the state (with its
+/// ETag) and the log → step → save with the ETag → dispatch the outbox (<see cref="OutboxDispatcher"/>) → record the
+/// outcomes (a second step) and save. Everything it decides, the step decides.</para>
 /// <threadsafety>Thread-safe. Evaluations and saves for the same customer are serialized in this engine; dispatching
 /// happens outside that lock (a slow receiver does not stall ingestion) and an entry being dispatched is not dispatched
 /// again by a concurrent call of the same engine. Several engines (processes) over one store are kept consistent by
@@ -40,16 +43,13 @@ namespace JourneyKit.Orchestration;
 public sealed class JourneyEngine
 {
     private const int LockStripes = 1024;
-    private readonly CompiledJourney _journey;
+    private readonly JourneyStep _step;
     private readonly JourneyStore _store;
-    private readonly InterventionDispatcher _dispatcher;
-    private readonly CompiledRule[] _rules;
-    private readonly OrchestrationOptions _options;
+    private readonly OutboxDispatcher _outbox;
     private readonly JourneyEvaluator _evaluator;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim[] _locks;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Creates an engine.</summary>
     /// <param name="journey">The compiled journey.</param>
@@ -70,28 +70,27 @@ public sealed class JourneyEngine
         EvaluationOptions? evaluation = null,
         TimeProvider? timeProvider = null,
         ILogger<JourneyEngine>? logger = null)
+        : this(JourneyStep.Create(journey, rules, options, evaluation), store, dispatcher, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(journey);
+    }
+
+    /// <summary>Creates an engine that drives a step.</summary>
+    /// <param name="step">The step: journey, rules and options.</param>
+    /// <param name="store">The store (events and instance states).</param>
+    /// <param name="dispatcher">The dispatcher.</param>
+    /// <param name="timeProvider">The clock; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger, or null.</param>
+    public JourneyEngine(JourneyStep step, JourneyStore store, InterventionDispatcher dispatcher, TimeProvider? timeProvider, ILogger<JourneyEngine>? logger)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(dispatcher);
-        ArgumentNullException.ThrowIfNull(rules);
-        if (journey.Journey.Reentry != ReentryPolicy.Never)
-        {
-            // Until the engine keeps one stored state per run, a journey with re-entry would silently lose later runs.
-            throw new NotSupportedException($"Journey '{journey.Journey.Id}' allows re-entry ({journey.Journey.Reentry}); the orchestration engine does not run re-entrant journeys yet. Analyse them with JourneyEvaluator / JourneyAnalyzer.");
-        }
-
-        options ??= new OrchestrationOptions();
-        options.Validate();
-        _journey = journey;
+        _step = step;
         _store = store;
-        _dispatcher = dispatcher;
-        _options = options;
         _time = timeProvider ?? TimeProvider.System;
-        _evaluator = new JourneyEvaluator(journey, evaluation, _time);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _rules = CompileRules(journey, [.. rules]);
-        Rules = [.. _rules.Select(r => r.Rule)];
+        _evaluator = new JourneyEvaluator(step.Journey, step.Evaluation, _time);
+        _outbox = new OutboxDispatcher(dispatcher, new RetryBackoff(step.Options.DispatchRetryDelay, step.Options.MaxDispatchRetryDelay, step.Options.DispatchRetryJitter), _logger);
         _locks = new SemaphoreSlim[LockStripes];
         for (int i = 0; i < _locks.Length; i++)
         {
@@ -100,22 +99,29 @@ public sealed class JourneyEngine
     }
 
     /// <summary>Gets the compiled journey.</summary>
-    public CompiledJourney Journey => _journey;
+    public CompiledJourney Journey => _step.Journey;
+
+    /// <summary>Gets the step the engine drives.</summary>
+    public JourneyStep Step => _step;
 
     /// <summary>Gets the evaluator (for status and scores of stored instances).</summary>
     public JourneyEvaluator Evaluator => _evaluator;
 
     /// <summary>Gets the rules, in the order given.</summary>
-    public IReadOnlyList<JourneyRule> Rules { get; }
+    public IReadOnlyList<JourneyRule> Rules => _step.Rules;
 
     /// <summary>Gets the store.</summary>
     public JourneyStore Store => _store;
 
     /// <summary>Gets the options.</summary>
-    public OrchestrationOptions Options => _options;
+    public OrchestrationOptions Options => _step.Options;
 
     /// <summary>Gets the clock.</summary>
     public TimeProvider TimeProvider => _time;
+
+    private string JourneyId => _step.Journey.Journey.Id;
+
+    private int JourneyVersion => _step.Journey.Journey.Version;
 
     /// <summary>Ingests one event; see <see cref="IngestBatchAsync(IReadOnlyList{JourneyEvent}, CancellationToken)"/>.</summary>
     /// <param name="journeyEvent">The event.</param>
@@ -146,7 +152,7 @@ public sealed class JourneyEngine
 
         long started = _time.GetTimestamp();
         using Activity? activity = OrchestrationTelemetry.ActivitySource.StartActivity("JourneyKit.Ingest");
-        activity?.SetTag("journeykit.journey", _journey.Journey.Id);
+        activity?.SetTag("journeykit.journey", JourneyId);
         activity?.SetTag("journeykit.events", events.Count);
         var customers = new List<string>();
         var earliest = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -198,7 +204,7 @@ public sealed class JourneyEngine
         int fired = 0, dispatched = 0, conflicts = 0, failed = 0;
         while (true)
         {
-            IReadOnlyList<StoredState> due = await _store.Instances.GetDueAsync(_journey.Journey.Id, now, _options.DueBatchSize, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<StoredState> due = await _store.Instances.GetDueAsync(JourneyId, now, Options.DueBatchSize, cancellationToken).ConfigureAwait(false);
             var batch = new List<string>(due.Count);
             foreach (StoredState state in due)
             {
@@ -239,7 +245,7 @@ public sealed class JourneyEngine
                 }
             }
 
-            if (!progress || due.Count < _options.DueBatchSize)
+            if (!progress || due.Count < Options.DueBatchSize)
             {
                 break;
             }
@@ -257,7 +263,7 @@ public sealed class JourneyEngine
     public async Task<JourneyInstance?> GetInstanceAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
+        StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : Decode(stored).Instance;
     }
 
@@ -268,87 +274,19 @@ public sealed class JourneyEngine
     public async Task<IReadOnlyList<Intervention>> GetPendingInterventionsAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
+        StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
         return stored is null ? [] : [.. Decode(stored).Outbox.Select(e => e.Intervention)];
     }
 
-    private static CompiledRule[] CompileRules(CompiledJourney journey, JourneyRule[] rules)
+    private CustomerState Decode(StoredState stored)
     {
-        var problems = new List<JourneyProblem>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var compiled = new CompiledRule[rules.Length];
-        for (int i = 0; i < rules.Length; i++)
-        {
-            JourneyRule rule = rules[i] ?? throw new ArgumentException($"rules[{i}] is null.", nameof(rules));
-            if (!names.Add(rule.Name))
-            {
-                problems.Add(new JourneyProblem("JK3001", $"rules[{i}].name", OrchestrationMessages.DuplicateRule(rule.Name)));
-            }
-
-            int stage = -1;
-            if (rule.When.Stage is { } stageId)
-            {
-                stage = IndexOfStage(journey, stageId);
-                if (stage < 0)
-                {
-                    problems.Add(new JourneyProblem("JK3002", $"rules[{i}].when.stage", OrchestrationMessages.UnknownStage(stageId, journey.Journey.Id)));
-                }
-            }
-
-            int moment = -1;
-            if (rule.When.MomentOfTruthId is { } momentId)
-            {
-                for (int m = 0; m < journey.Journey.MomentsOfTruth.Count; m++)
-                {
-                    if (journey.Journey.MomentsOfTruth[m].Id == momentId)
-                    {
-                        moment = m;
-                    }
-                }
-
-                if (moment < 0)
-                {
-                    problems.Add(new JourneyProblem("JK3003", $"rules[{i}].when.momentOfTruth", OrchestrationMessages.UnknownMoment(momentId, journey.Journey.Id)));
-                }
-            }
-
-            compiled[i] = new CompiledRule(rule, i, stage, moment);
-        }
-
-        return problems.Count > 0 ? throw new JourneyValidationException(problems) : compiled;
+        CustomerState state = CustomerState.Deserialize(stored.State.Span);
+        return state.CustomerId != stored.CustomerId
+            ? throw new FormatException(OrchestrationMessages.WrongCustomer(stored.CustomerId, state.CustomerId))
+            : state;
     }
 
-    private static int IndexOfStage(CompiledJourney journey, string stageId)
-    {
-        for (int s = 0; s < journey.Stages.Length; s++)
-        {
-            if (journey.Stages[s].Id == stageId)
-            {
-                return s;
-            }
-        }
-
-        return -1;
-    }
-
-    private OrchestrationState Decode(StoredState stored)
-    {
-        OrchestrationState state = OrchestrationState.Deserialize(stored.State.Span);
-        if (state.Instance.CustomerId != stored.CustomerId)
-        {
-            throw new FormatException(OrchestrationMessages.WrongCustomer(stored.CustomerId, state.Instance.CustomerId));
-        }
-
-        if (state.Instance.JourneyVersion != _journey.Journey.Version)
-        {
-            // Another journey version: re-evaluate from the log; rule bookkeeping and the outbox carry over.
-            state.Instance = _evaluator.CreateInstance(stored.CustomerId);
-            state.AppliedHash = EventFingerprint.Seed;
-            state.AppliedAtLast = 0;
-        }
-
-        return state;
-    }
+    private StateWrite Write(Work work) => new(work.CustomerId, JourneyId, work.State.JourneyVersion, work.State.Serialize(), work.Due, work.ETag);
 
     private int StripeOf(string customerId) => (int)((uint)StringComparer.Ordinal.GetHashCode(customerId) % LockStripes);
 
@@ -388,11 +326,10 @@ public sealed class JourneyEngine
                 Work[] prepared = await PrepareManyAsync(pending, earliest, now, cancellationToken).ConfigureAwait(false);
                 foreach (Work work in prepared)
                 {
-                    string customer = work.CustomerId;
                     if (work.Save)
                     {
                         writing.Add(work);
-                        writes.Add(new StateWrite(customer, _journey.Journey.Id, _journey.Journey.Version, work.State.Serialize(), work.Due, work.ETag));
+                        writes.Add(Write(work));
                     }
                     else if (work.ETag is not null)
                     {
@@ -419,7 +356,7 @@ public sealed class JourneyEngine
                     }
                 }
 
-                if (retry.Count > 0 && attempt >= _options.MaxConflictRetries)
+                if (retry.Count > 0 && attempt >= Options.MaxConflictRetries)
                 {
                     throw new JourneyConcurrencyException(OrchestrationMessages.GaveUp(retry[0], attempt));
                 }
@@ -451,7 +388,7 @@ public sealed class JourneyEngine
     {
         var works = new Work[customers.Count];
         long? First(string customer) => earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null;
-        if (customers.Count == 1 || _options.MaxDegreeOfParallelism == 1)
+        if (customers.Count == 1 || Options.MaxDegreeOfParallelism == 1)
         {
             for (int i = 0; i < works.Length; i++)
             {
@@ -462,7 +399,7 @@ public sealed class JourneyEngine
         }
 
         int next = -1;
-        var workers = new Task[Math.Min(_options.MaxDegreeOfParallelism, customers.Count)];
+        var workers = new Task[Math.Min(Options.MaxDegreeOfParallelism, customers.Count)];
         for (int w = 0; w < workers.Length; w++)
         {
             workers[w] = Task.Run(
@@ -482,542 +419,140 @@ public sealed class JourneyEngine
     }
 
     /// <summary>
-    /// Reads a customer's state and log, catches up, fires rules; says whether the state must be saved. When the call's
-    /// events are not older than the last applied one, only the log from the last applied time is read; otherwise (late
-    /// events, ticks) the whole log, checked against the fingerprint of the applied events.
+    /// Reads a customer's state and log and runs the step; says whether the state must be saved. When the call's events
+    /// are not older than the state's resume instant, only the log from that instant is read; otherwise (late events,
+    /// ticks), or when the step asks for it, the whole log.
     /// </summary>
     private async Task<Work> PrepareAsync(string customerId, long now, long? earliestIncoming, CancellationToken cancellationToken)
     {
-        StoredState? stored = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
-        OrchestrationState state = stored is null ? new OrchestrationState(_evaluator.CreateInstance(customerId)) : Decode(stored);
-        JourneyInstance current = state.Instance;
-        IReadOnlyList<JourneyEvent>? log = null;
-        bool partial = false;
-        if (earliestIncoming is { } first && current.EventCount > 0 && state.AppliedAtLast > 0 && first >= current.LastEventTicks)
+        StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
+        CustomerState state = stored is null ? _step.CreateState(customerId) : Decode(stored);
+        StepResult? result = null;
+        if (earliestIncoming is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == JourneyVersion)
         {
-            log = await _store.Events.ReadAsync(customerId, new DateTimeOffset(current.LastEventTicks, TimeSpan.Zero), cancellationToken: cancellationToken).ConfigureAwait(false);
-            partial = log.Count >= state.AppliedAtLast;
-            for (int i = 0; partial && i < state.AppliedAtLast; i++)
-            {
-                partial = log[i].TimestampTicks == current.LastEventTicks;
-            }
+            IReadOnlyList<JourneyEvent> tail = await _store.Events.ReadAsync(customerId, from, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = _step.RunOwned(state, StepInput.LogFrom(tail), now);
         }
 
-        if (!partial)
+        if (result is null || result.Status == StepStatus.WholeLogRequired)
         {
-            log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = _step.RunOwned(state, StepInput.WholeLog(log), now);
         }
 
-        var candidates = new List<Candidate>();
-        bool changed = CatchUp(state, log!, partial, candidates);
-        CollectTimed(state, now, candidates);
-        (int fired, bool handled) = Fire(state, candidates, now);
-        changed |= handled;
-        DateTimeOffset? due = DueAt(state, now);
-        bool save = stored is null ? changed : changed || stored.DueAt != due;
-        return new Work(customerId, state, stored?.ETag, due, save, fired);
+        LogDecisions(customerId, result);
+        bool save = stored is null ? result.StateChanged : result.StateChanged || stored.DueAt != result.DueAt;
+        return new Work(customerId, result.State, stored?.ETag, result.DueAt, save, result.Interventions.Count);
     }
 
-    /// <summary>
-    /// Applies the log events the state has not seen; re-evaluates from scratch when the log changed before them. A
-    /// partial log starts at the last applied time, its first <see cref="OrchestrationState.AppliedAtLast"/> events applied.
-    /// </summary>
-    private bool CatchUp(OrchestrationState state, IReadOnlyList<JourneyEvent> log, bool partial, List<Candidate> candidates)
+    private void LogDecisions(string customerId, StepResult result)
     {
-        JourneyInstance instance = state.Instance;
-        int applied = partial ? state.AppliedAtLast : instance.EventCount;
-        bool rebuild = !partial && log.Count < applied;
-        ulong hash = partial ? state.AppliedHash : EventFingerprint.Seed;
-        if (!rebuild && !partial)
+        foreach (Intervention i in result.Interventions)
         {
-            for (int i = 0; i < applied; i++)
-            {
-                hash = EventFingerprint.Add(hash, log[i]);
-            }
-
-            rebuild = hash != state.AppliedHash;
+            Log.InterventionFired(_logger, i.Rule, i.Name, customerId, i.Occurrence, i.IdempotencyKey);
         }
 
-        if (!rebuild && log.Count == applied)
+        foreach (OccurrenceDecision d in result.Decisions)
         {
-            return false;
-        }
-
-        int start = applied, oldVisits = instance.Visits.Count, oldHits = instance.MomentsOfTruth.Count;
-        if (rebuild)
-        {
-            instance = _evaluator.CreateInstance(instance.CustomerId);
-            state.Instance = instance;
-            hash = EventFingerprint.Seed;
-            start = oldVisits = oldHits = 0;
-            foreach (RuleBook book in state.Rules.Values)
-            {
-                book.Pattern = null;
-            }
-        }
-
-        foreach (CompiledRule rule in _rules)
-        {
-            if (rule.Rule.When.Kind == RuleTriggerKind.PatternMatched)
-            {
-                RuleBook book = state.Book(rule.Rule.Name);
-                book.Pattern ??= rule.Rule.When.Pattern!.CreateState();
-            }
-        }
-
-        for (int i = start; i < log.Count; i++)
-        {
-            JourneyEvent e = log[i];
-            _evaluator.Advance(instance, e);
-            hash = EventFingerprint.Add(hash, e);
-            foreach (CompiledRule rule in _rules)
-            {
-                if (rule.Rule.When.Kind != RuleTriggerKind.PatternMatched)
-                {
-                    continue;
-                }
-
-                Matching.Pattern.CompiledPattern pattern = rule.Rule.When.Pattern!;
-                Matching.Pattern.PatternState ps = state.Book(rule.Rule.Name).Pattern!;
-                int before = pattern.GetResult(ps).Count;
-                pattern.Advance(ps, e);
-                int after = pattern.GetResult(ps).Count;
-                for (int k = before + 1; k <= after; k++)
-                {
-                    candidates.Add(new Candidate(rule, $"pattern:{k}", e.TimestampTicks, -1, -1));
-                }
-            }
-        }
-
-        state.AppliedHash = hash;
-        int atLast = 0;
-        for (int i = log.Count - 1; i >= 0 && log[i].TimestampTicks == instance.LastEventTicks; i--)
-        {
-            atLast++;
-        }
-
-        state.AppliedAtLast = atLast;
-        CollectStages(instance, oldVisits, candidates);
-        CollectMoments(instance, oldHits, candidates);
-        return true;
-    }
-
-    private void CollectStages(JourneyInstance instance, int oldVisits, List<Candidate> candidates)
-    {
-        var entries = new int[_journey.Stages.Length];
-        IReadOnlyList<StageVisit> visits = instance.Visits;
-        for (int v = 0; v < visits.Count; v++)
-        {
-            StageVisit visit = visits[v];
-            int n = ++entries[visit.Stage];
-            string stageId = _journey.Stages[visit.Stage].Id;
-            foreach (CompiledRule rule in _rules)
-            {
-                if (rule.Stage >= 0 && rule.Stage != visit.Stage)
-                {
-                    continue;
-                }
-
-                if (rule.Rule.When.Kind == RuleTriggerKind.EnteredStage && v >= oldVisits)
-                {
-                    candidates.Add(new Candidate(rule, $"entered:{stageId}:{n}", visit.EnteredTicks, visit.Stage, v));
-                }
-                else if (rule.Rule.When.Kind == RuleTriggerKind.LeftStage && v >= oldVisits - 1 && visit.ExitedTicks is { } exited)
-                {
-                    candidates.Add(new Candidate(rule, $"left:{stageId}:{n}", exited, visit.Stage, -1));
-                }
-            }
-        }
-    }
-
-    private void CollectMoments(JourneyInstance instance, int oldHits, List<Candidate> candidates)
-    {
-        var hitsOf = new int[_journey.MomentCount];
-        IReadOnlyList<MomentOfTruthHit> hits = instance.MomentsOfTruth;
-        for (int h = 0; h < hits.Count; h++)
-        {
-            MomentOfTruthHit hit = hits[h];
-            int n = ++hitsOf[hit.Moment];
-            if (h < oldHits)
-            {
-                continue;
-            }
-
-            foreach (CompiledRule rule in _rules)
-            {
-                RuleTrigger when = rule.Rule.When;
-                if (when.Kind == RuleTriggerKind.MomentOfTruth && (rule.Moment < 0 || rule.Moment == hit.Moment) && (when.Outcome is null || when.Outcome == hit.Outcome))
-                {
-                    candidates.Add(new Candidate(rule, $"moment:{_journey.Journey.MomentsOfTruth[hit.Moment].Id}:{n}", hit.Ticks, -1, -1));
-                }
-            }
-        }
-    }
-
-    /// <summary>Time-based occurrences (stuck, risk) of the current stay that are due at <paramref name="now"/>.</summary>
-    private void CollectTimed(OrchestrationState state, long now, List<Candidate> candidates)
-    {
-        foreach (TimedRule t in TimedRules(state, now))
-        {
-            if (t.DueTicks <= now)
-            {
-                candidates.Add(new Candidate(t.Rule, t.Key, t.DueTicks, t.Stage, t.Visit));
-            }
-        }
-    }
-
-    /// <summary>The stuck and risk rules applying to the current stay, with their due instants (long.MaxValue: never).</summary>
-    private List<TimedRule> TimedRules(OrchestrationState state, long now)
-    {
-        var result = new List<TimedRule>();
-        JourneyInstance instance = state.Instance;
-        if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
-        {
-            return result;
-        }
-
-        int s = instance.CurrentStage;
-        Stage stage = _journey.Stages[s];
-        if (stage.IsTerminal)
-        {
-            return result;
-        }
-
-        int n = 0;
-        IReadOnlyList<StageVisit> visits = instance.Visits;
-        for (int v = 0; v < visits.Count; v++)
-        {
-            if (visits[v].Stage == s)
-            {
-                n++;
-            }
-        }
-
-        int visit = visits.Count - 1;
-        foreach (CompiledRule rule in _rules)
-        {
-            RuleTrigger when = rule.Rule.When;
-            if (rule.Stage >= 0 && rule.Stage != s)
-            {
-                continue;
-            }
-
-            if (when.Kind == RuleTriggerKind.StuckInStage && stage.StandardTime > TimeSpan.Zero)
-            {
-                long due = SaturatingAdd(entered, (long)Math.Ceiling(stage.StandardTime.Ticks * when.StandardTimeFraction));
-                result.Add(new TimedRule(rule, $"stuck:{stage.Id}:{n}", due, s, visit));
-            }
-            else if (when.Kind == RuleTriggerKind.RiskAtLeast)
-            {
-                TimeSpan? reach = _options.RiskEstimator.TimeInStageToReach(_journey, instance, when.Threshold);
-                long due;
-                if (reach is { } r)
-                {
-                    due = r == TimeSpan.MaxValue ? long.MaxValue : SaturatingAdd(entered, r.Ticks);
-                }
-                else
-                {
-                    double risk = _options.RiskEstimator.Estimate(_journey, instance, TimeSpan.FromTicks(Math.Max(0, now - entered)));
-                    due = risk >= when.Threshold ? now : SaturatingAdd(now, _options.RiskRecheckInterval.Ticks);
-                }
-
-                result.Add(new TimedRule(rule, $"risk:{stage.Id}:{n}", due, s, visit));
-            }
-        }
-
-        return result;
-    }
-
-    private static long SaturatingAdd(long a, long b) => b > DateTimeOffset.MaxValue.UtcTicks - a ? long.MaxValue : a + b;
-
-    /// <summary>Decides which occurrences become interventions; records them in the outbox.</summary>
-    private (int Fired, bool Changed) Fire(OrchestrationState state, List<Candidate> candidates, long now)
-    {
-        if (candidates.Count == 0)
-        {
-            return (0, false);
-        }
-
-        candidates.Sort(static (a, b) =>
-        {
-            int c = b.Rule.Rule.Priority.CompareTo(a.Rule.Rule.Priority);
-            if (c == 0)
-            {
-                c = a.Ticks.CompareTo(b.Ticks);
-            }
-
-            if (c == 0)
-            {
-                c = a.Rule.Index.CompareTo(b.Rule.Index);
-            }
-
-            return c != 0 ? c : string.CompareOrdinal(a.Key, b.Key);
-        });
-        JourneyInstance instance = state.Instance;
-        string customer = instance.CustomerId;
-        int fired = 0;
-        bool changed = false;
-        foreach (Candidate c in candidates)
-        {
-            JourneyRule rule = c.Rule.Rule;
-            if (!state.MarkHandled(rule.Name + "|" + c.Key, _options.HandledOccurrenceCapacity))
-            {
-                continue;
-            }
-
-            changed = true;
-            RuleBook book = state.Book(rule.Name);
-            string? reason = null;
-            if (rule.SuppressWhenProgressed && c.Visit >= 0 && c.Visit != instance.Visits.Count - 1)
-            {
-                reason = "the customer already progressed";
-            }
-            else if (rule.Cooldown > TimeSpan.Zero && book.LastFiredTicks >= 0 && Math.Abs(c.Ticks - book.LastFiredTicks) < rule.Cooldown.Ticks)
-            {
-                reason = "cooldown";
-            }
-            else if (rule.MaxPerPeriod > 0 && CountWithin(book.FiredTicks, c.Ticks, rule.CapPeriod) >= rule.MaxPerPeriod)
-            {
-                reason = "rule frequency cap";
-            }
-            else if (_options.MaxInterventionsPerCustomer > 0 && CountWithin(state.FiredTicks, c.Ticks, _options.FrequencyCapPeriod) >= _options.MaxInterventionsPerCustomer)
-            {
-                reason = "customer frequency cap";
-            }
-            else if (fired >= _options.MaxInterventionsPerEvaluation)
-            {
-                reason = "evaluation limit";
-            }
-
-            if (reason is not null)
+            if (d.Outcome is not OccurrenceOutcome.Fired and not OccurrenceOutcome.History)
             {
                 OrchestrationTelemetry.InterventionsDropped.Add(1);
-                Log.InterventionDropped(_logger, rule.Name, customer, c.Key, reason);
-                continue;
-            }
-
-            var intervention = new Intervention
-            {
-                Name = rule.Then.Name,
-                CustomerId = customer,
-                JourneyId = _journey.Journey.Id,
-                Rule = rule.Name,
-                Channel = rule.Then.Channel,
-                TemplateId = rule.Then.TemplateId,
-                Priority = rule.Priority,
-                Parameters = rule.Then.Parameters,
-                Occurrence = c.Key,
-                OccurredAt = new DateTimeOffset(c.Ticks, TimeSpan.Zero),
-                Stage = c.Stage >= 0 ? _journey.Stages[c.Stage].Id : null,
-                IdempotencyKey = Intervention.DeriveIdempotencyKey(_journey.Journey.Id, customer, rule.Name, c.Key),
-            };
-            state.Outbox.Add(new OutboxEntry(intervention, 0, now));
-            book.LastFiredTicks = Math.Max(book.LastFiredTicks, c.Ticks);
-            Record(book.FiredTicks, c.Ticks, rule.MaxPerPeriod > 0 ? rule.CapPeriod : TimeSpan.Zero);
-            Record(state.FiredTicks, c.Ticks, _options.MaxInterventionsPerCustomer > 0 ? _options.FrequencyCapPeriod : TimeSpan.Zero);
-            fired++;
-            Log.InterventionFired(_logger, rule.Name, intervention.Name, customer, c.Key, intervention.IdempotencyKey);
-        }
-
-        return (fired, changed);
-    }
-
-    /// <summary>Counts recorded occurrences less than one period away from <paramref name="ticks"/>.</summary>
-    private static int CountWithin(List<long> fired, long ticks, TimeSpan period)
-    {
-        int count = 0;
-        foreach (long t in fired)
-        {
-            if (Math.Abs(ticks - t) < period.Ticks)
-            {
-                count++;
+                Log.InterventionDropped(_logger, d.Rule, customerId, d.Occurrence, Reason(d.Outcome));
             }
         }
-
-        return count;
     }
 
-    /// <summary>Records an occurrence time; forgets those a period older than the latest (none kept without a cap).</summary>
-    private static void Record(List<long> fired, long ticks, TimeSpan period)
+    private static string Reason(OccurrenceOutcome outcome) => outcome switch
     {
-        if (period <= TimeSpan.Zero)
-        {
-            fired.Clear();
-            return;
-        }
-
-        fired.Add(ticks);
-        long latest = long.MinValue;
-        foreach (long t in fired)
-        {
-            latest = Math.Max(latest, t);
-        }
-
-        fired.RemoveAll(t => latest - t >= period.Ticks);
-    }
-
-    /// <summary>The next instant the scheduler must look at the state: a timed rule or an outbox retry.</summary>
-    private DateTimeOffset? DueAt(OrchestrationState state, long now)
-    {
-        long due = long.MaxValue;
-        foreach (OutboxEntry e in state.Outbox)
-        {
-            due = Math.Min(due, e.NextAttemptTicks);
-        }
-
-        foreach (TimedRule t in TimedRules(state, now))
-        {
-            if (!state.HandledSet.Contains(t.Rule.Rule.Name + "|" + t.Key))
-            {
-                due = Math.Min(due, t.DueTicks);
-            }
-        }
-
-        return due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
-    }
+        OccurrenceOutcome.Suppressed => "the customer already progressed",
+        OccurrenceOutcome.Cooldown => "cooldown",
+        OccurrenceOutcome.RuleFrequencyCap => "rule frequency cap",
+        OccurrenceOutcome.CustomerFrequencyCap => "customer frequency cap",
+        _ => "evaluation limit",
+    };
 
     /// <summary>Dispatches the outbox entries due now of saved states, then records acknowledgements and failures.</summary>
     private async Task<(int Dispatched, int Conflicts)> DispatchManyAsync(List<Work> works, long now, CancellationToken cancellationToken)
     {
-        var acks = new List<(Work Work, HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)>();
-        var claimed = new List<string>();
+        var batches = new List<OutboxDispatch>();
         try
         {
-            return await DispatchAndRecordAsync(works, acks, claimed, now, cancellationToken).ConfigureAwait(false);
+            var recorded = new List<(Work Work, IReadOnlyList<DispatchOutcome> Outcomes)>();
+            var at = new DateTimeOffset(now, TimeSpan.Zero);
+            int dispatched = 0;
+            foreach (Work work in works)
+            {
+                if (work.State.OutboxList.Count == 0)
+                {
+                    continue;
+                }
+
+                OutboxDispatch batch = await _outbox.DispatchDueAsync(work.State, at, cancellationToken).ConfigureAwait(false);
+                batches.Add(batch);
+                if (batch.Outcomes.Count > 0)
+                {
+                    StepResult result = _step.RecordDispatchOwned(work.State, batch.Outcomes, now);
+                    work.Due = result.DueAt;
+                    recorded.Add((work, batch.Outcomes));
+                    dispatched += batch.Acknowledged;
+                }
+            }
+
+            if (recorded.Count == 0)
+            {
+                return (0, 0);
+            }
+
+            var writes = new List<StateWrite>(recorded.Count);
+            foreach ((Work work, _) in recorded)
+            {
+                writes.Add(Write(work));
+            }
+
+            IReadOnlyList<string?> etags = await _store.Instances.SaveManyAsync(writes, cancellationToken).ConfigureAwait(false);
+            int conflicts = 0;
+            for (int i = 0; i < recorded.Count; i++)
+            {
+                if (etags[i] is null)
+                {
+                    // someone saved in between: record the outcomes on the fresh state
+                    conflicts += await RecordOutcomesAsync(recorded[i].Work.CustomerId, recorded[i].Outcomes, now, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return (dispatched, conflicts);
         }
         finally
         {
-            foreach (string key in claimed)
+            foreach (OutboxDispatch batch in batches)
             {
-                _inFlight.TryRemove(key, out _);
+                batch.Dispose();
             }
         }
     }
 
-    private async Task<(int Dispatched, int Conflicts)> DispatchAndRecordAsync(
-        List<Work> works,
-        List<(Work Work, HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> acks,
-        List<string> claimed,
-        long now,
-        CancellationToken cancellationToken)
-    {
-        int dispatched = 0;
-        foreach (Work work in works)
-        {
-            if (work.State.Outbox.Count == 0)
-            {
-                continue;
-            }
-
-            (HashSet<string> acknowledged, Dictionary<string, (int, long)> failed) = await DispatchOutboxAsync(work.CustomerId, work.State, now, claimed, cancellationToken).ConfigureAwait(false);
-            if (acknowledged.Count > 0 || failed.Count > 0)
-            {
-                ApplyAcknowledgements(work.State, acknowledged, failed);
-                acks.Add((work, acknowledged, failed));
-                dispatched += acknowledged.Count;
-            }
-        }
-
-        if (acks.Count == 0)
-        {
-            return (0, 0);
-        }
-
-        var writes = new List<StateWrite>(acks.Count);
-        foreach ((Work work, _, _) in acks)
-        {
-            writes.Add(new StateWrite(work.CustomerId, _journey.Journey.Id, _journey.Journey.Version, work.State.Serialize(), DueAt(work.State, now), work.ETag));
-        }
-
-        IReadOnlyList<string?> etags = await _store.Instances.SaveManyAsync(writes, cancellationToken).ConfigureAwait(false);
-        int conflicts = 0;
-        for (int i = 0; i < acks.Count; i++)
-        {
-            if (etags[i] is null)
-            {
-                // someone saved in between: record the acknowledgements on the fresh state
-                conflicts += await RecordAcknowledgementsAsync(acks[i].Work.CustomerId, acks[i].Acknowledged, acks[i].Failed, now, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return (dispatched, conflicts);
-    }
-
-    /// <summary>Calls the dispatcher for each outbox entry due now.</summary>
-    private async Task<(HashSet<string> Acknowledged, Dictionary<string, (int Attempts, long Next)> Failed)> DispatchOutboxAsync(string customerId, OrchestrationState state, long now, List<string> claimed, CancellationToken cancellationToken)
-    {
-        var acknowledged = new HashSet<string>(StringComparer.Ordinal);
-        var failed = new Dictionary<string, (int Attempts, long Next)>(StringComparer.Ordinal);
-        foreach (OutboxEntry entry in state.Outbox)
-        {
-            if (entry.NextAttemptTicks > now || !_inFlight.TryAdd(entry.Intervention.IdempotencyKey, 0))
-            {
-                continue; // not due, or being dispatched by a concurrent call of this engine
-            }
-
-            claimed.Add(entry.Intervention.IdempotencyKey);
-            Intervention intervention = entry.Intervention;
-            using Activity? activity = OrchestrationTelemetry.ActivitySource.StartActivity("JourneyKit.Dispatch");
-            activity?.SetTag("journeykit.intervention", intervention.Name);
-            activity?.SetTag("journeykit.idempotency_key", intervention.IdempotencyKey);
-            try
-            {
-                await _dispatcher.DispatchAsync(intervention, cancellationToken).ConfigureAwait(false);
-                acknowledged.Add(intervention.IdempotencyKey);
-                OrchestrationTelemetry.InterventionsDispatched.Add(1);
-                Log.InterventionDispatched(_logger, intervention.Name, customerId, intervention.IdempotencyKey);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                int attempts = entry.Attempts + 1;
-                double factor = Math.Pow(2, Math.Min(attempts - 1, 30));
-                long delay = (long)Math.Min(_options.MaxDispatchRetryDelay.Ticks, _options.DispatchRetryDelay.Ticks * factor);
-                failed[intervention.IdempotencyKey] = (attempts, now + delay);
-                OrchestrationTelemetry.InterventionsFailed.Add(1);
-                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                Log.DispatchFailed(_logger, e, intervention.Name, customerId, attempts, new DateTimeOffset(now + delay, TimeSpan.Zero));
-            }
-        }
-
-        return (acknowledged, failed);
-    }
-
-    private static void ApplyAcknowledgements(OrchestrationState state, HashSet<string> acknowledged, Dictionary<string, (int Attempts, long Next)> failed)
-    {
-        state.Outbox.RemoveAll(e => acknowledged.Contains(e.Intervention.IdempotencyKey));
-        foreach (OutboxEntry e in state.Outbox)
-        {
-            if (failed.TryGetValue(e.Intervention.IdempotencyKey, out (int Attempts, long Next) f))
-            {
-                e.Attempts = Math.Max(e.Attempts, f.Attempts);
-                e.NextAttemptTicks = Math.Max(e.NextAttemptTicks, f.Next);
-            }
-        }
-    }
-
-    /// <summary>Re-reads a state and records acknowledgements on it, retrying conflicts.</summary>
-    private async Task<int> RecordAcknowledgementsAsync(string customerId, HashSet<string> acknowledged, Dictionary<string, (int Attempts, long Next)> failed, long now, CancellationToken cancellationToken)
+    /// <summary>Re-reads a state and records dispatch outcomes on it, retrying conflicts.</summary>
+    private async Task<int> RecordOutcomesAsync(string customerId, IReadOnlyList<DispatchOutcome> outcomes, long now, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
-            StoredState? fresh = await _store.Instances.GetAsync(customerId, _journey.Journey.Id, cancellationToken).ConfigureAwait(false);
+            StoredState? fresh = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {
                 return attempt;
             }
 
-            OrchestrationState state = Decode(fresh);
-            ApplyAcknowledgements(state, acknowledged, failed);
+            StepResult result = _step.RecordDispatchOwned(Decode(fresh), outcomes, now);
             try
             {
-                await _store.Instances.SaveAsync(customerId, _journey.Journey.Id, _journey.Journey.Version, state.Serialize(), DueAt(state, now), fresh.ETag, cancellationToken).ConfigureAwait(false);
+                await _store.Instances.SaveAsync(customerId, JourneyId, result.State.JourneyVersion, result.State.Serialize(), result.DueAt, fresh.ETag, cancellationToken).ConfigureAwait(false);
                 return attempt;
             }
             catch (JourneyConcurrencyException e)
             {
                 OrchestrationTelemetry.Conflicts.Add(1);
                 Log.StateConflict(_logger, customerId, attempt);
-                if (attempt >= _options.MaxConflictRetries)
+                if (attempt >= Options.MaxConflictRetries)
                 {
                     throw new JourneyConcurrencyException(OrchestrationMessages.GaveUp(customerId, attempt), e);
                 }
@@ -1026,24 +561,18 @@ public sealed class JourneyEngine
     }
 
     /// <summary>One customer's evaluation in a batch.</summary>
-    private sealed class Work(string customerId, OrchestrationState state, string? etag, DateTimeOffset? due, bool save, int fired)
+    private sealed class Work(string customerId, CustomerState state, string? etag, DateTimeOffset? due, bool save, int fired)
     {
         public string CustomerId { get; } = customerId;
 
-        public OrchestrationState State { get; } = state;
+        public CustomerState State { get; } = state;
 
         public string? ETag { get; set; } = etag;
 
-        public DateTimeOffset? Due { get; } = due;
+        public DateTimeOffset? Due { get; set; } = due;
 
         public bool Save { get; } = save;
 
         public int Fired { get; } = fired;
     }
-
-    private sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int Moment);
-
-    private readonly record struct Candidate(CompiledRule Rule, string Key, long Ticks, int Stage, int Visit);
-
-    private readonly record struct TimedRule(CompiledRule Rule, string Key, long DueTicks, int Stage, int Visit);
 }

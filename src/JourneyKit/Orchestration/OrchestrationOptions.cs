@@ -1,6 +1,6 @@
 namespace JourneyKit.Orchestration;
 
-/// <summary>Options of a <see cref="JourneyEngine"/>. Defaults are in <see cref="OrchestrationDefaults"/>.</summary>
+/// <summary>Options of a <see cref="JourneyStep"/> (firing policy) and of the drivers that run it (<see cref="JourneyEngine"/>). Defaults are in <see cref="OrchestrationDefaults"/>.</summary>
 public sealed class OrchestrationOptions
 {
     /// <summary>Gets how many times a save that lost an optimistic-concurrency race is retried from fresh state.</summary>
@@ -18,6 +18,13 @@ public sealed class OrchestrationOptions
     /// <summary>Gets the longest delay between dispatch retries.</summary>
     /// <value>At least <see cref="DispatchRetryDelay"/>. The default value is 5 minutes.</value>
     public TimeSpan MaxDispatchRetryDelay { get; init; } = OrchestrationDefaults.MaxDispatchRetryDelay;
+
+    /// <summary>
+    /// Gets the largest fraction a dispatch retry delay is shortened by, at random per intervention and attempt (see
+    /// <see cref="RetryBackoff"/>), so many customers' retries after a receiver outage do not all come at once.
+    /// </summary>
+    /// <value>In [0, 1]. The default value is 0 (no jitter: exactly <see cref="DispatchRetryDelay"/>, twice that, …).</value>
+    public double DispatchRetryJitter { get; init; }
 
     /// <summary>Gets the most interventions per customer per <see cref="FrequencyCapPeriod"/> over all rules, or 0 for no cap.</summary>
     /// <value>Zero or positive. The default value is 0.</value>
@@ -68,6 +75,11 @@ public sealed class OrchestrationOptions
         if (MaxDispatchRetryDelay < DispatchRetryDelay)
         {
             problems.Add($"MaxDispatchRetryDelay must be at least DispatchRetryDelay; got {MaxDispatchRetryDelay}.");
+        }
+
+        if (!(DispatchRetryJitter >= 0 && DispatchRetryJitter <= 1))
+        {
+            problems.Add($"DispatchRetryJitter must be in [0, 1]; got {DispatchRetryJitter}.");
         }
 
         if (MaxInterventionsPerCustomer < 0)
