@@ -45,7 +45,7 @@ public sealed class CustomerState
     /// Gets the instant a log read for <see cref="StepInput.LogFrom"/> starts at (inclusive): the time of the last
     /// applied event; or null when the next step needs <see cref="StepInput.WholeLog"/> (nothing applied yet).
     /// </summary>
-    public DateTimeOffset? ResumeFrom => Instance.EventCount > 0 && AppliedAtLast > 0 ? new DateTimeOffset(Instance.LastEventTicks, TimeSpan.Zero) : null;
+    public DateTimeOffset? ResumeFrom => AppliedCount > 0 && AppliedAtLast > 0 ? new DateTimeOffset(Instance.LastEventTicks, TimeSpan.Zero) : null;
 
     /// <summary>Gets the interventions recorded but not yet acknowledged, oldest first.</summary>
     public IReadOnlyList<PendingIntervention> Outbox
@@ -63,6 +63,25 @@ public sealed class CustomerState
         }
     }
 
+    /// <summary>
+    /// Gets the customer's finished earlier runs, oldest first (more than one run only when the journey's re-entry policy
+    /// starts new ones): at most <see cref="OrchestrationOptions.FinishedRunCapacity"/>, older ones forgotten (the current
+    /// run's <see cref="JourneyInstance.RunNumber"/> still counts them).
+    /// </summary>
+    public IReadOnlyList<JourneyInstance> FinishedRuns
+    {
+        get
+        {
+            var runs = new JourneyInstance[FinishedRunList.Count];
+            for (int i = 0; i < runs.Length; i++)
+            {
+                runs[i] = JourneyInstance.Deserialize(FinishedRunList[i]);
+            }
+
+            return runs;
+        }
+    }
+
     /// <summary>Gets the number of rule occurrences remembered as handled (at most <see cref="OrchestrationOptions.HandledOccurrenceCapacity"/>).</summary>
     public int HandledOccurrenceCount => Handled.Count;
 
@@ -71,6 +90,9 @@ public sealed class CustomerState
 
     /// <summary>How many applied events have the instance's last event time (they lead a read from that time).</summary>
     internal int AppliedAtLast { get; set; }
+
+    /// <summary>How many events of the customer's log are applied, over all runs (the log prefix the fingerprint covers).</summary>
+    internal int AppliedCount { get; set; }
 
     /// <summary>The id of the current run's current stage (in its version), or null: what a version migration maps.</summary>
     internal string? StageId { get; set; }
@@ -91,7 +113,7 @@ public sealed class CustomerState
     internal List<OutboxEntry> OutboxList { get; } = [];
 
     /// <summary>Serialized instances of finished earlier runs, oldest first (bounded); empty without re-entry.</summary>
-    internal List<byte[]> FinishedRuns { get; } = [];
+    internal List<byte[]> FinishedRunList { get; } = [];
 
     /// <summary>Reads a serialized state (format <see cref="FormatVersion"/> or earlier).</summary>
     /// <param name="data">The bytes written by <see cref="Serialize"/>.</param>
@@ -116,8 +138,14 @@ public sealed class CustomerState
             };
             if (version >= 3)
             {
+                state.AppliedCount = r.ReadInt32();
                 state.StageId = ReadOptional(r);
                 state.OccurrenceVersion = r.ReadInt32();
+            }
+
+            else
+            {
+                state.AppliedCount = state.Instance.EventCount; // format 2 had one run
             }
 
             int handled = Count(r.ReadInt32());
@@ -156,7 +184,7 @@ public sealed class CustomerState
                 int finished = Count(r.ReadInt32());
                 for (int i = 0; i < finished; i++)
                 {
-                    state.FinishedRuns.Add(r.ReadBytes(Count(r.ReadInt32())));
+                    state.FinishedRunList.Add(r.ReadBytes(Count(r.ReadInt32())));
                 }
             }
 
@@ -181,6 +209,7 @@ public sealed class CustomerState
             w.Write(instance);
             w.Write(AppliedHash);
             w.Write(AppliedAtLast);
+            w.Write(AppliedCount);
             WriteOptional(w, StageId);
             w.Write(OccurrenceVersion);
             w.Write(Handled.Count);
@@ -218,8 +247,8 @@ public sealed class CustomerState
                 WriteOutboxEntry(w, e);
             }
 
-            w.Write(FinishedRuns.Count);
-            foreach (byte[] run in FinishedRuns)
+            w.Write(FinishedRunList.Count);
+            foreach (byte[] run in FinishedRunList)
             {
                 w.Write(run.Length);
                 w.Write(run);

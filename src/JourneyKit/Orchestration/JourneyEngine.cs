@@ -267,6 +267,26 @@ public sealed class JourneyEngine
         return stored is null ? null : Decode(stored).Instance;
     }
 
+    /// <summary>
+    /// Gets a customer's runs as last saved: the finished ones kept (<see cref="OrchestrationOptions.FinishedRunCapacity"/>)
+    /// then the current one; empty when the customer has no state. More than one only for journeys with re-entry.
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The runs, oldest first.</returns>
+    public async Task<IReadOnlyList<JourneyInstance>> GetRunsAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return [];
+        }
+
+        CustomerState state = Decode(stored);
+        return [.. state.FinishedRuns, state.Instance];
+    }
+
     /// <summary>Gets a customer's interventions recorded but not yet acknowledged by the dispatcher.</summary>
     /// <param name="customerId">The customer.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

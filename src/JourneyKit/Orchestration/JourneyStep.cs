@@ -77,12 +77,6 @@ public sealed class JourneyStep
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(rules);
-        if (journey.Journey.Reentry != ReentryPolicy.Never)
-        {
-            // Until the step keeps one stored state per run, a journey with re-entry would silently lose later runs.
-            throw new NotSupportedException($"Journey '{journey.Journey.Id}' allows re-entry ({journey.Journey.Reentry}); the orchestration engine does not run re-entrant journeys yet. Analyse them with JourneyEvaluator / JourneyAnalyzer.");
-        }
-
         options ??= new OrchestrationOptions();
         options.Validate();
         evaluation ??= new EvaluationOptions();
@@ -150,6 +144,8 @@ public sealed class JourneyStep
             state.Instance = _evaluator.CreateInstance(state.CustomerId);
             state.AppliedHash = EventFingerprint.Seed;
             state.AppliedAtLast = 0;
+            state.AppliedCount = 0;
+            state.FinishedRunList.Clear();
             changes |= StepChanges.VersionMigrated | StepChanges.Reevaluated;
         }
 
@@ -218,6 +214,9 @@ public sealed class JourneyStep
         new(result.Status, original, StepChanges.None, result.EventsApplied, result.Interventions, result.Decisions, result.DueAt);
 
     private static long SaturatingAdd(long a, long b) => b > DateTimeOffset.MaxValue.UtcTicks - a ? long.MaxValue : a + b;
+
+    /// <summary>"#2" for a customer's second run and later ones, so their occurrence ids differ from the first run's.</summary>
+    private static string RunSuffix(JourneyInstance run) => run.RunNumber > 1 ? "#" + run.RunNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
 
     private static string Suffix(CustomerState state) => state.OccurrenceVersion > 0 ? "@v" + state.OccurrenceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
 
@@ -289,12 +288,12 @@ public sealed class JourneyStep
                     }
                 }
 
-                if (instance.EventCount > 0 && sorted[0].TimestampTicks < instance.LastEventTicks)
+                if (state.AppliedCount > 0 && sorted[0].TimestampTicks < instance.LastEventTicks)
                 {
                     return false;
                 }
 
-                int previousAtLast = instance.EventCount > 0 && sorted[^1].TimestampTicks == instance.LastEventTicks ? state.AppliedAtLast : 0;
+                int previousAtLast = state.AppliedCount > 0 && sorted[^1].TimestampTicks == instance.LastEventTicks ? state.AppliedAtLast : 0;
                 applied = Apply(state, sorted, 0, rebuild: false, state.AppliedHash, previousAtLast, candidates);
                 changes |= StepChanges.EventsApplied;
                 return true;
@@ -302,7 +301,7 @@ public sealed class JourneyStep
 
             default:
             {
-                int before = instance.EventCount;
+                int before = state.AppliedCount;
                 bool rebuild = events.Count < before;
                 ulong hash = EventFingerprint.Seed;
                 if (!rebuild)
@@ -329,17 +328,20 @@ public sealed class JourneyStep
 
     /// <summary>
     /// Applies <paramref name="log"/> from <paramref name="start"/> (from 0 on a fresh instance when
-    /// <paramref name="rebuild"/>), collecting the occurrences; returns the number of events applied.
+    /// <paramref name="rebuild"/>), collecting the occurrences; returns the number of events applied. An event that
+    /// starts a new run (the journey's re-entry policy) finishes the current one: it is kept in
+    /// <see cref="CustomerState.FinishedRuns"/> and the new run becomes the state's instance.
     /// </summary>
     private int Apply(CustomerState state, IReadOnlyList<JourneyEvent> log, int start, bool rebuild, ulong hash, int previousAtLast, List<Candidate> candidates)
     {
         JourneyInstance instance = state.Instance;
         int oldVisits = instance.Visits.Count, oldHits = instance.MomentsOfTruth.Count;
-        string suffix = Suffix(state);
         if (rebuild)
         {
             instance = _evaluator.CreateInstance(instance.CustomerId);
             state.Instance = instance;
+            state.FinishedRunList.Clear();
+            state.AppliedCount = 0;
             hash = EventFingerprint.Seed;
             start = oldVisits = oldHits = 0;
             foreach (RuleBook book in state.Rules.Values)
@@ -360,18 +362,36 @@ public sealed class JourneyStep
             }
         }
 
+        string versionSuffix = Suffix(state);
         for (int i = start; i < log.Count; i++)
         {
             JourneyEvent e = log[i];
-            _evaluator.Advance(instance, e);
+            JourneyInstance run = _evaluator.Advance(instance, e);
+            if (!ReferenceEquals(run, instance))
+            {
+                // the event starts the customer's next run: the current one is finished
+                CollectStages(instance, oldVisits, instance.Visits.Count, versionSuffix, candidates);
+                CollectMoments(instance, oldHits, versionSuffix, candidates);
+                state.FinishedRunList.Add(instance.Serialize());
+                if (state.FinishedRunList.Count > Options.FinishedRunCapacity)
+                {
+                    state.FinishedRunList.RemoveAt(0);
+                }
+
+                instance = run;
+                state.Instance = run;
+                oldVisits = oldHits = 0;
+            }
+
             hash = EventFingerprint.Add(hash, e);
             if (_hasPatternRules)
             {
-                AdvancePatterns(state, e, suffix, candidates);
+                AdvancePatterns(state, e, versionSuffix, candidates);
             }
         }
 
         state.AppliedHash = hash;
+        state.AppliedCount += log.Count - start;
         int atLast = 0;
         int k = log.Count - 1;
         for (; k >= 0 && log[k].TimestampTicks == instance.LastEventTicks; k--)
@@ -380,8 +400,8 @@ public sealed class JourneyStep
         }
 
         state.AppliedAtLast = k < 0 ? atLast + previousAtLast : atLast;
-        CollectStages(instance, oldVisits, suffix, candidates);
-        CollectMoments(instance, oldHits, suffix, candidates);
+        CollectStages(instance, oldVisits, -1, versionSuffix, candidates);
+        CollectMoments(instance, oldHits, versionSuffix, candidates);
         return log.Count - start;
     }
 
@@ -401,13 +421,15 @@ public sealed class JourneyStep
             int after = pattern.GetResult(ps).Count;
             for (int k = before + 1; k <= after; k++)
             {
-                candidates.Add(new Candidate(rule, $"pattern:{k}{suffix}", e.TimestampTicks, -1, -1));
+                candidates.Add(new Candidate(rule, $"pattern:{k}{suffix}", e.TimestampTicks, -1, -1, -1));
             }
         }
     }
 
-    private void CollectStages(JourneyInstance instance, int oldVisits, string suffix, List<Candidate> candidates)
+    /// <summary>Entered and left occurrences of visits from <paramref name="oldVisits"/>; <paramref name="finishedVisits"/> is the visit count of a finished run (-1: the current run).</summary>
+    private void CollectStages(JourneyInstance instance, int oldVisits, int finishedVisits, string versionSuffix, List<Candidate> candidates)
     {
+        string suffix = RunSuffix(instance) + versionSuffix;
         var entries = new int[Journey.Stages.Length];
         IReadOnlyList<StageVisit> visits = instance.Visits;
         for (int v = 0; v < visits.Count; v++)
@@ -424,18 +446,19 @@ public sealed class JourneyStep
 
                 if (rule.Rule.When.Kind == RuleTriggerKind.EnteredStage && v >= oldVisits)
                 {
-                    candidates.Add(new Candidate(rule, $"entered:{stageId}:{n}{suffix}", visit.EnteredTicks, visit.Stage, v));
+                    candidates.Add(new Candidate(rule, $"entered:{stageId}:{n}{suffix}", visit.EnteredTicks, visit.Stage, v, finishedVisits));
                 }
                 else if (rule.Rule.When.Kind == RuleTriggerKind.LeftStage && v >= oldVisits - 1 && visit.ExitedTicks is { } exited)
                 {
-                    candidates.Add(new Candidate(rule, $"left:{stageId}:{n}{suffix}", exited, visit.Stage, -1));
+                    candidates.Add(new Candidate(rule, $"left:{stageId}:{n}{suffix}", exited, visit.Stage, -1, finishedVisits));
                 }
             }
         }
     }
 
-    private void CollectMoments(JourneyInstance instance, int oldHits, string suffix, List<Candidate> candidates)
+    private void CollectMoments(JourneyInstance instance, int oldHits, string versionSuffix, List<Candidate> candidates)
     {
+        string suffix = RunSuffix(instance) + versionSuffix;
         var hitsOf = new int[Journey.MomentCount];
         IReadOnlyList<MomentOfTruthHit> hits = instance.MomentsOfTruth;
         for (int h = 0; h < hits.Count; h++)
@@ -452,7 +475,7 @@ public sealed class JourneyStep
                 RuleTrigger when = rule.Rule.When;
                 if (when.Kind == RuleTriggerKind.MomentOfTruth && (rule.Moment < 0 || rule.Moment == hit.Moment) && (when.Outcome is null || when.Outcome == hit.Outcome))
                 {
-                    candidates.Add(new Candidate(rule, $"moment:{Journey.Journey.MomentsOfTruth[hit.Moment].Id}:{n}{suffix}", hit.Ticks, -1, -1));
+                    candidates.Add(new Candidate(rule, $"moment:{Journey.Journey.MomentsOfTruth[hit.Moment].Id}:{n}{suffix}", hit.Ticks, -1, -1, -1));
                 }
             }
         }
@@ -465,7 +488,7 @@ public sealed class JourneyStep
         {
             if (t.DueTicks <= now)
             {
-                candidates.Add(new Candidate(t.Rule, t.Key, t.DueTicks, t.Stage, t.Visit));
+                candidates.Add(new Candidate(t.Rule, t.Key, t.DueTicks, t.Stage, t.Visit, -1));
             }
         }
     }
@@ -498,7 +521,7 @@ public sealed class JourneyStep
         }
 
         int visit = visits.Count - 1;
-        string suffix = Suffix(state);
+        string suffix = RunSuffix(instance) + Suffix(state);
         foreach (CompiledRule rule in _rules)
         {
             RuleTrigger when = rule.Rule.When;

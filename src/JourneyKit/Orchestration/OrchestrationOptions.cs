@@ -54,6 +54,13 @@ public sealed class OrchestrationOptions
     /// <value>At least 16. The default value is 256.</value>
     public int HandledOccurrenceCapacity { get; init; } = OrchestrationDefaults.HandledOccurrenceCapacity;
 
+    /// <summary>
+    /// Gets how many finished runs each customer's state keeps (journeys with re-entry; the oldest is forgotten first,
+    /// the current run is always kept). See <see cref="CustomerState.FinishedRuns"/>.
+    /// </summary>
+    /// <value>Zero or positive. The default value is 16.</value>
+    public int FinishedRunCapacity { get; init; } = OrchestrationDefaults.FinishedRunCapacity;
+
     internal void Validate()
     {
         var problems = new List<string>();
@@ -117,6 +124,11 @@ public sealed class OrchestrationOptions
             problems.Add($"HandledOccurrenceCapacity must be at least 16; got {HandledOccurrenceCapacity}.");
         }
 
+        if (FinishedRunCapacity < 0)
+        {
+            problems.Add($"FinishedRunCapacity must not be negative; got {FinishedRunCapacity}.");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException(OrchestrationMessages.InvalidOptions(problems));
@@ -138,6 +150,9 @@ public static class OrchestrationDefaults
 
     /// <summary>The default <see cref="OrchestrationOptions.HandledOccurrenceCapacity"/>: 256.</summary>
     public const int HandledOccurrenceCapacity = 256;
+
+    /// <summary>The default <see cref="OrchestrationOptions.FinishedRunCapacity"/>: 16.</summary>
+    public const int FinishedRunCapacity = 16;
 
     /// <summary>The default <see cref="OrchestrationOptions.DispatchRetryDelay"/>: 1 second.</summary>
     public static readonly TimeSpan DispatchRetryDelay = TimeSpan.FromSeconds(1);

@@ -47,7 +47,7 @@ internal static class FiringPolicy
             changed = true;
             RuleBook book = state.Book(rule.Name);
             OccurrenceOutcome outcome = OccurrenceOutcome.Fired;
-            if (rule.SuppressWhenProgressed && c.Visit >= 0 && c.Visit != instance.Visits.Count - 1)
+            if (rule.SuppressWhenProgressed && c.Visit >= 0 && c.Visit != (c.RunVisits >= 0 ? c.RunVisits : instance.Visits.Count) - 1)
             {
                 outcome = OccurrenceOutcome.Suppressed;
             }
