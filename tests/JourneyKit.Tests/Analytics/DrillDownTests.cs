@@ -12,13 +12,7 @@ public sealed class DrillDownTests
 {
     private static readonly string[] Touchpoints = ["form", "call", "upload", "active", "no", "ad"];
 
-    private static Arbitrary<(int Customer, int Touchpoint, int Hour)[]> Histories() =>
-        (from customer in Gen.Choose(0, 6)
-         from touchpoint in Gen.Choose(0, Touchpoints.Length - 1)
-         from hour in Gen.Choose(0, 600)
-         select (customer, touchpoint, hour))
-            .ArrayOf()
-            .ToArbitrary();
+    private static Arbitrary<(int Customer, int Touchpoint, int Time)[]> Histories() => Scoring.EventHistories.Of(7, Touchpoints.Length, 600);
 
     [Property(MaxTest = 100)]
     public Property Lists_SumToTheCountsTheyExplain() =>

@@ -173,16 +173,9 @@ public sealed class LifecycleStateTests
             : LifecycleState.InProgress;
     }
 
-    /// <summary>Customers' histories as (customer 0–4, touchpoint, hour); shrinks towards fewer, earlier, simpler events.</summary>
-    private static Arbitrary<(int Customer, int Touchpoint, int Hour)[]> Histories() =>
-        (from customer in Gen.Choose(0, 4)
-         from touchpoint in Gen.Choose(0, Touchpoints.Length - 1)
-         from hour in Gen.Choose(0, 400)
-         select (customer, touchpoint, hour))
-            .ArrayOf()
-            .ToArbitrary();
+    private static Arbitrary<(int Customer, int Touchpoint, int Time)[]> Histories() => EventHistories.Of(5, Touchpoints.Length, 400);
 
-    private static EventBatch BatchOf((int Customer, int Touchpoint, int Hour)[] history)
+    private static EventBatch BatchOf((int Customer, int Touchpoint, int Time)[] history)
     {
         var b = new EventBatchBuilder();
         foreach ((int c, int t, int h) in history)
@@ -204,7 +197,7 @@ public sealed class LifecycleStateTests
             {
                 // Stable by time, as the batch sorts: the reference takes the customer's events in that order.
                 var mine = history.Where(e => "c" + e.Customer == instance.CustomerId)
-                    .Select(e => (Touchpoints[e.Touchpoint], T0.AddHours(e.Hour).UtcTicks))
+                    .Select(e => (Touchpoints[e.Touchpoint], T0.AddHours(e.Time).UtcTicks))
                     .OrderBy(e => e.Item2)
                     .ToList();
                 LifecycleState expected = Reference(mine, asOf);

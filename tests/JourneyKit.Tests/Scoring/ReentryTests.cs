@@ -131,13 +131,7 @@ public sealed class ReentryTests
         Assert.Equal((2, new LifecycleCounts(2, 0, 0, 0, 0)), (customers.Customers, customers.States));
     }
 
-    private static Arbitrary<(int Customer, int Touchpoint, int Day)[]> Histories() =>
-        (from customer in Gen.Choose(0, 3)
-         from touchpoint in Gen.Choose(0, Touchpoints.Length - 1)
-         from day in Gen.Choose(0, 60)
-         select (customer, touchpoint, day))
-            .ArrayOf()
-            .ToArbitrary();
+    private static Arbitrary<(int Customer, int Touchpoint, int Time)[]> Histories() => EventHistories.Of(4, Touchpoints.Length, 60);
 
     [Property(MaxTest = 200)]
     public Property Batch_EqualsStreaming_RunByRun(ReentryPolicy policy) =>
