@@ -4,7 +4,7 @@ using JourneyKit.Events;
 using JourneyKit.Synthetic;
 using JourneyKit.Synthetic.Internal;
 
-namespace JourneyKit.Tests.Events;
+namespace JourneyKit.Synthetic.Tests;
 
 public sealed class SyntheticEventGeneratorTests
 {

@@ -1,6 +1,6 @@
 using JourneyKit.Synthetic.Internal;
 
-namespace JourneyKit.Tests.Events;
+namespace JourneyKit.Synthetic.Tests.Internal;
 
 public sealed class Xoshiro256Tests
 {

@@ -4,7 +4,7 @@ using JourneyKit.Model.Json;
 using JourneyKit.Synthetic;
 using JourneyKit.Synthetic.Internal;
 
-namespace JourneyKit.Tests.Events;
+namespace JourneyKit.Synthetic.Tests;
 
 /// <summary>The generator on the sample journeys: paths follow the stage graph, attributes select the personas.</summary>
 public sealed class JourneyGeneratorTests
