@@ -30,6 +30,17 @@ internal static class FunnelCommand
         };
         Option<string[]> stepWithin = CliStepConstraints.Within();
         Option<string[]> stepAfter = CliStepConstraints.After();
+        var hold = new Option<string>("--hold")
+        {
+            Description = "Hold an event attribute constant: a chain's later steps must carry the value its step 1 has (each value is its own funnel; events without the attribute are ignored; a customer's level is its best value's).",
+            HelpName = "ATTRIBUTE",
+        };
+        var maxHeld = new Option<int>("--max-held-values")
+        {
+            Description = "With --hold: the most distinct values per customer; past it the command fails with a message naming the customer.",
+            DefaultValueFactory = _ => WindowFunnel.DefaultMaxHeldValues,
+            HelpName = "N",
+        };
         var explain = new Option<string>("--explain")
         {
             Description = "Explain one customer instead (JSON): the chain kept for its level (event id, timestamp, touchpoint and times per step), the event that stopped the search under a mode, and the latest next-step event that did not fit, with the reason.",
@@ -39,14 +50,15 @@ internal static class FunnelCommand
         Option<bool> skip = CliOptions.SkipBadRows();
         var command = new Command("funnel", "Compute the furthest window-funnel step each customer reached (ClickHouse windowFunnel semantics).")
         {
-            events, steps, window, mode, stepWithin, stepAfter, explain, format, skip,
+            events, steps, window, mode, stepWithin, stepAfter, hold, maxHeld, explain, format, skip,
         };
         CliHelp.AddExamples(
             command,
             "journeykit funnel --events samples/data/ecommerce-purchase.events.csv --steps web.browse,cart.add,checkout.start,order.placed --window 2d",
             "journeykit funnel --events events.csv --steps a,b,c --window 1h --mode strict_order,allow_reentry --format json",
             "journeykit funnel --events events.csv --steps s1,s2,s3 --window 30d --step-within 1-2:1d --step-after 2-3:7d",
-            "journeykit funnel --events events.csv --steps view,cart.add,checkout --window 1h --mode strict_deduplication --explain c42");
+            "journeykit funnel --events events.csv --steps view,cart.add,checkout --window 1h --mode strict_deduplication --explain c42",
+            "journeykit funnel --events events.jsonl --steps cart.add,checkout,pay --window 1d --hold order_id");
         command.SetAction(parse =>
         {
             string[] names = parse.GetRequiredValue(steps).Split(',', StringSplitOptions.TrimEntries);
@@ -63,7 +75,14 @@ internal static class FunnelCommand
                 List<FunnelStepConstraint> constraints = CliStepConstraints.Parse(parse.GetValue(stepWithin), parse.GetValue(stepAfter), names.Length);
                 funnel = WindowFunnel.Create(
                     Array.ConvertAll(names, EventCondition.Touchpoint),
-                    new WindowFunnelOptions { Window = parse.GetValue(window), Mode = modes, StepConstraints = constraints });
+                    new WindowFunnelOptions
+                    {
+                        Window = parse.GetValue(window),
+                        Mode = modes,
+                        StepConstraints = constraints,
+                        HoldAttribute = parse.GetValue(hold),
+                        MaxHeldValues = parse.GetValue(maxHeld),
+                    });
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
@@ -73,13 +92,32 @@ internal static class FunnelCommand
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
             if (parse.GetValue(explain) is { } customer)
             {
-                WindowFunnelExplanation explanation = funnel.Explain(batch, customer)
+                WindowFunnelExplanation? found;
+                try
+                {
+                    found = funnel.Explain(batch, customer);
+                }
+                catch (InvalidOperationException e) when (funnel.HoldAttribute is not null)
+                {
+                    throw new CliProblemsException([e.Message]);
+                }
+
+                WindowFunnelExplanation explanation = found
                     ?? throw new CliUsageException($"--explain: customer '{customer}' has no events in {parse.GetRequiredValue(events)}");
                 WriteExplanation(context.Stdout, funnel, explanation);
                 return CliExitCode.Ok;
             }
 
-            WindowFunnelResult result = funnel.Evaluate(batch, Environment.ProcessorCount);
+            WindowFunnelResult result;
+            try
+            {
+                result = funnel.Evaluate(batch, Environment.ProcessorCount);
+            }
+            catch (InvalidOperationException e) when (funnel.HoldAttribute is not null)
+            {
+                throw new CliProblemsException([e.Message]);
+            }
+
             Write(context.Stdout, parse.GetValue(format), funnel, result);
             return CliExitCode.Ok;
         });
@@ -108,6 +146,11 @@ internal static class FunnelCommand
                 }
 
                 json.WriteEndArray();
+                if (funnel.HoldAttribute is { } held)
+                {
+                    json.WriteString("hold", held);
+                }
+
                 json.WriteStartArray("step_constraints");
                 foreach (FunnelStepConstraint c in funnel.StepConstraints)
                 {
@@ -168,6 +211,12 @@ internal static class FunnelCommand
         json.WriteString("customer", x.CustomerId);
         json.WriteNumber("level", x.Level);
         json.WriteNumber("step_count", funnel.StepCount);
+        if (funnel.HoldAttribute is { } held)
+        {
+            json.WriteString("hold", held);
+            json.WriteString("held_value", x.HeldValue);
+        }
+
         json.WriteStartArray("modes");
         foreach (string name in WindowFunnel.ModeNames(funnel.Mode))
         {

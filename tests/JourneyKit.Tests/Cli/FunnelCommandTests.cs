@@ -180,4 +180,27 @@ public sealed class FunnelCommandTests
         Assert.Equal(2, missing.Exit);
         Assert.Contains("nobody", missing.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Funnel_Hold_KeepsTheOrderConstant_Issue16()
+    {
+        // u1 carts order A and pays order B → 1 of 2 steps when holding order_id (2 without). u2 carts and pays A → 2.
+        string path = Path.Combine(Path.GetTempPath(), "jk-hold-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        File.WriteAllText(path, """
+            {"customer_id":"u1","touchpoint":"cart","timestamp":"2026-01-01T00:00:00Z","attributes":{"order_id":"A"}}
+            {"customer_id":"u1","touchpoint":"pay","timestamp":"2026-01-01T00:05:00Z","attributes":{"order_id":"B"}}
+            {"customer_id":"u2","touchpoint":"cart","timestamp":"2026-01-01T00:00:00Z","attributes":{"order_id":"A"}}
+            {"customer_id":"u2","touchpoint":"pay","timestamp":"2026-01-01T00:05:00Z","attributes":{"order_id":"A"}}
+            """);
+        CliRun run = CliRunner.Run("funnel", "--events", path, "--steps", "cart,pay", "--window", "1h", "--hold", "order_id", "--format", "json");
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        Assert.Equal("order_id", doc.RootElement.GetProperty("hold").GetString());
+        Assert.Equal(1, doc.RootElement.GetProperty("customers").GetProperty("u1").GetInt32());
+        Assert.Equal(2, doc.RootElement.GetProperty("customers").GetProperty("u2").GetInt32());
+
+        CliRun capped = CliRunner.Run("funnel", "--events", path, "--steps", "cart,pay", "--window", "1h", "--hold", "order_id", "--max-held-values", "1");
+        Assert.Equal(1, capped.Exit);
+        Assert.Contains("more than 1 distinct 'order_id' values", capped.Err, StringComparison.Ordinal);
+    }
 }

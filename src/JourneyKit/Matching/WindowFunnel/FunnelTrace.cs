@@ -39,7 +39,8 @@ internal sealed class FunnelTrace
     /// </summary>
     public (int Row, string Code, int ChainStep)[] Rejected { get; }
 
-    public static FunnelTrace Run(WindowFunnel funnel, EventBatch batch, BoundConditions bound, int run)
+    /// <summary>Replays a run; with a held value (≥ 0) only the rows whose <paramref name="held"/> column has it.</summary>
+    public static FunnelTrace Run(WindowFunnel funnel, EventBatch batch, BoundConditions bound, int run, ReadOnlySpan<int> held = default, int heldValue = -1)
     {
         int start = batch.CustomerStarts[run];
         int end = batch.CustomerStarts[run + 1];
@@ -55,6 +56,11 @@ internal sealed class FunnelTrace
         var entries = new List<(long Ticks, int Step, int Row)>();
         for (int row = start; row < end; row++)
         {
+            if (heldValue >= 0 && (held.IsEmpty || held[row] != heldValue))
+            {
+                continue;
+            }
+
             ulong mask = bound.Match(batch, row);
             if (mask == 0 && strictOrder)
             {

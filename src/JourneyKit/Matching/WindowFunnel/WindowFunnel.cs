@@ -23,6 +23,9 @@ public sealed class WindowFunnel
     /// <summary>The most steps a funnel may have (as in ClickHouse).</summary>
     public const int MaxSteps = 32;
 
+    /// <summary>The default of <see cref="WindowFunnelOptions.MaxHeldValues"/>.</summary>
+    public const int DefaultMaxHeldValues = 1024;
+
     private readonly EventCondition[] _steps;
     private readonly BoundConditions _streamingConditions;
     private readonly FunnelStepConstraint[] _constraints;
@@ -37,6 +40,8 @@ public sealed class WindowFunnel
         _constraints = constraints;
         _minTicks = bounds?.Min;
         _maxTicks = bounds?.Max;
+        HoldAttribute = options.HoldAttribute;
+        MaxHeldValues = options.MaxHeldValues;
         Touchpoints = new SymbolTable();
         Channels = new SymbolTable();
         foreach (EventCondition step in steps)
@@ -69,6 +74,12 @@ public sealed class WindowFunnel
 
     /// <summary>Gets the time bounds between consecutive steps (<see cref="WindowFunnelOptions.StepConstraints"/>).</summary>
     public IReadOnlyList<FunnelStepConstraint> StepConstraints => _constraints;
+
+    /// <summary>Gets the attribute held constant across a chain's steps, or null (<see cref="WindowFunnelOptions.HoldAttribute"/>).</summary>
+    public string? HoldAttribute { get; }
+
+    /// <summary>Gets the most distinct held values per customer (<see cref="WindowFunnelOptions.MaxHeldValues"/>).</summary>
+    public int MaxHeldValues { get; }
 
     /// <summary>Gets whether some transition has a time bound, so levels are found by the chain search rather than ClickHouse's one chain per level.</summary>
     public bool HasStepConstraints => _minTicks is not null;
@@ -107,8 +118,9 @@ public sealed class WindowFunnel
     /// <param name="steps">The steps, 1 to <see cref="MaxSteps"/>.</param>
     /// <param name="options">The window and modes.</param>
     /// <returns>The funnel.</returns>
-    /// <exception cref="ArgumentException">No step, too many, a negative window, an invalid mode combination, or a step
-    /// constraint out of range (a step outside 2..N, a negative time, bounds that cannot all hold).</exception>
+    /// <exception cref="ArgumentException">No step, too many, a negative window, an invalid mode combination, a step
+    /// constraint out of range (a step outside 2..N, a negative time, bounds that cannot all hold), an empty held
+    /// attribute or a cap below 1.</exception>
     public static WindowFunnel Create(IReadOnlyList<EventCondition> steps, WindowFunnelOptions options)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -137,6 +149,16 @@ public sealed class WindowFunnel
         for (int i = 0; i < copy.Length; i++)
         {
             copy[i] = steps[i] ?? throw new ArgumentException($"Step {i + 1} is null.", nameof(steps));
+        }
+
+        if (options.HoldAttribute is { } hold && string.IsNullOrWhiteSpace(hold))
+        {
+            throw new ArgumentException("The held attribute must not be empty.", nameof(options));
+        }
+
+        if (options.MaxHeldValues < 1)
+        {
+            throw new ArgumentException($"MaxHeldValues must be at least 1; got {options.MaxHeldValues}.", nameof(options));
         }
 
         FunnelStepConstraint[] constraints = options.StepConstraints is null ? [] : [.. options.StepConstraints];
@@ -206,7 +228,7 @@ public sealed class WindowFunnel
         var levels = new byte[batch.CustomerCount];
         var conversion = new long[batch.CustomerCount * _steps.Length];
         BoundConditions bound = BoundConditions.Bind(_steps, batch);
-        if (_minTicks is not null)
+        if (HoldAttribute is not null || _minTicks is not null)
         {
             EvaluateConstrained(batch, bound, maxDegreeOfParallelism, levels, conversion);
         }
@@ -241,6 +263,17 @@ public sealed class WindowFunnel
         ArgumentOutOfRangeException.ThrowIfLessThan(levels.Length, batch.CustomerCount, nameof(levels));
         BoundConditions bound = BoundConditions.Bind(_steps, batch);
         ReadOnlySpan<int> starts = batch.CustomerStarts;
+        if (HoldAttribute is not null)
+        {
+            var held = new HeldRuns(this);
+            for (int run = 0; run < batch.CustomerCount; run++)
+            {
+                levels[run] = (byte)held.Run(batch, bound, run, out _);
+            }
+
+            return;
+        }
+
         if (_minTicks is not null)
         {
             ConstrainedFunnelCore core = CreateConstrainedCore();
@@ -262,7 +295,17 @@ public sealed class WindowFunnel
 
     /// <summary>Creates an empty streaming state for one customer.</summary>
     /// <returns>The state.</returns>
-    public WindowFunnelState CreateState() => new(_steps.Length, Window.Ticks, Mode, _minTicks is null ? null : CreateConstrainedCore(), _minTicks, _maxTicks);
+    public WindowFunnelState CreateState() => HoldAttribute is not null
+        ? new(_steps.Length, Window.Ticks, Mode, null, _minTicks, _maxTicks, HoldAttribute, MaxHeldValues)
+        : new(_steps.Length, Window.Ticks, Mode, _minTicks is null ? null : CreateConstrainedCore(), _minTicks, _maxTicks);
+
+    /// <summary>The error past <see cref="MaxHeldValues"/>.</summary>
+    internal static InvalidOperationException TooManyHeldValues(string customerId, string attribute, int max) =>
+        new($"Customer '{customerId}' has more than {max} distinct '{attribute}' values held constant; raise WindowFunnelOptions.MaxHeldValues (CLI: --max-held-values) or hold a coarser attribute.");
+
+    /// <summary>Creates one held value's state: the funnel's shape without the hold.</summary>
+    internal WindowFunnelState CreateValueState() =>
+        new(_steps.Length, Window.Ticks, Mode, _minTicks is null ? null : CreateConstrainedCore(), _minTicks, _maxTicks);
 
     /// <summary>Creates the chain search of a funnel with step constraints.</summary>
     internal ConstrainedFunnelCore CreateConstrainedCore() => new(_steps.Length, Window.Ticks, Mode, _minTicks!, _maxTicks!);
@@ -284,6 +327,13 @@ public sealed class WindowFunnel
         }
 
         ulong mask = _streamingConditions.Match(touchpoint, channel, journeyEvent.Value ?? double.NaN, journeyEvent.Attributes);
+        if (HoldAttribute is not null)
+        {
+            string? value = journeyEvent.Attributes is { } attributes && attributes.TryGetValue(HoldAttribute, out string? v) ? v : null;
+            state.AddHeld(journeyEvent.TimestampTicks, mask, value, journeyEvent.CustomerId);
+            return;
+        }
+
         state.Add(journeyEvent.TimestampTicks, mask);
     }
 
@@ -328,9 +378,27 @@ public sealed class WindowFunnel
 
     private void EvaluateRunsConstrained(EventBatch batch, BoundConditions bound, int fromRun, int toRun, byte[] levels, long[] conversion)
     {
+        int n = _steps.Length;
+        if (HoldAttribute is not null)
+        {
+            var held = new HeldRuns(this);
+            for (int run = fromRun; run < toRun; run++)
+            {
+                int level = held.Run(batch, bound, run, out WindowFunnelState? best);
+                levels[run] = (byte)level;
+                Span<long> conv = conversion.AsSpan(run * n, n);
+                for (int k = 0; k < n; k++)
+                {
+                    (long first, long last) = k < level ? best!.ChainAt(k) : (0, -1);
+                    conv[k] = k < level ? last - first : -1;
+                }
+            }
+
+            return;
+        }
+
         ConstrainedFunnelCore core = CreateConstrainedCore();
         ReadOnlySpan<int> starts = batch.CustomerStarts;
-        int n = _steps.Length;
         for (int run = fromRun; run < toRun; run++)
         {
             int level = EvaluateRunConstrained(batch, bound, starts[run], starts[run + 1], core);
@@ -389,6 +457,27 @@ public sealed class WindowFunnel
         return run < 0 ? null : Explain(batch, BoundConditions.Bind(_steps, batch), run);
     }
 
+    /// <summary>Replays a run; holding a property, the value whose chain the batch reports (the same choice as <see cref="HeldRuns"/>).</summary>
+    private FunnelTrace Trace(EventBatch batch, BoundConditions bound, int run, out string? heldValue)
+    {
+        heldValue = null;
+        if (HoldAttribute is null)
+        {
+            return FunnelTrace.Run(this, batch, bound, run);
+        }
+
+        var held = new HeldRuns(this);
+        held.Run(batch, bound, run, out WindowFunnelState? best);
+        int value = held.ValueOf(best);
+        if (value < 0 || !batch.TryGetAttributeColumn(HoldAttribute, out ReadOnlySpan<int> column))
+        {
+            return FunnelTrace.Run(this, batch, bound, run, [], int.MaxValue); // no value: nothing to replay
+        }
+
+        heldValue = batch.AttributeValues[value];
+        return FunnelTrace.Run(this, batch, bound, run, column, value);
+    }
+
     /// <summary>Gets the run of a customer in a batch, or -1.</summary>
     internal static int FindRun(EventBatch batch, string customerId)
     {
@@ -410,7 +499,7 @@ public sealed class WindowFunnel
 
     internal WindowFunnelExplanation Explain(EventBatch batch, BoundConditions bound, int run)
     {
-        FunnelTrace trace = FunnelTrace.Run(this, batch, bound, run);
+        FunnelTrace trace = Trace(batch, bound, run, out string? heldValue);
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
         var chain = new List<FunnelChainStep>();
         if (trace.Level > 0)
@@ -450,7 +539,7 @@ public sealed class WindowFunnel
                     TimeSpan.FromTicks(_minTicks?[trace.Level] ?? 0), TimeSpan.FromTicks(_maxTicks?[trace.Level] ?? long.MaxValue)));
         }
 
-        return new WindowFunnelExplanation(batch.Customers[batch.CustomerOfRun(run)], trace.Level, chain, stopped, next);
+        return new WindowFunnelExplanation(batch.Customers[batch.CustomerOfRun(run)], trace.Level, chain, stopped, next) { HeldValue = heldValue };
 
         static DateTimeOffset At(long t) => new(t, TimeSpan.Zero);
     }
@@ -458,7 +547,7 @@ public sealed class WindowFunnel
     /// <summary>Gets the step timestamps of the chain kept for <paramref name="level"/> (1-based) of a run, replaying it; null when not reached.</summary>
     internal long[]? ChainTicks(EventBatch batch, BoundConditions bound, int run, int level)
     {
-        FunnelTrace trace = FunnelTrace.Run(this, batch, bound, run);
+        FunnelTrace trace = Trace(batch, bound, run, out _);
         if (trace.Chains[level - 1] is not { } rows)
         {
             return null;
@@ -568,5 +657,97 @@ public sealed class WindowFunnel
         }
 
         return core.Level;
+    }
+}
+
+/// <summary>
+/// The batch path of a funnel that holds a property constant: per customer, one (reused) state per distinct value of the
+/// attribute, each fed the customer's events that carry that value — linear in the events, memory per distinct value.
+/// </summary>
+internal sealed class HeldRuns
+{
+    private readonly WindowFunnel _funnel;
+    private readonly Dictionary<int, int> _slots = [];
+    private readonly List<WindowFunnelState> _states = [];
+
+    public HeldRuns(WindowFunnel funnel) => _funnel = funnel;
+
+    /// <summary>
+    /// Evaluates one customer: the highest level over its held values and the state that reached it (ties: the one whose
+    /// chain for that level ended first, then the value seen first).
+    /// </summary>
+    public int Run(EventBatch batch, BoundConditions bound, int run, out WindowFunnelState? best)
+    {
+        int start = batch.CustomerStarts[run];
+        int end = batch.CustomerStarts[run + 1];
+        best = null;
+        if (!batch.TryGetAttributeColumn(_funnel.HoldAttribute!, out ReadOnlySpan<int> values))
+        {
+            return 0;
+        }
+
+        _slots.Clear();
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        for (int row = start; row < end; row++)
+        {
+            int value = values[row];
+            if (value < 0)
+            {
+                continue;
+            }
+
+            if (!_slots.TryGetValue(value, out int slot))
+            {
+                if (_slots.Count >= _funnel.MaxHeldValues)
+                {
+                    throw WindowFunnel.TooManyHeldValues(batch.Customers[batch.CustomerOfRun(run)], _funnel.HoldAttribute!, _funnel.MaxHeldValues);
+                }
+
+                slot = _slots.Count;
+                _slots.Add(value, slot);
+                if (slot == _states.Count)
+                {
+                    _states.Add(_funnel.CreateValueState());
+                }
+                else
+                {
+                    _states[slot].Reset();
+                }
+            }
+
+            _states[slot].Add(ticks[row], bound.Match(batch, row));
+        }
+
+        int bestLevel = 0;
+        long bestEnd = long.MaxValue;
+        for (int slot = 0; slot < _slots.Count; slot++)
+        {
+            WindowFunnelState state = _states[slot];
+            state.Flush();
+            int level = state.FlushedLevel;
+            long endTicks = level == 0 ? long.MaxValue : state.ChainAt(level - 1).Last;
+            if (level > bestLevel || (level == bestLevel && level > 0 && endTicks < bestEnd))
+            {
+                bestLevel = level;
+                bestEnd = endTicks;
+                best = state;
+            }
+        }
+
+        return bestLevel;
+    }
+
+    /// <summary>Gets the held value id (in the batch's attribute values) of the best state of the last <see cref="Run"/>, or -1.</summary>
+    public int ValueOf(WindowFunnelState? state)
+    {
+        foreach ((int value, int slot) in _slots)
+        {
+            if (ReferenceEquals(_states[slot], state))
+            {
+                return value;
+            }
+        }
+
+        return -1;
     }
 }

@@ -9,4 +9,8 @@ namespace JourneyKit.Matching.WindowFunnel;
 /// <param name="Chain">The chain kept for the level: one event per step, 1 to <paramref name="Level"/>.</param>
 /// <param name="Stopped">The event that stopped the search under a mode, or null.</param>
 /// <param name="NextStep">The latest event for step <paramref name="Level"/> + 1 that could not extend the chain, and why; or null.</param>
-public sealed record WindowFunnelExplanation(string CustomerId, int Level, IReadOnlyList<FunnelChainStep> Chain, FunnelStopReason? Stopped, FunnelStopReason? NextStep);
+public sealed record WindowFunnelExplanation(string CustomerId, int Level, IReadOnlyList<FunnelChainStep> Chain, FunnelStopReason? Stopped, FunnelStopReason? NextStep)
+{
+    /// <summary>Gets the held attribute's value of the chain shown, when the funnel holds one (<see cref="WindowFunnelOptions.HoldAttribute"/>); else null.</summary>
+    public string? HeldValue { get; init; }
+}

@@ -25,4 +25,16 @@ public sealed class WindowFunnelOptions
     /// search under the same rules.
     /// </value>
     public IReadOnlyList<FunnelStepConstraint> StepConstraints { get; init; } = [];
+
+    /// <summary>
+    /// Gets the event attribute to hold constant (<c>order_id</c>): the value on a chain's step-1 event must be on every
+    /// later step of the chain. Each distinct value runs its own funnel over the customer's events that carry it; events
+    /// without the attribute are ignored; the customer's level is the highest over its values. See docs/funnels.md.
+    /// </summary>
+    /// <value>The default value is null: nothing held.</value>
+    public string? HoldAttribute { get; init; }
+
+    /// <summary>Gets the most distinct held values one customer may have; past it evaluation throws <see cref="InvalidOperationException"/>.</summary>
+    /// <value>The default value is 1,024 (state is one small funnel state per value, so memory per customer stays bounded).</value>
+    public int MaxHeldValues { get; init; } = WindowFunnel.DefaultMaxHeldValues;
 }
