@@ -44,16 +44,70 @@ internal static class CliOutput
         }
     }
 
-    /// <summary>Writes one indented JSON document followed by a newline.</summary>
+    /// <summary>
+    /// Writes one indented JSON document followed by a newline, streaming: the text reaches <paramref name="output"/>
+    /// in pieces of about <see cref="StreamChunkBytes"/> bytes as it is produced, so memory does not grow with the
+    /// document (a million customers' scores are never one string).
+    /// </summary>
     public static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        var sink = new TextWriterBufferWriter(output);
+        using (var json = new Utf8JsonWriter(sink, JsonOptions))
         {
             write(json);
         }
 
-        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        sink.Complete();
+        output.WriteLine();
+    }
+
+    /// <summary>The size of the pieces <see cref="WriteJson"/> hands to the output.</summary>
+    internal const int StreamChunkBytes = 16 * 1024;
+
+    /// <summary>
+    /// The buffer a <see cref="Utf8JsonWriter"/> writes into: small, so the writer hands each filled piece over
+    /// (<see cref="Advance"/>), which is decoded and written to the text output at once.
+    /// </summary>
+    private sealed class TextWriterBufferWriter(TextWriter output) : System.Buffers.IBufferWriter<byte>
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        private byte[] _bytes = new byte[StreamChunkBytes];
+        private char[] _chars = new char[StreamChunkBytes];
+
+        public void Advance(int count)
+        {
+            if (count == 0)
+            {
+                return;
+            }
+
+            int needed = _decoder.GetCharCount(_bytes, 0, count, flush: false);
+            if (needed > _chars.Length)
+            {
+                _chars = new char[needed];
+            }
+
+            int chars = _decoder.GetChars(_bytes, 0, count, _chars, 0, flush: false);
+            output.Write(_chars, 0, chars);
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (sizeHint > _bytes.Length)
+            {
+                _bytes = new byte[sizeHint];
+            }
+
+            return _bytes;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public void Complete()
+        {
+            int chars = _decoder.GetChars([], 0, 0, _chars, 0, flush: true);
+            output.Write(_chars, 0, chars);
+        }
     }
 
     private static void WriteRow(TextWriter output, IReadOnlyList<string> row, int[] widths, bool[] rightAlign)
