@@ -8,6 +8,7 @@ internal static class JourneyValidator
     public static IReadOnlyList<JourneyProblem> Validate(Journey journey)
     {
         var problems = new List<JourneyProblem>();
+        var budget = new SuggestBudget(SuggestBudgetCells); // all suggestions of one validation share it
         void Add(string code, string path, string message) => problems.Add(new JourneyProblem(code, path, message));
 
         if (string.IsNullOrWhiteSpace(journey.Id))
@@ -41,7 +42,7 @@ internal static class JourneyValidator
             CheckId(t.Id, path, touchpointIds, "touchpoint", Add);
             if (!t.Channel.IsNone && !declaredChannels.Contains(t.Channel))
             {
-                string? suggestion = Suggest(t.Channel.Name, declaredChannels.Select(c => c.Name));
+                string? suggestion = Suggest(t.Channel.Name, declaredChannels.Select(c => c.Name), budget);
                 Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(t.Channel.Name, suggestion));
             }
         }
@@ -117,7 +118,7 @@ internal static class JourneyValidator
                 }
                 else if (!touchpointIds.Contains(tp))
                 {
-                    Add(ModelCodes.UnknownTouchpoint, tpath, ModelMessages.UnknownTouchpoint(tp, Suggest(tp, touchpointIds)));
+                    Add(ModelCodes.UnknownTouchpoint, tpath, ModelMessages.UnknownTouchpoint(tp, Suggest(tp, touchpointIds, budget)));
                 }
                 else if (touchpointStage.TryGetValue(tp, out string? other) && other != s.Id)
                 {
@@ -142,7 +143,7 @@ internal static class JourneyValidator
             {
                 if (!stageIds.Contains(next[n] ?? string.Empty))
                 {
-                    Add(ModelCodes.UnknownStage, $"stages[{i}].next[{n}]", ModelMessages.UnknownStage(next[n] ?? string.Empty, Suggest(next[n] ?? string.Empty, stageIds)));
+                    Add(ModelCodes.UnknownStage, $"stages[{i}].next[{n}]", ModelMessages.UnknownStage(next[n] ?? string.Empty, Suggest(next[n] ?? string.Empty, stageIds, budget)));
                 }
             }
         }
@@ -206,17 +207,17 @@ internal static class JourneyValidator
 
             if (r.Stage is { } stage && !stageIds.Contains(stage))
             {
-                Add(ModelCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds)));
+                Add(ModelCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds, budget)));
             }
 
             if (r.MomentOfTruth is { } moment && !motIds.Contains(moment))
             {
-                Add(ModelCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds)));
+                Add(ModelCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds, budget)));
             }
 
             if (!r.Channel.IsNone && !declaredChannels.Contains(r.Channel))
             {
-                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name))));
+                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name), budget)));
             }
 
             if (r.When == RuleWhen.Pattern)
@@ -353,46 +354,50 @@ internal static class JourneyValidator
             }
         }
 
-        List<int> Successors(int i)
+        // Successors: a terminal (or missing) stage has none; a stage without 'next' may go to any other stage (implicit,
+        // kept as a flag instead of n − 1 edges so that the checks stay linear); otherwise its 'next' list.
+        var explicitNext = new List<int>[n];
+        var implicitNext = new bool[n];
+        for (int i = 0; i < n; i++)
         {
             Stage? s = journey.Stages[i];
-            var result = new List<int>();
+            explicitNext[i] = [];
             if (s is null || s.IsTerminal)
             {
-                return result;
+                continue;
             }
 
             if (s.Next is not { } next)
             {
-                for (int j = 0; j < n; j++)
-                {
-                    if (j != i)
-                    {
-                        result.Add(j);
-                    }
-                }
-
-                return result;
+                implicitNext[i] = true;
+                continue;
             }
 
             foreach (string id in next)
             {
                 if (id is not null && index.TryGetValue(id, out int j))
                 {
-                    result.Add(j);
+                    explicitNext[i].Add(j);
                 }
             }
-
-            return result;
         }
 
+        // Reachable from the first stage; once a stage with implicit successors is reached, every stage is.
         var reachable = new bool[n];
         var stack = new Stack<int>();
         stack.Push(0);
         reachable[0] = true;
-        while (stack.Count > 0)
+        bool all = false;
+        while (stack.Count > 0 && !all)
         {
-            foreach (int j in Successors(stack.Pop()))
+            int i = stack.Pop();
+            if (implicitNext[i])
+            {
+                all = true;
+                break;
+            }
+
+            foreach (int j in explicitNext[i])
             {
                 if (!reachable[j])
                 {
@@ -402,27 +407,60 @@ internal static class JourneyValidator
             }
         }
 
-        // Stages from which some terminal stage can be reached (reverse search from terminals).
-        var canFinish = new bool[n];
-        bool changed = true;
-        for (int i = 0; i < n; i++)
+        if (all)
         {
-            canFinish[i] = journey.Stages[i]?.IsTerminal == true;
+            Array.Fill(reachable, true);
         }
 
-        while (changed)
+        // Stages from which some terminal stage can be reached: a reverse search from the terminals. A stage with
+        // implicit successors can go to any terminal (never itself: it is not terminal), so it can finish when one exists.
+        var canFinish = new bool[n];
+        var predecessors = new List<int>?[n];
+        for (int i = 0; i < n; i++)
         {
-            changed = false;
-            for (int i = 0; i < n; i++)
+            foreach (int j in explicitNext[i])
             {
-                if (!canFinish[i] && Successors(i).Exists(j => canFinish[j]))
+                (predecessors[j] ??= []).Add(i);
+            }
+        }
+
+        bool anyTerminal = false;
+        for (int i = 0; i < n; i++)
+        {
+            if (journey.Stages[i]?.IsTerminal == true)
+            {
+                anyTerminal = true;
+                canFinish[i] = true;
+                stack.Push(i);
+            }
+        }
+
+        for (int i = 0; i < n && anyTerminal; i++)
+        {
+            if (implicitNext[i])
+            {
+                canFinish[i] = true;
+                stack.Push(i);
+            }
+        }
+
+        while (stack.Count > 0)
+        {
+            if (predecessors[stack.Pop()] is not { } from)
+            {
+                continue;
+            }
+
+            foreach (int p in from)
+            {
+                if (!canFinish[p])
                 {
-                    canFinish[i] = changed = true;
+                    canFinish[p] = true;
+                    stack.Push(p);
                 }
             }
         }
 
-        bool anyTerminal = Array.IndexOf(canFinish, true) >= 0;
         for (int i = 0; i < n; i++)
         {
             if (journey.Stages[i] is not { } s)
@@ -450,14 +488,42 @@ internal static class JourneyValidator
         _ => true,
     };
 
+    /// <summary>Names longer than this get no suggestion (a 10 MB name is not a typo).</summary>
+    internal const int MaxSuggestLength = 64;
+
+    /// <summary>The edit-distance cells one validation may spend on suggestions; past it, no more are made.</summary>
+    internal const long SuggestBudgetCells = 20_000_000;
+
     /// <summary>The closest candidate by edit distance, when close enough to be a likely typo.</summary>
-    internal static string? Suggest(string value, IEnumerable<string> candidates)
+    /// <remarks>Bounded: names longer than <see cref="MaxSuggestLength"/> get none, only candidates whose length is within
+    /// the allowed distance are compared, each comparison is a band of that width that stops once it passes the
+    /// distance, and all comparisons draw on <paramref name="budget"/> (null: one call's own
+    /// <see cref="SuggestBudgetCells"/>).</remarks>
+    internal static string? Suggest(string value, IEnumerable<string> candidates, SuggestBudget? budget = null)
     {
+        if (value.Length == 0 || value.Length > MaxSuggestLength)
+        {
+            return null;
+        }
+
+        budget ??= new SuggestBudget(SuggestBudgetCells);
+        int limit = Math.Max(2, value.Length / 3);
         string? best = null;
         int bestDistance = int.MaxValue;
         foreach (string c in candidates)
         {
-            int d = EditDistance(value, c);
+            if (c is null || Math.Abs(c.Length - value.Length) > Math.Min(limit, bestDistance))
+            {
+                continue;
+            }
+
+            long cost = (long)value.Length * ((2 * limit) + 1);
+            if (!budget.TrySpend(cost))
+            {
+                break;
+            }
+
+            int d = BoundedEditDistance(value, c, limit);
             if (d < bestDistance || (d == bestDistance && string.CompareOrdinal(c, best) < 0))
             {
                 best = c;
@@ -465,8 +531,60 @@ internal static class JourneyValidator
             }
         }
 
-        int limit = Math.Max(2, value.Length / 3);
         return best is not null && bestDistance <= limit && bestDistance > 0 ? best : null;
+    }
+
+    /// <summary>The edit distance when it is at most <paramref name="limit"/>, else <c>limit + 1</c>: only the band of
+    /// cells within <paramref name="limit"/> of the diagonal is computed, and the search stops once a whole row passes it.</summary>
+    internal static int BoundedEditDistance(string a, string b, int limit)
+    {
+        if (Math.Abs(a.Length - b.Length) > limit)
+        {
+            return limit + 1;
+        }
+
+        int over = limit + 1;
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = Math.Min(j, over);
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int from = Math.Max(1, i - limit), to = Math.Min(b.Length, i + limit);
+            current[0] = Math.Min(i, over);
+            if (from > 1)
+            {
+                current[from - 1] = over;
+            }
+
+            int rowMin = current[0];
+            for (int j = from; j <= to; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                int left = j - 1 >= from || from == 1 ? current[j - 1] : over;
+                int up = j <= i - 1 + limit ? previous[j] : over;
+                int d = Math.Min(Math.Min(left + 1, up + 1), previous[j - 1] + cost);
+                current[j] = Math.Min(d, over);
+                rowMin = Math.Min(rowMin, current[j]);
+            }
+
+            if (to < b.Length)
+            {
+                current[to + 1] = over;
+            }
+
+            if (rowMin > limit)
+            {
+                return over;
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return Math.Min(previous[b.Length], over);
     }
 
     internal static int EditDistance(string a, string b)
@@ -494,4 +612,21 @@ internal static class JourneyValidator
     }
 
     internal static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The edit-distance cells the suggestions of one validation may still spend.</summary>
+internal sealed class SuggestBudget(long cells)
+{
+    private long _left = cells;
+
+    public bool TrySpend(long cost)
+    {
+        if (cost > _left)
+        {
+            return false;
+        }
+
+        _left -= cost;
+        return true;
+    }
 }
