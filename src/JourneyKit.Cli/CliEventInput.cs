@@ -15,18 +15,23 @@ internal static class CliEventInput
     /// <summary>Reads <paramref name="path"/> into a new batch (or into <paramref name="builder"/>).</summary>
     /// <param name="context">The command's context.</param>
     /// <param name="path">The events file.</param>
-    /// <param name="skipBadRows">Skip bad rows (and print the first few to stderr) instead of failing.</param>
+    /// <param name="reading">How to read: skip bad rows (and print the first few to stderr) instead of failing, the
+    /// column mapping, timestamp format, time zone and XES lifecycle handling.</param>
     /// <param name="builder">A builder sharing symbol tables, or null for a new one.</param>
     /// <returns>The batch and the read summary.</returns>
     /// <exception cref="EventFormatException">The data is not valid (mapped to exit code 1).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist (mapped to exit code 2).</exception>
     /// <exception cref="CliUsageException">The file name has no known extension (mapped to exit code 2).</exception>
-    public static (EventBatch Batch, EventReadSummary Summary) Read(CliContext context, string path, bool skipBadRows, EventBatchBuilder? builder = null)
+    public static (EventBatch Batch, EventReadSummary Summary) Read(CliContext context, string path, CliEventReading reading, EventBatchBuilder? builder = null)
     {
         using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, IsStdin(path) ? "<stdin>" : Path.GetFileName(path)) : null;
         var options = new EventReaderOptions
         {
-            BadRows = skipBadRows ? BadRowHandling.Skip : BadRowHandling.Fail,
+            BadRows = reading.SkipBadRows ? BadRowHandling.Skip : BadRowHandling.Fail,
+            Columns = reading.Columns,
+            TimestampFormat = reading.TimestampFormat,
+            TimeZone = reading.TimeZone,
+            LifecycleTransitions = reading.Lifecycle,
             Progress = bar,
         };
         builder ??= new EventBatchBuilder();

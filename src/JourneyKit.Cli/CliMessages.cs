@@ -50,5 +50,13 @@ internal static class CliMessages
     public static string OutputNotRegular(string option, string output, string kind) =>
         $"{option} '{output}' is {kind}; journeykit writes only regular files";
 
+    public static string UnknownTimeZone(string zone) =>
+        $"--time-zone '{zone}' is not a time zone known here; use an IANA name such as Europe/Amsterdam, America/New_York or UTC";
+
+    public static string FormatNeedsTimeZone(string format) =>
+        $"--timestamp-format '{format}' has no UTC offset, so the times are local; add --time-zone (for example --time-zone Europe/Amsterdam, or --time-zone UTC if they are UTC)";
+
+    public static string BadLifecycle(string value) => $"--lifecycle '{value}': use ignore, complete or append";
+
     public static string Summary(string what, long count) => $"{what}: {count.ToString("N0", CultureInfo.InvariantCulture)}";
 }

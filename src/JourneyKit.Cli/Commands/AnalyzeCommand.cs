@@ -35,18 +35,19 @@ internal static class AnalyzeCommand
         var trend = new Option<RetentionPeriod?>("--trend") { Description = "Also compute conversion (decided and censoring-aware) and the stuck share per calendar day, week or month.", HelpName = "period" };
         Option<string> customers = CliOptions.CustomersFilter();
         Option<OutputFormat> format = CliOptions.Format();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, trend, customers, format, skip,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, trend, customers, format,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit analyze --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
             "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip), parse.GetValue(customers));
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
             double risk = parse.GetValue(threshold);
             if (!(risk is >= 0 and <= 1))
             {
@@ -103,7 +104,7 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>
-    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, bool skipBadRows, string? customersFile = null)
+    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, CliEventReading reading, string? customersFile = null)
     {
         Journey journey = JourneyJson.LoadFile(journeyPath);
         CompiledJourney compiled;
@@ -116,7 +117,7 @@ internal static class AnalyzeCommand
             throw new CliProblemsException([e.Message]);
         }
 
-        (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, skipBadRows);
+        (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, reading);
         (batch, DateTimeOffset when) = ScoreCommand.ApplyAsOf(asOf, batch);
         if (customersFile is not null)
         {

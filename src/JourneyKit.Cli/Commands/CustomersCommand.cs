@@ -26,18 +26,19 @@ internal static class CustomersCommand
         var atRisk = new Option<bool>("--at-risk") { Description = "Only runs flagged at risk of not progressing before their standard time." };
         var format = new Option<string>("--format", "-f") { Description = "Output format: table, json or csv (the csv is accepted back by --customers).", DefaultValueFactory = _ => "table", HelpName = "format" };
         Option<string> customers = CliOptions.CustomersFilter();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("customers", "List the customers behind a count: stuck in a stage, dropped at a step, a dead-end hotspot, a segment, at risk. Export them as CSV for --customers.")
         {
-            journeyOption, events, asOf, state, stage, furthest, segment, last, atRisk, format, customers, skip,
+            journeyOption, events, asOf, state, stage, furthest, segment, last, atRisk, format, customers,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit customers --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --state stuck",
             "journeykit customers -j journey.json -e events.csv --state dormant --furthest verify --format csv > dropped-at-verify.csv");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip), parse.GetValue(customers));
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
             LifecycleState? wanted = parse.GetValue(state) is { } name ? ParseState(name) : null;
             (string? dimension, string? value) = (null, null);
             if (parse.GetValue(segment) is { } seg)

@@ -11,13 +11,13 @@ internal static class EventsCommand
     {
         Argument<string> file = CliOptions.EventsFile();
         Option<OutputFormat> format = CliOptions.Format();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("events", "Read an events file and summarize it: rows, events, customers, touchpoints, channels, time range, duplicates and bad rows. Exit 1 when a row cannot be read.")
         {
             file,
             format,
-            skip,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit events samples/data/ecommerce-purchase.events.csv",
@@ -25,7 +25,7 @@ internal static class EventsCommand
             "journeykit events export.csv --skip-bad-rows");
         command.SetAction(parse =>
         {
-            (EventBatch batch, EventReadSummary summary) = CliEventInput.Read(context, parse.GetRequiredValue(file), parse.GetValue(skip));
+            (EventBatch batch, EventReadSummary summary) = CliEventInput.Read(context, parse.GetRequiredValue(file), input.Get(parse));
             Write(context.Stdout, parse.GetValue(format), batch, summary);
             return CliExitCode.Ok;
         });

@@ -47,11 +47,12 @@ internal static class FunnelCommand
             HelpName = "CUSTOMER",
         };
         Option<OutputFormat> format = CliOptions.Format();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("funnel", "Compute the furthest window-funnel step each customer reached (ClickHouse windowFunnel semantics).")
         {
-            events, steps, window, mode, stepWithin, stepAfter, hold, maxHeld, explain, format, skip,
+            events, steps, window, mode, stepWithin, stepAfter, hold, maxHeld, explain, format,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit funnel --events samples/data/ecommerce-purchase.events.csv --steps web.browse,cart.add,checkout.start,order.placed --window 2d",
@@ -89,7 +90,7 @@ internal static class FunnelCommand
                 throw new CliUsageException(e.Message);
             }
 
-            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
+            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
             if (parse.GetValue(explain) is { } customer)
             {
                 WindowFunnelExplanation? found;

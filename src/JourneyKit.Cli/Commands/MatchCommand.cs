@@ -16,11 +16,12 @@ internal static class MatchCommand
         Option<string> events = CliOptions.EventsOption();
         var pattern = new Option<string>("--pattern", "-p") { Description = "The pattern (docs/patterns.md), e.g. \"cart.add .* (checkout.start | payment.failed) within 1h\".", Required = true, HelpName = "PATTERN" };
         Option<OutputFormat> format = CliOptions.Format();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("match", "Match a pattern against each customer's events: matched or not, and the number of non-overlapping matches.")
         {
-            events, pattern, format, skip,
+            events, pattern, format,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit match --events samples/data/ecommerce-purchase.events.csv --pattern \"payment.failed .* chat.question within 1h\"",
@@ -38,7 +39,7 @@ internal static class MatchCommand
                 throw new CliProblemsException([$"--pattern: {e.Message}"]);
             }
 
-            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
+            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
             PatternMatch[] results = compiled.Evaluate(batch, Environment.ProcessorCount);
             Write(context.Stdout, parse.GetValue(format), text, batch, results);
             return CliExitCode.Ok;

@@ -22,17 +22,18 @@ internal static class ReportCommand
         Option<string> asOf = CliOptions.AsOf("stuck, dead ends and risk are judged at; later events are ignored");
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         Option<string> customers = CliOptions.CustomersFilter();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("report", "Write the journey report: one self-contained HTML file with the journey map, funnel, flow, time in stage, stuck and dead ends, channel switches, attribution, scores and customers at risk.")
         {
-            journeyOption, events, output, asOf, threshold, customers, skip,
+            journeyOption, events, output, asOf, threshold, customers,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit report --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --as-of 2026-01-20T00:00:00Z --out report.html");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), parse.GetValue(skip), parse.GetValue(customers));
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
             double risk = parse.GetValue(threshold);
             if (!(risk is >= 0 and <= 1))
             {

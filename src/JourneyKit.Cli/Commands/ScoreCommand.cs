@@ -21,11 +21,12 @@ internal static class ScoreCommand
         var customer = new Option<string>("--customer", "-c") { Description = "Only this customer.", HelpName = "ID" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<string> customers = CliOptions.CustomersFilter();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("score", "Evaluate every customer against a journey: current stage, goal, stuck (overdue by), dead end, moments of truth, and the journey score with its breakdown; then summary counts.")
         {
-            journeyOption, events, asOf, customer, format, customers, skip,
+            journeyOption, events, asOf, customer, format, customers,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit score --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
@@ -43,7 +44,7 @@ internal static class ScoreCommand
                 throw new CliProblemsException([e.Message]);
             }
 
-            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
+            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
             (batch, DateTimeOffset when) = ApplyAsOf(parse.GetValue(asOf), batch);
             if (parse.GetValue(customers) is { } cohort)
             {

@@ -221,50 +221,57 @@ public static class CsvEventReader
                 }
             }
 
-            int Find(string column) => seen.TryGetValue(column, out int ordinal) ? ordinal : -1;
+            string?[] mapped = context.Options.Columns?.Sources() ?? new string?[EventReaderConstants.StandardColumns.Length];
+            string Source(int field) => mapped[field] ?? EventReaderConstants.StandardColumns[field];
+            int Find(int field) => seen.TryGetValue(Source(field), out int ordinal) ? ordinal : -1;
+            for (int field = 0; field < mapped.Length; field++)
+            {
+                // A column with a standard name that is mapped from elsewhere would be neither the field nor an attribute.
+                string standard = EventReaderConstants.StandardColumns[field];
+                if (mapped[field] is { } source && !source.Equals(standard, StringComparison.OrdinalIgnoreCase) && seen.TryGetValue(standard, out int clash)
+                    && Array.FindIndex(mapped, m => standard.Equals(m, StringComparison.OrdinalIgnoreCase)) < 0)
+                {
+                    context.Fatal(EventReadErrorCode.InvalidHeader, 1, names[clash], clash + 1, EventReaderMessages.MappedColumnClash(standard, source));
+                }
+            }
+
+            int[] used = [Find(0), Find(1), Find(2), Find(3), Find(4), Find(5)];
             var layout = new CsvLayout
             {
                 FieldCount = n,
                 Names = names,
-                CustomerId = Find(EventReaderConstants.CustomerIdColumn),
-                Touchpoint = Find(EventReaderConstants.TouchpointColumn),
-                Timestamp = Find(EventReaderConstants.TimestampColumn),
-                Channel = Find(EventReaderConstants.ChannelColumn),
-                EventId = Find(EventReaderConstants.EventIdColumn),
-                Value = Find(EventReaderConstants.ValueColumn),
-                AttributeOrdinals = AttributeColumns(names),
+                CustomerId = used[0],
+                Touchpoint = used[1],
+                Timestamp = used[2],
+                Channel = used[3],
+                EventId = used[4],
+                Value = used[5],
+                AttributeOrdinals = AttributeColumns(names, used),
             };
 
-            var missing = new List<string>(3);
-            if (layout.CustomerId < 0)
+            var missing = new List<(string Field, string? Mapped)>(3);
+            for (int field = 0; field < 3; field++)
             {
-                missing.Add(EventReaderConstants.CustomerIdColumn);
-            }
-
-            if (layout.Touchpoint < 0)
-            {
-                missing.Add(EventReaderConstants.TouchpointColumn);
-            }
-
-            if (layout.Timestamp < 0)
-            {
-                missing.Add(EventReaderConstants.TimestampColumn);
+                if (used[field] < 0)
+                {
+                    missing.Add((EventReaderConstants.StandardColumns[field], mapped[field]));
+                }
             }
 
             if (missing.Count > 0)
             {
-                context.Fatal(EventReadErrorCode.MissingColumn, 1, null, 0, EventReaderMessages.MissingColumns(missing, names));
+                context.Fatal(EventReadErrorCode.MissingColumn, 1, null, 0, EventReaderMessages.MissingColumns(missing, names, used));
             }
 
             return layout;
         }
 
-        private static int[] AttributeColumns(string[] names)
+        private static int[] AttributeColumns(string[] names, int[] used)
         {
             var ordinals = new List<int>();
             for (int i = 0; i < names.Length; i++)
             {
-                if (!EventReaderConstants.IsStandardColumn(names[i]))
+                if (Array.IndexOf(used, i) < 0 && !EventReaderConstants.IsStandardColumn(names[i]))
                 {
                     ordinals.Add(i);
                 }
@@ -286,6 +293,8 @@ public static class CsvEventReader
             EventBatchBuilder builder = context.Builder;
             int[] attributes = layout.AttributeOrdinals;
             string[] names = layout.Names;
+            EventTimestampFormat format = context.Options.TimestampFormat;
+            TimeZoneInfo? zone = context.Options.TimeZone;
             while (true)
             {
                 long line = _nextLine;
@@ -341,11 +350,11 @@ public static class CsvEventReader
                 }
 
                 ReadOnlySpan<char> timestamp = csv.GetFieldSpan(layout.Timestamp);
-                if (!EventTimestamp.TryParse(timestamp, out long ticks, out TimestampError timestampError))
+                if (!EventTimestamp.TryParse(timestamp, format, zone, out long ticks, out TimestampError timestampError))
                 {
                     if (context.WantsDetails)
                     {
-                        Bad(EventReaderMessages.TimestampCode(timestampError), line, layout.Timestamp, EventReaderMessages.Timestamp(timestampError, timestamp.Trim()));
+                        Bad(EventReaderMessages.TimestampCode(timestampError), line, layout.Timestamp, EventReaderMessages.Timestamp(timestampError, timestamp.Trim(), format, zone));
                     }
                     else
                     {

@@ -142,7 +142,7 @@ public static class EventFile
             }
             else if (format == EventFileFormat.Xes)
             {
-                new XesParser(context, options, XesKeys.Default).ReadAll(input);
+                new XesParser(context, options, XesKeys.From(options.Columns)).ReadAll(input);
             }
             else
             {

@@ -63,4 +63,7 @@ public enum EventReadErrorCode
     /// Reading cannot continue, even with <see cref="BadRowHandling.Skip"/>.
     /// </summary>
     LimitExceeded,
+
+    /// <summary>A local timestamp does not exist in <see cref="EventReaderOptions.TimeZone"/>: the clocks moved forward over it (daylight-saving time).</summary>
+    NonexistentLocalTime,
 }

@@ -33,6 +33,27 @@ public sealed class EventReaderOptions
     /// only when a record needs it.</value>
     public int MaxRecordLength { get; init; } = EventReaderConstants.DefaultMaxRecordLength;
 
+    /// <summary>Gets which columns (CSV), fields (JSON Lines) or keys (XES) hold the standard fields, or null for the
+    /// standard names; see <see cref="EventColumnMapping"/>.</summary>
+    /// <value>The default value is null.</value>
+    public EventColumnMapping? Columns { get; init; }
+
+    /// <summary>Gets how timestamp texts are read (CSV and JSON Lines; XES dates are always ISO 8601).</summary>
+    /// <value>The default value is <see cref="EventTimestampFormat.Default"/>: ISO 8601 with an offset, or Unix seconds.
+    /// A format without an offset (<see cref="EventTimestampFormat.HasOffset"/> false) needs <see cref="TimeZone"/>.</value>
+    public EventTimestampFormat TimestampFormat { get; init; } = EventTimestampFormat.Default;
+
+    /// <summary>
+    /// Gets the time zone of local timestamps (texts without an offset), or null to reject them as ambiguous. Texts with
+    /// an offset and Unix times are instants and ignore it.
+    /// </summary>
+    /// <value>The default value is null. For IANA names use <see cref="TimeZoneInfo.FindSystemTimeZoneById(string)"/>
+    /// (<c>Europe/Amsterdam</c>); <see cref="TimeZoneInfo.Utc"/> when local times are UTC.</value>
+    /// <remarks>At a daylight-saving change, a local time the clocks skip (<c>02:30</c> on the spring-forward night in
+    /// Europe) is a bad row (<see cref="EventReadErrorCode.NonexistentLocalTime"/>); a local time that occurs twice
+    /// (the autumn hour repeated) is read as the earlier of the two instants (still daylight-saving time).</remarks>
+    public TimeZoneInfo? TimeZone { get; init; }
+
     /// <summary>Gets what the XES reader does with <c>lifecycle:transition</c>; ignored by the other formats.</summary>
     /// <value>The default value is <see cref="LifecycleTransitionHandling.Ignore"/>: every event, named by its
     /// <c>concept:name</c> alone.</value>
@@ -64,6 +85,20 @@ public sealed class EventReaderOptions
         if (!Enum.IsDefined(LifecycleTransitions))
         {
             (problems ??= []).Add(EventReaderMessages.OptionLifecycle(LifecycleTransitions));
+        }
+
+        if (Columns?.Problem() is string mapping)
+        {
+            (problems ??= []).Add("Columns: " + mapping);
+        }
+
+        if (TimestampFormat is null)
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionTimestampFormatNull);
+        }
+        else if (!TimestampFormat.HasOffset && TimeZone is null)
+        {
+            (problems ??= []).Add(EventReaderMessages.OptionNeedsTimeZone(TimestampFormat));
         }
 
         if (MaxReportedErrors < 0)

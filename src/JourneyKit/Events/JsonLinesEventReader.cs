@@ -69,6 +69,10 @@ public static class JsonLinesEventReader
     {
         private static readonly JsonReaderOptions JsonOptions = new() { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow };
 
+        private readonly string[] _names = Names(context.Options.Columns);
+        private readonly byte[][] _utf8Names = Utf8Names(context.Options.Columns);
+        private readonly EventTimestampFormat _format = context.Options.TimestampFormat;
+        private readonly TimeZoneInfo? _zone = context.Options.TimeZone;
         private char[] _chars = new char[256];
         private int _charCount;
         private Attribute[] _attributes = new Attribute[8];
@@ -289,14 +293,14 @@ public static class JsonLinesEventReader
                             return;
                         }
 
-                        if (!EventTimestamp.TryParse(Chars(timestampText), out ticks, out TimestampError timestampError))
+                        if (!EventTimestamp.TryParse(Chars(timestampText), _format, _zone, out ticks, out TimestampError timestampError))
                         {
                             if (timestampError == TimestampError.Empty)
                             {
                                 break; // "" is absent, reported below as missing
                             }
 
-                            context.BadRow(EventReaderMessages.TimestampCode(timestampError), line, FieldName(field), 0, EventReaderMessages.Timestamp(timestampError, Chars(timestampText).Trim()));
+                            context.BadRow(EventReaderMessages.TimestampCode(timestampError), line, FieldName(field), 0, EventReaderMessages.Timestamp(timestampError, Chars(timestampText).Trim(), _format, _zone));
                             return;
                         }
 
@@ -351,19 +355,19 @@ public static class JsonLinesEventReader
 
             if (Chars(customer).IsEmpty)
             {
-                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, EventReaderConstants.CustomerIdColumn, 0, (seen & (1 << (int)Field.CustomerId)) != 0 ? EventReaderMessages.RequiredEmpty : EventReaderMessages.RequiredAbsent);
+                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, FieldName(Field.CustomerId), 0, Required(Field.CustomerId, (seen & (1 << (int)Field.CustomerId)) != 0));
                 return;
             }
 
             if (Chars(touchpoint).IsEmpty)
             {
-                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, EventReaderConstants.TouchpointColumn, 0, (seen & (1 << (int)Field.Touchpoint)) != 0 ? EventReaderMessages.RequiredEmpty : EventReaderMessages.RequiredAbsent);
+                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, FieldName(Field.Touchpoint), 0, Required(Field.Touchpoint, (seen & (1 << (int)Field.Touchpoint)) != 0));
                 return;
             }
 
             if (!hasTimestamp)
             {
-                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, EventReaderConstants.TimestampColumn, 0, (seen & (1 << (int)Field.Timestamp)) != 0 ? EventReaderMessages.RequiredEmpty : EventReaderMessages.RequiredAbsent);
+                context.BadRow(EventReadErrorCode.RequiredFieldEmpty, line, FieldName(Field.Timestamp), 0, Required(Field.Timestamp, (seen & (1 << (int)Field.Timestamp)) != 0));
                 return;
             }
 
@@ -381,7 +385,32 @@ public static class JsonLinesEventReader
             }
         }
 
-        private static Field Identify(ref Utf8JsonReader reader)
+        /// <summary>The field names read as the standard fields, in <see cref="EventReaderConstants.StandardColumns"/> order.</summary>
+        private static string[] Names(EventColumnMapping? mapping)
+        {
+            string?[] sources = mapping?.Sources() ?? new string?[EventReaderConstants.StandardColumns.Length];
+            var names = new string[sources.Length];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = sources[i] ?? EventReaderConstants.StandardColumns[i];
+            }
+
+            return names;
+        }
+
+        private static byte[][] Utf8Names(EventColumnMapping? mapping)
+        {
+            string[] names = Names(mapping);
+            var bytes = new byte[names.Length][];
+            for (int i = 0; i < names.Length; i++)
+            {
+                bytes[i] = System.Text.Encoding.UTF8.GetBytes(names[i]);
+            }
+
+            return bytes;
+        }
+
+        private Field Identify(ref Utf8JsonReader reader)
         {
             try
             {
@@ -394,51 +423,26 @@ public static class JsonLinesEventReader
             }
         }
 
-        private static Field IdentifyCore(ref Utf8JsonReader reader)
+        private Field IdentifyCore(ref Utf8JsonReader reader)
         {
-            if (reader.ValueTextEquals("customer_id"u8))
+            for (int i = 0; i < _utf8Names.Length; i++)
             {
-                return Field.CustomerId;
-            }
-
-            if (reader.ValueTextEquals("touchpoint"u8))
-            {
-                return Field.Touchpoint;
-            }
-
-            if (reader.ValueTextEquals("timestamp"u8))
-            {
-                return Field.Timestamp;
-            }
-
-            if (reader.ValueTextEquals("channel"u8))
-            {
-                return Field.Channel;
-            }
-
-            if (reader.ValueTextEquals("event_id"u8))
-            {
-                return Field.EventId;
-            }
-
-            if (reader.ValueTextEquals("value"u8))
-            {
-                return Field.Value;
+                if (reader.ValueTextEquals(_utf8Names[i]))
+                {
+                    return (Field)(i + 1); // Field.CustomerId … Field.Value follow the standard order
+                }
             }
 
             return reader.ValueTextEquals("attributes"u8) ? Field.Attributes : Field.Other;
         }
 
-        private static string FieldName(Field field) => field switch
-        {
-            Field.CustomerId => EventReaderConstants.CustomerIdColumn,
-            Field.Touchpoint => EventReaderConstants.TouchpointColumn,
-            Field.Timestamp => EventReaderConstants.TimestampColumn,
-            Field.Channel => EventReaderConstants.ChannelColumn,
-            Field.EventId => EventReaderConstants.EventIdColumn,
-            Field.Value => EventReaderConstants.ValueColumn,
-            _ => EventReaderConstants.AttributesField,
-        };
+        private string FieldName(Field field) => field is >= Field.CustomerId and <= Field.Value ? _names[(int)field - 1] : EventReaderConstants.AttributesField;
+
+        /// <summary>The reason for an empty or absent required field; an absent unmapped one gets the --columns hint.</summary>
+        private string Required(Field field, bool present) =>
+            present ? EventReaderMessages.RequiredEmpty
+            : context.Options.Columns?.Sources()[(int)field - 1] is null ? EventReaderMessages.RequiredAbsentMapHint(FieldName(field))
+            : EventReaderMessages.RequiredAbsent;
 
         private static string TypeName(JsonTokenType token) => token switch
         {
@@ -506,16 +510,16 @@ public static class JsonLinesEventReader
                         return true;
                     }
 
-                    context.BadRow(EventReadErrorCode.InvalidValue, line, EventReaderConstants.ValueColumn, 0,
+                    context.BadRow(EventReadErrorCode.InvalidValue, line, FieldName(Field.Value), 0,
                         double.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? EventReaderMessages.NotFinite(chars) : EventReaderMessages.NotANumber(chars));
                     return false;
                 default:
-                    context.BadRow(EventReadErrorCode.InvalidValue, line, EventReaderConstants.ValueColumn, 0, EventReaderMessages.FieldType("a number", TypeName(reader.TokenType)));
+                    context.BadRow(EventReadErrorCode.InvalidValue, line, FieldName(Field.Value), 0, EventReaderMessages.FieldType("a number", TypeName(reader.TokenType)));
                     return false;
             }
 
             Range raw = CopyRaw(ref reader);
-            context.BadRow(EventReadErrorCode.InvalidValue, line, EventReaderConstants.ValueColumn, 0, EventReaderMessages.NotFinite(Chars(raw)));
+            context.BadRow(EventReadErrorCode.InvalidValue, line, FieldName(Field.Value), 0, EventReaderMessages.NotFinite(Chars(raw)));
             return false;
         }
 

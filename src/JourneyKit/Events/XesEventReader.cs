@@ -17,7 +17,7 @@ namespace JourneyKit.Events;
 /// (meta-)attributes are not read; log-level attributes, extensions, globals and classifiers are skipped. An empty
 /// <c>value</c> means absent. Element names are matched without regard to the namespace.</para>
 /// <para><b>Timestamps</b> are <c>xs:dateTime</c> and must carry an offset (<c>2011-10-01T00:38:44.546+02:00</c>),
-/// like every other timestamp the readers accept (see docs/events.md).</para>
+/// unless <see cref="EventReaderOptions.TimeZone"/> says where local times are; <see cref="EventReaderOptions.TimestampFormat"/> does not apply. <see cref="EventReaderOptions.Columns"/> maps other keys (see <see cref="EventColumnMapping"/>).</para>
 /// <para><b>Errors.</b> An event without a touchpoint or timestamp, with a bad date, or a trace without an id is a
 /// bad row (one per event; a bad trace makes all its events bad and is described once) following
 /// <see cref="EventReaderOptions.BadRows"/>; the error names the line, the character position of the element and the
@@ -65,7 +65,7 @@ public static class XesEventReader
         long? total = stream.CanSeek ? stream.Length - stream.Position : null;
         using var counting = new CountingStream(stream, leaveOpen: true);
         var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, total);
-        new XesParser(context, options, XesKeys.Default).ReadAll(counting);
+        new XesParser(context, options, XesKeys.From(options.Columns)).ReadAll(counting);
         return context.Finish();
     }
 }

@@ -67,7 +67,7 @@ public sealed class JsonLinesEventReaderTests
         EventFormatException e = Assert.Throws<EventFormatException>(() => Jsonl("{\"customer_id\":\"c1\",\"timestamp\":0}\n"));
         Assert.Equal(EventReadErrorCode.RequiredFieldEmpty, e.Code);
         Assert.Equal("touchpoint", e.Column);
-        Assert.Equal("events.jsonl:1: column 'touchpoint': is missing; it is required", e.Message);
+        Assert.Equal("events.jsonl:1: column 'touchpoint': is missing; it is required (if the file names it differently, map it with --columns touchpoint=FIELD, EventReaderOptions.Columns)", e.Message);
     }
 
     [Fact]

@@ -80,12 +80,30 @@ internal static class EventReaderMessages
         return sb.ToString();
     }
 
-    public static string Timestamp(TimestampError error, ReadOnlySpan<char> value) => error switch
+    public static string Timestamp(TimestampError error, ReadOnlySpan<char> value) => Timestamp(error, value, EventTimestampFormat.Default, null);
+
+    /// <summary>Why a timestamp was rejected, and how to fix the file or the call.</summary>
+    public static string Timestamp(TimestampError error, ReadOnlySpan<char> value, EventTimestampFormat format, TimeZoneInfo? zone) => error switch
     {
-        TimestampError.Empty => "is empty; expected an ISO-8601 timestamp with offset (2026-01-31T09:30:00Z) or Unix seconds",
-        TimestampError.NoOffset => $"{Quote(value)} has no UTC offset; add 'Z' or an offset such as '+01:00' (a local time is ambiguous)",
-        TimestampError.OutOfRange => $"{Quote(value)} is out of range (years 0001 to 9999; Unix timestamps are in seconds, not milliseconds)",
-        _ => $"{Quote(value)} is not an ISO-8601 timestamp with offset or Unix seconds",
+        TimestampError.Empty => format.Kind == TimestampKind.Default
+            ? "is empty; expected an ISO-8601 timestamp with offset (2026-01-31T09:30:00Z) or Unix seconds"
+            : $"is empty; expected a timestamp in the format '{format.Name}'",
+        TimestampError.NoOffset => format.Kind == TimestampKind.Pattern
+            ? $"{Quote(value)} is a local time (the format '{format.Name}' has no offset); say which time zone it is in with --time-zone (EventReaderOptions.TimeZone), for example --time-zone Europe/Amsterdam or --time-zone UTC"
+            : $"{Quote(value)} has no UTC offset; add 'Z' or an offset such as '+01:00', or say which time zone the file's local times are in with --time-zone (EventReaderOptions.TimeZone), for example --time-zone Europe/Amsterdam",
+        TimestampError.OutOfRange => format.Kind == TimestampKind.UnixMilliseconds
+            ? $"{Quote(value)} is out of range (years 0001 to 9999)"
+            : $"{Quote(value)} is out of range (years 0001 to 9999; Unix timestamps are in seconds, not milliseconds; for milliseconds use --timestamp-format unix-ms)",
+        TimestampError.NonexistentLocalTime =>
+            $"{Quote(value)} does not exist in the time zone '{zone?.Id}': the clocks moved forward over it (daylight-saving time); the file's clock or its time zone is wrong there",
+        TimestampError.PatternMismatch => $"{Quote(value)} does not match the timestamp format '{format.Name}' (--timestamp-format, EventReaderOptions.TimestampFormat)",
+        _ => format.Kind switch
+        {
+            TimestampKind.UnixSeconds => $"{Quote(value)} is not Unix seconds (the timestamp format is unix-seconds)",
+            TimestampKind.UnixMilliseconds => $"{Quote(value)} is not Unix milliseconds (the timestamp format is unix-ms)",
+            _ when value.Length >= 5 && char.IsAsciiDigit(value[0]) && value[4] == '-' => $"{Quote(value)} is not an ISO-8601 timestamp with offset or Unix seconds",
+            _ => $"{Quote(value)} is not an ISO-8601 timestamp with offset or Unix seconds; if the file uses another format, give it with --timestamp-format (EventReaderOptions.TimestampFormat), for example --timestamp-format \"dd/MM/yyyy HH:mm\"",
+        },
     };
 
     public static EventReadErrorCode TimestampCode(TimestampError error) => error switch
@@ -93,12 +111,16 @@ internal static class EventReaderMessages
         TimestampError.Empty => EventReadErrorCode.RequiredFieldEmpty,
         TimestampError.NoOffset => EventReadErrorCode.TimestampWithoutOffset,
         TimestampError.OutOfRange => EventReadErrorCode.TimestampOutOfRange,
+        TimestampError.NonexistentLocalTime => EventReadErrorCode.NonexistentLocalTime,
         _ => EventReadErrorCode.InvalidTimestamp,
     };
 
     public const string RequiredEmpty = "is empty; it is required";
 
     public const string RequiredAbsent = "is missing; it is required";
+
+    public static string RequiredAbsentMapHint(string field) =>
+        $"is missing; it is required (if the file names it differently, map it with --columns {field}=FIELD, EventReaderOptions.Columns)";
 
     public static string NotANumber(ReadOnlySpan<char> value) => $"{Quote(value)} is not a number";
 
@@ -112,8 +134,81 @@ internal static class EventReaderMessages
     public static string EmptyCsv() =>
         $"the file is empty; expected a header line such as '{EventReaderConstants.CustomerIdColumn},{EventReaderConstants.TouchpointColumn},{EventReaderConstants.TimestampColumn}'";
 
-    public static string MissingColumns(IReadOnlyList<string> missing, IReadOnlyList<string> header) =>
-        $"missing required column{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Select(m => "'" + m + "'"))}; the header has {(header.Count == 0 ? "no columns" : string.Join(", ", header.Select(h => "'" + h + "'")))}";
+    /// <summary>The required fields not found, what the header has, and the --columns call that would map them.</summary>
+    public static string MissingColumns(IReadOnlyList<(string Field, string? Mapped)> missing, IReadOnlyList<string> header, int[] used)
+    {
+        var sb = new StringBuilder("missing required column").Append(missing.Count == 1 ? " " : "s ");
+        var unmapped = new List<string>();
+        for (int i = 0; i < missing.Count; i++)
+        {
+            (string field, string? mapped) = missing[i];
+            sb.Append(i == 0 ? string.Empty : ", ").Append('\'').Append(field).Append('\'');
+            if (mapped is not null)
+            {
+                sb.Append($" (--columns reads it from '{mapped}', which is not in the header)");
+            }
+            else
+            {
+                unmapped.Add(field);
+            }
+        }
+
+        sb.Append("; the header has ").Append(header.Count == 0 ? "no columns" : string.Join(",", header));
+        if (unmapped.Count > 0)
+        {
+            var taken = new HashSet<int>(used);
+            var pairs = new List<string>();
+            foreach (string field in unmapped)
+            {
+                int guess = GuessColumn(field, header, taken);
+                if (guess >= 0)
+                {
+                    taken.Add(guess);
+                }
+
+                pairs.Add(field + "=" + (guess >= 0 ? header[guess] : "COLUMN"));
+            }
+
+            sb.Append(" — map ").Append(unmapped.Count == 1 ? "it" : "them").Append(" with --columns ").Append(string.Join(",", pairs))
+              .Append(" (EventReaderOptions.Columns)");
+        }
+
+        return sb.ToString();
+    }
+
+    private static readonly Dictionary<string, string[]> Synonyms = new(StringComparer.Ordinal)
+    {
+        [EventReaderConstants.CustomerIdColumn] = ["customer", "customerid", "user", "userid", "client", "clientid", "case", "caseid", "account", "accountid", "person", "personid", "visitor", "visitorid", "uid", "id", "case:concept:name"],
+        [EventReaderConstants.TouchpointColumn] = ["event", "eventname", "eventtype", "activity", "action", "step", "name", "type", "concept:name"],
+        [EventReaderConstants.TimestampColumn] = ["time", "ts", "date", "datetime", "eventtime", "time:timestamp", "createdat", "occurredat", "when", "at"],
+    };
+
+    /// <summary>The header column that most likely holds <paramref name="field"/> (by common names), or -1.</summary>
+    private static int GuessColumn(string field, IReadOnlyList<string> header, HashSet<int> taken)
+    {
+        if (!Synonyms.TryGetValue(field, out string[]? names))
+        {
+            return -1;
+        }
+
+        foreach (string name in names)
+        {
+            for (int i = 0; i < header.Count; i++)
+            {
+                string squashed = header[i].Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal)
+                    .Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+                if (!taken.Contains(i) && squashed == name && !EventReaderConstants.IsStandardColumn(header[i]))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    public static string MappedColumnClash(string standard, string source) =>
+        $"the header has a column '{standard}', but --columns reads {standard} from '{source}'; rename or drop one of them";
 
     public static string DuplicateColumn(string name, int first, int second) =>
         $"column '{name}' appears twice in the header (columns {first.ToString(Inv)} and {second.ToString(Inv)}; names are compared case-insensitively)";
@@ -141,6 +236,35 @@ internal static class EventReaderMessages
     public static string OptionBadRows(BadRowHandling value) => $"BadRows: {value} is not a BadRowHandling value";
 
     public static string OptionLifecycle(LifecycleTransitionHandling value) => $"LifecycleTransitions: {value} is not a LifecycleTransitionHandling value";
+
+    public const string OptionTimestampFormatNull = "TimestampFormat: is null; use EventTimestampFormat.Default";
+
+    public static string OptionNeedsTimeZone(EventTimestampFormat format) =>
+        $"TimestampFormat: '{format.Name}' has no UTC offset, so TimeZone is required (TimeZoneInfo.Utc if the times are UTC; --time-zone on the command line)";
+
+    public static string MappingPair(string part) =>
+        $"'{part}' is not FIELD=COLUMN; write the pairs like customer_id=user,touchpoint=event,timestamp=time";
+
+    public static string MappingUnknownField(string field) =>
+        $"'{field}' is not a field; the fields are {string.Join(", ", EventReaderConstants.StandardColumns)} (write FIELD=COLUMN, for example customer_id=user)";
+
+    public static string MappingFieldTwice(string field) => $"the field '{field}' is mapped twice";
+
+    public static string MappingEmptySource(string field) => $"the column for '{field}' is empty or has surrounding white space";
+
+    public static string MappingSameSource(string source, string first, string second) =>
+        $"'{source}' is mapped to both '{first}' and '{second}'";
+
+    public static string PatternNotCustom(string pattern) =>
+        $"'{pattern}' is not a timestamp format; use iso, unix-seconds, unix-ms or a custom pattern such as 'dd/MM/yyyy HH:mm'";
+
+    public static string PatternWithK(string pattern) =>
+        $"the timestamp format '{pattern}' uses 'K', whose offset is optional; use 'zzz' when every timestamp has an offset, or no offset and a time zone";
+
+    public static string PatternNoDate(string pattern) =>
+        $"the timestamp format '{pattern}' must contain the year (yyyy), the month (MM) and the day (dd)";
+
+    public static string PatternInvalid(string pattern, string detail) => $"the timestamp format '{pattern}' is not a valid .NET custom date and time pattern: {detail}";
 
     public static string OptionMaxReportedErrors(int value) => $"MaxReportedErrors: {value.ToString(Inv)} is negative; use 0 or more";
 
@@ -211,8 +335,8 @@ internal static class EventReaderMessages
 
     public static string XesMissing(string where, string key, string what) => $"{where} has no '{key}' ({what}); every event needs one";
 
-    public static string XesTimestamp(string where, string key, TimestampError error, ReadOnlySpan<char> value) =>
-        error == TimestampError.Empty ? XesMissing(where, key, "the timestamp") : $"{where}: {key} {Timestamp(error, value)}";
+    public static string XesTimestamp(string where, string key, TimestampError error, ReadOnlySpan<char> value, TimeZoneInfo? zone) =>
+        error == TimestampError.Empty ? XesMissing(where, key, "the timestamp") : $"{where}: {key} {Timestamp(error, value, EventTimestampFormat.Default, zone)}";
 
     public static string XesValue(string where, string key, ReadOnlySpan<char> value) => $"{where}: {key} {NotANumber(value)} (the event value)";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace JourneyKit.Events.Internal;
@@ -11,6 +12,21 @@ internal enum TimestampError
     Invalid,
     NoOffset,
     OutOfRange,
+
+    /// <summary>A local time that the time zone skips (the clocks moved forward over it).</summary>
+    NonexistentLocalTime,
+
+    /// <summary>The text does not match the custom pattern.</summary>
+    PatternMismatch,
+}
+
+/// <summary>The kinds of <see cref="EventTimestampFormat"/>.</summary>
+internal enum TimestampKind
+{
+    Default,
+    UnixSeconds,
+    UnixMilliseconds,
+    Pattern,
 }
 
 /// <summary>
@@ -46,8 +62,76 @@ internal static class EventTimestamp
 
         char first = text[0];
         bool looksIso = text.Length >= 10 && IsDigit(first) && text[4] == '-';
-        error = looksIso ? ParseIso(text, out utcTicks) : ParseUnix(text, out utcTicks);
+        error = looksIso ? ParseIso(text, null, out utcTicks) : ParseUnix(text, TimeSpan.TicksPerSecond, out utcTicks);
         return error == TimestampError.None;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="text"/> (surrounding white space ignored) in <paramref name="format"/> to UTC ticks; a
+    /// local time (no offset) is placed in <paramref name="zone"/>, or rejected as <see cref="TimestampError.NoOffset"/>
+    /// without one. An ambiguous local time (the hour repeated when clocks go back) is the earlier instant; a local time
+    /// the zone skips is <see cref="TimestampError.NonexistentLocalTime"/>.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, EventTimestampFormat format, TimeZoneInfo? zone, out long utcTicks, out TimestampError error)
+    {
+        text = text.Trim();
+        utcTicks = 0;
+        if (text.IsEmpty)
+        {
+            error = TimestampError.Empty;
+            return false;
+        }
+
+        switch (format.Kind)
+        {
+            case TimestampKind.UnixSeconds:
+                error = ParseUnix(text, TimeSpan.TicksPerSecond, out utcTicks);
+                break;
+            case TimestampKind.UnixMilliseconds:
+                error = ParseUnix(text, TimeSpan.TicksPerMillisecond, out utcTicks);
+                break;
+            case TimestampKind.Pattern:
+                error = ParsePattern(text, format, zone, out utcTicks);
+                break;
+            default:
+                bool looksIso = text.Length >= 10 && IsDigit(text[0]) && text[4] == '-';
+                error = looksIso ? ParseIso(text, zone, out utcTicks) : ParseUnix(text, TimeSpan.TicksPerSecond, out utcTicks);
+                break;
+        }
+
+        return error == TimestampError.None;
+    }
+
+    /// <summary>Converts a local time in <paramref name="zone"/> to UTC ticks (see <see cref="TryParse(ReadOnlySpan{char}, EventTimestampFormat, TimeZoneInfo?, out long, out TimestampError)"/>).</summary>
+    public static TimestampError FromLocal(long localTicks, TimeZoneInfo zone, out long utcTicks)
+    {
+        utcTicks = 0;
+        var local = new DateTime(localTicks, DateTimeKind.Unspecified);
+        long offsetTicks;
+        if (zone.IsInvalidTime(local))
+        {
+            return TimestampError.NonexistentLocalTime;
+        }
+
+        if (zone.IsAmbiguousTime(local))
+        {
+            // Both offsets are real; the earlier instant is the one with the larger offset (utc = local - offset).
+            TimeSpan[] offsets = zone.GetAmbiguousTimeOffsets(local);
+            offsetTicks = Math.Max(offsets[0].Ticks, offsets[^1].Ticks);
+        }
+        else
+        {
+            offsetTicks = zone.GetUtcOffset(local).Ticks;
+        }
+
+        long ticks = localTicks - offsetTicks;
+        if ((ulong)ticks > MaxTicks)
+        {
+            return TimestampError.OutOfRange;
+        }
+
+        utcTicks = ticks;
+        return TimestampError.None;
     }
 
     /// <summary>Writes <paramref name="utcTicks"/> as <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c>, the fraction without trailing zeros.</summary>
@@ -100,7 +184,29 @@ internal static class EventTimestamp
         return buffer[..Format(utcTicks, buffer)].ToString();
     }
 
-    private static TimestampError ParseIso(ReadOnlySpan<char> s, out long utcTicks)
+    private static TimestampError ParsePattern(ReadOnlySpan<char> s, EventTimestampFormat format, TimeZoneInfo? zone, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (format.HasOffset)
+        {
+            if (!DateTimeOffset.TryParseExact(s, format.Pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset instant))
+            {
+                return TimestampError.PatternMismatch;
+            }
+
+            utcTicks = instant.UtcTicks;
+            return TimestampError.None;
+        }
+
+        if (!DateTime.TryParseExact(s, format.Pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime local))
+        {
+            return TimestampError.PatternMismatch;
+        }
+
+        return zone is null ? TimestampError.NoOffset : FromLocal(local.Ticks, zone, out utcTicks);
+    }
+
+    private static TimestampError ParseIso(ReadOnlySpan<char> s, TimeZoneInfo? zone, out long utcTicks)
     {
         utcTicks = 0;
 
@@ -118,7 +224,8 @@ internal static class EventTimestamp
 
         if (s.Length == 10)
         {
-            return TimestampError.NoOffset; // a date alone: which time zone's midnight?
+            // A date alone: which time zone's midnight? With a zone, its midnight.
+            return zone is null ? TimestampError.NoOffset : FromLocal(new DateTime(year, month, day).Ticks, zone, out utcTicks);
         }
 
         // [T ]HH:mm[:ss[.fffffff]]
@@ -167,7 +274,12 @@ internal static class EventTimestamp
         // Z | ±HH[:mm] | ±HHmm
         if (i == s.Length)
         {
-            return TimestampError.NoOffset;
+            if (zone is null)
+            {
+                return TimestampError.NoOffset;
+            }
+
+            return FromLocal(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks, zone, out utcTicks);
         }
 
         int offsetMinutes;
@@ -233,7 +345,7 @@ internal static class EventTimestamp
         return TimestampError.None;
     }
 
-    private static TimestampError ParseUnix(ReadOnlySpan<char> s, out long utcTicks)
+    private static TimestampError ParseUnix(ReadOnlySpan<char> s, long unitTicks, out long utcTicks)
     {
         utcTicks = 0;
         int i = 0;
@@ -249,7 +361,7 @@ internal static class EventTimestamp
         bool overflow = false;
         while (i < s.Length && IsDigit(s[i]))
         {
-            if (i - start >= 15)
+            if (i - start >= 18)
             {
                 overflow = true; // keep validating the syntax; the value is out of range anyway
             }
@@ -271,7 +383,7 @@ internal static class EventTimestamp
         {
             i++;
             int fractionStart = i;
-            long scale = TimeSpan.TicksPerSecond / 10;
+            long scale = unitTicks / 10;
             while (i < s.Length && IsDigit(s[i]))
             {
                 fractionTicks += (s[i] - '0') * scale;
@@ -296,12 +408,14 @@ internal static class EventTimestamp
             fractionTicks = -fractionTicks;
         }
 
-        if (overflow || seconds < MinUnixSeconds || seconds > MaxUnixSeconds)
+        // "seconds" counts units (seconds or milliseconds) from here on.
+        long unitsPerSecond = TimeSpan.TicksPerSecond / unitTicks;
+        if (overflow || seconds < MinUnixSeconds * unitsPerSecond || seconds > ((MaxUnixSeconds + 1) * unitsPerSecond) - 1)
         {
             return TimestampError.OutOfRange;
         }
 
-        long ticks = UnixEpochTicks + (seconds * TimeSpan.TicksPerSecond) + fractionTicks;
+        long ticks = UnixEpochTicks + (seconds * unitTicks) + fractionTicks;
         if ((ulong)ticks > MaxTicks)
         {
             return TimestampError.OutOfRange;

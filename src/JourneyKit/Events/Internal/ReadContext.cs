@@ -27,6 +27,9 @@ internal sealed class ReadContext
 
     public string? FileName { get; }
 
+    /// <summary>Gets the options of the read (column mapping, timestamp format and zone).</summary>
+    public EventReaderOptions Options => _options;
+
     public EventBatchBuilder Builder { get; }
 
     public long Rows { get; set; }

@@ -14,6 +14,7 @@ internal sealed class XesParser
     private readonly int _maxNodeBytes;
     private readonly LifecycleTransitionHandling _lifecycle;
     private readonly XesKeys _keys;
+    private readonly TimeZoneInfo? _zone;
 
     private XmlReader _reader = null!;
     private IXmlLineInfo _lineInfo = null!;
@@ -47,6 +48,7 @@ internal sealed class XesParser
         _maxNodeBytes = options.MaxRecordLength;
         _lifecycle = options.LifecycleTransitions;
         _keys = keys;
+        _zone = options.TimeZone;
     }
 
     private enum ProblemKind
@@ -350,7 +352,7 @@ internal sealed class XesParser
         }
         else if (key == _keys.Timestamp)
         {
-            if (EventTimestamp.TryParse(value, out long ticks, out TimestampError error))
+            if (EventTimestamp.TryParse(value, EventTimestampFormat.Default, _zone, out long ticks, out TimestampError error))
             {
                 e.Ticks = ticks;
                 e.HasTimestamp = true;
@@ -545,7 +547,7 @@ internal sealed class XesParser
         }
         else if (p.Kind == ProblemKind.Timestamp)
         {
-            Bad(EventReaderMessages.TimestampCode(p.TimestampError), p.Line, p.Position, p.Key, EventReaderMessages.XesTimestamp(where, p.Key!, p.TimestampError, Chars(p.Text).Trim()));
+            Bad(EventReaderMessages.TimestampCode(p.TimestampError), p.Line, p.Position, p.Key, EventReaderMessages.XesTimestamp(where, p.Key!, p.TimestampError, Chars(p.Text).Trim(), _zone));
         }
         else if (e.Touchpoint.Equals(default(Range)))
         {
@@ -618,4 +620,10 @@ internal sealed record XesKeys(string CustomerId, string Touchpoint, string Time
 {
     public static XesKeys Default { get; } =
         new(EventReaderConstants.XesConceptName, EventReaderConstants.XesConceptName, EventReaderConstants.XesTimestamp, null, null, null);
+
+    /// <summary>The keys for <paramref name="mapping"/>: a mapped field's key, else the XES default.</summary>
+    public static XesKeys From(EventColumnMapping? mapping) => mapping is null
+        ? Default
+        : new(mapping.CustomerId ?? Default.CustomerId, mapping.Touchpoint ?? Default.Touchpoint, mapping.Timestamp ?? Default.Timestamp,
+            mapping.Channel, mapping.EventId, mapping.Value);
 }
