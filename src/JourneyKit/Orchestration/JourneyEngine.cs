@@ -50,6 +50,7 @@ public sealed class JourneyEngine
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim[] _locks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, JourneyStep> _versions = new();
 
     /// <summary>Creates an engine.</summary>
     /// <param name="journey">The compiled journey.</param>
@@ -100,6 +101,24 @@ public sealed class JourneyEngine
 
     /// <summary>Gets the compiled journey.</summary>
     public CompiledJourney Journey => _step.Journey;
+
+    /// <summary>
+    /// Registers the step of an earlier version of the journey, for runs pinned to it
+    /// (<see cref="OrchestrationOptions.VersionPolicy"/> <see cref="JourneyVersionPolicy.Pin"/>). A pinned run of a version
+    /// without a registered step is moved to the engine's version.
+    /// </summary>
+    /// <param name="step">The step of the earlier version (same journey id).</param>
+    /// <exception cref="ArgumentException">The step is of another journey, or not of an earlier version.</exception>
+    public void AddPreviousVersion(JourneyStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step.Journey.Journey.Id != JourneyId || step.Journey.Journey.Version >= JourneyVersion)
+        {
+            throw new ArgumentException($"Expected a step of an earlier version of journey '{JourneyId}' (before {JourneyVersion}); got '{step.Journey.Journey.Id}' version {step.Journey.Journey.Version}.", nameof(step));
+        }
+
+        _versions[step.Journey.Journey.Version] = step;
+    }
 
     /// <summary>Gets the step the engine drives.</summary>
     public JourneyStep Step => _step;
@@ -264,7 +283,7 @@ public sealed class JourneyEngine
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : Decode(stored).Instance;
+        return stored is null ? null : (await ViewAsync(stored, cancellationToken).ConfigureAwait(false)).Instance;
     }
 
     /// <summary>
@@ -283,7 +302,7 @@ public sealed class JourneyEngine
             return [];
         }
 
-        CustomerState state = Decode(stored);
+        CustomerState state = await ViewAsync(stored, cancellationToken).ConfigureAwait(false);
         return [.. state.FinishedRuns, state.Instance];
     }
 
@@ -296,6 +315,19 @@ public sealed class JourneyEngine
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
         return stored is null ? [] : [.. Decode(stored).Outbox.Select(e => e.Intervention)];
+    }
+
+    /// <summary>A stored state as the engine would continue it: a run of another version it moves is migrated (in memory, not saved).</summary>
+    private async Task<CustomerState> ViewAsync(StoredState stored, CancellationToken cancellationToken)
+    {
+        CustomerState state = Decode(stored);
+        if (state.JourneyVersion == JourneyVersion || state.JourneyVersion > JourneyVersion || (Options.VersionPolicy == JourneyVersionPolicy.Pin && _versions.ContainsKey(state.JourneyVersion)))
+        {
+            return state;
+        }
+
+        IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(stored.CustomerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return _step.RunOwned(state, StepInput.WholeLog(log), _time.GetUtcNow().UtcTicks, forceMove: true).State;
     }
 
     private CustomerState Decode(StoredState stored)
@@ -447,17 +479,31 @@ public sealed class JourneyEngine
     {
         StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
         CustomerState state = stored is null ? _step.CreateState(customerId) : Decode(stored);
+        JourneyStep step = _step;
+        bool forceMove = false;
+        if (state.JourneyVersion != JourneyVersion && Options.VersionPolicy == JourneyVersionPolicy.Pin)
+        {
+            forceMove = !_versions.TryGetValue(state.JourneyVersion, out JourneyStep? pinned);
+            step = pinned ?? _step;
+        }
+
         StepResult? result = null;
-        if (earliestIncoming is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == JourneyVersion)
+        if (earliestIncoming is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == step.Journey.Journey.Version)
         {
             IReadOnlyList<JourneyEvent> tail = await _store.Events.ReadAsync(customerId, from, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = _step.RunOwned(state, StepInput.LogFrom(tail), now);
+            result = step.RunOwned(state, StepInput.LogFrom(tail), now);
         }
 
         if (result is null || result.Status == StepStatus.WholeLogRequired)
         {
             IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = _step.RunOwned(state, StepInput.WholeLog(log), now);
+            result = step.RunOwned(state, StepInput.WholeLog(log), now, forceMove);
+        }
+
+        if (result.Status == StepStatus.OtherVersion)
+        {
+            // a run of a newer version than this engine's (another process was upgraded first): leave it alone
+            return new Work(customerId, state, stored?.ETag, stored?.DueAt, false, 0);
         }
 
         LogDecisions(customerId, result);

@@ -81,7 +81,35 @@ public sealed class JourneyStep
         options.Validate();
         evaluation ??= new EvaluationOptions();
         evaluation.Validate();
+        ValidateMigrations(journey, options);
         return new JourneyStep(journey, CompiledRule.CompileAll(journey, [.. rules]), options, evaluation);
+    }
+
+    private static void ValidateMigrations(CompiledJourney journey, OrchestrationOptions options)
+    {
+        var problems = new List<JourneyProblem>();
+        var versions = new HashSet<int>();
+        for (int i = 0; i < options.Migrations.Count; i++)
+        {
+            JourneyVersionMigration m = options.Migrations[i] ?? throw new ArgumentException($"Migrations[{i}] is null.", nameof(options));
+            if (m.FromVersion >= journey.Journey.Version || !versions.Add(m.FromVersion))
+            {
+                problems.Add(new JourneyProblem("JK3004", $"migrations[{i}].fromVersion", OrchestrationMessages.BadMigrationVersion(m.FromVersion, journey.Journey.Version)));
+            }
+
+            foreach (KeyValuePair<string, string?> pair in m.Stages)
+            {
+                if (pair.Value is { } target && CompiledRule.IndexOfStage(journey, target) < 0)
+                {
+                    problems.Add(new JourneyProblem("JK3005", $"migrations[{i}].stages.{pair.Key}", OrchestrationMessages.UnknownStage(target, journey.Journey.Id)));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new JourneyValidationException(problems);
+        }
     }
 
     /// <summary>Creates the state of a customer who has none yet (no event applied, nothing handled).</summary>
@@ -130,23 +158,28 @@ public sealed class JourneyStep
     }
 
     /// <summary>Runs on a state the caller owns (it is changed in place unless the result asks for the whole log).</summary>
-    internal StepResult RunOwned(CustomerState state, StepInput input, long now)
+    internal StepResult RunOwned(CustomerState state, StepInput input, long now, bool forceMove = false)
     {
         StepChanges changes = StepChanges.None;
+        var decisions = new List<OccurrenceDecision>();
         if (state.JourneyVersion != Journey.Journey.Version)
         {
-            if (input.Kind != StepInputKind.WholeLog)
+            if (!forceMove && (Options.VersionPolicy == JourneyVersionPolicy.Pin || state.JourneyVersion > Journey.Journey.Version))
             {
-                return new StepResult(StepStatus.WholeLogRequired, state, StepChanges.None, 0, [], [], DueAt(state, now));
+                return new StepResult(StepStatus.OtherVersion, state, StepChanges.None, 0, [], [], null);
             }
 
-            // Another journey version: re-evaluate from the log; rule bookkeeping and the outbox carry over.
-            state.Instance = _evaluator.CreateInstance(state.CustomerId);
-            state.AppliedHash = EventFingerprint.Seed;
-            state.AppliedAtLast = 0;
-            state.AppliedCount = 0;
-            state.FinishedRunList.Clear();
-            changes |= StepChanges.VersionMigrated | StepChanges.Reevaluated;
+            if (input.Kind != StepInputKind.WholeLog)
+            {
+                return new StepResult(StepStatus.WholeLogRequired, state, StepChanges.None, 0, [], [], null);
+            }
+
+            if (Migrate(state, input.Events, decisions))
+            {
+                changes |= StepChanges.OccurrencesHandled;
+            }
+
+            changes |= StepChanges.VersionMigrated | StepChanges.Reevaluated | StepChanges.EventsApplied;
         }
 
         var candidates = new List<Candidate>();
@@ -157,7 +190,6 @@ public sealed class JourneyStep
 
         CollectTimed(state, now, candidates);
         var fired = new List<Intervention>();
-        var decisions = new List<OccurrenceDecision>();
         if (FiringPolicy.Fire(Journey, Options, state, candidates, now, fired, decisions))
         {
             changes |= StepChanges.OccurrencesHandled;
@@ -219,6 +251,110 @@ public sealed class JourneyStep
     private static string RunSuffix(JourneyInstance run) => run.RunNumber > 1 ? "#" + run.RunNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
 
     private static string Suffix(CustomerState state) => state.OccurrenceVersion > 0 ? "@v" + state.OccurrenceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>
+    /// Moves a run of another version to this one: re-evaluates the part of the log the run had applied under this
+    /// version, marking its occurrences handled without firing (history), carries the current stay's timer bookkeeping
+    /// over when the stage maps to the stage it is in now, and leaves the rest of the log to the normal catch-up.
+    /// </summary>
+    private bool Migrate(CustomerState state, IReadOnlyList<JourneyEvent> log, List<OccurrenceDecision> decisions)
+    {
+        JourneyInstance old = state.Instance;
+        string? oldStage = state.StageId;
+        int oldStay = CountStays(old);
+        string oldSuffix = RunSuffix(old) + Suffix(state);
+        int fromVersion = old.JourneyVersion;
+
+        // the history: the applied prefix when the log still starts with it, else what is not after the last applied event
+        int prefix = 0;
+        ulong hash = EventFingerprint.Seed;
+        for (int i = 0; i < state.AppliedCount && i < log.Count; i++)
+        {
+            hash = EventFingerprint.Add(hash, log[i]);
+        }
+
+        if (state.AppliedCount <= log.Count && hash == state.AppliedHash)
+        {
+            prefix = state.AppliedCount;
+        }
+        else
+        {
+            while (prefix < log.Count && old.EventCount > 0 && log[prefix].TimestampTicks <= old.LastEventTicks)
+            {
+                prefix++;
+            }
+        }
+
+        var carried = new List<(string Rule, string Kind)>();
+        if (oldStage is not null)
+        {
+            string tail = $":{oldStage}:{oldStay}{oldSuffix}";
+            foreach (string key in state.Handled)
+            {
+                int bar = key.IndexOf('|', StringComparison.Ordinal);
+                string occurrence = key[(bar + 1)..];
+                if (occurrence.EndsWith(tail, StringComparison.Ordinal) && (occurrence.StartsWith("stuck:", StringComparison.Ordinal) || occurrence.StartsWith("risk:", StringComparison.Ordinal)))
+                {
+                    carried.Add((key[..bar], occurrence[..occurrence.IndexOf(':', StringComparison.Ordinal)]));
+                }
+            }
+        }
+
+        state.OccurrenceVersion = Journey.Journey.Version;
+        state.Instance = _evaluator.CreateInstance(state.CustomerId);
+        state.FinishedRunList.Clear();
+        state.AppliedHash = EventFingerprint.Seed;
+        state.AppliedAtLast = 0;
+        state.AppliedCount = 0;
+        foreach (RuleBook book in state.Rules.Values)
+        {
+            book.Pattern = null;
+        }
+
+        var history = new List<Candidate>();
+        var applied = new List<JourneyEvent>(prefix);
+        for (int i = 0; i < prefix; i++)
+        {
+            applied.Add(log[i]);
+        }
+
+        Apply(state, applied, 0, rebuild: false, EventFingerprint.Seed, 0, history);
+        bool changed = FiringPolicy.Absorb(Options, state, history, decisions);
+
+        JourneyInstance now = state.Instance;
+        JourneyVersionMigration? migration = null;
+        foreach (JourneyVersionMigration m in Options.Migrations)
+        {
+            if (m.FromVersion == fromVersion)
+            {
+                migration = m;
+            }
+        }
+
+        string? mapped = JourneyVersionMigration.Map(migration, oldStage, id => CompiledRule.IndexOfStage(Journey, id) >= 0);
+        if (mapped is not null && now.CurrentStage >= 0 && Journey.Stages[now.CurrentStage].Id == mapped)
+        {
+            string suffix = RunSuffix(now) + Suffix(state);
+            int stay = CountStays(now);
+            foreach ((string rule, string kind) in carried)
+            {
+                changed |= state.MarkHandled($"{rule}|{kind}:{mapped}:{stay}{suffix}", Options.HandledOccurrenceCapacity);
+            }
+        }
+
+        return changed;
+    }
+
+    private static int CountStays(JourneyInstance instance)
+    {
+        int n = 0;
+        foreach (StageVisit v in instance.Visits)
+        {
+            n += v.Stage == instance.CurrentStage ? 1 : 0;
+        }
+
+        return n;
+    }
 
     /// <summary>
     /// Applies the events of <paramref name="input"/> the state has not seen; false (nothing changed) when the input

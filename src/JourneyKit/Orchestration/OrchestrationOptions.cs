@@ -61,6 +61,14 @@ public sealed class OrchestrationOptions
     /// <value>Zero or positive. The default value is 16.</value>
     public int FinishedRunCapacity { get; init; } = OrchestrationDefaults.FinishedRunCapacity;
 
+    /// <summary>Gets what happens to runs that started under an earlier journey version.</summary>
+    /// <value>The default value is <see cref="JourneyVersionPolicy.Move"/>.</value>
+    public JourneyVersionPolicy VersionPolicy { get; init; }
+
+    /// <summary>Gets the stage mappings from earlier versions (at most one per earlier version); see <see cref="JourneyVersionMigration"/>.</summary>
+    /// <value>The default value is empty (stages map by id).</value>
+    public IReadOnlyList<JourneyVersionMigration> Migrations { get; init; } = [];
+
     internal void Validate()
     {
         var problems = new List<string>();
@@ -122,6 +130,11 @@ public sealed class OrchestrationOptions
         if (HandledOccurrenceCapacity < 16)
         {
             problems.Add($"HandledOccurrenceCapacity must be at least 16; got {HandledOccurrenceCapacity}.");
+        }
+
+        if (Migrations is null)
+        {
+            problems.Add("Migrations must not be null.");
         }
 
         if (FinishedRunCapacity < 0)

@@ -11,4 +11,10 @@ public enum StepStatus
     /// version): nothing changed; call again with <see cref="StepInput.WholeLog"/>.
     /// </summary>
     WholeLogRequired,
+
+    /// <summary>
+    /// The run is under another journey version that this step does not move it from (<see cref="JourneyVersionPolicy.Pin"/>,
+    /// or a newer version): nothing changed; run that version's step.
+    /// </summary>
+    OtherVersion,
 }

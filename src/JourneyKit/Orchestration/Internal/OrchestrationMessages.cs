@@ -23,6 +23,9 @@ internal static class OrchestrationMessages
 
     public static string UnknownMoment(string moment, string journey) => $"unknown moment of truth '{moment}' in journey '{journey}'.";
 
+    public static string BadMigrationVersion(int from, int current) =>
+        $"a migration from version {from} must name an earlier version than the journey's ({current}), once.";
+
     public static string WrongCustomer(string expected, string actual) => $"The state of customer '{actual}' was stored under customer '{expected}'.";
 
     public static string GaveUp(string customer, int attempts) =>
