@@ -27,6 +27,7 @@ internal static class AnalyzeCommand
         var funnelType = new Option<ProductFunnelType>("--funnel-type") { Description = "The product funnel type: ordered, strict or unordered.", DefaultValueFactory = _ => ProductFunnelType.Ordered, HelpName = "type" };
         Option<TimeSpan> window = CliOptions.Duration("--window", "The product funnel's conversion window.", TimeSpan.FromDays(7));
         var exclude = new Option<string[]>("--exclude") { Description = "An exclusion for the product funnel: TOUCHPOINT@STEP stops an attempt after step STEP (1-based). Repeatable.", HelpName = "tp@step", AllowMultipleArgumentsPerToken = false };
+        var funnelHold = new Option<string>("--funnel-hold") { Description = "Hold an event attribute constant across the product funnel's steps (each value its own funnel; events without it ignored).", HelpName = "ATTRIBUTE" };
         Option<string[]> stepWithin = CliStepConstraints.Within();
         Option<string[]> stepAfter = CliStepConstraints.After();
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
@@ -38,7 +39,7 @@ internal static class AnalyzeCommand
         var input = new CliEventOptions();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, threshold, retention, compare, trend, customers, format,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, funnelHold, threshold, retention, compare, trend, customers, format,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
@@ -85,7 +86,15 @@ internal static class AnalyzeCommand
             ProductFunnelResult? product = null;
             if (parse.GetValue(funnel) is { } steps)
             {
-                product = ProductFunnelOf(steps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter)).Evaluate(batch, when);
+                ProductFunnel productFunnel = ProductFunnelOf(steps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter), parse.GetValue(funnelHold));
+                try
+                {
+                    product = productFunnel.Evaluate(batch, when);
+                }
+                catch (InvalidOperationException e) when (productFunnel.HoldAttribute is not null)
+                {
+                    throw new CliProblemsException([e.Message]);
+                }
             }
 
             if (parse.GetValue(format) == OutputFormat.Json)
@@ -147,7 +156,7 @@ internal static class AnalyzeCommand
         return analysis;
     }
 
-    private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions, string[]? stepWithin, string[]? stepAfter)
+    private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions, string[]? stepWithin, string[]? stepAfter, string? hold)
     {
         string[] names = steps.Split(',', StringSplitOptions.TrimEntries);
         if (Array.Exists(names, n => n.Length == 0) || names.Length > 32)
@@ -170,7 +179,7 @@ internal static class AnalyzeCommand
         List<FunnelStepConstraint> constraints = CliStepConstraints.Parse(stepWithin, stepAfter, names.Length);
         try
         {
-            return new ProductFunnel(names, new ProductFunnelOptions { Type = type, Window = window, Exclusions = list, StepConstraints = constraints });
+            return new ProductFunnel(names, new ProductFunnelOptions { Type = type, Window = window, Exclusions = list, StepConstraints = constraints, HoldAttribute = hold });
         }
         catch (ArgumentException e)
         {

@@ -449,4 +449,69 @@ public sealed class ProductFunnelMatchTests
 
         return true;
     }
+
+    [Fact]
+    public void Hold_EveryStepOfTheAttemptCarriesTheSameValue()
+    {
+        // cart(A)@0 pay(B)@1h: holding order_id, A reaches 1 and B 0 → level 1, in progress for A (window 1 d, as of 1 h).
+        // pay(A)@2h then converts A → 2, with 2 h from cart to pay.
+        static JourneyEvent E(string tp, double hours, string order) =>
+            new("u", tp, T0.AddHours(hours)) { Attributes = new Dictionary<string, string> { ["order_id"] = order } };
+        ProductFunnel funnel = new(["cart", "pay"], new ProductFunnelOptions { Window = Day, HoldAttribute = "order_id" });
+        ProductFunnelMatches m = funnel.Match(ToBatch([E("cart", 0, "A"), E("pay", 1, "B")]));
+        Assert.Equal(1, m.Levels[0]);
+        Assert.True(m.IsInProgress(0));
+        ProductFunnelMatches paid = funnel.Match(ToBatch([E("cart", 0, "A"), E("pay", 1, "B"), E("pay", 2, "A")]));
+        Assert.Equal(2, paid.Levels[0]);
+        Assert.Equal(2 * Hour, paid.TimeBetween(0, 1, 2));
+
+        ProductFunnel capped = new(["cart", "pay"], new ProductFunnelOptions { Window = Day, HoldAttribute = "order_id", MaxHeldValues = 1 });
+        Assert.Contains("more than 1 distinct 'order_id'", Assert.Throws<InvalidOperationException>(() => capped.Match(ToBatch([E("cart", 0, "A"), E("pay", 1, "B")]))).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Holding a property equals the best of the funnel run separately on each value's events (no hold), for every type.</summary>
+    [Property(MaxTest = 200, Arbitrary = [typeof(Arbitraries)])]
+    public bool Hold_IsTheBestOfThePerValueFunnels(ProductCase c, byte[] valueCodes)
+    {
+        ProductFunnel plain = Build(c);
+        var held = new ProductFunnel(plain.Steps, new ProductFunnelOptions
+        {
+            Type = plain.Type,
+            Window = plain.Window,
+            Exclusions = plain.Exclusions,
+            StepConstraints = plain.StepConstraints,
+            HoldAttribute = "order_id",
+        });
+        string?[] codes = ["A", "B", null];
+        List<JourneyEvent> events = [.. Events(c).Select((e, i) => valueCodes.Length == 0 ? e : e with { Attributes = codes[valueCodes[i % valueCodes.Length] % 3] is { } v ? new Dictionary<string, string> { ["order_id"] = v } : null })];
+        EventBatch batch = ToBatch(events);
+        if (batch.Count == 0)
+        {
+            return true;
+        }
+
+        DateTimeOffset asOf = batch.LatestTimestamp!.Value;
+        ProductFunnelMatches m = held.Match(batch);
+        for (int run = 0; run < m.CustomerCount; run++)
+        {
+            string id = m.CustomerId(run);
+            int best = 0;
+            bool open = false;
+            var perValue = new List<(int Level, bool Open)>();
+            foreach (IGrouping<string, JourneyEvent> value in events.Where(e => e.CustomerId == id && e.Attributes is not null).GroupBy(e => e.Attributes!["order_id"]))
+            {
+                ProductFunnelMatches one = plain.Match(ToBatch(value), asOf);
+                perValue.Add((one.Levels[0], one.IsInProgress(0)));
+                best = Math.Max(best, one.Levels[0]);
+            }
+
+            open = perValue.Any(p => p.Level == best && p.Open);
+            if (m.Levels[run] != best || m.IsInProgress(run) != open)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

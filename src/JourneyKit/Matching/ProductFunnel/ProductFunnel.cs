@@ -28,6 +28,9 @@ public sealed class ProductFunnel
     /// <summary>The most steps a product funnel may have.</summary>
     public const int MaxSteps = 32;
 
+    /// <summary>The default of <see cref="ProductFunnelOptions.MaxHeldValues"/>.</summary>
+    public const int DefaultMaxHeldValues = 1024;
+
     private readonly string[] _steps;
     private readonly FunnelExclusion[] _exclusions;
     private readonly FunnelStepConstraint[] _constraints;
@@ -47,7 +50,7 @@ public sealed class ProductFunnel
     /// <param name="steps">The steps' touchpoints, 1 to 32.</param>
     /// <param name="options">The type, window, exclusions and step constraints.</param>
     /// <exception cref="ArgumentException">No steps, more than 32, an empty step, an exclusion or step constraint out of
-    /// range, or step constraints on an unordered funnel.</exception>
+    /// range, step constraints on an unordered funnel, an empty held attribute or a cap below 1.</exception>
     public ProductFunnel(IReadOnlyList<string> steps, ProductFunnelOptions options)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -87,6 +90,18 @@ public sealed class ProductFunnel
             throw new ArgumentException("Step constraints apply to ordered and strict product funnels: an unordered funnel has no fixed previous step.", nameof(options));
         }
 
+        if (options.HoldAttribute is { } hold && string.IsNullOrWhiteSpace(hold))
+        {
+            throw new ArgumentException("The held attribute must not be empty.", nameof(options));
+        }
+
+        if (options.MaxHeldValues < 1)
+        {
+            throw new ArgumentException($"MaxHeldValues must be at least 1; got {options.MaxHeldValues}.", nameof(options));
+        }
+
+        HoldAttribute = options.HoldAttribute;
+        MaxHeldValues = options.MaxHeldValues;
         MinTicks = bounds?.Min;
         MaxTicks = bounds?.Max;
         _steps = [.. steps];
@@ -108,6 +123,16 @@ public sealed class ProductFunnel
 
     /// <summary>Gets the time bounds between consecutive steps.</summary>
     public IReadOnlyList<FunnelStepConstraint> StepConstraints => _constraints;
+
+    /// <summary>Gets the attribute held constant, or null (<see cref="ProductFunnelOptions.HoldAttribute"/>).</summary>
+    public string? HoldAttribute { get; }
+
+    /// <summary>Gets the most distinct held values per customer.</summary>
+    public int MaxHeldValues { get; }
+
+    /// <summary>The error past <see cref="MaxHeldValues"/>.</summary>
+    internal static InvalidOperationException TooManyHeldValues(string customerId, string attribute, int max) =>
+        new($"Customer '{customerId}' has more than {max} distinct '{attribute}' values held constant; raise ProductFunnelOptions.MaxHeldValues (CLI: --max-held-values) or hold a coarser attribute.");
 
     /// <summary>Gets whether some transition has a time bound that restricts something.</summary>
     public bool HasStepConstraints => MinTicks is not null;

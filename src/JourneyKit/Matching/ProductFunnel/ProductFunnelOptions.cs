@@ -24,4 +24,16 @@ public sealed class ProductFunnelOptions
     /// each gap of its forced chain; an unordered funnel refuses constraints.
     /// </value>
     public IReadOnlyList<FunnelStepConstraint> StepConstraints { get; init; } = [];
+
+    /// <summary>
+    /// Gets the event attribute to hold constant (<c>order_id</c>): every step of an attempt carries the value of its
+    /// first step. Each distinct value is its own funnel over the customer's events that carry it; events without the
+    /// attribute are ignored; the customer's level is the highest over its values.
+    /// </summary>
+    /// <value>The default value is null: nothing held.</value>
+    public string? HoldAttribute { get; init; }
+
+    /// <summary>Gets the most distinct held values one customer may have; past it matching throws <see cref="InvalidOperationException"/>.</summary>
+    /// <value>The default value is 1,024.</value>
+    public int MaxHeldValues { get; init; } = ProductFunnel.DefaultMaxHeldValues;
 }

@@ -24,6 +24,9 @@ internal sealed class ProductFunnelRunner
     private long[] _arenaTicks = new long[16];
     private int[] _arenaParent = new int[16];
     private int _arenaCount;
+    private readonly Dictionary<int, List<int>> _heldRows = [];
+    private int[] _valueTouchpoints = new int[16];
+    private long[] _valueTicks = new long[16];
 
     public ProductFunnelRunner(ProductFunnel funnel, EventBatch batch)
     {
@@ -62,15 +65,110 @@ internal sealed class ProductFunnelRunner
     {
         int start = _batch.CustomerStarts[run];
         int end = _batch.CustomerStarts[run + 1];
-        return _chains is null
-            ? RunAttempts(start, end, asOfTicks, times, out inProgress)
-            : RunChains(start, end, asOfTicks, times, out inProgress);
+        if (_funnel.HoldAttribute is null)
+        {
+            return RunOne(_batch.TouchpointIds, _batch.TimestampTicks, start, end, asOfTicks, times, out inProgress);
+        }
+
+        return RunHeld(run, start, end, asOfTicks, times, out inProgress);
     }
 
-    private int RunAttempts(int first, int end, long asOfTicks, Span<long> best, out bool inProgress)
+    private int RunOne(ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, int start, int end, long asOfTicks, Span<long> times, out bool inProgress) =>
+        _chains is null
+            ? RunAttempts(touchpoints, ticks, start, end, asOfTicks, times, out inProgress)
+            : RunChains(touchpoints, ticks, start, end, asOfTicks, times, out inProgress);
+
+    /// <summary>
+    /// Holding a property: the funnel once per distinct value over the customer's events that carry it (events without it
+    /// are ignored); the highest level wins (ties: the earliest last step), in progress when a value at that level is.
+    /// </summary>
+    private int RunHeld(int run, int start, int end, long asOfTicks, Span<long> times, out bool inProgress)
     {
-        ReadOnlySpan<int> touchpoints = _batch.TouchpointIds;
-        ReadOnlySpan<long> ticks = _batch.TimestampTicks;
+        inProgress = false;
+        if (!_batch.TryGetAttributeColumn(_funnel.HoldAttribute!, out ReadOnlySpan<int> values))
+        {
+            return 0;
+        }
+
+        _heldRows.Clear();
+        for (int row = start; row < end; row++)
+        {
+            int value = values[row];
+            if (value < 0)
+            {
+                continue;
+            }
+
+            if (!_heldRows.TryGetValue(value, out List<int>? rows))
+            {
+                if (_heldRows.Count >= _funnel.MaxHeldValues)
+                {
+                    throw ProductFunnel.TooManyHeldValues(_batch.Customers[_batch.CustomerOfRun(run)], _funnel.HoldAttribute!, _funnel.MaxHeldValues);
+                }
+
+                rows = [];
+                _heldRows.Add(value, rows);
+            }
+
+            rows.Add(row);
+        }
+
+        int bestLevel = 0;
+        long bestEnd = long.MaxValue;
+        Span<long> scratch = stackalloc long[_steps];
+        ReadOnlySpan<int> allTouchpoints = _batch.TouchpointIds;
+        ReadOnlySpan<long> allTicks = _batch.TimestampTicks;
+        foreach (List<int> rows in _heldRows.Values)
+        {
+            if (_valueTouchpoints.Length < rows.Count)
+            {
+                _valueTouchpoints = new int[Math.Max(rows.Count, _valueTouchpoints.Length * 2)];
+                _valueTicks = new long[_valueTouchpoints.Length];
+            }
+
+            for (int i = 0; i < rows.Count; i++)
+            {
+                _valueTouchpoints[i] = allTouchpoints[rows[i]];
+                _valueTicks[i] = allTicks[rows[i]];
+            }
+
+            int level = RunOne(_valueTouchpoints, _valueTicks, 0, rows.Count, asOfTicks, scratch, out bool open);
+            long endTicks = level == 0 ? long.MaxValue : scratch[level - 1];
+            if (level > bestLevel || (level == bestLevel && level > 0 && endTicks < bestEnd))
+            {
+                bestLevel = level;
+                bestEnd = endTicks;
+                scratch[..level].CopyTo(times);
+            }
+
+            if (level == bestLevel)
+            {
+                inProgress |= open;
+            }
+        }
+
+        // A value that reached the best level before a higher one was found may have set inProgress: recompute it.
+        if (inProgress)
+        {
+            inProgress = false;
+            foreach (List<int> rows in _heldRows.Values)
+            {
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    _valueTouchpoints[i] = allTouchpoints[rows[i]];
+                    _valueTicks[i] = allTicks[rows[i]];
+                }
+
+                int level = RunOne(_valueTouchpoints, _valueTicks, 0, rows.Count, asOfTicks, scratch, out bool open);
+                inProgress |= level == bestLevel && open;
+            }
+        }
+
+        return bestLevel;
+    }
+
+    private int RunAttempts(ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, int first, int end, long asOfTicks, Span<long> best, out bool inProgress)
+    {
         int bestLevel = 0;
         for (int start = first; start < end && bestLevel < _steps; start++)
         {
@@ -185,13 +283,11 @@ internal sealed class ProductFunnelRunner
     /// Ordered with step constraints: every chain, by the per-level queues of <see cref="StepChains"/>; events in input
     /// order, each used once per chain; an exclusion event forgets the chains that have done exactly its step.
     /// </summary>
-    private int RunChains(int first, int end, long asOfTicks, Span<long> times, out bool inProgress)
+    private int RunChains(ReadOnlySpan<int> touchpoints, ReadOnlySpan<long> ticks, int first, int end, long asOfTicks, Span<long> times, out bool inProgress)
     {
         StepChains chains = _chains!;
         chains.Reset();
         _arenaCount = 0;
-        ReadOnlySpan<int> touchpoints = _batch.TouchpointIds;
-        ReadOnlySpan<long> ticks = _batch.TimestampTicks;
         Span<long> newFirst = stackalloc long[ProductFunnel.MaxSteps];
         Span<int> newId = stackalloc int[ProductFunnel.MaxSteps];
         int bestLevel = 0;
