@@ -13,8 +13,11 @@ namespace JourneyKit.Events;
 /// <see cref="Touchpoints"/> and <see cref="Channels"/>. The core columns take 20 bytes per event.</para>
 /// <para>Customers appear in the order of their ids (the order they were first added to the symbol table); the events of
 /// customer run <c>r</c> are the rows <c>CustomerStarts[r] .. CustomerStarts[r + 1] - 1</c>.</para>
-/// <threadsafety>An <see cref="EventBatch"/> is immutable and safe to read from many threads, as long as the symbol
-/// tables it shares with a builder are not written to concurrently.</threadsafety>
+/// <para>The symbol tables are read-only (<see cref="SymbolTable.IsReadOnly"/>) unless the caller gave the builder a
+/// writable table to share; a builder given a batch's read-only table interns into a copy, so the batch never
+/// changes.</para>
+/// <threadsafety>An <see cref="EventBatch"/> is immutable and safe to read from many threads, as long as a writable
+/// symbol table it shares with a builder is not written to concurrently.</threadsafety>
 /// </remarks>
 public sealed class EventBatch
 {

@@ -12,8 +12,12 @@ namespace JourneyKit.Events;
 /// <para>An event's identity is the pair (customer id, event id), compared ordinally: two customers may use the same
 /// event id (for example exports that each number their events from 1), and their events are different events.</para>
 /// <para>The sort is stable: events of one customer with equal timestamps keep the order they were added in.</para>
-/// <para>The builder may share symbol tables with a compiled funnel, pattern or journey so that ids coincide and no
-/// re-mapping is needed; it adds new symbols to them.</para>
+/// <para>Symbol tables given to the constructor: a writable table is shared — the builder adds new symbols to it, so
+/// several builders can agree on ids. A read-only table (<see cref="SymbolTable.IsReadOnly"/>: a compiled journey's, a
+/// built batch's) is copied: the builder interns into its own table that starts with the same symbols and ids, so known
+/// symbols keep their ids (no re-mapping needed) and the original never changes — building batches against a compiled
+/// journey changes no result of it. The tables the builder creates or copies are made read-only by <see cref="Build"/>,
+/// so a built batch never changes either.</para>
 /// <para>Adding by spans allocates only for strings not seen before. Attributes are stored sparsely: memory grows with
 /// the values present (about 8 bytes each while building), not with keys × events, so one event with 100,000 keys costs
 /// what its values cost. Everything is bounded by <see cref="Limits"/>.</para>
@@ -26,6 +30,9 @@ public sealed class EventBatchBuilder
     private readonly SymbolTable _channels;
     private readonly SymbolTable _attributeKeys = new();
     private readonly SymbolTable _attributeValues = new();
+    private readonly bool _ownsCustomers;
+    private readonly bool _ownsTouchpoints;
+    private readonly bool _ownsChannels;
     private readonly HashSet<EventKey> _seenEvents = new(EventKeyComparer.Instance);
     private readonly HashSet<EventKey>.AlternateLookup<EventKeySpan> _seenEventsBySpan;
     private AttributeColumn[] _attributes = []; // indexed by attribute key id (keys are added only here): sparse, per key
@@ -45,15 +52,18 @@ public sealed class EventBatchBuilder
     {
     }
 
-    /// <summary>Creates a builder that interns into the given symbol tables (null: a new table).</summary>
-    /// <param name="touchpoints">The touchpoint table, for example a compiled journey's.</param>
+    /// <summary>
+    /// Creates a builder that interns into the given symbol tables: null gives a new table, a read-only table is copied
+    /// (same symbols and ids; the original never changes), a writable table is shared and grows.
+    /// </summary>
+    /// <param name="touchpoints">The touchpoint table, for example a compiled journey's (read-only, so copied).</param>
     /// <param name="customers">The customer table.</param>
     /// <param name="channels">The channel table.</param>
     public EventBatchBuilder(SymbolTable? touchpoints, SymbolTable? customers = null, SymbolTable? channels = null)
     {
-        _touchpoints = touchpoints ?? new SymbolTable();
-        _customers = customers ?? new SymbolTable();
-        _channels = channels ?? new SymbolTable();
+        _touchpoints = Intern(touchpoints, out _ownsTouchpoints);
+        _customers = Intern(customers, out _ownsCustomers);
+        _channels = Intern(channels, out _ownsChannels);
         _seenEventsBySpan = _seenEvents.GetAlternateLookup<EventKeySpan>();
         _customerIds = new ColumnBuilder<int>(0);
         _touchpointIds = new ColumnBuilder<int>(0);
@@ -204,11 +214,16 @@ public sealed class EventBatchBuilder
     /// <summary>Sets an attribute on the event added last (again for the same key: the last value wins).</summary>
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The attribute value.</param>
-    /// <exception cref="InvalidOperationException">No event was added yet.</exception>
+    /// <exception cref="InvalidOperationException">No event was added yet, or <see cref="Build"/> was already called.</exception>
     /// <exception cref="EventLimitExceededException">The key or value is longer than <see cref="EventLimits"/> allows, or
     /// the key is new and the batch already has <see cref="EventLimits.MaxDistinctAttributeKeys"/> keys; nothing is set.</exception>
     public void SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
     {
+        if (_built)
+        {
+            throw new InvalidOperationException("The batch was already built; create a new builder.");
+        }
+
         if (Count == 0)
         {
             throw new InvalidOperationException("Add an event before setting its attributes.");
@@ -243,8 +258,12 @@ public sealed class EventBatchBuilder
         _attributes[keyId].Set(Count - 1, _attributeValues.GetOrAdd(value));
     }
 
-    /// <summary>Sorts the events by (customer, timestamp), stably, and returns the batch. Call once.</summary>
+    /// <summary>
+    /// Sorts the events by (customer, timestamp), stably, and returns the batch. Call once. The symbol tables the builder
+    /// created or copied become read-only; writable tables the caller gave stay writable (and shared).
+    /// </summary>
     /// <returns>The batch.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
     public EventBatch Build()
     {
         if (_built)
@@ -253,6 +272,7 @@ public sealed class EventBatchBuilder
         }
 
         _built = true;
+        MakeOwnTablesReadOnly();
         int n = Count;
         int[] order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
         EventAttributes attributes = BuildAttributes(order, n);
@@ -270,6 +290,33 @@ public sealed class EventBatchBuilder
             _channels,
             _attributeKeys,
             _attributeValues);
+    }
+
+    /// <summary>The table to intern into: a new one, a copy of a read-only one (owned), or the caller's writable one.</summary>
+    private static SymbolTable Intern(SymbolTable? given, out bool owned)
+    {
+        owned = given is null || given.IsReadOnly;
+        return given is null ? new SymbolTable() : given.IsReadOnly ? given.CopyWritable() : given;
+    }
+
+    private void MakeOwnTablesReadOnly()
+    {
+        _attributeKeys.MakeReadOnly();
+        _attributeValues.MakeReadOnly();
+        if (_ownsCustomers)
+        {
+            _customers.MakeReadOnly();
+        }
+
+        if (_ownsTouchpoints)
+        {
+            _touchpoints.MakeReadOnly();
+        }
+
+        if (_ownsChannels)
+        {
+            _channels.MakeReadOnly();
+        }
     }
 
     /// <summary>

@@ -7,15 +7,22 @@ namespace JourneyKit.Events;
 /// order they are first added.
 /// </summary>
 /// <remarks>
-/// Comparison is ordinal and case-sensitive. Ids are stable: once a string has an id it keeps it.
+/// <para>Comparison is ordinal and case-sensitive. Ids are stable: once a string has an id it keeps it.</para>
+/// <para>A table can be made read-only (<see cref="MakeReadOnly"/>, for good), like <c>JsonSerializerOptions</c>: then
+/// <see cref="GetOrAdd(string)"/> throws and the table never changes. The tables of compiled journeys, funnels and
+/// patterns, and those a batch builder created for its batch, are read-only. An <see cref="EventBatchBuilder"/> given a
+/// read-only table interns into a copy of it, so the ids of the symbols already there coincide and the table itself
+/// never changes.</para>
 /// <threadsafety>Reads (<see cref="TryGetId(string, out int)"/>, the indexer, <see cref="Count"/>) may run concurrently
-/// with each other; <see cref="GetOrAdd(string)"/> must not run concurrently with any other member.</threadsafety>
+/// with each other; <see cref="GetOrAdd(string)"/> must not run concurrently with any other member. A read-only table is
+/// safe to share between threads.</threadsafety>
 /// </remarks>
 public sealed class SymbolTable
 {
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIds;
     private readonly List<string> _names;
+    private bool _readOnly;
 
     /// <summary>Creates an empty table.</summary>
     public SymbolTable()
@@ -47,6 +54,9 @@ public sealed class SymbolTable
     /// <summary>Gets the number of symbols.</summary>
     public int Count => _names.Count;
 
+    /// <summary>Gets a value indicating whether the table is read-only: <see cref="GetOrAdd(string)"/> throws.</summary>
+    public bool IsReadOnly => _readOnly;
+
     /// <summary>Gets the string of an id.</summary>
     /// <param name="id">The id, from 0 to <see cref="Count"/> - 1.</param>
     /// <returns>The string.</returns>
@@ -56,9 +66,16 @@ public sealed class SymbolTable
     /// <summary>Gets the id of <paramref name="symbol"/>, adding it when new.</summary>
     /// <param name="symbol">The string.</param>
     /// <returns>The id.</returns>
+    /// <exception cref="InvalidOperationException">The table is read-only (also when the symbol is already in it, so the
+    /// outcome never depends on the data); use <see cref="TryGetId(string, out int)"/>, or intern into a copy.</exception>
     public int GetOrAdd(string symbol)
     {
         ArgumentNullException.ThrowIfNull(symbol);
+        if (_readOnly)
+        {
+            ThrowReadOnly();
+        }
+
         if (_ids.TryGetValue(symbol, out int id))
         {
             return id;
@@ -73,8 +90,14 @@ public sealed class SymbolTable
     /// <summary>Gets the id of <paramref name="symbol"/>, adding it when new; allocates a string only when new.</summary>
     /// <param name="symbol">The characters of the string.</param>
     /// <returns>The id.</returns>
+    /// <exception cref="InvalidOperationException">The table is read-only.</exception>
     public int GetOrAdd(ReadOnlySpan<char> symbol)
     {
+        if (_readOnly)
+        {
+            ThrowReadOnly();
+        }
+
         if (_spanIds.TryGetValue(symbol, out int id))
         {
             return id;
@@ -116,4 +139,27 @@ public sealed class SymbolTable
     /// <summary>Gets the symbols in id order.</summary>
     /// <returns>A read-only view of the symbols.</returns>
     public IReadOnlyList<string> ToList() => _names.AsReadOnly();
+
+    /// <summary>
+    /// Makes the table read-only, for good: from now on <see cref="GetOrAdd(string)"/> throws and the table never
+    /// changes. Calling it again does nothing. Not to be called while another thread adds symbols.
+    /// </summary>
+    public void MakeReadOnly() => _readOnly = true;
+
+    /// <summary>A writable table with the same symbols and ids.</summary>
+    internal SymbolTable CopyWritable()
+    {
+        var copy = new SymbolTable(_names.Count);
+        foreach (string s in _names)
+        {
+            copy._ids.Add(s, copy._names.Count);
+            copy._names.Add(s);
+        }
+
+        return copy;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowReadOnly() =>
+        throw new InvalidOperationException("The symbol table is read-only (it belongs to a compiled journey, funnel or pattern, or to a built batch). Look symbols up with TryGetId, or give the table to an EventBatchBuilder, which interns into a copy.");
 }

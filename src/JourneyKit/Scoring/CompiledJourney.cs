@@ -50,6 +50,7 @@ public sealed class CompiledJourney
             }
         }
 
+        Touchpoints.MakeReadOnly(); // a batch builder given it interns into a copy: building batches changes nothing here
         GoalStage = goal;
         _allowed = new bool[stages * stages];
         for (int from = 0; from < stages; from++)
@@ -77,7 +78,11 @@ public sealed class CompiledJourney
     /// <summary>Gets the stages, in designed order.</summary>
     public ImmutableArray<Stage> Stages { get; }
 
-    /// <summary>Gets the interned touchpoints: catalog ids first, in catalog order.</summary>
+    /// <summary>
+    /// Gets the interned touchpoints: the catalog, in catalog order. Read-only (<see cref="SymbolTable.IsReadOnly"/>):
+    /// <c>new EventBatchBuilder(compiled.Touchpoints)</c> interns into a copy, so the catalog touchpoints keep their ids
+    /// in the batch and the compiled journey never changes, whatever batches are built against it.
+    /// </summary>
     public SymbolTable Touchpoints { get; }
 
     /// <summary>Gets the index of the first goal stage, or -1.</summary>

@@ -88,6 +88,8 @@ public sealed class CompiledPattern
             }
         }
 
+        Touchpoints.MakeReadOnly();
+        Channels.MakeReadOnly();
         _streaming = BoundConditions.Bind(nfa.Atoms, Touchpoints, Channels);
     }
 
@@ -113,8 +115,10 @@ public sealed class CompiledPattern
     /// <summary>Gets the <c>within</c> window on a whole match, or null.</summary>
     public TimeSpan? Within { get; }
 
+    /// <summary>Gets the touchpoints the pattern names, interned (read-only); streaming ids refer to this table.</summary>
     internal SymbolTable Touchpoints { get; }
 
+    /// <summary>Gets the channels the pattern names, interned (read-only).</summary>
     internal SymbolTable Channels { get; }
 
     /// <summary>Compiles a pattern.</summary>

@@ -57,6 +57,8 @@ public sealed class WindowFunnel
             }
         }
 
+        Touchpoints.MakeReadOnly();
+        Channels.MakeReadOnly();
         _streamingConditions = BoundConditions.Bind(steps, Touchpoints, Channels);
     }
 
@@ -90,10 +92,10 @@ public sealed class WindowFunnel
     /// <summary>Gets the most time into each 0-based step (index 0 unused), or null without constraints.</summary>
     internal long[]? MaxTicks => _maxTicks;
 
-    /// <summary>Gets the touchpoints the steps name, interned; streaming ids refer to this table.</summary>
+    /// <summary>Gets the touchpoints the steps name, interned (read-only); streaming ids refer to this table.</summary>
     internal SymbolTable Touchpoints { get; }
 
-    /// <summary>Gets the channels the steps name, interned.</summary>
+    /// <summary>Gets the channels the steps name, interned (read-only).</summary>
     internal SymbolTable Channels { get; }
 
     /// <summary>Compiles a funnel whose step i matches events at the i-th touchpoint.</summary>
