@@ -17,7 +17,7 @@ namespace JourneyKit.Cli.Commands;
 internal static class BacktestCommand
 {
     /// <summary>The models the command compares, in order; the baselines always, then any the tool adds.</summary>
-    internal static Func<IReadOnlyList<RiskModelTrainer>> Models { get; set; } = static () => [HistoricalRateRiskTrainer.Default, KaplanMeierRiskTrainer.Default];
+    internal static Func<IReadOnlyList<RiskModelTrainer>> Models { get; set; } = static () => [HistoricalRateRiskTrainer.Default, KaplanMeierRiskTrainer.Default, new JourneyKit.Prediction.BoostedTreeRiskTrainer()];
 
     public static Command Create(CliContext context)
     {

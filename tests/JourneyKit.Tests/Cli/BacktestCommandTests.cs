@@ -14,7 +14,7 @@ public sealed class BacktestCommandTests
         using var doc = JsonDocument.Parse(run.Out);
         JsonElement root = doc.RootElement;
         Assert.Equal(604800, root.GetProperty("horizon_seconds").GetInt64()); // 7 days
-        Assert.Equal(["historical-rate", "kaplan-meier"], root.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["historical-rate", "kaplan-meier", "boosted-trees"], root.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
         JsonElement cutoffs = root.GetProperty("cutoffs");
         Assert.Equal(["2026-01-15T00:00:00Z", "2026-01-20T00:00:00Z"], cutoffs.EnumerateArray().Select(c => c.GetProperty("cutoff").GetString()));
         foreach (JsonElement c in cutoffs.EnumerateArray())
@@ -32,7 +32,7 @@ public sealed class BacktestCommandTests
             }
         }
 
-        Assert.Equal(4, root.GetProperty("summary").GetArrayLength()); // 2 targets × 2 models
+        Assert.Equal(6, root.GetProperty("summary").GetArrayLength()); // 2 targets × 3 models
         Assert.Equal(2, root.GetProperty("summary")[0].GetProperty("auc").GetProperty("cutoffs").GetInt32());
     }
 

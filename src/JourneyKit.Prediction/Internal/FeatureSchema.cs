@@ -1,0 +1,276 @@
+using System.Globalization;
+using JourneyKit.Events;
+using JourneyKit.Model;
+using JourneyKit.Scoring;
+
+namespace JourneyKit.Prediction.Internal;
+
+/// <summary>
+/// The features of a run at an instant, all available then (nothing from later events): one row of floats per run. The
+/// schema (stage, persona and channel values, moments, score components, attributes) is fixed at fitting and saved with
+/// the model, so a loaded model reads the same columns.
+/// </summary>
+internal sealed class FeatureSchema
+{
+    /// <summary>The sentinel of a missing numeric attribute (below any real value; trees split it off).</summary>
+    public const float Missing = -1e30f;
+
+    private const double Hour = TimeSpan.TicksPerHour;
+
+    public FeatureSchema(string[] stages, string[] personas, string[] channels, string[] moments, string[] components, string[] attributes)
+    {
+        Stages = stages;
+        Personas = personas;
+        Channels = channels;
+        Moments = moments;
+        Components = components;
+        Attributes = attributes;
+        var names = new List<string>();
+        var groups = new List<int>();
+        void Add(string name, FeatureGroup group, int index = 0)
+        {
+            names.Add(name);
+            groups.Add(((int)group << 16) | index);
+        }
+
+        foreach (string s in stages)
+        {
+            Add("stage=" + s, FeatureGroup.Stage);
+        }
+
+        Add("hours_in_stage", FeatureGroup.TimeInStage);
+        Add("in_stage_over_standard", FeatureGroup.TimeInStage);
+        Add("hours_overdue", FeatureGroup.Overdue);
+        Add("hours_since_last_event", FeatureGroup.SinceLastEvent);
+        Add("hours_since_first_event", FeatureGroup.Age);
+        Add("events", FeatureGroup.Events);
+        Add("stage_visits", FeatureGroup.Visits);
+        Add("visits_of_current_stage", FeatureGroup.Visits);
+        Add("stages_behind_furthest", FeatureGroup.Backtracks);
+        Add("backtracks", FeatureGroup.Backtracks);
+        Add("repeats", FeatureGroup.Repeats);
+        Add("channel_switches", FeatureGroup.Switches);
+        Add("assisted_contacts", FeatureGroup.Assisted);
+        Add("out_of_path", FeatureGroup.OutOfPath);
+        Add("disallowed_transitions", FeatureGroup.OutOfPath);
+        foreach (string p in personas)
+        {
+            Add("persona=" + p, FeatureGroup.Persona);
+        }
+
+        foreach (string c in channels)
+        {
+            Add("last_channel=" + c, FeatureGroup.LastChannel);
+        }
+
+        for (int m = 0; m < moments.Length; m++)
+        {
+            Add("moment=" + moments[m], FeatureGroup.Moment, m);
+        }
+
+        Add("moments_positive_weight", FeatureGroup.MomentWeight);
+        Add("moments_negative_weight", FeatureGroup.MomentWeight);
+        for (int c = 0; c < components.Length; c++)
+        {
+            Add("score." + components[c], FeatureGroup.ScoreComponent, c);
+        }
+
+        for (int a = 0; a < attributes.Length; a++)
+        {
+            Add("attribute." + attributes[a], FeatureGroup.Attribute, a);
+        }
+
+        Names = [.. names];
+        Groups = [.. groups];
+    }
+
+    public string[] Stages { get; }
+
+    public string[] Personas { get; }
+
+    public string[] Channels { get; }
+
+    public string[] Moments { get; }
+
+    public string[] Components { get; }
+
+    public string[] Attributes { get; }
+
+    public string[] Names { get; }
+
+    /// <summary>Per feature: (group &lt;&lt; 16) | index within the group.</summary>
+    public int[] Groups { get; }
+
+    public int Count => Names.Length;
+
+    /// <summary>The schema of a journey: its stages, personas (and none), the channels of its touchpoints (and none), its moments, the default score components and the given attributes.</summary>
+    public static FeatureSchema For(CompiledJourney journey, string[] attributes)
+    {
+        var stages = new string[journey.Stages.Length];
+        for (int s = 0; s < stages.Length; s++)
+        {
+            stages[s] = journey.Stages[s].Id;
+        }
+
+        var personas = new List<string>();
+        foreach (Persona p in journey.Journey.Personas)
+        {
+            personas.Add(p.Id);
+        }
+
+        personas.Add(Analytics.AnalyticsNames.None);
+        var channels = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (Touchpoint t in journey.Journey.Touchpoints)
+        {
+            if (!t.Channel.IsNone)
+            {
+                channels.Add(t.Channel.Name);
+            }
+        }
+
+        var moments = new string[journey.Journey.MomentsOfTruth.Count];
+        for (int m = 0; m < moments.Length; m++)
+        {
+            moments[m] = journey.Journey.MomentsOfTruth[m].Id;
+        }
+
+        var components = new List<string>();
+        foreach ((ScoreComponent component, _) in ScoringModel.Default.Components)
+        {
+            components.Add(component.Name);
+        }
+
+        return new FeatureSchema(stages, [.. personas], [.. channels, Analytics.AnalyticsNames.None], moments, [.. components], attributes);
+    }
+
+    /// <summary>Fills <paramref name="row"/> with the run's features as of <paramref name="asOfTicks"/>; the run holds only events up to then.</summary>
+    public void Extract(JourneyEvaluator evaluator, JourneyInstance run, long asOfTicks, EventBatch? events, int startRow, int endRow, Span<float> row)
+    {
+        CompiledJourney journey = evaluator.Journey;
+        row.Clear();
+        int k = 0;
+        int stage = run.CurrentStage;
+        if (stage >= 0 && stage < Stages.Length)
+        {
+            row[stage] = 1;
+        }
+
+        k += Stages.Length;
+        long entered = run.CurrentStageEnteredTicks ?? asOfTicks;
+        double inStage = Math.Max(0, asOfTicks - entered) / Hour;
+        double standard = stage >= 0 ? journey.Stages[stage].StandardTime.Ticks / Hour : 0;
+        row[k++] = (float)inStage;
+        row[k++] = standard > 0 ? (float)(inStage / standard) : 0;
+        row[k++] = standard > 0 ? (float)Math.Max(0, inStage - standard) : 0;
+        row[k++] = (float)(Math.Max(0, asOfTicks - run.LastEventTicks) / Hour);
+        row[k++] = (float)(Math.Max(0, asOfTicks - run.FirstEventTicks) / Hour);
+        row[k++] = run.EventCount;
+        int sameStage = 0;
+        foreach (StageVisit v in run.Visits)
+        {
+            sameStage += v.Stage == stage ? 1 : 0;
+        }
+
+        row[k++] = run.Visits.Count;
+        row[k++] = sameStage;
+        row[k++] = run.FurthestStage >= 0 && stage >= 0 ? run.FurthestStage - stage : 0;
+        row[k++] = run.Backtracks;
+        row[k++] = run.Repeats;
+        row[k++] = run.ChannelSwitches;
+        row[k++] = run.AssistedContacts;
+        row[k++] = run.OutOfPath;
+        row[k++] = run.DisallowedTransitions;
+        row[k + IndexOf(Personas, run.Persona ?? Analytics.AnalyticsNames.None, Personas.Length - 1)] = 1;
+        k += Personas.Length;
+        row[k + IndexOf(Channels, run.LastChannel.IsNone ? Analytics.AnalyticsNames.None : run.LastChannel.Name, Channels.Length - 1)] = 1;
+        k += Channels.Length;
+        double positive = 0, negative = 0;
+        foreach (MomentOfTruthHit hit in run.MomentsOfTruth)
+        {
+            if (hit.Moment < Moments.Length)
+            {
+                row[k + hit.Moment]++;
+                double weight = journey.Journey.MomentsOfTruth[hit.Moment].Weight;
+                positive += hit.Outcome == MomentOfTruthOutcome.Positive ? weight : 0;
+                negative += hit.Outcome == MomentOfTruthOutcome.Negative ? weight : 0;
+            }
+        }
+
+        k += Moments.Length;
+        row[k++] = (float)positive;
+        row[k++] = (float)negative;
+        JourneyScore score = ScoringModel.Default.Score(evaluator, run, new DateTimeOffset(asOfTicks, TimeSpan.Zero));
+        foreach (ScoreContribution c in score.Breakdown)
+        {
+            int i = IndexOf(Components, c.Component, -1);
+            if (i >= 0)
+            {
+                row[k + i] = (float)c.Value;
+            }
+        }
+
+        k += Components.Length;
+        for (int a = 0; a < Attributes.Length; a++)
+        {
+            row[k + a] = AttributeValue(run, Attributes[a], events, startRow, endRow);
+        }
+    }
+
+    /// <summary>The latest value of a numeric attribute: from the run (persona attributes) or the latest event that has it.</summary>
+    private static float AttributeValue(JourneyInstance run, string key, EventBatch? events, int startRow, int endRow)
+    {
+        if (run.Attributes.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return (float)value;
+        }
+
+        if (events is not null && events.TryGetAttributeColumn(key, out ReadOnlySpan<int> column))
+        {
+            for (int r = endRow - 1; r >= startRow; r--)
+            {
+                if (column[r] >= 0 && double.TryParse(events.AttributeValues[column[r]], NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+                {
+                    return (float)value;
+                }
+            }
+        }
+
+        return Missing;
+    }
+
+    private static int IndexOf(string[] values, string value, int otherwise)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return otherwise;
+    }
+}
+
+/// <summary>Features that are explained together.</summary>
+internal enum FeatureGroup
+{
+    Stage,
+    TimeInStage,
+    Overdue,
+    SinceLastEvent,
+    Age,
+    Events,
+    Visits,
+    Backtracks,
+    Repeats,
+    Switches,
+    Assisted,
+    OutOfPath,
+    Persona,
+    LastChannel,
+    Moment,
+    MomentWeight,
+    ScoreComponent,
+    Attribute,
+}
