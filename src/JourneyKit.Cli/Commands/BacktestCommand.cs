@@ -34,11 +34,12 @@ internal static class BacktestCommand
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag runs whose predicted risk is at least this (0..1); the flagged runs' mean prediction is compared with how many had the event.", DefaultValueFactory = _ => BacktestOptions.DefaultRiskThreshold };
         var seed = new Option<int>("--seed") { Description = "The seed for fitting; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         Option<OutputFormat> format = CliOptions.Format();
-        Option<bool> skip = CliOptions.SkipBadRows();
+        var input = new CliEventOptions();
         var command = new Command("backtest", "Backtest the risk predictions: fit on the events before each cut-off, predict for every run open at it (not progressing past its stage within the horizon; never reaching the goal), and score against what happened after it — AUC, Brier, log loss, calibration by decile, expected calibration error, flagged vs observed — for each model and baseline. Runs still open at the end of the data without the follow-up are censored: counted, not scored.")
         {
-            journeyOption, events, cutoffs, horizon, threshold, seed, format, skip,
+            journeyOption, events, cutoffs, horizon, threshold, seed, format,
         };
+        input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit backtest --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --cutoff 2026-01-15T00:00:00Z --cutoff 2026-01-20T00:00:00Z --cutoff 2026-01-25T00:00:00Z",
@@ -79,7 +80,7 @@ internal static class BacktestCommand
                 throw new CliProblemsException([e.Message]);
             }
 
-            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), parse.GetValue(skip));
+            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
             if (batch.EarliestTimestamp is not { } first || batch.LatestTimestamp is not { } last)
             {
                 throw new CliProblemsException(["the events file has no events"]);
