@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using JourneyKit.Events;
+using JourneyKit.Model;
+using JourneyKit.Orchestration;
+using JourneyKit.Scoring;
+using JourneyKit.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace JourneyKit.Orleans.Tests;
+
+/// <summary>
+/// The journey grains on an in-process Orleans cluster of two silos sharing one store (as a database would be shared):
+/// the same answers as the single-process engine, a silo killed mid-run, a timer due while its silo is down.
+/// </summary>
+public sealed class ClusterTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly CompiledJourney Onboarding = new JourneyBuilder("onboarding")
+        .Touchpoint("form.start", Channel.Web)
+        .Touchpoint("form.submit", Channel.Web)
+        .Touchpoint("id.upload", Channel.Mobile)
+        .Touchpoint("first.login", Channel.Mobile)
+        .Touchpoint("help.call", Channel.Voice)
+        .Stage("apply", s => s.Touchpoints("form.start", "form.submit").StandardTime(TimeSpan.FromDays(2)))
+        .Stage("verify", s => s.Touchpoints("id.upload").StandardTime(TimeSpan.FromDays(1)))
+        .Stage("active", s => s.Touchpoints("first.login").Goal())
+        .MomentOfTruth("upload-retry", "id.upload id.upload", MomentOfTruthOutcome.Negative)
+        .Build()
+        .Compile();
+
+    private static readonly JourneyRule[] Rules =
+    [
+        JourneyRule.Create("entered").WhenEntered(null).Then("hello", Channel.Email).SuppressWhenProgressed(false).Build(),
+        JourneyRule.Create("verify-stuck").WhenStuck("verify").Then("nudge", Channel.Sms).Build(),
+        JourneyRule.Create("retry").WhenMomentOfTruth(MomentOfTruthOutcome.Negative).Then("help", Channel.Chat).Build(),
+        JourneyRule.Create("called").WhenPattern("help.call").Then("follow-up", Channel.Email).Build(),
+    ];
+
+    private static readonly string[] Touchpoints = ["form.start", "form.submit", "id.upload", "first.login", "help.call", "other"];
+
+    [Fact]
+    public async Task Cluster_ShuffledDuplicatedInput_SameInstancesAndKeysAsTheEngine()
+    {
+        (List<JourneyEvent> events, List<List<JourneyEvent>> batches) = Input(seed: 7, customers: 40);
+        var clock = new FakeTimeProvider(T0.AddDays(10)); // after every event: stuck timers are due when first seen
+        (Dictionary<string, byte[]> expected, string[] expectedKeys) = await RunEngine(batches, clock);
+
+        var store = new InMemoryJourneyStore();
+        var sent = new RecordingInterventionDispatcher();
+        var watch = Stopwatch.StartNew();
+        await using TestCluster cluster = await Deploy(JourneyStep.Create(Onboarding, Rules), store, sent, clock);
+        var client = new JourneyIngestionClient(cluster.Client, store, "onboarding");
+        foreach (List<JourneyEvent> batch in batches)
+        {
+            await client.IngestBatchAsync(batch);
+        }
+
+        await AssertSame(store, client, expected, expectedKeys, sent, events);
+        Assert.Equal(0, sent.Redeliveries);
+        output.WriteLine($"{events.Count} events, {batches.Count} batches, 2 silos: {watch.Elapsed.TotalSeconds:0.0} s including deploy");
+    }
+
+    [Fact]
+    public async Task Cluster_SiloKilledMidRun_NoEventLostNoInterventionTwice()
+    {
+        (List<JourneyEvent> events, List<List<JourneyEvent>> batches) = Input(seed: 11, customers: 40);
+        var clock = new FakeTimeProvider(T0.AddDays(10));
+        (Dictionary<string, byte[]> expected, string[] expectedKeys) = await RunEngine(batches, clock);
+
+        var store = new InMemoryJourneyStore();
+        var sent = new RecordingInterventionDispatcher();
+        await using TestCluster cluster = await Deploy(JourneyStep.Create(Onboarding, Rules), store, sent, clock);
+        var client = new JourneyIngestionClient(cluster.Client, store, "onboarding");
+        int retries = 0;
+        for (int b = 0; b < batches.Count; b++)
+        {
+            if (b == batches.Count / 2)
+            {
+                await cluster.KillSiloAsync(cluster.SecondarySilos[0]); // no graceful shutdown: its activations vanish
+            }
+
+            while (true)
+            {
+                try
+                {
+                    await client.IngestBatchAsync(batches[b]); // the producer retries until acknowledged
+                    break;
+                }
+                catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+                {
+                    retries++;
+                    Assert.True(retries < 100, e.ToString());
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        await AssertSame(store, client, expected, expectedKeys, sent, events);
+        output.WriteLine($"silo killed at batch {batches.Count / 2} of {batches.Count}; {retries} retried calls; {sent.Redeliveries} redeliveries with the same key");
+    }
+
+    [Fact]
+    public async Task Cluster_TimerDueWhileItsSiloIsDown_FiresAfterTheGrainMoves()
+    {
+        // real time: a stage whose standard time is 3 s, a stuck rule at its end; no event after the first
+        CompiledJourney quick = new JourneyBuilder("quick")
+            .Touchpoint("start", Channel.Web)
+            .Stage("wait", s => s.Touchpoints("start").StandardTime(TimeSpan.FromSeconds(3)))
+            .Stage("done", s => s.Touchpoints("finish").Goal())
+            .Touchpoint("finish", Channel.Web)
+            .Build()
+            .Compile();
+        JourneyRule stuck = JourneyRule.Create("late").WhenStuck("wait").Then("ping", Channel.Sms).Build();
+        var store = new InMemoryJourneyStore();
+        var sent = new RecordingInterventionDispatcher();
+        await using TestCluster cluster = await Deploy(JourneyStep.Create(quick, [stuck]), store, sent, TimeProvider.System);
+        var client = new JourneyIngestionClient(cluster.Client, store, "quick");
+        DateTimeOffset now = TimeProvider.System.GetUtcNow();
+        string[] customers = [.. Enumerable.Range(0, 12).Select(i => $"c{i}")];
+        await client.IngestBatchAsync([.. customers.Select(c => new JourneyEvent(c, "start", now) { EventId = c })]);
+        Assert.Empty(sent.Delivered);
+
+        // kill the second silo right away: the grains it held (about half) and their timers must move to the first
+        await cluster.KillSiloAsync(cluster.SecondarySilos[0]);
+        var watch = Stopwatch.StartNew();
+        while (sent.Delivered.Count < customers.Length && watch.Elapsed < TimeSpan.FromSeconds(45))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(customers.Order(StringComparer.Ordinal), sent.Delivered.Select(i => i.CustomerId).Order(StringComparer.Ordinal));
+        Assert.All(sent.Delivered, i => Assert.Equal(("stuck:wait:1", now.AddSeconds(3)), (i.Occurrence, i.OccurredAt)));
+        output.WriteLine($"all {customers.Length} timers fired {watch.Elapsed.TotalSeconds:0.0} s after the kill (due 3 s after the events)");
+    }
+
+    /// <summary>Events of many customers (distinct times per customer), shuffled, about a quarter sent twice, in batches of 1–20.</summary>
+    private static (List<JourneyEvent> Events, List<List<JourneyEvent>> Batches) Input(int seed, int customers)
+    {
+        var random = new Random(seed);
+        var events = new List<JourneyEvent>();
+        for (int c = 0; c < customers; c++)
+        {
+            int n = random.Next(1, 10);
+            for (int i = 0; i < n; i++)
+            {
+                events.Add(new JourneyEvent($"c{c}", Touchpoints[random.Next(Touchpoints.Length)], T0.AddMinutes((i * 17) + c)) { EventId = $"c{c}-{i}" });
+            }
+        }
+
+        List<JourneyEvent> arrival = [.. events, .. events.Where(_ => random.Next(4) == 0)];
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(arrival));
+        var batches = new List<List<JourneyEvent>>();
+        for (int i = 0; i < arrival.Count;)
+        {
+            int size = Math.Min(random.Next(1, 21), arrival.Count - i);
+            batches.Add(arrival.GetRange(i, size));
+            i += size;
+        }
+
+        return (events, batches);
+    }
+
+    private static async Task<(Dictionary<string, byte[]> States, string[] Keys)> RunEngine(List<List<JourneyEvent>> batches, TimeProvider clock)
+    {
+        var store = new InMemoryJourneyStore();
+        var sent = new RecordingInterventionDispatcher();
+        var engine = new JourneyEngine(Onboarding, store, sent, Rules, timeProvider: clock);
+        foreach (List<JourneyEvent> batch in batches)
+        {
+            await engine.IngestBatchAsync(batch);
+        }
+
+        var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string c in batches.SelectMany(b => b).Select(e => e.CustomerId).Distinct())
+        {
+            states[c] = (await engine.GetInstanceAsync(c))!.Serialize();
+        }
+
+        return (states, [.. sent.Delivered.Select(i => i.IdempotencyKey).Order(StringComparer.Ordinal)]);
+    }
+
+    private static async Task AssertSame(JourneyStore store, JourneyIngestionClient client, Dictionary<string, byte[]> expected, string[] expectedKeys, RecordingInterventionDispatcher sent, List<JourneyEvent> events)
+    {
+        foreach ((string customer, byte[] instance) in expected)
+        {
+            CustomerState state = (await client.GetStateAsync(customer))!;
+            Assert.True(instance.AsSpan().SequenceEqual(state.Instance.Serialize()), $"customer {customer}: instance differs from the engine's");
+            Assert.Empty(state.Outbox);
+        }
+
+        Assert.Equal(expectedKeys, sent.Delivered.Select(i => i.IdempotencyKey).Order(StringComparer.Ordinal));
+        Assert.Equal(events.Count, await store.Events.CountAsync()); // every distinct event stored once: none lost, no duplicate
+    }
+
+    private static async Task<TestCluster> Deploy(JourneyStep step, JourneyStore store, InterventionDispatcher dispatcher, TimeProvider clock)
+    {
+        SiloConfigurator.Runtime = new JourneyGrainRuntime([step], store, dispatcher, new JourneyGrainOptions { ReminderPeriod = TimeSpan.FromSeconds(2) }, clock);
+        SharedReminderTable.Clear();
+        TestCluster cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public static JourneyGrainRuntime? Runtime { get; set; }
+
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddReminders();
+            siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            siloBuilder.Services.AddSingleton<IReminderTable, SharedReminderTable>();
+            siloBuilder.Services.AddJourneyGrains(Runtime!);
+        }
+    }
+}
