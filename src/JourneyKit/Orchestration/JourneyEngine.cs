@@ -275,6 +275,52 @@ public sealed class JourneyEngine
         return new TickResult(processed.Count, fired, dispatched, conflicts, failed);
     }
 
+    /// <summary>
+    /// Processes every customer of the event log now, in batches of <see cref="OrchestrationOptions.DueBatchSize"/>: after
+    /// publishing a new journey version, this moves every stored run (<see cref="JourneyVersionPolicy.Move"/>) and saves it
+    /// with the new version's due time, instead of waiting for each customer's next event or stored due time. It reads the
+    /// whole event log once (<see cref="EventStore.ScanAsync"/>) and each customer's log again: run it once per publish.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels between batches; what was saved stays saved.</param>
+    /// <returns>What happened (like a tick).</returns>
+    public async Task<TickResult> MigrateStoredRunsAsync(CancellationToken cancellationToken = default)
+    {
+        int customers = 0, fired = 0, dispatched = 0, conflicts = 0;
+        var batch = new List<string>(Options.DueBatchSize);
+        string? last = null;
+        async Task FlushAsync()
+        {
+            (int f, int d, int c) = await ProcessManyAsync(batch, null, cancellationToken).ConfigureAwait(false);
+            customers += batch.Count;
+            fired += f;
+            dispatched += d;
+            conflicts += c;
+            batch.Clear();
+        }
+
+        await foreach (JourneyEvent e in _store.Events.ScanAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.CustomerId == last)
+            {
+                continue;
+            }
+
+            last = e.CustomerId;
+            batch.Add(e.CustomerId);
+            if (batch.Count == Options.DueBatchSize)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+
+        return new TickResult(customers, fired, dispatched, conflicts, 0);
+    }
+
     /// <summary>Gets a customer's journey instance as last saved, or null when the customer has no state.</summary>
     /// <param name="customerId">The customer.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

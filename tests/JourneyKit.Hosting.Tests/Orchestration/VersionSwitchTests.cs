@@ -133,6 +133,28 @@ public sealed class VersionSwitchTests
     }
 
     [Fact]
+    public async Task MigrateStoredRunsAsync_MovesEveryRunNowWithTheNewDueTimes()
+    {
+        (FakeTimeProvider clock, InMemoryJourneyStore store, RecordingInterventionDispatcher sent) = await RunVersion1();
+        int before = sent.Delivered.Count;
+        JourneyEngine v2 = new(V2, store, sent, V2Rules, Move, timeProvider: clock);
+        TickResult r = await v2.MigrateStoredRunsAsync();
+
+        // all five customers saved under v2 at once; ve's due time is v2's stuck (20 h + 2 days = 68 h), not v1's 44 h;
+        // nothing fires: at 30 h no v2 timer is due and the history is not fired again
+        Assert.Equal((5, 0), (r.Customers, r.InterventionsFired));
+        foreach (string c in new[] { "al", "ve", "vn", "ac", "de" })
+        {
+            Assert.Equal(2, (await store.Instances.GetAsync(c, "onboarding"))!.JourneyVersion);
+        }
+
+        Assert.Equal(T0.AddHours(68), (await store.Instances.GetAsync("ve", "onboarding"))!.DueAt);
+        Assert.Null((await store.Instances.GetAsync("al", "onboarding"))!.DueAt); // no v2 timer on apply
+        Assert.Null((await store.Instances.GetAsync("vn", "onboarding"))!.DueAt); // its kyc stuck (49 h) carried over as handled
+        Assert.Equal(before, sent.Delivered.Count);
+    }
+
+    [Fact]
     public async Task Publish_MappingToNothing_TheV2TimerFiresForTheStay()
     {
         (FakeTimeProvider clock, InMemoryJourneyStore store, RecordingInterventionDispatcher sent) = await RunVersion1();
