@@ -447,7 +447,7 @@ public sealed class JourneyAnalysisAccumulator
         _goalSamples.Add(goalSample);
         AddStepSamples(visits, endTicks, outcome);
 
-        string cohort = instance.EventCount == 0 ? AnalyticsNames.None : Cohort(instance.FirstEventTicks);
+        string cohort = instance.EventCount == 0 ? AnalyticsNames.None : JourneyAnalyzer.CohortOf(instance.FirstEventTicks, RetentionPeriod.Week);
         AddSegment(0, instance.Persona ?? AnalyticsNames.None, furthest, instance.GoalReached, state, goalSample);
         foreach (string channel in usedChannels)
         {
@@ -726,12 +726,6 @@ public sealed class JourneyAnalysisAccumulator
     {
         ref List<long>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(_transitions, (from, to), out _);
         return list ??= [];
-    }
-
-    private static string Cohort(long ticks)
-    {
-        var date = new DateTime(ticks, DateTimeKind.Utc);
-        return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):00}");
     }
 
     private int StageIndex(string id)

@@ -422,7 +422,8 @@ public sealed class JourneyAnalyzer
         _ => new DateTime(origin, DateTimeKind.Utc).AddMonths(k).Ticks,
     };
 
-    private static string CohortOf(long ticks, RetentionPeriod period)
+    /// <summary>The cohort label of an instant: UTC date, ISO week (<c>2026-W05</c>) or UTC month — one format for segments, retention, trends and drill-down.</summary>
+    internal static string CohortOf(long ticks, RetentionPeriod period)
     {
         var date = new DateTime(ticks, DateTimeKind.Utc);
         return period switch
