@@ -11,6 +11,13 @@ public static class Program
             return Guard.Run(Console.Out);
         }
 
+#if PEERS
+        if (args.Length > 0 && args[0] == "--duckdb-funnel")
+        {
+            return Peers.DuckDbCsvFunnel.Run(args[1..], Console.Out);
+        }
+#endif
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
