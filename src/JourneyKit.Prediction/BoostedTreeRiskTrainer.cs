@@ -63,6 +63,21 @@ public sealed class BoostedTreeRiskTrainer : RiskModelTrainer
     /// <summary>Gets the most landmark rows used per target (a seeded sample beyond it). The default value is 400,000.</summary>
     public int MaxTrainingRows { get; init; } = 400_000;
 
+    /// <summary>
+    /// Gets the steps of the discrete-time hazard for <see cref="RiskTarget.NotProgressing"/>: with more than one, the trees
+    /// learn the risk of not progressing within one step (horizon / steps) at landmarks up to one step before the cut-off,
+    /// and the risk over the horizon is the product over the steps, the run's clocks advanced a step at a time. With 1 the
+    /// trees learn the whole horizon at landmarks at least one horizon before the cut-off. The default value is 1.
+    /// </summary>
+    /// <remarks>
+    /// Use more steps when the history before the cut-off is short next to the horizon: on the bank sample's first cut-off
+    /// (15 days of data, horizon 14 days) 4 steps lift the AUC of <see cref="RiskTarget.NotProgressing"/> from 0.50 to 0.66;
+    /// on BPI Challenge 2012 (months of history) they rank as well but calibrate worse (docs/prediction.md).
+    /// The risk of missing the goal is learned at landmarks at least one horizon before the cut-off either way.
+    /// </remarks>
+    public int HazardSteps { get; init; } = 1;
+
+
     /// <inheritdoc/>
     public override string Name => ModelName;
 
@@ -78,10 +93,12 @@ public sealed class BoostedTreeRiskTrainer : RiskModelTrainer
         Validate();
         CompiledJourney journey = training.Journey;
         var schema = FeatureSchema.For(journey, [.. NumericAttributes ?? PersonaNumericAttributes(journey.Journey)]);
-        IReadOnlyList<DateTimeOffset> landmarks = training.Landmarks(HistoricalRateRiskTrainer.SpacingFor(LandmarkSpacing, training.Horizon), MaxLandmarks);
+        TimeSpan spacing = HistoricalRateRiskTrainer.SpacingFor(LandmarkSpacing, training.Horizon);
+        TimeSpan step = HazardSteps > 1 ? TimeSpan.FromTicks(training.Horizon.Ticks / HazardSteps) : training.Horizon;
+        IReadOnlyList<DateTimeOffset> landmarks = Landmarks(training, step, spacing);
         var rows = new List<float[]>();
         EventBatch events = training.Events;
-        IReadOnlyList<OpenRunSample> samples = OpenRunSampler.Sample(training.Evaluator, events, landmarks, training.Horizon, training.Cutoff, (int index, JourneyInstance run, in OpenRunSample s) =>
+        IReadOnlyList<OpenRunSample> samples = OpenRunSampler.Sample(training.Evaluator, events, landmarks, step, training.Cutoff, (int index, JourneyInstance run, in OpenRunSample s) =>
         {
             var row = new float[schema.Count];
             schema.Extract(training.Evaluator, run, s.Landmark.UtcTicks, events, events.CustomerStarts[s.EventRun], s.EndRow, row);
@@ -90,21 +107,42 @@ public sealed class BoostedTreeRiskTrainer : RiskModelTrainer
 
         var trees = new TreeEnsemble[2];
         var calibrators = new Calibrator[2];
+        DateTimeOffset goalUntil = training.Cutoff - training.Horizon;
         for (int t = 0; t < 2; t++)
         {
-            (trees[t], calibrators[t]) = FitTarget((RiskTarget)t, samples, rows, schema.Count, training.Seed);
+            DateTimeOffset until = t == (int)RiskTarget.MissingGoal ? goalUntil : training.Cutoff;
+            (trees[t], calibrators[t]) = FitTarget((RiskTarget)t, samples, rows, schema.Count, training.Seed, until);
         }
 
-        return new RiskPredictionModel(journey.Journey.Id, journey.Journey.Version, training.Horizon, schema, trees, calibrators, samples.Count);
+        return new RiskPredictionModel(journey.Journey.Id, journey.Journey.Version, training.Horizon, HazardSteps, schema, trees, calibrators, samples.Count);
     }
 
-    private (TreeEnsemble Trees, Calibrator Calibrator) FitTarget(RiskTarget target, IReadOnlyList<OpenRunSample> samples, List<float[]> rows, int features, int seed)
+    /// <summary>The landmarks: every <paramref name="spacing"/> back from cut-off − <paramref name="step"/>, and at the latest cut-off − horizon (so the goal target keeps its landmarks).</summary>
+    private List<DateTimeOffset> Landmarks(RiskTrainingSet training, TimeSpan step, TimeSpan spacing)
+    {
+        var landmarks = new List<DateTimeOffset>();
+        if (training.Events.EarliestTimestamp is not { } first)
+        {
+            return landmarks;
+        }
+
+        DateTimeOffset newest = training.Cutoff - step;
+        int most = MaxLandmarks + (int)Math.Min(10_000, (training.Horizon - step).Ticks / spacing.Ticks);
+        for (DateTimeOffset l = newest; l > first && landmarks.Count < most; l -= spacing)
+        {
+            landmarks.Add(l);
+        }
+
+        return landmarks;
+    }
+
+    private (TreeEnsemble Trees, Calibrator Calibrator) FitTarget(RiskTarget target, IReadOnlyList<OpenRunSample> samples, List<float[]> rows, int features, int seed, DateTimeOffset until)
     {
         var train = new List<int>();
         var validation = new List<int>();
         for (int i = 0; i < samples.Count; i++)
         {
-            if (samples[i].Label(target) is not null)
+            if (samples[i].Label(target) is not null && samples[i].Landmark <= until)
             {
                 (InValidation(samples[i].CustomerId, seed) ? validation : train).Add(i);
             }
@@ -239,6 +277,7 @@ public sealed class BoostedTreeRiskTrainer : RiskModelTrainer
         ArgumentOutOfRangeException.ThrowIfLessThan(NumberOfLeaves, 2, nameof(NumberOfLeaves));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinimumExampleCountPerLeaf, 1, nameof(MinimumExampleCountPerLeaf));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxLandmarks, 1, nameof(MaxLandmarks));
+        ArgumentOutOfRangeException.ThrowIfLessThan(HazardSteps, 1, nameof(HazardSteps));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTrainingRows, 100, nameof(MaxTrainingRows));
         if (!(LearningRate is > 0 and <= 1))
         {

@@ -16,17 +16,18 @@ namespace JourneyKit.Prediction;
 public sealed class RiskPredictionModel : FittedRiskModel
 {
     /// <summary>The version of the saved format that <see cref="Save"/> writes and <see cref="Load"/> reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private static readonly byte[] Magic = "JKRM"u8.ToArray();
     private readonly TreeEnsemble[] _trees;
     private readonly Calibrator[] _calibrators;
 
-    internal RiskPredictionModel(string journeyId, int journeyVersion, TimeSpan horizon, FeatureSchema schema, TreeEnsemble[] trees, Calibrator[] calibrators, int trainingRows)
+    internal RiskPredictionModel(string journeyId, int journeyVersion, TimeSpan horizon, int hazardSteps, FeatureSchema schema, TreeEnsemble[] trees, Calibrator[] calibrators, int trainingRows)
     {
         JourneyId = journeyId;
         JourneyVersion = journeyVersion;
         Horizon = horizon;
+        HazardSteps = hazardSteps;
         Schema = schema;
         _trees = trees;
         _calibrators = calibrators;
@@ -46,6 +47,9 @@ public sealed class RiskPredictionModel : FittedRiskModel
     /// <summary>Gets the horizon of <see cref="RiskTarget.NotProgressing"/> the model was fitted for.</summary>
     public TimeSpan Horizon { get; }
 
+    /// <summary>Gets the steps of the discrete-time hazard of <see cref="RiskTarget.NotProgressing"/> (<see cref="BoostedTreeRiskTrainer.HazardSteps"/>); 1 when the trees predict the whole horizon.</summary>
+    public int HazardSteps { get; }
+
     /// <summary>Gets how many labelled runs at landmarks the model learned from (both targets).</summary>
     public int TrainingRows { get; }
 
@@ -62,13 +66,15 @@ public sealed class RiskPredictionModel : FittedRiskModel
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckJourney(query.Journey);
-        Span<float> row = Schema.Count <= 1024 ? stackalloc float[Schema.Count] : new float[Schema.Count];
+        Span<float> row = Schema.Count <= 512 ? stackalloc float[Schema.Count] : new float[Schema.Count];
+        Span<float> moved = Schema.Count <= 512 ? stackalloc float[Schema.Count] : new float[Schema.Count];
         long asOf = query.AsOf.UtcTicks;
         for (int i = 0; i < query.Runs.Count; i++)
         {
             (int start, int end) = query.EventRows(i);
             Schema.Extract(query.Evaluator, query.Runs[i], asOf, query.Events, start, end, row);
-            risks[i] = new RunRisk(Probability(RiskTarget.NotProgressing, row), Probability(RiskTarget.MissingGoal, row));
+            double standard = FeatureSchema.StandardHours(query.Journey, query.Runs[i]);
+            risks[i] = new RunRisk(NotProgressing(row, standard, moved), Probability(RiskTarget.MissingGoal, row));
         }
     }
 
@@ -82,9 +88,10 @@ public sealed class RiskPredictionModel : FittedRiskModel
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(run);
         CheckJourney(evaluator.Journey);
-        Span<float> row = Schema.Count <= 1024 ? stackalloc float[Schema.Count] : new float[Schema.Count];
+        Span<float> row = Schema.Count <= 512 ? stackalloc float[Schema.Count] : new float[Schema.Count];
+        Span<float> moved = Schema.Count <= 512 ? stackalloc float[Schema.Count] : new float[Schema.Count];
         Schema.Extract(evaluator, run, asOf.UtcTicks, null, 0, 0, row);
-        return new RunRisk(Probability(RiskTarget.NotProgressing, row), Probability(RiskTarget.MissingGoal, row));
+        return new RunRisk(NotProgressing(row, FeatureSchema.StandardHours(evaluator.Journey, run), moved), Probability(RiskTarget.MissingGoal, row));
     }
 
     /// <summary>
@@ -157,15 +164,21 @@ public sealed class RiskPredictionModel : FittedRiskModel
             }
 
             int version = r.ReadInt32();
-            if (version != FormatVersion)
+            if (version is not (1 or FormatVersion))
             {
-                throw new FormatException($"The risk model is in format version {version}; this version of JourneyKit.Prediction reads version {FormatVersion}.");
+                throw new FormatException($"The risk model is in format version {version}; this version of JourneyKit.Prediction reads versions 1 and {FormatVersion}.");
             }
 
             string journey = r.ReadString();
             int journeyVersion = r.ReadInt32();
             var horizon = TimeSpan.FromTicks(r.ReadInt64());
             int trainingRows = r.ReadInt32();
+            int steps = version == 1 ? 1 : r.ReadInt32();
+            if (steps is < 1 or > 1000)
+            {
+                throw new FormatException($"The model file is damaged: {steps} hazard steps.");
+            }
+
             var schema = new FeatureSchema(Strings(r), Strings(r), Strings(r), Strings(r), Strings(r), Strings(r));
             var trees = new TreeEnsemble[2];
             var calibrators = new Calibrator[2];
@@ -175,12 +188,30 @@ public sealed class RiskPredictionModel : FittedRiskModel
                 calibrators[t] = Calibrator.Read(r);
             }
 
-            return new RiskPredictionModel(journey, journeyVersion, horizon, schema, trees, calibrators, trainingRows);
+            return new RiskPredictionModel(journey, journeyVersion, horizon, steps, schema, trees, calibrators, trainingRows);
         }
         catch (EndOfStreamException e)
         {
             throw new FormatException("The risk model data ends too early.", e);
         }
+    }
+
+    /// <summary>
+    /// The risk of not progressing within the horizon: the calibrated probability of the trees, or with
+    /// <see cref="HazardSteps"/> &gt; 1 the product over the steps of the probability of not progressing within one step,
+    /// the row's clocks moved on a step each time.
+    /// </summary>
+    internal double NotProgressing(ReadOnlySpan<float> row, double standardHours, Span<float> moved)
+    {
+        double p = Probability(RiskTarget.NotProgressing, row);
+        double stepHours = Horizon.Ticks / (double)HazardSteps / TimeSpan.TicksPerHour;
+        for (int j = 1; j < HazardSteps; j++)
+        {
+            Schema.Advance(row, j * stepHours, standardHours, moved);
+            p *= Probability(RiskTarget.NotProgressing, moved);
+        }
+
+        return p;
     }
 
     internal double Probability(RiskTarget target, ReadOnlySpan<float> row) => _calibrators[(int)target].Probability(_trees[(int)target].Score(row));
@@ -195,6 +226,7 @@ public sealed class RiskPredictionModel : FittedRiskModel
         w.Write(JourneyVersion);
         w.Write(Horizon.Ticks);
         w.Write(TrainingRows);
+        w.Write(HazardSteps);
         foreach (string[] list in new[] { Schema.Stages, Schema.Personas, Schema.Channels, Schema.Moments, Schema.Components, Schema.Attributes })
         {
             w.Write(list.Length);

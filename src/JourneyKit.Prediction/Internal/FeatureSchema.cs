@@ -216,6 +216,27 @@ internal sealed class FeatureSchema
         }
     }
 
+    /// <summary>The standard time of the run's stage in hours (0 when none), as <see cref="Extract"/> uses it.</summary>
+    public static double StandardHours(CompiledJourney journey, JourneyInstance run) =>
+        run.CurrentStage >= 0 && run.CurrentStage < journey.Stages.Length ? journey.Stages[run.CurrentStage].StandardTime.Ticks / Hour : 0;
+
+    /// <summary>
+    /// Moves the clocks of a row extracted at some instant on by <paramref name="hours"/> with nothing happening: time in
+    /// the stage, its ratio to and excess over the standard time, and the time since the last and the first event.
+    /// <paramref name="source"/> is the row at the instant; <paramref name="row"/> gets the moved copy.
+    /// </summary>
+    public void Advance(ReadOnlySpan<float> source, double hours, double standardHours, Span<float> row)
+    {
+        source.CopyTo(row);
+        int k = Stages.Length;
+        double inStage = source[k] + hours;
+        row[k] = (float)inStage;
+        row[k + 1] = standardHours > 0 ? (float)(inStage / standardHours) : 0;
+        row[k + 2] = standardHours > 0 ? (float)Math.Max(0, inStage - standardHours) : 0;
+        row[k + 3] = (float)(source[k + 3] + hours);
+        row[k + 4] = (float)(source[k + 4] + hours);
+    }
+
     /// <summary>The latest value of a numeric attribute: from the run (persona attributes) or the latest event that has it.</summary>
     private static float AttributeValue(JourneyInstance run, string key, EventBatch? events, int startRow, int endRow)
     {
