@@ -463,8 +463,8 @@ public static class JsonLinesEventReader
 
             if (!TryScalar(ref reader, allowBoolean: true, out Range text))
             {
+                // The row ends here: no reader.Skip(), which throws on a cut line and counted the row twice (fuzz finding).
                 context.BadRow(EventReadErrorCode.InvalidJson, line, Chars(key).ToString(), 0, EventReaderMessages.FieldType("a string, a number or a boolean", TypeName(reader.TokenType)));
-                reader.Skip();
                 return false;
             }
 

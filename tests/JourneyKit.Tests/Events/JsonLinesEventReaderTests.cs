@@ -111,6 +111,21 @@ public sealed class JsonLinesEventReaderTests
     }
 
     [Fact]
+    public void Read_AttributeOfWrongTypeOnACutLine_CountsTheRowOnce_Issue21Fuzz()
+    {
+        // Found by the jsonl fuzz target: an attribute that is an array on a line that ends inside it was reported as a
+        // bad row, then skipping the array threw on the cut line and the row was counted again (skipped 2 of 1 row).
+        string text = "{\"customer_id\":\"c1\",\"touchpoint\":\"a\",\"timestamp\":0,\"plan\":[1\n{\"customer_id\":\"c2\",\"touchpoint\":\"a\",\"timestamp\":0}\n";
+        EventReadResult result = Jsonl(text, Skip);
+        Assert.Equal(2, result.Rows);
+        Assert.Equal(1, result.Skipped);
+        Assert.Equal(1, result.Batch.Count);
+        Assert.Equal(result.Rows, result.Summary.Added + result.Skipped + result.Duplicates);
+        EventReadError error = Assert.Single(result.Errors);
+        Assert.Equal((EventReadErrorCode.InvalidJson, 1L, "plan"), (error.Code, error.Line, error.Column));
+    }
+
+    [Fact]
     public void Read_DuplicateStandardField_IsABadRow()
     {
         EventFormatException e = Assert.Throws<EventFormatException>(() => Jsonl("{\"customer_id\":\"c1\",\"touchpoint\":\"x\",\"timestamp\":0,\"touchpoint\":\"y\"}"));

@@ -111,4 +111,19 @@ public sealed class JourneyJsonTests
         Assert.Equal(Names(Dto("KpiDto")), SchemaNames(props["kpis"]!["items"]!));
         Assert.Equal(Names(Dto("RuleDefinitionDto")), SchemaNames(props["rules"]!["items"]!));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })] // invalid UTF-8 inside the string
+    [InlineData(new byte[] { 0xC3 })] // a cut two-byte sequence
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0' })] // an escaped unpaired surrogate
+    public void Load_PersonaRuleValueNotValidText_IsALocatedProblem_Issue21Fuzz(byte[] inside)
+    {
+        // Found by the journey-json fuzz target: a persona rule value (read as a JsonElement) that is not valid text threw
+        // InvalidOperationException out of Load (CLI exit 3) instead of a located problem.
+        byte[] json = [.. """{"id":"j","touchpoints":[{"id":"a","name":"A","channel":"web"}],"stages":[{"id":"s","touchpoints":["a"],"isGoal":true}],"personas":[{"id":"p","name":"P","rule":{"all":[{"attribute":"plan","op":"eq","value":"x"""u8, .. inside, .. "\"}]}}]}"u8];
+        var ex = Assert.Throws<JourneyValidationException>(() => JourneyJson.Load(new MemoryStream(json)));
+        JourneyProblem problem = Assert.Single(ex.Problems);
+        Assert.Equal("personas[0].rule.all[0].value", problem.Path);
+        Assert.Contains("not valid text", problem.Message, StringComparison.Ordinal);
+    }
 }

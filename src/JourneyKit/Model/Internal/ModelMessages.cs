@@ -39,6 +39,7 @@ internal static class ModelMessages
         string.Create(CultureInfo.InvariantCulture, $"{what}; got {value?.ToString() ?? "nothing"}");
 
     public const string NoStages = "a journey needs at least one stage";
+    public const string InvalidText = "not valid text: invalid UTF-8 or an unpaired surrogate in the string";
     public const string NoGoal = "no stage is marked as the goal (isGoal: true)";
     public const string GoalAndFailure = "a stage cannot be both the goal and a failure";
     public const string TerminalWithNext = "a goal or failure stage ends the journey and cannot have next stages";

@@ -424,7 +424,18 @@ public static class JourneyJson
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    return element.GetString()!;
+                    try
+                    {
+                        return element.GetString()!;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Invalid UTF-8 or an escaped unpaired surrogate inside the string (a fuzz finding: it escaped
+                        // as InvalidOperationException, CLI exit 3).
+                        Add(ModelCodes.InvalidValue, path, ModelMessages.InvalidText);
+                        return string.Empty;
+                    }
+
                 case JsonValueKind.Number:
                 case JsonValueKind.True:
                 case JsonValueKind.False:
