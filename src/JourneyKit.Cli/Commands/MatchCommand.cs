@@ -6,37 +6,73 @@ using JourneyKit.Matching.Pattern;
 namespace JourneyKit.Cli.Commands;
 
 /// <summary>
-/// <c>journeykit match --events FILE --pattern "PATTERN" [--format json|table]</c>: whether each customer matches a
-/// pattern and how many non-overlapping matches. The JSON shape is a fixed contract (docs/patterns.md).
+/// <c>journeykit match --events FILE (--pattern "PATTERN" | --clickhouse "(?1).*(?2)" --cond A --cond B) [--format json|table]</c>:
+/// whether each customer matches a pattern and how many non-overlapping matches. The JSON shape is a fixed contract
+/// (docs/patterns.md).
 /// </summary>
 internal static class MatchCommand
 {
     public static Command Create(CliContext context)
     {
         Option<string> events = CliOptions.EventsOption();
-        var pattern = new Option<string>("--pattern", "-p") { Description = "The pattern (docs/patterns.md), e.g. \"cart.add .* (checkout.start | payment.failed) within 1h\".", Required = true, HelpName = "PATTERN" };
+        var pattern = new Option<string>("--pattern", "-p") { Description = "The pattern (docs/patterns.md), e.g. \"cart.add .* (checkout.start | payment.failed) within 1h\".", HelpName = "PATTERN" };
+        var clickhouse = new Option<string>("--clickhouse")
+        {
+            Description = "A ClickHouse sequenceMatch pattern instead of --pattern, e.g. \"(?1).*(?t>3600)(?2)\" (time in seconds); (?N) is the N-th --cond. Only events satisfying some condition count, as in ClickHouse.",
+            HelpName = "PATTERN",
+        };
+        var conditions = new Option<string[]>("--cond")
+        {
+            Description = "With --clickhouse, a condition in order (repeat the option): a touchpoint or an event with predicates, e.g. cart.add or \"pay{value>100}\".",
+            HelpName = "condition",
+            AllowMultipleArgumentsPerToken = false,
+        };
         Option<OutputFormat> format = CliOptions.Format();
         var input = new CliEventOptions();
         var command = new Command("match", "Match a pattern against each customer's events: matched or not, and the number of non-overlapping matches.")
         {
-            events, pattern, format,
+            events, pattern, clickhouse, conditions, format,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit match --events samples/data/ecommerce-purchase.events.csv --pattern \"payment.failed .* chat.question within 1h\"",
-            "journeykit match -e events.csv -p \"^ web.browse [cart.add cart.view]+ checkout.start\" --format json");
+            "journeykit match -e events.csv -p \"^ web.browse [cart.add cart.view]+ checkout.start\" --format json",
+            "journeykit match -e events.csv -p \"cart.add ~~(..1d) checkout.start ~~(7d..) cart.add\"",
+            "journeykit match -e events.csv --clickhouse \"(?1).*(?t>3600)(?2)\" --cond cart.add --cond checkout.start");
         command.SetAction(parse =>
         {
-            string text = parse.GetRequiredValue(pattern);
+            string? native = parse.GetValue(pattern);
+            string? ch = parse.GetValue(clickhouse);
+            string[] conds = parse.GetValue(conditions) ?? [];
+            if ((native is null) == (ch is null))
+            {
+                throw new CliUsageException("give either --pattern or --clickhouse (with --cond for each condition)");
+            }
+
+            if (ch is not null && conds.Length == 0)
+            {
+                throw new CliUsageException("--clickhouse needs its conditions: --cond A --cond B … ((?1) is the first)");
+            }
+
+            if (native is not null && conds.Length > 0)
+            {
+                throw new CliUsageException("--cond goes with --clickhouse; a --pattern names its events itself");
+            }
+
+            string text = native ?? ch!;
             CompiledPattern compiled;
             try
             {
-                compiled = CompiledPattern.Compile(text);
+                compiled = native is not null ? CompiledPattern.Compile(native) : ClickHousePattern.Compile(ch!, conds);
             }
             catch (PatternSyntaxException e)
             {
-                throw new CliProblemsException([$"--pattern: {e.Message}"]);
+                throw new CliProblemsException([$"{(native is not null ? "--pattern" : e.Pattern == ch ? "--clickhouse" : "--cond")}: {e.Message}"]);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException("--cond: " + e.Message);
             }
 
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));

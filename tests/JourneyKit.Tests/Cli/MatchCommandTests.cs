@@ -54,4 +54,47 @@ public sealed class MatchCommandTests
         string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
         Assert.Equal(2, CliRunner.Run("match", "--events", file).Exit);
     }
+
+    [Fact]
+    public void Match_TimeGapBetweenMatchedSteps()
+    {
+        // c1: a@0, x@100, b@7200 → a→b 2h ≥ 1h: match; c2: a@0 b@600 → 10 minutes: no match.
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc1,a,0\nc1,x,100\nc1,b,7200\nc2,a,0\nc2,b,600\n");
+        CliRun run = CliRunner.Run("match", "--events", file, "--pattern", "a ~~(1h..) b", "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement customers = doc.RootElement.GetProperty("customers");
+        Assert.True(customers.GetProperty("c1").GetProperty("matched").GetBoolean());
+        Assert.False(customers.GetProperty("c2").GetProperty("matched").GetBoolean());
+    }
+
+    [Fact]
+    public void Match_ClickHouse_SequenceMatchAndCount()
+    {
+        // (?1).*(?t>3600)(?2): ClickHouse measures from the event after the a (.* sets the base there).
+        // c1: a@0 x@100 b@4000 → 4000 − 100 > 3600: match; c2: a@0 x@3000 b@4000 → 1000: none; x satisfies (?3).
+        // c3: a@0 x@1 b@5000 a@6000 x@6001 b@11000 → bases x@1 and x@6001, 4999 s and 4999 s: sequenceCount 2.
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc1,a,0\nc1,x,100\nc1,b,4000\nc2,a,0\nc2,x,3000\nc2,b,4000\n"
+            + "c3,a,0\nc3,x,1\nc3,b,5000\nc3,a,6000\nc3,x,6001\nc3,b,11000\n");
+        CliRun run = CliRunner.Run("match", "--events", file, "--clickhouse", "(?1).*(?t>3600)(?2)", "--cond", "a", "--cond", "b", "--cond", "x", "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement customers = doc.RootElement.GetProperty("customers");
+        Assert.Equal(1, customers.GetProperty("c1").GetProperty("count").GetInt32());
+        Assert.Equal(0, customers.GetProperty("c2").GetProperty("count").GetInt32());
+        Assert.Equal(2, customers.GetProperty("c3").GetProperty("count").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--clickhouse", "(?1)(?2)" }, 2, "--cond")]
+    [InlineData(new[] { "--clickhouse", "(?3)", "--cond", "a" }, 1, "out of range")]
+    [InlineData(new[] { "--clickhouse", "(?1)", "--cond", "a b" }, 1, "--cond")]
+    [InlineData(new[] { "--pattern", "a", "--clickhouse", "(?1)", "--cond", "a" }, 2, "either")]
+    public void Match_ClickHouse_Errors(string[] args, int exit, string expected)
+    {
+        string file = WriteEvents("customer_id,touchpoint,timestamp\nc,a,0\n");
+        CliRun run = CliRunner.Run(["match", "--events", file, .. args]);
+        Assert.Equal(exit, run.Exit);
+        Assert.Contains(expected, run.Err, StringComparison.Ordinal);
+    }
 }

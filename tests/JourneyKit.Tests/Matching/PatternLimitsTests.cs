@@ -17,6 +17,7 @@ public sealed class PatternLimitsTests
         Assert.Equal(32, options.MaxDepth);
         Assert.Equal(1024, options.MaxStates);
         Assert.Equal(4096, options.MaxEdges);
+        Assert.Equal(64, options.MaxPartialMatches);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal static class PatternReference
             && (!tree.AnchorStart || i == 0)
             && (!tree.AnchorEnd || j == n)
             && (tree.Within is not { } w || events[j - 1].TimestampTicks - events[i].TimestampTicks <= w.Ticks)
-            && Ends(tree.Root, i, events).Contains(j);
+            && Ends(tree.Root, i, null, events).Any(c => c.End == j);
 
         int count = 0, pos = 0;
         (int Start, int End)? first = null;
@@ -56,28 +56,66 @@ internal static class PatternReference
             : new PatternMatch(true, count, f.Start, f.End - 1, events[f.Start].TimestampTicks, events[f.End - 1].TimestampTicks);
     }
 
-    private static HashSet<int> Ends(PatternNode node, int i, IReadOnlyList<JourneyEvent> events)
+    /// <summary>A way to have matched up to <see cref="End"/> (exclusive), with the time gaps <c>~~</c> still waiting
+    /// for the next event (<see cref="Pending"/>).</summary>
+    private sealed record Cont(int End, Pend? Pending);
+
+    /// <summary>A <c>~~(min..max)</c> waiting: the next consumed event must come Min..Max after Anchor.</summary>
+    private sealed record Pend(long Anchor, long Min, long Max, Pend? Next);
+
+    private static bool Holds(Pend? p, long t)
+    {
+        for (; p is not null; p = p.Next)
+        {
+            if (t - p.Anchor < p.Min || t - p.Anchor > p.Max)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static HashSet<Cont> Ends(PatternNode node, int i, Pend? pending, IReadOnlyList<JourneyEvent> events)
     {
         switch (node)
         {
             case AtomNode atom:
-                return i < events.Count && atom.Condition.Matches(events[i]) ? [i + 1] : [];
+                return i < events.Count && atom.Condition.Matches(events[i]) && Holds(pending, events[i].TimestampTicks) ? [new Cont(i + 1, null)] : [];
             case AltNode alt:
-                return [.. alt.Options.SelectMany(o => Ends(o, i, events))];
+                return [.. alt.Options.SelectMany(o => Ends(o, i, pending, events))];
+            case SkipNode skip:
+            {
+                // Skip events i..j-1 (any events); the first event after the skip must come min..max after events[i-1].
+                long anchor = events[i - 1].TimestampTicks;
+                var result = new HashSet<Cont> { new(i, new Pend(anchor, skip.Bounds.MinTicks, skip.Bounds.MaxTicks, pending)) };
+                if (i < events.Count && Holds(pending, events[i].TimestampTicks))
+                {
+                    for (int j = i + 1; j <= events.Count; j++)
+                    {
+                        result.Add(new Cont(j, new Pend(anchor, skip.Bounds.MinTicks, skip.Bounds.MaxTicks, null)));
+                    }
+                }
+
+                return result;
+            }
+
+            case WithinNode within:
+                return [.. Ends(within.Inner, i, pending, events).Where(c => c.End == i || events[c.End - 1].TimestampTicks - events[i].TimestampTicks <= within.MaxTicks)];
             case SeqNode seq:
             {
-                var positions = new HashSet<int> { i };
+                var positions = new HashSet<Cont> { new(i, pending) };
                 for (int k = 0; k < seq.Items.Count; k++)
                 {
-                    var next = new HashSet<int>();
-                    foreach (int m in positions)
+                    var next = new HashSet<Cont>();
+                    foreach (Cont m in positions)
                     {
-                        foreach (int j in Ends(seq.Items[k], m, events))
+                        foreach (Cont j in Ends(seq.Items[k], m.End, m.Pending, events))
                         {
-                            bool gapApplies = seq.Gaps[k] is not null && j > m && m > i;
+                            bool gapApplies = seq.Gaps[k] is not null && j.End > m.End && m.End > i;
                             if (gapApplies)
                             {
-                                long since = events[m].TimestampTicks - events[m - 1].TimestampTicks;
+                                long since = events[m.End].TimestampTicks - events[m.End - 1].TimestampTicks;
                                 if (since < seq.Gaps[k]!.Value.MinTicks || since > seq.Gaps[k]!.Value.MaxTicks)
                                 {
                                     continue;
@@ -96,20 +134,19 @@ internal static class PatternReference
 
             case RepeatNode repeat:
             {
-                var result = new HashSet<int>();
-                var current = new HashSet<int> { i };
-                var seen = new HashSet<(int Count, int Pos)>();
+                var result = new HashSet<Cont>();
+                var current = new HashSet<Cont> { new(i, pending) };
                 if (repeat.Min == 0)
                 {
-                    result.Add(i);
+                    result.Add(new Cont(i, pending));
                 }
 
                 for (int c = 1; repeat.Max == -1 || c <= repeat.Max; c++)
                 {
-                    var next = new HashSet<int>();
-                    foreach (int m in current)
+                    var next = new HashSet<Cont>();
+                    foreach (Cont m in current)
                     {
-                        next.UnionWith(Ends(repeat.Inner, m, events));
+                        next.UnionWith(Ends(repeat.Inner, m.End, m.Pending, events));
                     }
 
                     if (c >= repeat.Min)

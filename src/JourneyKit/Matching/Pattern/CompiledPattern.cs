@@ -40,16 +40,25 @@ public sealed class CompiledPattern
     private readonly bool _small;         // at most 64 states: the active set is a bit mask (StepSmall)
     private readonly ulong _finalMask;
     private readonly ulong _initialMask;
+    private readonly TimedEngine? _timed; // patterns with ~~ gaps, groups with within, or hidden events (ClickHouse)
 
     [ThreadStatic]
     private static long[]? _scratchStart;
 
     [ThreadStatic]
+    private static long[]? _scratchTimed;
+
+    [ThreadStatic]
     private static int[]? _scratchIndex;
 
-    private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa)
+    private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa, PatternOptions options, ulong visible = 0)
     {
         Text = text;
+        if (nfa.Registers.Length > 0 || visible != 0)
+        {
+            _timed = new TimedEngine(nfa, tree, visible, options.MaxPartialMatches, text);
+        }
+
         _nfa = nfa;
         AnchoredStart = tree.AnchorStart;
         AnchoredEnd = tree.AnchorEnd;
@@ -135,9 +144,27 @@ public sealed class CompiledPattern
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDepth, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStates, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEdges, 0, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPartialMatches, 1, nameof(options));
         PatternTree tree = PatternParser.Parse(pattern, options);
-        return new CompiledPattern(pattern, tree, PatternAutomaton.Build(tree, options, pattern));
+        return new CompiledPattern(pattern, tree, PatternAutomaton.Build(tree, options, pattern), options);
     }
+
+    /// <summary>Compiles a pattern that sees only the events satisfying at least one of <paramref name="visible"/> (ClickHouse mode).</summary>
+    internal static CompiledPattern CompileVisible(string pattern, IReadOnlyList<EventCondition> visible, PatternOptions options)
+    {
+        PatternTree tree = PatternParser.Parse(pattern, options);
+        PatternAutomaton nfa = PatternAutomaton.Build(tree, options, pattern, visible);
+        ulong mask = 0;
+        foreach (EventCondition c in visible)
+        {
+            mask |= 1UL << Array.IndexOf(nfa.Atoms, c);
+        }
+
+        return new CompiledPattern(pattern, tree, nfa, options, mask);
+    }
+
+    /// <summary>Gets whether the pattern runs on the timed matcher (<c>~~</c> gaps, groups with <c>within</c>, ClickHouse mode).</summary>
+    internal bool IsTimed => _timed is not null;
 
     /// <summary>Evaluates every customer of a batch.</summary>
     /// <param name="batch">The events.</param>
@@ -149,6 +176,12 @@ public sealed class CompiledPattern
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
         var results = new PatternMatch[batch.CustomerCount];
         BoundConditions bound = BoundConditions.Bind(_nfa.Atoms, batch);
+        if (_timed is not null)
+        {
+            EvaluateTimed(batch, bound, results, maxDegreeOfParallelism);
+            return results;
+        }
+
         if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
         {
             EvaluateRuns(batch, bound, 0, batch.CustomerCount, results);
@@ -173,7 +206,7 @@ public sealed class CompiledPattern
 
     /// <summary>Creates an empty streaming state for one customer.</summary>
     /// <returns>The state.</returns>
-    public PatternState CreateState() => new(_nfa.StateCount);
+    public PatternState CreateState() => _timed is null ? new(_nfa.StateCount) : new(_nfa.StateCount, _timed.Stride);
 
     /// <summary>Advances a customer's state by one event; give events in timestamp order.</summary>
     /// <param name="state">The state.</param>
@@ -210,6 +243,17 @@ public sealed class CompiledPattern
     /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
     internal void Advance(PatternState state, ulong mask, long ticks)
     {
+        if (_timed is not null)
+        {
+            long[] scratch = _scratchTimed ??= new long[_timed.Stride * 16];
+            long[] cur = state.Cands!;
+            _timed.Step(ref cur, ref state.CandCount, ref scratch, ref state.Core, mask, ticks);
+            // The step swaps buffers: the state takes the new one and the thread keeps the old one as scratch.
+            state.Cands = cur;
+            _scratchTimed = scratch;
+            return;
+        }
+
         if (!state.Core.Active && (mask & _initialAtoms) == 0)
         {
             state.Core.PrevTicks = ticks;
@@ -248,7 +292,60 @@ public sealed class CompiledPattern
     public PatternMatch GetResult(PatternState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return Finish(state.Start, state.StartIndex, state.Core);
+        return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core);
+    }
+
+    private void EvaluateTimed(EventBatch batch, BoundConditions bound, PatternMatch[] results, int maxDegreeOfParallelism)
+    {
+        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
+        {
+            EvaluateTimedRuns(batch, bound, 0, batch.CustomerCount, results);
+            return;
+        }
+
+        int chunks = maxDegreeOfParallelism * 8;
+        int per = (batch.CustomerCount + chunks - 1) / chunks;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
+        {
+            int from = c * per;
+            int to = Math.Min(batch.CustomerCount, from + per);
+            if (from < to)
+            {
+                EvaluateTimedRuns(batch, bound, from, to, results);
+            }
+        });
+    }
+
+    private void EvaluateTimedRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results)
+    {
+        TimedEngine engine = _timed!;
+        var cur = new long[engine.Stride * 16];
+        var next = new long[engine.Stride * 16];
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        for (int run = fromRun; run < toRun; run++)
+        {
+            int count = 0;
+            var core = default(MatchCore);
+            for (int i = starts[run]; i < starts[run + 1]; i++)
+            {
+                engine.Step(ref cur, ref count, ref next, ref core, bound.Match(batch, i), ticks[i]);
+            }
+
+            results[run] = FinishTimed(cur, count, core);
+        }
+    }
+
+    private PatternMatch FinishTimed(long[] cands, int count, MatchCore core)
+    {
+        if (!AnchoredEnd)
+        {
+            return core.Count == 0 ? PatternMatch.None : new PatternMatch(true, core.Count, core.FirstStart, core.FirstEnd, core.FirstStartTicks, core.FirstEndTicks);
+        }
+
+        int best = _timed!.BestFinal(cands, count);
+        int off = best * _timed.Stride;
+        return best < 0 ? PatternMatch.None : new PatternMatch(true, 1, (int)cands[off + 2], core.Index - 1, cands[off + 1], core.PrevTicks);
     }
 
     private void EvaluateRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results)
@@ -528,16 +625,23 @@ internal struct MatchCore
 
 /// <summary>
 /// One customer's streaming pattern state: for each automaton state, the latest start of a partial match there, plus
-/// counters. Serializable (<see cref="WriteTo"/> / <see cref="ReadFrom"/>, format version 1).
+/// counters; for patterns with time gaps <c>~~(…)</c> or groups with <c>within</c>, the partial matches no other one
+/// dominates. Serializable (<see cref="WriteTo"/> / <see cref="ReadFrom"/>, format version 1, or 2 for the timed form).
 /// </summary>
 /// <threadsafety>Not thread-safe.</threadsafety>
 public sealed class PatternState
 {
     private const byte FormatVersion = 1;
+    private const byte TimedFormatVersion = 2;
+    private const int Header = 45;
 
     internal long[] Start;
     internal int[] StartIndex;
     internal MatchCore Core;
+
+    /// <summary>The timed form's partial matches (<see cref="Stride"/> longs each), or null.</summary>
+    internal long[]? Cands;
+    internal int CandCount;
 
     internal PatternState(int states)
     {
@@ -546,14 +650,27 @@ public sealed class PatternState
         StartIndex = new int[states];
     }
 
-    internal int StateCount => Start.Length;
+    internal PatternState(int states, int stride)
+        : this(0)
+    {
+        TimedStates = states;
+        Stride = stride;
+        Cands = new long[stride * 4];
+    }
+
+    internal int StateCount => Cands is null ? Start.Length : TimedStates;
+
+    /// <summary>Gets the longs per partial match of the timed form (0 for the plain form).</summary>
+    internal int Stride { get; }
+
+    private int TimedStates { get; }
 
     internal int Index => Core.Index;
 
     internal long PrevTicks => Core.PrevTicks;
 
     /// <summary>Gets the number of bytes <see cref="WriteTo"/> writes.</summary>
-    public int SerializedSize => 1 + 4 + 4 + 8 + 4 + 4 + 4 + 8 + 8 + (12 * Start.Length);
+    public int SerializedSize => Cands is null ? Header + (12 * Start.Length) : Header + 8 + (8 * Stride * CandCount);
 
     /// <summary>Writes the state.</summary>
     /// <param name="destination">At least <see cref="SerializedSize"/> bytes.</param>
@@ -561,8 +678,8 @@ public sealed class PatternState
     public int WriteTo(Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SerializedSize, nameof(destination));
-        destination[0] = FormatVersion;
-        BinaryPrimitives.WriteInt32LittleEndian(destination[1..], Start.Length);
+        destination[0] = Cands is null ? FormatVersion : TimedFormatVersion;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[1..], StateCount);
         BinaryPrimitives.WriteInt32LittleEndian(destination[5..], Core.Index);
         BinaryPrimitives.WriteInt64LittleEndian(destination[9..], Core.PrevTicks);
         BinaryPrimitives.WriteInt32LittleEndian(destination[17..], Core.Count);
@@ -570,7 +687,21 @@ public sealed class PatternState
         BinaryPrimitives.WriteInt32LittleEndian(destination[25..], Core.FirstEnd);
         BinaryPrimitives.WriteInt64LittleEndian(destination[29..], Core.FirstStartTicks);
         BinaryPrimitives.WriteInt64LittleEndian(destination[37..], Core.FirstEndTicks);
-        int offset = 45;
+        int offset = Header;
+        if (Cands is not null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], Stride);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 4)..], CandCount);
+            offset += 8;
+            for (int i = 0; i < Stride * CandCount; i++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], Cands[i]);
+                offset += 8;
+            }
+
+            return offset;
+        }
+
         for (int q = 0; q < Start.Length; q++)
         {
             BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], Start[q]);
@@ -584,21 +715,63 @@ public sealed class PatternState
     /// <summary>Reads a state written by <see cref="WriteTo"/>.</summary>
     /// <param name="source">The bytes.</param>
     /// <returns>The state.</returns>
-    /// <exception cref="FormatException">Not a pattern state of format version 1.</exception>
+    /// <exception cref="FormatException">Not a pattern state of format version 1 or 2.</exception>
     public static PatternState ReadFrom(ReadOnlySpan<byte> source)
     {
-        if (source.Length < 45 || source[0] != FormatVersion)
+        if (source.Length < Header || (source[0] != FormatVersion && source[0] != TimedFormatVersion))
         {
-            throw new FormatException("The bytes are not a pattern state of format version 1.");
+            throw new FormatException("The bytes are not a pattern state of format version 1 or 2.");
         }
 
         int states = BinaryPrimitives.ReadInt32LittleEndian(source[1..]);
-        if (states < 0 || states > 1_000_000 || source.Length < 45 + (12L * states))
+        PatternState state;
+        if (source[0] == TimedFormatVersion)
         {
-            throw new FormatException("The pattern state is truncated or has an invalid size.");
+            int stride = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[Header..]) : -1;
+            int count = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[(Header + 4)..]) : -1;
+            if (states < 0 || states > 1_000_000 || stride < 3 || stride > 3 + PatternAutomaton.MaxRegisters || count < 0 || count > 1_000_000
+                || source.Length < Header + 8 + (8L * stride * count))
+            {
+                throw new FormatException("The pattern state is truncated or has an invalid size.");
+            }
+
+            state = new PatternState(states, stride);
+            state.Cands = new long[Math.Max(stride * 4, stride * count)];
+            state.CandCount = count;
+            for (int i = 0; i < stride * count; i++)
+            {
+                state.Cands[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(Header + 8 + (8 * i))..]);
+                if (i % stride == 0 && (state.Cands[i] < 0 || state.Cands[i] >= states))
+                {
+                    throw new FormatException("The pattern state names an automaton state it does not have.");
+                }
+            }
+
+            state.Core.Active = count > 0;
+        }
+        else
+        {
+            if (states < 0 || states > 1_000_000 || source.Length < Header + (12L * states))
+            {
+                throw new FormatException("The pattern state is truncated or has an invalid size.");
+            }
+
+            state = new PatternState(states);
+            int offset = Header;
+            for (int q = 0; q < states; q++)
+            {
+                state.Start[q] = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
+                state.StartIndex[q] = BinaryPrimitives.ReadInt32LittleEndian(source[(offset + 8)..]);
+                if (state.Start[q] != CompiledPattern.Inactive)
+                {
+                    state.Core.Active = true;
+                    state.Core.ActiveMask |= q < 64 ? 1UL << q : 0;
+                }
+
+                offset += 12;
+            }
         }
 
-        var state = new PatternState(states);
         state.Core.Index = BinaryPrimitives.ReadInt32LittleEndian(source[5..]);
         state.Core.PrevTicks = BinaryPrimitives.ReadInt64LittleEndian(source[9..]);
         state.Core.Count = BinaryPrimitives.ReadInt32LittleEndian(source[17..]);
@@ -606,19 +779,6 @@ public sealed class PatternState
         state.Core.FirstEnd = BinaryPrimitives.ReadInt32LittleEndian(source[25..]);
         state.Core.FirstStartTicks = BinaryPrimitives.ReadInt64LittleEndian(source[29..]);
         state.Core.FirstEndTicks = BinaryPrimitives.ReadInt64LittleEndian(source[37..]);
-        int offset = 45;
-        for (int q = 0; q < states; q++)
-        {
-            state.Start[q] = BinaryPrimitives.ReadInt64LittleEndian(source[offset..]);
-            state.StartIndex[q] = BinaryPrimitives.ReadInt32LittleEndian(source[(offset + 8)..]);
-            if (state.Start[q] != CompiledPattern.Inactive)
-            {
-                state.Core.Active = true;
-                state.Core.ActiveMask |= q < 64 ? 1UL << q : 0;
-            }
-            offset += 12;
-        }
-
         return state;
     }
 }

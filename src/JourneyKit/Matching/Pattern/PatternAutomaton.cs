@@ -19,6 +19,13 @@ internal sealed class PatternAutomaton
     private readonly Dictionary<PatternNode, PatternSize> _sizes;
     private readonly PatternOptions _options;
     private readonly string _text;
+    private readonly List<int> _skipOf = [];
+    private readonly List<List<int>> _followRule = [];
+    private readonly List<EdgeRule> _rules = [];
+    private readonly List<TimeRegister> _registers = [];
+    private readonly Dictionary<PatternNode, int> _registerOf = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(int Lo, int Reg)> _openGroups = [];
+    private readonly List<(int Lo, int Hi, int Reg)> _groupCopies = [];
     private long _edgeCount;
 
     private PatternAutomaton(Dictionary<PatternNode, PatternSize> sizes, PatternOptions options, string text)
@@ -45,11 +52,42 @@ internal sealed class PatternAutomaton
 
     public EventCondition[] Atoms { get; private set; } = [];
 
-    public static PatternAutomaton Build(PatternTree tree, PatternOptions options, string text)
+    /// <summary>Gets the time registers (<c>~~</c> gaps and groups with <c>within</c>); empty for plain patterns.</summary>
+    public TimeRegister[] Registers { get; private set; } = [];
+
+    /// <summary>Gets, per state, its follow edges with the index of their <see cref="Rules"/> entry (-1: none); only when <see cref="Registers"/> is not empty.</summary>
+    public (int To, int Rule)[][] FollowRule { get; private set; } = [];
+
+    /// <summary>Gets the edge rules of <see cref="FollowRule"/>.</summary>
+    public EdgeRule[] Rules { get; private set; } = [];
+
+    /// <summary>Gets, per initial state, the registers a match starting there sets to the event's time.</summary>
+    public ulong[] InitialSets { get; private set; } = [];
+
+    /// <summary>Gets, per state and register (state × register count), how a partial match there prefers the register's value.</summary>
+    public RegisterUse[] Use { get; private set; } = [];
+
+    /// <summary>The most <c>~~</c> gaps plus groups with <c>within</c> a pattern may have (each is a time kept per partial match).</summary>
+    public const int MaxRegisters = 16;
+
+    public static PatternAutomaton Build(PatternTree tree, PatternOptions options, string text, IReadOnlyList<EventCondition>? extraAtoms = null)
     {
         var sizes = new Dictionary<PatternNode, PatternSize>(ReferenceEqualityComparer.Instance);
         PatternSize size = Measure(tree.Root, options, text, sizes);
         var automaton = new PatternAutomaton(sizes, options, text);
+        foreach (EventCondition extra in extraAtoms ?? [])
+        {
+            if (!automaton._atoms.Contains(extra))
+            {
+                if (automaton._atoms.Count == Internal.BoundConditions.MaxConditions)
+                {
+                    throw new PatternSyntaxException(PatternError.TooManyAtoms, 0, $"a pattern may use at most {Internal.BoundConditions.MaxConditions} distinct events", text);
+                }
+
+                automaton._atoms.Add(extra);
+            }
+        }
+
         Fragment root = automaton.Build(tree.Root);
         System.Diagnostics.Debug.Assert(size.States == automaton.StateCount && size.Edges == automaton.EdgeCount, "the prediction is exact");
         if (root.Nullable)
@@ -73,7 +111,93 @@ internal sealed class PatternAutomaton
         }
 
         automaton.Atoms = [.. automaton._atoms];
+        automaton.FinishRegisters(root);
         return automaton;
+    }
+
+    private void FinishRegisters(Fragment root)
+    {
+        Registers = [.. _registers];
+        if (Registers.Length == 0)
+        {
+            return;
+        }
+
+        FollowRule = new (int To, int Rule)[_follow.Count][];
+        for (int p = 0; p < _follow.Count; p++)
+        {
+            FollowRule[p] = new (int To, int Rule)[_follow[p].Count];
+            for (int k = 0; k < _follow[p].Count; k++)
+            {
+                FollowRule[p][k] = (_follow[p][k].To, _followRule[p][k]);
+            }
+        }
+
+        Rules = [.. _rules];
+        int r = Registers.Length;
+        Use = new RegisterUse[StateCount * r];
+        foreach ((int lo, int hi, int reg) in _groupCopies)
+        {
+            for (int q = lo; q < hi; q++)
+            {
+                Use[(q * r) + reg] = Registers[reg].MaxTicks == long.MaxValue ? RegisterUse.None : RegisterUse.Later;
+            }
+        }
+
+        for (int q = 0; q < StateCount; q++)
+        {
+            if (_skipOf[q] >= 0)
+            {
+                TimeRegister t = Registers[_skipOf[q]];
+                bool min = t.MinTicks > 0, max = t.MaxTicks != long.MaxValue;
+                Use[(q * r) + _skipOf[q]] = min && max ? RegisterUse.Exact : min ? RegisterUse.Earlier : max ? RegisterUse.Later : RegisterUse.None;
+            }
+        }
+
+        InitialSets = new ulong[Initial.Length];
+        for (int i = 0; i < Initial.Length; i++)
+        {
+            InitialSets[i] = GroupsContaining(Initial[i], open: false);
+        }
+    }
+
+    /// <summary>The group registers whose copies contain state <paramref name="q"/>: the open ones (being built) or the finished ones.</summary>
+    private ulong GroupsContaining(int q, bool open)
+    {
+        ulong mask = 0;
+        if (open)
+        {
+            foreach ((int lo, int reg) in _openGroups)
+            {
+                mask |= q >= lo ? 1UL << reg : 0;
+            }
+        }
+        else
+        {
+            foreach ((int lo, int hi, int reg) in _groupCopies)
+            {
+                mask |= q >= lo && q < hi ? 1UL << reg : 0;
+            }
+        }
+
+        return mask;
+    }
+
+    private int RegisterOf(PatternNode node, TimeRegister register)
+    {
+        if (!_registerOf.TryGetValue(node, out int reg))
+        {
+            if (_registers.Count == MaxRegisters)
+            {
+                throw new PatternSyntaxException(PatternError.TooManyTimeConstraints, node.Offset, $"a pattern may have at most {MaxRegisters} time gaps '~~(…)' and groups with 'within' (each is a time kept per partial match)", _text);
+            }
+
+            reg = _registers.Count;
+            _registers.Add(register);
+            _registerOf[node] = reg;
+        }
+
+        return reg;
     }
 
     /// <summary>
@@ -96,10 +220,23 @@ internal sealed class PatternAutomaton
                 size = PatternSize.Atom;
                 break;
 
+            case SkipNode:
+                size = PatternSize.Skip;
+                break;
+
+            case WithinNode within:
+                size = Measure(within.Inner, options, text, sizes);
+                break;
+
             case SeqNode seq:
                 size = Measure(seq.Items[0], options, text, sizes);
                 for (int i = 1; i < seq.Items.Count; i++)
                 {
+                    if (seq.Items[i] is SkipNode skip && sizes[seq.Items[i - 1]].Nullable)
+                    {
+                        throw new PatternSyntaxException(PatternError.UnexpectedToken, skip.Offset, "the item before a time gap '~~(…)' may match no events; make it required (the gap is measured from its last event)", text);
+                    }
+
                     size = PatternSize.Concat(size, Measure(seq.Items[i], options, text, sizes));
                     Check(size, seq, options, text);
                 }
@@ -213,27 +350,35 @@ internal sealed class PatternAutomaton
         {
             case AtomNode atom:
             {
-                int atomIndex = _atoms.IndexOf(atom.Condition);
-                if (atomIndex < 0)
-                {
-                    if (_atoms.Count == Internal.BoundConditions.MaxConditions)
-                    {
-                        throw new PatternSyntaxException(PatternError.TooManyAtoms, atom.Offset, $"a pattern may use at most {Internal.BoundConditions.MaxConditions} distinct events", _text);
-                    }
+                int p = NewState(atom.Condition, atom.Offset);
+                return new Fragment(false, [p], [p], [0]);
+            }
 
-                    atomIndex = _atoms.Count;
-                    _atoms.Add(atom.Condition);
+            case SkipNode skip:
+            {
+                int reg = RegisterOf(skip, new TimeRegister(skip.Bounds.MinTicks, skip.Bounds.MaxTicks, FromPrevious: true));
+                int p = NewState(EventCondition.Any, skip.Offset);
+                _skipOf[p] = reg;
+                _edgeCount++;
+                if (_edgeCount > _options.MaxEdges)
+                {
+                    throw new PatternSyntaxException(PatternError.TooManyEdges, skip.Offset, $"the automaton needs more than {_options.MaxEdges} edges (PatternOptions.MaxEdges)", _text);
                 }
 
-                int p = _atomOf.Count;
-                if (p >= _options.MaxStates)
-                {
-                    throw new PatternSyntaxException(PatternError.TooManyStates, atom.Offset, $"the automaton needs more than {_options.MaxStates} states (PatternOptions.MaxStates)", _text);
-                }
+                _follow[p].Add((p, -1)); // the skip's own loop: carries its register, checks nothing
+                _followRule[p].Add(-1);
+                return new Fragment(true, [p], [p], [1UL << reg]) { NullPending = 1UL << reg };
+            }
 
-                _atomOf.Add(atomIndex);
-                _follow.Add([]);
-                return new Fragment(false, [p], [p]);
+            case WithinNode within:
+            {
+                int reg = RegisterOf(within, new TimeRegister(0, within.MaxTicks, FromPrevious: false));
+                int lo = _atomOf.Count;
+                _openGroups.Add((lo, reg));
+                Fragment inner = Build(within.Inner);
+                _openGroups.RemoveAt(_openGroups.Count - 1);
+                _groupCopies.Add((lo, _atomOf.Count, reg));
+                return inner;
             }
 
             case SeqNode seq:
@@ -252,15 +397,17 @@ internal sealed class PatternAutomaton
                 bool nullable = false;
                 var first = new List<int>();
                 var last = new List<int>();
+                var exit = new List<ulong>();
                 foreach (PatternNode option in alt.Options)
                 {
                     Fragment f = Build(option);
                     nullable |= f.Nullable;
                     first.AddRange(f.First);
                     last.AddRange(f.Last);
+                    exit.AddRange(f.LastExit);
                 }
 
-                return new Fragment(nullable, first, last);
+                return new Fragment(nullable, first, last, exit);
             }
 
             case RepeatNode repeat:
@@ -275,7 +422,7 @@ internal sealed class PatternAutomaton
                 if (repeat.Max == -1)
                 {
                     Fragment star = Build(repeat.Inner);
-                    Connect(star.Last, star.First, null);
+                    Connect(star, star.First, null);
                     star = star with { Nullable = true };
                     result = result is null ? star : Concat(result, star, null);
                 }
@@ -307,9 +454,36 @@ internal sealed class PatternAutomaton
         }
     }
 
+    private int NewState(EventCondition condition, int offset)
+    {
+        int atomIndex = _atoms.IndexOf(condition);
+        if (atomIndex < 0)
+        {
+            if (_atoms.Count == Internal.BoundConditions.MaxConditions)
+            {
+                throw new PatternSyntaxException(PatternError.TooManyAtoms, offset, $"a pattern may use at most {Internal.BoundConditions.MaxConditions} distinct events", _text);
+            }
+
+            atomIndex = _atoms.Count;
+            _atoms.Add(condition);
+        }
+
+        int p = _atomOf.Count;
+        if (p >= _options.MaxStates)
+        {
+            throw new PatternSyntaxException(PatternError.TooManyStates, offset, $"the automaton needs more than {_options.MaxStates} states (PatternOptions.MaxStates)", _text);
+        }
+
+        _atomOf.Add(atomIndex);
+        _follow.Add([]);
+        _followRule.Add([]);
+        _skipOf.Add(-1);
+        return p;
+    }
+
     private Fragment Concat(Fragment a, Fragment b, GapBounds? gap)
     {
-        Connect(a.Last, b.First, gap);
+        Connect(a, b.First, gap);
         var first = new List<int>(a.First);
         if (a.Nullable)
         {
@@ -317,16 +491,22 @@ internal sealed class PatternAutomaton
         }
 
         var last = new List<int>(b.Last);
+        var exit = new List<ulong>(b.LastExit);
         if (b.Nullable)
         {
             last.AddRange(a.Last);
+            foreach (ulong e in a.LastExit)
+            {
+                exit.Add(e | b.NullPending); // a zero-length skip: its bound applies to a's last events
+            }
         }
 
-        return new Fragment(a.Nullable && b.Nullable, first, last);
+        return new Fragment(a.Nullable && b.Nullable, first, last, exit);
     }
 
-    private void Connect(List<int> from, List<int> to, GapBounds? gap)
+    private void Connect(Fragment fromFragment, List<int> to, GapBounds? gap)
     {
+        List<int> from = fromFragment.Last;
         long edges = (long)from.Count * to.Count;
         if (edges == 0)
         {
@@ -346,19 +526,78 @@ internal sealed class PatternAutomaton
             _gaps.Add(g);
         }
 
-        foreach (int p in from)
+        for (int i = 0; i < from.Count; i++)
         {
+            int p = from[i];
             foreach (int q in to)
             {
                 _follow[p].Add((q, gapIndex));
+                _followRule[p].Add(RuleFor(p, fromFragment.LastExit[i], q, gap));
             }
         }
     }
 
-    private sealed record Fragment(bool Nullable, List<int> First, List<int> Last)
+    /// <summary>
+    /// The time rule of edge p → q: the adjacent gap and the bounds of zero-length skips (time since the previous event),
+    /// the bound of the skip p loops in (time since its register), the groups q is inside (checked) or enters (set),
+    /// and the skip q starts (set to the previous event's time). -1 when there is nothing to check or set.
+    /// </summary>
+    private int RuleFor(int p, ulong exit, int q, GapBounds? gap)
     {
-        public static Fragment Empty() => new(true, [], []);
+        long min = gap?.MinTicks ?? 0, max = gap?.MaxTicks ?? long.MaxValue;
+        ulong check = 0;
+        for (ulong m = exit; m != 0; m &= m - 1)
+        {
+            int reg = System.Numerics.BitOperations.TrailingZeroCount(m);
+            if (_skipOf[p] == reg)
+            {
+                check |= 1UL << reg;
+            }
+            else
+            {
+                min = Math.Max(min, _registers[reg].MinTicks);
+                max = Math.Min(max, _registers[reg].MaxTicks);
+            }
+        }
+
+        ulong inside = GroupsContaining(q, open: true);
+        ulong entered = GroupsContaining(q, open: false) & ~inside;
+        check |= inside;
+        ulong set = entered | (_skipOf[q] >= 0 && p != q ? 1UL << _skipOf[q] : 0);
+        if (min == 0 && max == long.MaxValue && check == 0 && set == 0)
+        {
+            return -1;
+        }
+
+        _rules.Add(new EdgeRule(min, max, check, set));
+        return _rules.Count - 1;
     }
+
+    private sealed record Fragment(bool Nullable, List<int> First, List<int> Last, List<ulong> LastExit)
+    {
+        /// <summary>Gets the skips a zero-length match of this fragment leaves pending (only a bare <c>~~</c> has any).</summary>
+        public ulong NullPending { get; init; }
+
+        public static Fragment Empty() => new(true, [], [], []);
+    }
+}
+
+/// <summary>A time kept per partial match: a <c>~~</c> gap (set to the event before it; the next event must come
+/// Min..Max after it) or a group with <c>within</c> (set to its first event; every later event of the group at most Max after it).</summary>
+internal readonly record struct TimeRegister(long MinTicks, long MaxTicks, bool FromPrevious);
+
+/// <summary>What an edge checks and sets: Since* bounds the time since the previous event; every register in Check
+/// must be within its bounds; the registers in Set take this (group) or the previous (skip) event's time.</summary>
+internal readonly record struct EdgeRule(long SinceMin, long SinceMax, ulong Check, ulong Set);
+
+/// <summary>How a partial match at a state prefers a register: not used, later (only upper bounds ahead), earlier
+/// (only lower bounds ahead), or exactly (both: no partial match dominates another with a different value).</summary>
+internal enum RegisterUse : byte
+{
+    None,
+    Later,
+    Earlier,
+    Exact,
 }
 
 /// <summary>
@@ -370,6 +609,8 @@ internal readonly record struct PatternSize(bool Nullable, long First, long Last
     private const long Cap = long.MaxValue / 4;
 
     public static PatternSize Atom => new(false, 1, 1, 1, 0);
+
+    public static PatternSize Skip => new(true, 1, 1, 1, 1);
 
     public static PatternSize Empty => new(true, 0, 0, 0, 0);
 

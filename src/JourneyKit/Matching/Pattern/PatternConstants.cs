@@ -7,4 +7,5 @@ internal static class PatternConstants
     public const int DefaultMaxDepth = 32;
     public const int DefaultMaxStates = 1024;
     public const int DefaultMaxEdges = 4096;
+    public const int DefaultMaxPartialMatches = 64;
 }

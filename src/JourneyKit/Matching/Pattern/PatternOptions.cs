@@ -34,4 +34,13 @@ public sealed class PatternOptions
     /// </summary>
     /// <value>The default value is 4,096.</value>
     public int MaxEdges { get; init; } = PatternConstants.DefaultMaxEdges;
+
+    /// <summary>
+    /// Gets the most partial matches kept at one automaton state by patterns with time gaps <c>~~(…)</c> or groups with
+    /// <c>within</c>: two partial matches whose times differ in a way that matters later (e.g. <c>a ~~(1h..2h) b</c>
+    /// after many <c>a</c>s in two hours) are both kept. Matching past it throws <see cref="InvalidOperationException"/>
+    /// naming the pattern; the work per event is at most (states + edges) × this.
+    /// </summary>
+    /// <value>The default value is 64.</value>
+    public int MaxPartialMatches { get; init; } = PatternConstants.DefaultMaxPartialMatches;
 }

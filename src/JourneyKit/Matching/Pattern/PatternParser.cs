@@ -23,7 +23,20 @@ internal sealed record AltNode(int Offset, IReadOnlyList<PatternNode> Options) :
 internal sealed record RepeatNode(int Offset, PatternNode Inner, int Min, int Max) : PatternNode(Offset);
 
 /// <summary>The time allowed between two consecutive events of a match, inclusive.</summary>
-internal readonly record struct GapBounds(long MinTicks, long MaxTicks);
+internal readonly record struct GapBounds(long MinTicks, long MaxTicks)
+{
+    /// <summary>Gets whether a time difference is inside the bounds.</summary>
+    public bool Contains(long ticks) => ticks >= MinTicks && ticks <= MaxTicks;
+}
+
+/// <summary>
+/// <c>~~(min..max)</c> between two items: any number of events (like <c>.*</c>), and the next item's first event comes
+/// min..max after the last event before the skip, whatever lies between.
+/// </summary>
+internal sealed record SkipNode(int Offset, GapBounds Bounds) : PatternNode(Offset);
+
+/// <summary><c>(… within D)</c>: a group whose events span at most <see cref="MaxTicks"/> (last − first, inclusive).</summary>
+internal sealed record WithinNode(int Offset, PatternNode Inner, long MaxTicks) : PatternNode(Offset);
 
 /// <summary>Recursive-descent parser with bounded depth; every error names its offset.</summary>
 internal sealed class PatternParser
@@ -76,15 +89,7 @@ internal sealed class PatternParser
         {
             _pos += "within".Length;
             SkipSpace();
-            int at = _pos;
-            string word = ReadWhile(c => !char.IsWhiteSpace(c));
-            if (!Duration.TryParse(word, out TimeSpan w) || w < TimeSpan.Zero)
-            {
-                throw Error(PatternError.InvalidDuration, at, $"'{word}' is not a duration like 30m, 1h, 2d");
-            }
-
-            within = w;
-            SkipSpace();
+            within = ReadWithin();
         }
 
         if (_pos < _text.Length)
@@ -97,6 +102,26 @@ internal sealed class PatternParser
         }
 
         return new PatternTree(root, start, end, within);
+    }
+
+    /// <summary>Reads the duration after <c>within</c> (unbounded beyond the largest TimeSpan, like ClickHouse's UInt64 seconds).</summary>
+    private TimeSpan ReadWithin()
+    {
+        int at = _pos;
+        string word = ReadWhile(c => !char.IsWhiteSpace(c) && c != ')');
+        TimeSpan w = ParseDuration(word, at);
+        SkipSpace();
+        return w;
+    }
+
+    private TimeSpan ParseDuration(string word, int at)
+    {
+        if (!Duration.TryParse(word, DurationStyles.None, out TimeSpan w, out DurationParseError error))
+        {
+            throw Error(PatternError.InvalidDuration, at, error == DurationParseError.Empty ? "a duration is required, e.g. 30m, 1h, 2d" : Duration.ErrorMessage(word, error));
+        }
+
+        return w;
     }
 
     private PatternNode ParseAlternation()
@@ -125,6 +150,27 @@ internal sealed class PatternParser
             if (c is '\0' or '|' or ')' or '$' || IsKeyword("within"))
             {
                 break;
+            }
+
+            if (c == '~' && PeekAt(1) == '~')
+            {
+                int skipAt = _pos;
+                _pos++;
+                GapBounds bounds = ParseGap();
+                if (items.Count == 0 || items[^1] is SkipNode)
+                {
+                    throw Error(PatternError.UnexpectedToken, skipAt, "a time gap '~~(…)' must stand between two items");
+                }
+
+                items.Add(new SkipNode(skipAt, bounds));
+                gaps.Add(null);
+                SkipSpace();
+                if (Peek() is '\0' or '|' or ')' or '$' || IsKeyword("within") || (Peek() == '~' && PeekAt(1) == '~'))
+                {
+                    throw Error(PatternError.UnexpectedToken, skipAt, "a time gap '~~(…)' must stand between two items");
+                }
+
+                continue;
             }
 
             GapBounds? gap = null;
@@ -221,6 +267,15 @@ internal sealed class PatternParser
             _pos++;
             PatternNode inner = ParseAlternation();
             SkipSpace();
+            if (IsKeyword("within"))
+            {
+                int withinAt = _pos;
+                _pos += "within".Length;
+                SkipSpace();
+                TimeSpan w = ReadWithin();
+                inner = new WithinNode(withinAt, inner, w == TimeSpan.MaxValue ? long.MaxValue : w.Ticks);
+            }
+
             if (Peek() != ')')
             {
                 throw Error(PatternError.Unclosed, at, "'(' is not closed");
@@ -386,6 +441,11 @@ internal sealed class PatternParser
         }
     }
 
+    /// <summary>
+    /// Reads <c>~(…)</c> (the caller has skipped a first '~' of <c>~~</c>): <c>min..max</c> with either side optional,
+    /// or a comparison <c>&lt;D</c>, <c>&lt;=D</c>, <c>&gt;D</c>, <c>&gt;=D</c>, <c>==D</c> (ClickHouse's <c>(?t op N)</c>;
+    /// strict bounds are one tick inside).
+    /// </summary>
     private GapBounds ParseGap()
     {
         int at = _pos;
@@ -396,6 +456,7 @@ internal sealed class PatternParser
         }
 
         _pos++;
+        int insideAt = _pos;
         string inside = ReadWhile(ch => ch != ')');
         if (Peek() != ')')
         {
@@ -403,26 +464,48 @@ internal sealed class PatternParser
         }
 
         _pos++;
+        string trimmed = inside.Trim();
+        int lead = inside.Length - inside.TrimStart().Length;
+        foreach (string op in (string[])["<=", ">=", "==", "<", ">", "="])
+        {
+            if (trimmed.StartsWith(op, StringComparison.Ordinal))
+            {
+                string rest = trimmed[op.Length..];
+                long d = Ticks(ParseDuration(rest.Trim(), insideAt + lead + op.Length));
+                long plusOne = d == long.MaxValue ? long.MaxValue : d + 1;
+                return op switch
+                {
+                    "<" => d == 0 ? throw Error(PatternError.InvalidDuration, at, "'<0' allows no time at all") : new GapBounds(0, d == long.MaxValue ? long.MaxValue : d - 1),
+                    "<=" => new GapBounds(0, d),
+                    ">" => d == long.MaxValue ? throw Error(PatternError.InvalidDuration, at, "'>unbounded' allows no time at all") : new GapBounds(plusOne, long.MaxValue),
+                    ">=" => new GapBounds(d, long.MaxValue),
+                    _ => new GapBounds(d, d),
+                };
+            }
+        }
+
         int dots = inside.IndexOf("..", StringComparison.Ordinal);
         if (dots < 0)
         {
-            throw Error(PatternError.InvalidDuration, at, $"'{inside}': a gap is 'min..max' with either side optional");
+            throw Error(PatternError.InvalidDuration, at, $"'{inside}': a gap is 'min..max' with either side optional, or '<D', '<=D', '>D', '>=D', '==D'");
         }
 
         string lo = inside[..dots].Trim(), hi = inside[(dots + 2)..].Trim();
         long min = 0, max = long.MaxValue;
         if (lo.Length > 0)
         {
-            min = Duration.TryParse(lo, out TimeSpan a) && a >= TimeSpan.Zero ? a.Ticks : throw Error(PatternError.InvalidDuration, at + 2, $"'{lo}' is not a duration");
+            min = Ticks(ParseDuration(lo, insideAt));
         }
 
         if (hi.Length > 0)
         {
-            max = Duration.TryParse(hi, out TimeSpan b) && b >= TimeSpan.Zero ? b.Ticks : throw Error(PatternError.InvalidDuration, at + 2 + dots + 2, $"'{hi}' is not a duration");
+            max = Ticks(ParseDuration(hi, insideAt + dots + 2));
         }
 
         return max < min ? throw Error(PatternError.InvalidDuration, at, "the gap's maximum is below its minimum") : new GapBounds(min, max);
     }
+
+    private static long Ticks(TimeSpan d) => d == TimeSpan.MaxValue ? long.MaxValue : d.Ticks;
 
     private int ReadCount(int quantifierAt)
     {

@@ -38,6 +38,9 @@ public enum PatternError
 
     /// <summary>The automaton would exceed <see cref="PatternOptions.MaxEdges"/> edges (the work done per event).</summary>
     TooManyEdges,
+
+    /// <summary>More than 16 time gaps <c>~~(…)</c> and groups with <c>within</c> (each is a time kept per partial match).</summary>
+    TooManyTimeConstraints,
 }
 
 /// <summary>
