@@ -108,10 +108,11 @@ public static class WebApiApp
             now = new DateTimeOffset(instance.LastEventTicks, TimeSpan.Zero);
         }
 
-        JourneyStatus status = engine.Evaluator.GetStatus(instance, now);
-        JourneyScore score = scoring.Score(engine.Evaluator, instance, now);
+        JourneyEvaluator evaluator = engine.EvaluatorFor(instance); // a run pinned to an earlier version is judged with it
+        JourneyStatus status = evaluator.GetStatus(instance, now);
+        JourneyScore score = scoring.Score(evaluator, instance, now);
         IReadOnlyList<Intervention> pending = await engine.GetPendingInterventionsAsync(id, ct);
-        Stage? stage = instance.CurrentStage >= 0 ? engine.Journey.Stages[instance.CurrentStage] : null;
+        Stage? stage = instance.CurrentStage >= 0 ? evaluator.Journey.Stages[instance.CurrentStage] : null;
         return Results.Ok(new
         {
             customerId = instance.CustomerId,

@@ -33,6 +33,8 @@ internal sealed class PostgreSqlSql
             "SELECT t.customer, t.ts, b.n, t.pos, t.touchpoint, t.channel, t.event_id, t.value, t.attributes " +
             $"FROM (SELECT nextval('{s}.append_no') AS n) AS b, pg_temp.journeykit_append AS t " +
             $"ORDER BY t.customer COLLATE \"C\", t.event_id COLLATE \"C\", t.pos {Conflict}";
+        NextAppendNo = $"SELECT nextval('{s}.append_no')";
+        CopyEvents = $"COPY {s}.events (customer, ts, append_no, append_pos, touchpoint, channel, event_id, value, attributes) FROM STDIN (FORMAT BINARY)";
         ReadRange = $"SELECT {EventColumns} FROM {s}.events WHERE customer = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, append_no, append_pos";
         Scan = $"SELECT {EventColumns} FROM {s}.events ORDER BY customer, ts, append_no, append_pos";
         ScanTouchpoints = $"SELECT {EventColumns} FROM {s}.events WHERE touchpoint = ANY($1) ORDER BY customer, ts, append_no, append_pos";
@@ -67,15 +69,21 @@ internal sealed class PostgreSqlSql
         "CREATE TEMP TABLE journeykit_append (customer text, ts bigint, touchpoint text, channel text, event_id text, " +
         "value double precision, attributes jsonb, pos integer) ON COMMIT DROP";
 
-    /// <summary>The binary COPY into the staging table.</summary>
+    /// <summary>The binary COPY into the staging table (columns in the order <c>CopyStagedAsync</c> writes them).</summary>
     public static string CopyStaging =>
-        "COPY pg_temp.journeykit_append (customer, ts, touchpoint, channel, event_id, value, attributes, pos) FROM STDIN (FORMAT BINARY)";
+        "COPY pg_temp.journeykit_append (customer, ts, pos, touchpoint, channel, event_id, value, attributes) FROM STDIN (FORMAT BINARY)";
 
     public string Schema { get; }
 
     public string InsertFromArrays { get; }
 
     public string InsertFromStaging { get; }
+
+    /// <summary>Takes the next append number (one per append call).</summary>
+    public string NextAppendNo { get; }
+
+    /// <summary>The binary COPY straight into the events table (the bulk append's fast path).</summary>
+    public string CopyEvents { get; }
 
     public string ReadRange { get; }
 

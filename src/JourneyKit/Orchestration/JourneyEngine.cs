@@ -51,6 +51,7 @@ public sealed class JourneyEngine
     private readonly ILogger _logger;
     private readonly SemaphoreSlim[] _locks;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, JourneyStep> _versions = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, JourneyEvaluator> _evaluators = new();
 
     /// <summary>Creates an engine.</summary>
     /// <param name="journey">The compiled journey.</param>
@@ -118,13 +119,47 @@ public sealed class JourneyEngine
         }
 
         _versions[step.Journey.Journey.Version] = step;
+        _evaluators[step.Journey.Journey.Version] = new JourneyEvaluator(step.Journey, step.Evaluation, _time);
     }
 
     /// <summary>Gets the step the engine drives.</summary>
     public JourneyStep Step => _step;
 
-    /// <summary>Gets the evaluator (for status and scores of stored instances).</summary>
+    /// <summary>
+    /// Gets the evaluator of the engine's journey version. For a stored instance use <see cref="EvaluatorFor"/>: a run pinned
+    /// to an earlier version must be judged with that version's stages and standard times.
+    /// </summary>
     public JourneyEvaluator Evaluator => _evaluator;
+
+    /// <summary>
+    /// Gets the evaluator to judge a stored run with (status, stuck time, score): the evaluator of the run's own journey
+    /// version — the engine's for a run of its version, that of the step registered with <see cref="AddPreviousVersion"/>
+    /// for a run pinned to an earlier version (<see cref="JourneyVersionPolicy.Pin"/>). Its <see cref="JourneyEvaluator.Journey"/>
+    /// holds the stages the instance's stage indexes refer to. Instances from <see cref="GetInstanceAsync"/> and
+    /// <see cref="GetRunsAsync"/> always have one: a run of an unregistered earlier version is moved to the engine's
+    /// version when read.
+    /// </summary>
+    /// <param name="instance">The instance.</param>
+    /// <returns>The evaluator, using the engine's <see cref="TimeProvider"/> and the version's evaluation options.</returns>
+    /// <exception cref="ArgumentException">The instance is of another journey, or of a version the engine has no step for
+    /// (a newer version, or an earlier one that was not registered).</exception>
+    public JourneyEvaluator EvaluatorFor(JourneyInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.JourneyId != JourneyId)
+        {
+            throw new ArgumentException($"The instance is of journey '{instance.JourneyId}'; this engine runs '{JourneyId}'.", nameof(instance));
+        }
+
+        if (instance.JourneyVersion == JourneyVersion)
+        {
+            return _evaluator;
+        }
+
+        return _evaluators.TryGetValue(instance.JourneyVersion, out JourneyEvaluator? evaluator)
+            ? evaluator
+            : throw new ArgumentException($"The instance is of version {instance.JourneyVersion} of journey '{JourneyId}'; this engine runs version {JourneyVersion} and has no step registered for {instance.JourneyVersion} (AddPreviousVersion).", nameof(instance));
+    }
 
     /// <summary>Gets the rules, in the order given.</summary>
     public IReadOnlyList<JourneyRule> Rules => _step.Rules;

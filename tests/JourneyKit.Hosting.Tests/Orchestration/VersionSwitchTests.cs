@@ -186,6 +186,32 @@ public sealed class VersionSwitchTests
     }
 
     [Fact]
+    public async Task Publish_Pin_APinnedRunIsJudgedWithItsOwnVersion()
+    {
+        (FakeTimeProvider clock, InMemoryJourneyStore store, RecordingInterventionDispatcher sent) = await RunVersion1();
+        JourneyEngine v2 = new(V2, store, sent, V2Rules, new OrchestrationOptions { VersionPolicy = JourneyVersionPolicy.Pin }, timeProvider: clock);
+        v2.AddPreviousVersion(JourneyStep.Create(Onboarding, V1Rules));
+        await v2.IngestAsync(Event("new", "form.start", T0.AddHours(30)));
+
+        // ve, pinned to v1, entered verify at 20 h. v1: verify's standard time is 1 day, stuck after 44 h, so as of 45 h it
+        // is stuck and overdue by 1 h. v2's stage at the same index is kyc (2 days: stuck only after 68 h), so judging the
+        // run with the engine's own evaluator would say "in progress".
+        JourneyInstance ve = (await v2.GetInstanceAsync("ve"))!;
+        JourneyEvaluator evaluator = v2.EvaluatorFor(ve);
+        Assert.Equal(1, evaluator.Journey.Journey.Version);
+        Assert.Equal("verify", evaluator.Journey.Stages[ve.CurrentStage].Id);
+        JourneyStatus status = evaluator.GetStatus(ve, T0.AddHours(45));
+        Assert.Equal((LifecycleState.Stuck, TimeSpan.FromHours(1)), (status.State, status.OverdueBy));
+        Assert.Equal(LifecycleState.InProgress, v2.Evaluator.GetStatus(ve, T0.AddHours(45)).State);
+
+        // a run of the engine's version gets the engine's evaluator; a version the engine has no step for is refused
+        JourneyInstance fresh = (await v2.GetInstanceAsync("new"))!;
+        Assert.Same(v2.Evaluator, v2.EvaluatorFor(fresh));
+        JourneyEngine v1Only = new(Onboarding, store, sent, V1Rules, timeProvider: clock);
+        Assert.Throws<ArgumentException>(() => v1Only.EvaluatorFor(fresh));
+    }
+
+    [Fact]
     public void Create_MigrationToAnUnknownStageOrNotEarlier_ThrowsWithEveryProblem()
     {
         var options = new OrchestrationOptions
