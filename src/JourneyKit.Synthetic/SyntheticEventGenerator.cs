@@ -164,6 +164,114 @@ public sealed class SyntheticEventGenerator
         return builder.Build();
     }
 
+    /// <summary>
+    /// Gets the true risks of every customer open at <paramref name="asOf"/>, from the process that generates the events:
+    /// the probability that the customer enters no later designed stage (nor the goal) in (asOf, asOf + horizon], and
+    /// that it never reaches the goal, given all the generator knows at that instant — the persona's pace and drop-out
+    /// rate, the stage, when it entered it and its last event there, the backtracks so far — and that it has not moved on
+    /// by then. The ranking of these probabilities is the best any model can do (the oracle AUC).
+    /// </summary>
+    /// <remarks>
+    /// <para>Each customer's walk is replayed (the same draws as its events) up to <paramref name="asOf"/>; its future is
+    /// then simulated <paramref name="samples"/> times with fresh draws from the same rules, keeping only futures whose
+    /// next move comes after <paramref name="asOf"/> (rejection sampling of the condition). The probabilities carry the
+    /// Monte Carlo error of that many samples (standard error at most 0.5/√samples). A customer is open when it has
+    /// started by <paramref name="asOf"/> and is not in a goal or failure stage; a customer who stopped in a stage (a dead end)
+    /// stays open, as the data cannot tell it apart from a slow one.</para>
+    /// <para>The deliberate mess (<see cref="SyntheticEventOptions.TieProbability"/>, duplicates, out-of-order events) does not
+    /// change the process, only how it is written; set it to zero to compare with a model that reads the events.</para>
+    /// </remarks>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="horizon">The horizon of not progressing; positive.</param>
+    /// <param name="samples">The simulated futures per customer; at least 1. The default value is 1000.</param>
+    /// <returns>One entry per open customer, in customer order.</returns>
+    public IReadOnlyList<SyntheticTrueRisk> TrueRisks(DateTimeOffset asOf, TimeSpan horizon, int samples = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(horizon, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        long at = asOf.UtcTicks, until = at + horizon.Ticks;
+        var counts = new Counts();
+        int digits = Math.Max(4, _options.Customers.ToString(CultureInfo.InvariantCulture).Length);
+        var state = new CustomerState(digits, _plan.AttributeKeys.Length, false);
+        var trace = new Trace();
+        var risks = new List<SyntheticTrueRisk>();
+        string format = new('0', digits);
+        for (int c = 0; c < _options.Customers; c++)
+        {
+            Simulate(c, state, NullSink.Instance, ref counts, trace);
+            int k = trace.Steps.Count - 1;
+            while (k >= 0 && trace.Steps[k].Entered > at)
+            {
+                k--;
+            }
+
+            if (k < 0 || _plan.Stages[trace.Steps[k].Stage].IsGoal || _plan.Stages[trace.Steps[k].Stage].IsFailure)
+            {
+                continue;
+            }
+
+            TraceStep now = trace.Steps[k];
+            PersonaTraits traits = _traits[trace.Persona];
+            int accepted = 0, stayed = 0, missed = 0;
+            for (long tries = 0; accepted < samples && tries < 200L * samples; tries++)
+            {
+                var rng = new Xoshiro256(Xoshiro256.Mix(Xoshiro256.Mix(_options.Seed ^ 0x6F7261636C65UL, (ulong)c), (ulong)tries));
+                Move move = Decide(now.Stage, now.Backtracks, traits, ref rng);
+                if (move.Kind != MoveKind.Stop && now.Decided + move.Delay <= at)
+                {
+                    continue; // it would have moved on by the instant: not this customer's future
+                }
+
+                accepted++;
+                (bool progressed, bool goal) = Future(now, move, traits, until, ref rng);
+                stayed += progressed ? 0 : 1;
+                missed += goal ? 0 : 1;
+            }
+
+            if (accepted > 0)
+            {
+                string id = "c" + (c + 1).ToString(format, CultureInfo.InvariantCulture);
+                risks.Add(new SyntheticTrueRisk(id, _plan.Stages[now.Stage].Id, (double)stayed / accepted, (double)missed / accepted));
+            }
+        }
+
+        return risks;
+    }
+
+    /// <summary>Walks one simulated future from <paramref name="first"/>, the move out of <paramref name="now"/>'s stage.</summary>
+    private (bool Progressed, bool Goal) Future(TraceStep now, Move first, PersonaTraits traits, long until, ref Xoshiro256 rng)
+    {
+        long t = now.Decided;
+        int backtracks = now.Backtracks;
+        bool progressed = false;
+        Move move = first;
+        while (move.Kind != MoveKind.Stop)
+        {
+            t += move.Delay;
+            backtracks += move.Kind == MoveKind.Back ? 1 : 0;
+            PlanStage stage = _plan.Stages[move.Stage];
+            progressed |= t <= until && (stage.IsGoal || (!stage.IsFailure && move.Stage > now.Stage));
+            if (stage.IsGoal || stage.IsFailure)
+            {
+                return (progressed, stage.IsGoal);
+            }
+
+            // The events of the visit take a few minutes (as Simulate: up to two more, 1–45 minutes apart).
+            if (rng.Chance(ExtraEventProbability))
+            {
+                int extra = 1 + rng.Next(2);
+                for (int v = 0; v < extra; v++)
+                {
+                    t += (1 + rng.Next(45)) * TimeSpan.TicksPerMinute;
+                }
+            }
+
+            move = Decide(move.Stage, backtracks, traits, ref rng);
+        }
+
+        return (progressed, false);
+    }
+
     private SyntheticEventSummary Run(IEventSink sink)
     {
         var counts = new Counts();
@@ -171,7 +279,7 @@ public sealed class SyntheticEventGenerator
         var state = new CustomerState(digits, _plan.AttributeKeys.Length, _options.IncludeEventIds);
         for (int c = 0; c < _options.Customers; c++)
         {
-            Simulate(c, state, sink, ref counts);
+            Simulate(c, state, sink, ref counts, null);
         }
 
         return new SyntheticEventSummary
@@ -189,12 +297,13 @@ public sealed class SyntheticEventGenerator
         };
     }
 
-    private void Simulate(int index, CustomerState state, IEventSink sink, ref Counts counts)
+    private void Simulate(int index, CustomerState state, IEventSink sink, ref Counts counts, Trace? trace)
     {
         var rng = new Xoshiro256(Xoshiro256.Mix(_options.Seed, (ulong)index));
         state.Begin(index);
         int persona = PickPersona(ref rng);
         PersonaTraits traits = _traits[persona];
+        trace?.Begin(persona);
         AttributeSlot[][] profiles = _personas[persona].Profiles;
         AttributeSlot[] profile = profiles[rng.Next(profiles.Length)];
         for (int k = 0; k < state.Attributes.Length; k++)
@@ -213,6 +322,7 @@ public sealed class SyntheticEventGenerator
         while (current >= 0)
         {
             PlanStage stage = _plan.Stages[current];
+            long entered = ticks;
             int visits = 1 + (rng.Chance(ExtraEventProbability) ? 1 + rng.Next(2) : 0);
             int lastTouchpoint = -1;
             for (int v = 0; v < visits; v++)
@@ -229,6 +339,7 @@ public sealed class SyntheticEventGenerator
                 }
             }
 
+            trace?.Steps.Add(new TraceStep(current, entered, ticks, backtracks));
             if (stage.IsGoal)
             {
                 converted = true;
@@ -241,49 +352,17 @@ public sealed class SyntheticEventGenerator
                 break;
             }
 
-            StageMoves moves = _moves[current];
-            long standard = stage.StandardTicks > 0 ? stage.StandardTicks : _options.DefaultStandardTime.Ticks;
-            double r = rng.NextDouble();
-            double dropOut = Math.Min(1, _options.DropOutProbability * traits.DropOutFactor);
-            bool canGoBack = moves.Back.Length > 0 && backtracks < MaxBacktracks;
-            if (r < dropOut || (moves.Forward.Length == 0 && moves.Failure.Length == 0 && !canGoBack))
+            Move move = Decide(current, backtracks, traits, ref rng);
+            if (move.Kind == MoveKind.Stop)
             {
                 break; // a dead end: stays in this stage
             }
 
-            if (moves.Failure.Length > 0 && (r < dropOut + _options.FailureProbability || (moves.Forward.Length == 0 && !canGoBack)))
-            {
-                ticks += (long)(standard * (0.05 + (0.5 * rng.NextDouble())));
-                current = moves.Failure[rng.Next(moves.Failure.Length)];
-                continue;
-            }
-
-            if (canGoBack && (rng.Chance(_options.BacktrackProbability) || moves.Forward.Length == 0))
-            {
-                backtracks++;
-                counts.Backtracks++;
-                ticks += (long)(standard * 0.2 * rng.NextDouble()) + TimeSpan.TicksPerMinute;
-                current = moves.Back[^1]; // the nearest earlier stage
-                continue;
-            }
-
-            if (moves.Forward.Length == 0)
-            {
-                break;
-            }
-
-            if (rng.Chance(_options.StuckProbability))
-            {
-                counts.Stuck++;
-                ticks += (long)(standard * (1.2 + (2.8 * rng.NextDouble())));
-            }
-            else
-            {
-                ticks += (long)(standard * Math.Min(0.95, traits.Pace * (0.05 + (0.9 * rng.NextDouble()))));
-            }
-
-            // Mostly the designed next step; sometimes another allowed one (a skip).
-            current = moves.Forward.Length == 1 || rng.Chance(MainPathShare) ? moves.Forward[0] : moves.Forward[1 + rng.Next(moves.Forward.Length - 1)];
+            backtracks += move.Kind == MoveKind.Back ? 1 : 0;
+            counts.Backtracks += move.Kind == MoveKind.Back ? 1 : 0;
+            counts.Stuck += move.Kind == MoveKind.StuckForward ? 1 : 0;
+            ticks += move.Delay;
+            current = move.Stage;
         }
 
         state.Flush(sink, ref counts);
@@ -299,6 +378,51 @@ public sealed class SyntheticEventGenerator
         {
             counts.DroppedOut++;
         }
+    }
+
+    /// <summary>
+    /// The customer's move on leaving stage <paramref name="current"/> (after its events): a dead end, a failure stage, back
+    /// to the nearest earlier stage, or forward (stuck or at the persona's pace), with the wait before it. The draws are the
+    /// walk's own, in its order, so events and <see cref="TrueRisks"/> share one process.
+    /// </summary>
+    private Move Decide(int current, int backtracks, PersonaTraits traits, ref Xoshiro256 rng)
+    {
+        PlanStage stage = _plan.Stages[current];
+        StageMoves moves = _moves[current];
+        long standard = stage.StandardTicks > 0 ? stage.StandardTicks : _options.DefaultStandardTime.Ticks;
+        double r = rng.NextDouble();
+        double dropOut = Math.Min(1, _options.DropOutProbability * traits.DropOutFactor);
+        bool canGoBack = moves.Back.Length > 0 && backtracks < MaxBacktracks;
+        if (r < dropOut || (moves.Forward.Length == 0 && moves.Failure.Length == 0 && !canGoBack))
+        {
+            return new Move(MoveKind.Stop, -1, 0);
+        }
+
+        if (moves.Failure.Length > 0 && (r < dropOut + _options.FailureProbability || (moves.Forward.Length == 0 && !canGoBack)))
+        {
+            long wait = (long)(standard * (0.05 + (0.5 * rng.NextDouble())));
+            return new Move(MoveKind.Failure, moves.Failure[rng.Next(moves.Failure.Length)], wait);
+        }
+
+        if (canGoBack && (rng.Chance(_options.BacktrackProbability) || moves.Forward.Length == 0))
+        {
+            long wait = (long)(standard * 0.2 * rng.NextDouble()) + TimeSpan.TicksPerMinute;
+            return new Move(MoveKind.Back, moves.Back[^1], wait); // the nearest earlier stage
+        }
+
+        if (moves.Forward.Length == 0)
+        {
+            return new Move(MoveKind.Stop, -1, 0);
+        }
+
+        bool stuck = rng.Chance(_options.StuckProbability);
+        long delay = stuck
+            ? (long)(standard * (1.2 + (2.8 * rng.NextDouble())))
+            : (long)(standard * Math.Min(0.95, traits.Pace * (0.05 + (0.9 * rng.NextDouble()))));
+
+        // Mostly the designed next step; sometimes another allowed one (a skip).
+        int next = moves.Forward.Length == 1 || rng.Chance(MainPathShare) ? moves.Forward[0] : moves.Forward[1 + rng.Next(moves.Forward.Length - 1)];
+        return new Move(stuck ? MoveKind.StuckForward : MoveKind.Forward, next, delay);
     }
 
     /// <summary>Emits one event at a touchpoint of <paramref name="stage"/>; returns the touchpoint's index in the stage.</summary>
@@ -479,6 +603,44 @@ public sealed class SyntheticEventGenerator
             forward.Sort();
             back.Sort();
             return new StageMoves([.. forward], [.. back], [.. failure]);
+        }
+    }
+
+    private enum MoveKind
+    {
+        Stop,
+        Failure,
+        Back,
+        Forward,
+        StuckForward,
+    }
+
+    /// <summary>A move out of a stage: its kind, the stage it goes to (-1 for none) and the wait before it.</summary>
+    private readonly record struct Move(MoveKind Kind, int Stage, long Delay);
+
+    /// <summary>One stage visit of a replayed walk: the stage, when it was entered, when its events ended (the move is drawn then), the backtracks before it.</summary>
+    private readonly record struct TraceStep(int Stage, long Entered, long Decided, int Backtracks);
+
+    /// <summary>A replayed walk: the persona and the stage visits.</summary>
+    private sealed class Trace
+    {
+        public int Persona { get; private set; }
+
+        public List<TraceStep> Steps { get; } = [];
+
+        public void Begin(int persona)
+        {
+            Persona = persona;
+            Steps.Clear();
+        }
+    }
+
+    private sealed class NullSink : IEventSink
+    {
+        public static readonly NullSink Instance = new();
+
+        public void Write(ReadOnlySpan<char> customerId, string touchpoint, long ticks, string channel, ReadOnlySpan<char> eventId, double value, string?[] attributes)
+        {
         }
     }
 
