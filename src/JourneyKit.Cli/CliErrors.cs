@@ -46,6 +46,9 @@ internal static class CliErrors
             case DirectoryNotFoundException or IOException or UnauthorizedAccessException:
                 err.WriteLine(CliMessages.IoError(e.Message));
                 return CliExitCode.UsageOrIoError;
+            case JourneyKit.Storage.JourneyStoreException store:
+                err.WriteLine(CliMessages.IoError(store.Message));
+                return CliExitCode.UsageOrIoError;
             case OperationCanceledException:
                 err.WriteLine(CliMessages.Cancelled);
                 return CliExitCode.UsageOrIoError;

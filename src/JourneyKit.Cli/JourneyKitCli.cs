@@ -78,6 +78,7 @@ internal static class JourneyKitCli
         root.Add(ScoreCommand.Create(context));
         root.Add(CustomersCommand.Create(context));
         root.Add(BacktestCommand.Create(context));
+        root.Add(EraseCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);
         CliHelp.Install(root);
         return root;

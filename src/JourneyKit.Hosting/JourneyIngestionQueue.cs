@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using JourneyKit.Events;
+using JourneyKit.Storage;
 
 namespace JourneyKit.Hosting;
 
@@ -70,8 +71,32 @@ public sealed class JourneyIngestionQueue
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queues the erasure of a customer behind the events already queued and waits until it is done: events queued
+    /// before it are ingested first and then erased with the rest of the customer's data
+    /// (<see cref="Orchestration.JourneyEngine.EraseCustomerAsync"/>); events queued after it start a new history.
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="cancellationToken">Cancels the wait (the erasure may still happen).</param>
+    /// <returns>What was removed.</returns>
+    /// <exception cref="ChannelClosedException">The host is stopping.</exception>
+    public async Task<ErasureResult> EraseAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        var done = new TaskCompletionSource<ErasureResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _channel.Writer.WriteAsync(new QueuedEvent(null, null, customerId, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     internal void Complete() => _channel.Writer.TryComplete();
 }
 
-/// <summary>A queued event and who waits for it.</summary>
-internal readonly record struct QueuedEvent(JourneyEvent Event, TaskCompletionSource? Done);
+/// <summary>A queued event and who waits for it, or (<see cref="EraseCustomerId"/> set) a queued erasure.</summary>
+internal readonly record struct QueuedEvent(JourneyEvent? Event, TaskCompletionSource? Done, string? EraseCustomerId = null, TaskCompletionSource<ErasureResult>? Erased = null)
+{
+    public void Cancel(CancellationToken token)
+    {
+        Done?.TrySetCanceled(token);
+        Erased?.TrySetCanceled(token);
+    }
+}

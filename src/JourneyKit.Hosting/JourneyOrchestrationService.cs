@@ -114,11 +114,15 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
         }
     }
 
-    /// <summary>Ingests queued events in batches until the queue is completed and empty, or <paramref name="stop"/>.</summary>
+    /// <summary>
+    /// Ingests queued events in batches until the queue is completed and empty, or <paramref name="stop"/>. A queued
+    /// erasure ends the batch: the events before it are ingested, then the customer is erased.
+    /// </summary>
     private async Task DrainAsync(CancellationToken stop)
     {
         var batch = new List<QueuedEvent>(_options.MaxBatchSize);
         var events = new List<JourneyEvent>(_options.MaxBatchSize);
+        QueuedEvent? erase = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
@@ -127,24 +131,64 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
                 events.Clear();
                 while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out QueuedEvent item))
                 {
+                    if (item.EraseCustomerId is not null)
+                    {
+                        erase = item;
+                        break;
+                    }
+
                     batch.Add(item);
-                    events.Add(item.Event);
+                    events.Add(item.Event!);
                 }
 
-                await IngestWithRetriesAsync(batch, events, stop).ConfigureAwait(false);
+                if (batch.Count > 0)
+                {
+                    await IngestWithRetriesAsync(batch, events, stop).ConfigureAwait(false);
+                }
+
                 batch.Clear();
+                if (erase is { } e)
+                {
+                    await EraseWithRetriesAsync(e, stop).ConfigureAwait(false);
+                    erase = null;
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             foreach (QueuedEvent item in batch)
             {
-                item.Done?.TrySetCanceled(stop);
+                item.Cancel(stop);
             }
 
+            erase?.Cancel(stop);
             while (_queue.Reader.TryRead(out QueuedEvent left))
             {
-                left.Done?.TrySetCanceled(stop);
+                left.Cancel(stop);
+            }
+        }
+    }
+
+    private async Task EraseWithRetriesAsync(QueuedEvent erase, CancellationToken stoppingToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                erase.Erased!.TrySetResult(await _engine.EraseCustomerAsync(erase.EraseCustomerId!, stoppingToken).ConfigureAwait(false));
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.MaxIngestRetries)
+                {
+                    LogFailure(_logger, e, "erasing a customer (given up)");
+                    erase.Erased!.TrySetException(e);
+                    return;
+                }
+
+                LogFailure(_logger, e, "erasing a customer (retrying)");
+                await Task.Delay(_options.IngestRetryBackoff.GetDelay(attempt + 1, _jitterSeed), _time, stoppingToken).ConfigureAwait(false);
             }
         }
     }

@@ -21,7 +21,9 @@ public sealed class SqliteJourneyStore : JourneyStore
 {
     private const int SchemaVersion = 2;
     private readonly string _connectionString;
+    private readonly bool _secureDelete;
     private readonly SemaphoreSlim _init = new(1, 1);
+    private readonly SemaphoreSlim _write = new(1, 1); // one writer at a time in this process: no busy waits between our own transactions
     private volatile bool _initialized;
 
     /// <summary>Creates a store over a database file.</summary>
@@ -36,12 +38,8 @@ public sealed class SqliteJourneyStore : JourneyStore
             throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
         }
 
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString ?? $"Data Source={options.DataSource}")
-        {
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-            Pooling = true,
-        };
-        _connectionString = builder.ToString();
+        _connectionString = options.BuildConnectionString();
+        _secureDelete = options.SecureDelete;
         Events = new SqliteEvents(this);
         Definitions = new SqliteDefinitions(this);
         Instances = new SqliteStates(this);
@@ -63,21 +61,60 @@ public sealed class SqliteJourneyStore : JourneyStore
     /// <inheritdoc/>
     public override InstanceStateStore Instances { get; }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Removes all of a customer's events and instance states in one transaction, then checkpoints the write-ahead log
+    /// into the file and truncates it. With <see cref="SqliteStoreOptions.SecureDelete"/> (the default) the removed rows
+    /// and index entries are overwritten with zeros, so after the checkpoint the customer's id and events no longer occur
+    /// in the database file or its WAL. A checkpoint blocked by a concurrent reader leaves the old pages in the WAL until
+    /// the next checkpoint (SQLite's automatic one runs every 1,000 pages).
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="cancellationToken">Cancels before anything is removed.</param>
+    /// <returns>What was removed.</returns>
     public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        return RunAsync(async connection =>
-        {
-            using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            int events = await ExecuteAsync(connection, tx, "DELETE FROM events WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
-            int states = await ExecuteAsync(connection, tx, "DELETE FROM states WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new ErasureResult(events, states);
-        }, cancellationToken);
+        return RunAsync(
+            async connection =>
+            {
+                ErasureResult result;
+                using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    int events = await ExecuteAsync(connection, tx, "DELETE FROM events WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
+                    int states = await ExecuteAsync(connection, tx, "DELETE FROM states WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    result = new ErasureResult(events, states);
+                }
+
+                // the deleted pages' old versions live in the WAL until a checkpoint copies the zeroed pages over them
+                await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None).ConfigureAwait(false);
+                return result;
+            },
+            cancellationToken,
+            write: true);
     }
 
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the database, creates or migrates its schema and checks it can be written, so that a host fails at start-up
+    /// (a missing directory, a file that is not a database, a newer schema, a read-only file) instead of at the first event.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="JourneyStoreException">The store cannot be used; the message names the reason.</exception>
+    public Task CheckAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(
+            async connection =>
+            {
+                // a write that changes nothing: proves the file is writable without leaving a trace
+                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, tx, "DELETE FROM schema_version WHERE version < 0", cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken,
+            write: true);
+
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken, bool write = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -89,7 +126,25 @@ public sealed class SqliteJourneyStore : JourneyStore
                 await InitializeAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
-            return await work(connection).ConfigureAwait(false);
+            if (_secureDelete && write)
+            {
+                await ExecuteAsync(connection, null, "PRAGMA secure_delete=ON;", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!write)
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+
+            await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                _write.Release();
+            }
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 13 or 14 or 26)
         {
@@ -224,7 +279,7 @@ public sealed class SqliteJourneyStore : JourneyStore
 
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new AppendResult(appended, events.Count - appended);
-            }, cancellationToken);
+            }, cancellationToken, write: true);
         }
 
         public override Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
@@ -310,7 +365,7 @@ public sealed class SqliteJourneyStore : JourneyStore
 
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return true;
-            }, cancellationToken);
+            }, cancellationToken, write: true);
         }
 
         public override Task<Journey?> GetAsync(string journeyId, int? version = null, CancellationToken cancellationToken = default)
@@ -365,6 +420,56 @@ public sealed class SqliteJourneyStore : JourneyStore
             }, cancellationToken);
         }
 
+        /// <summary>One query for the whole batch: the ids go in as one JSON array parameter (<c>json_each</c>).</summary>
+        public override Task<IReadOnlyList<StoredState?>> GetManyAsync(string journeyId, IReadOnlyList<string> customerIds, CancellationToken cancellationToken = default)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(journeyId);
+            ArgumentNullException.ThrowIfNull(customerIds);
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string customer in customerIds)
+            {
+                ArgumentException.ThrowIfNullOrEmpty(customer, nameof(customerIds));
+                if (!IsWellFormed(customer))
+                {
+                    // a lone surrogate survives neither JSON nor UTF-8 unchanged: read such batches one by one
+                    return base.GetManyAsync(journeyId, customerIds, cancellationToken);
+                }
+
+                distinct.Add(customer);
+            }
+
+            if (customerIds.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<StoredState?>>([]);
+            }
+
+            string ids = JsonArray(distinct);
+            return store.RunAsync<IReadOnlyList<StoredState?>>(async connection =>
+            {
+                using SqliteCommand command = connection.CreateCommand();
+                command.CommandText = $"SELECT {Columns} FROM states WHERE journey = $j AND customer IN (SELECT value FROM json_each($ids))";
+                command.Parameters.AddWithValue("$j", journeyId);
+                command.Parameters.AddWithValue("$ids", ids);
+                var found = new Dictionary<string, StoredState>(distinct.Count, StringComparer.Ordinal);
+                using (SqliteDataReader r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        StoredState state = Read(r);
+                        found[state.CustomerId] = state;
+                    }
+                }
+
+                var result = new StoredState?[customerIds.Count];
+                for (int i = 0; i < result.Length; i++)
+                {
+                    result[i] = found.GetValueOrDefault(customerIds[i]);
+                }
+
+                return result;
+            }, cancellationToken);
+        }
+
         public override Task<string> SaveAsync(string customerId, string journeyId, int journeyVersion, ReadOnlyMemory<byte> state, DateTimeOffset? dueAt, string? expectedETag, CancellationToken cancellationToken = default)
         {
             ArgumentException.ThrowIfNullOrEmpty(customerId);
@@ -378,7 +483,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                     ? await ExecuteAsync(connection, null, $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING", cancellationToken, p).ConfigureAwait(false)
                     : await ExecuteAsync(connection, null, "UPDATE states SET journey_version = $v, state = $s, etag = $e, due = $due WHERE customer = $c AND journey = $j AND etag = $old", cancellationToken, p).ConfigureAwait(false);
                 return changed == 1 ? etag : throw new JourneyConcurrencyException(StoreMessages.StaleETag(customerId, journeyId, expectedETag));
-            }, cancellationToken);
+            }, cancellationToken, write: true);
         }
 
         /// <summary>All writes in one transaction (one flush), each with its own ETag check.</summary>
@@ -428,7 +533,7 @@ public sealed class SqliteJourneyStore : JourneyStore
 
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return etags;
-            }, cancellationToken);
+            }, cancellationToken, write: true);
         }
 
         public override Task<IReadOnlyList<StoredState>> GetDueAsync(string journeyId, DateTimeOffset asOf, int limit, CancellationToken cancellationToken = default)
@@ -451,6 +556,41 @@ public sealed class SqliteJourneyStore : JourneyStore
 
                 return result;
             }, cancellationToken);
+        }
+
+        /// <summary>A JSON array of the ids, non-ASCII written as UTF-8 (no escapes for SQLite's JSON reader to undo).</summary>
+        private static string JsonArray(IEnumerable<string> ids)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteStartArray();
+                foreach (string id in ids)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
+        private static bool IsWellFormed(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static StoredState Read(SqliteDataReader r) => new(

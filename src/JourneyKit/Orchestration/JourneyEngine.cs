@@ -356,6 +356,33 @@ public sealed class JourneyEngine
         return new TickResult(customers, fired, dispatched, conflicts, 0);
     }
 
+    /// <summary>
+    /// Erases a customer (the right to be forgotten): removes the customer's events and instance states, with its rule
+    /// bookkeeping and outbox, from the store (<see cref="JourneyStore.EraseCustomerAsync"/>), while holding the customer's
+    /// lock, so no evaluation of this engine is half-way through the customer. Events acknowledged before the call are
+    /// erased; an event ingested after it starts a new, empty history. Interventions already dispatched are at their
+    /// receivers and are not recalled; an intervention being dispatched while the customer is erased is delivered, and
+    /// its acknowledgement finds no state and records nothing. The customer id is not logged.
+    /// </summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="cancellationToken">Cancels before anything is removed.</param>
+    /// <returns>What was removed (zero counts for an unknown customer).</returns>
+    /// <exception cref="JourneyStoreException">The store failed; erase again.</exception>
+    public async Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        SemaphoreSlim gate = _locks[StripeOf(customerId)];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _store.EraseCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Gets a customer's journey instance as last saved, or null when the customer has no state.</summary>
     /// <param name="customerId">The customer.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
