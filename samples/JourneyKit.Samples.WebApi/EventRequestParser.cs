@@ -5,23 +5,47 @@ using JourneyKit.Model;
 
 namespace JourneyKit.Samples.WebApi;
 
-/// <summary>Validates a POST /events body, collecting every problem with its JSON path.</summary>
+/// <summary>
+/// Validates a POST /events body, collecting every problem with its JSON path (at most <see cref="MaxErrors"/>). Never
+/// throws on any parsed JSON: text that is not valid UTF-8, or a string with an unpaired surrogate, is a problem at the
+/// event's path, and values quoted in messages are cut to 64 characters.
+/// </summary>
 public static class EventRequestParser
 {
+    /// <summary>The most problems reported for one request; the rest are counted in one more entry.</summary>
+    public const int MaxErrors = 100;
+
+    private const int MaxQuoted = 64;
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "customerId", "touchpoint", "timestamp", "channel", "eventId", "value", "attributes" };
 
-    /// <summary>Parses one event object or an array of them.</summary>
+    /// <summary>Parses one event object or an array of them with the default limits and at most <paramref name="maxEvents"/> events.</summary>
     /// <param name="root">The JSON.</param>
     /// <param name="maxEvents">The most events accepted.</param>
     /// <returns>The events (when there are no errors) and the errors by path.</returns>
-    public static (List<JourneyEvent> Events, Dictionary<string, string[]> Errors) Parse(JsonElement root, int maxEvents)
+    public static (List<JourneyEvent> Events, Dictionary<string, string[]> Errors) Parse(JsonElement root, int maxEvents) =>
+        Parse(root, new WebApiLimits { MaxEventsPerRequest = maxEvents });
+
+    /// <summary>Parses one event object or an array of them.</summary>
+    /// <param name="root">The JSON.</param>
+    /// <param name="limits">The limits.</param>
+    /// <returns>The events (when there are no errors) and the errors by path.</returns>
+    public static (List<JourneyEvent> Events, Dictionary<string, string[]> Errors) Parse(JsonElement root, WebApiLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var events = new List<JourneyEvent>();
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        int dropped = 0;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         void Error(string path, string message)
         {
             if (!errors.TryGetValue(path, out List<string>? list))
             {
+                if (errors.Count >= MaxErrors)
+                {
+                    dropped++;
+                    return;
+                }
+
                 errors[path] = list = [];
             }
 
@@ -30,7 +54,7 @@ public static class EventRequestParser
 
         if (root.ValueKind == JsonValueKind.Object)
         {
-            ParseOne(root, "$", events, Error);
+            ParseSafely(root, "$", events, keys, limits, Error);
         }
         else if (root.ValueKind == JsonValueKind.Array)
         {
@@ -39,16 +63,16 @@ public static class EventRequestParser
             {
                 Error("$", "Send at least one event.");
             }
-            else if (count > maxEvents)
+            else if (count > limits.MaxEventsPerRequest)
             {
-                Error("$", $"Send at most {maxEvents} events per request; got {count}.");
+                Error("$", $"Send at most {limits.MaxEventsPerRequest} events per request; got {count}.");
             }
             else
             {
                 int i = 0;
                 foreach (JsonElement item in root.EnumerateArray())
                 {
-                    ParseOne(item, $"$[{i++}]", events, Error);
+                    ParseSafely(item, $"$[{i++}]", events, keys, limits, Error);
                 }
             }
         }
@@ -57,10 +81,87 @@ public static class EventRequestParser
             Error("$", $"Expected an event object or an array of event objects; got {root.ValueKind}.");
         }
 
+        if (dropped > 0)
+        {
+            // on the root path, whatever the cap: the client learns the list is cut
+            errors.TryAdd("$", []);
+            errors["$"].Add($"{dropped} more problems not listed.");
+        }
+
         return (events, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
     }
 
-    private static void ParseOne(JsonElement item, string path, List<JourneyEvent> events, Action<string, string> error)
+    /// <summary>
+    /// Why an id cannot be stored so that the routes can address it (<c>/customers/{id}</c>), or null when it can: empty,
+    /// too long, <c>.</c> or <c>..</c> (removed from paths as dot segments), a <c>/</c> or <c>\</c> (path separators), a
+    /// control character or an unpaired surrogate.
+    /// </summary>
+    /// <param name="id">The id.</param>
+    /// <param name="maxLength">The longest accepted.</param>
+    /// <returns>The problem, or null.</returns>
+    public static string? IdProblem(string id, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0)
+        {
+            return "Must be a non-empty string.";
+        }
+
+        if (id.Length > maxLength)
+        {
+            return $"Must be at most {maxLength} characters; got {id.Length}.";
+        }
+
+        if (id is "." or "..")
+        {
+            return "'.' and '..' cannot be addressed in a URL path (/customers/{id}); use another id.";
+        }
+
+        return TextProblem(id, forbidSeparators: true);
+    }
+
+    private static string? TextProblem(string text, bool forbidSeparators)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (forbidSeparators && c is '/' or '\\')
+            {
+                return $"Must not contain '{c}': the route /customers/{{id}} cannot address it.";
+            }
+
+            if (char.IsControl(c))
+            {
+                return $"Must not contain control characters (U+{(int)c:X4} at {i}).";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"Must not contain an unpaired surrogate (U+{(int)c:X4} at {i}).";
+            }
+        }
+
+        return null;
+    }
+
+    private static void ParseSafely(JsonElement item, string path, List<JourneyEvent> events, HashSet<string> keys, WebApiLimits limits, Action<string, string> error)
+    {
+        try
+        {
+            ParseOne(item, path, events, keys, limits, error);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode invalid UTF-8 or an escaped unpaired surrogate (\uD800) into a string
+            error(path, "Contains text that is not valid UTF-8, or a string with an unpaired surrogate (such as \\uD800).");
+        }
+    }
+
+    private static void ParseOne(JsonElement item, string path, List<JourneyEvent> events, HashSet<string> keys, WebApiLimits limits, Action<string, string> error)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -74,13 +175,13 @@ public static class EventRequestParser
         {
             if (!Known.Contains(p.Name))
             {
-                error($"{path}.{p.Name}", $"Unknown property '{p.Name}'; expected one of: {string.Join(", ", Known)}.");
+                error($"{path}.{Quote(p.Name)}", $"Unknown property '{Quote(p.Name)}'; expected one of: {string.Join(", ", Known)}.");
                 ok = false;
             }
         }
 
-        string? customer = RequiredString(item, "customerId", path, error, ref ok);
-        string? touchpoint = RequiredString(item, "touchpoint", path, error, ref ok);
+        string? customer = RequiredString(item, "customerId", path, limits, error, ref ok, addressable: true);
+        string? touchpoint = RequiredString(item, "touchpoint", path, limits, error, ref ok, addressable: false);
         DateTimeOffset timestamp = default;
         if (!item.TryGetProperty("timestamp", out JsonElement ts))
         {
@@ -91,22 +192,22 @@ public static class EventRequestParser
         {
             timestamp = DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
-        else if (ts.ValueKind == JsonValueKind.String && HasOffset(ts.GetString()!) && DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
+        else if (ts.ValueKind == JsonValueKind.String && ts.GetString() is { Length: <= 64 } text && HasOffset(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed))
         {
             timestamp = parsed;
         }
         else
         {
-            error($"{path}.timestamp", $"Not a time: {ts.GetRawText()}; use ISO-8601 with an offset (2026-01-24T08:08:23Z) or Unix seconds.");
+            error($"{path}.timestamp", $"Not a time: {Quote(ts.GetRawText())}; use ISO-8601 with an offset (2026-01-24T08:08:23Z) or Unix seconds.");
             ok = false;
         }
 
         Channel channel = Channel.None;
         if (item.TryGetProperty("channel", out JsonElement ch) && ch.ValueKind != JsonValueKind.Null)
         {
-            if (ch.ValueKind != JsonValueKind.String || !Channel.TryParse(ch.GetString(), out channel))
+            if (ch.ValueKind != JsonValueKind.String || ch.GetString() is not { } name || name.Length > limits.MaxIdLength || TextProblem(name, false) is not null || !Channel.TryParse(name, out channel))
             {
-                error($"{path}.channel", $"Not a channel name: {ch.GetRawText()}.");
+                error($"{path}.channel", $"Not a channel name: {Quote(ch.GetRawText())}.");
                 ok = false;
             }
         }
@@ -114,9 +215,10 @@ public static class EventRequestParser
         string? eventId = null;
         if (item.TryGetProperty("eventId", out JsonElement id) && id.ValueKind != JsonValueKind.Null)
         {
-            if (id.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(id.GetString()))
+            string? problem = id.ValueKind != JsonValueKind.String ? "Must be a non-empty string." : LengthAndText(id.GetString()!, limits.MaxIdLength);
+            if (problem is not null)
             {
-                error($"{path}.eventId", "Must be a non-empty string.");
+                error($"{path}.eventId", problem);
                 ok = false;
             }
             else
@@ -130,7 +232,7 @@ public static class EventRequestParser
         {
             if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()))
             {
-                error($"{path}.value", $"Must be a finite number; got {v.GetRawText()}.");
+                error($"{path}.value", $"Must be a finite number; got {Quote(v.GetRawText())}.");
                 ok = false;
             }
             else
@@ -150,16 +252,42 @@ public static class EventRequestParser
             else
             {
                 attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+                int count = 0;
                 foreach (JsonProperty p in a.EnumerateObject())
                 {
-                    if (p.Value.ValueKind != JsonValueKind.String)
+                    if (++count > limits.MaxAttributesPerEvent)
                     {
-                        error($"{path}.attributes.{p.Name}", $"Must be a string; got {p.Value.ValueKind}.");
+                        error($"{path}.attributes", $"At most {limits.MaxAttributesPerEvent} attributes per event.");
+                        ok = false;
+                        break;
+                    }
+
+                    string key = p.Name;
+                    string at = $"{path}.attributes.{Quote(key)}";
+                    if (LengthAndText(key, limits.MaxAttributeKeyLength) is { } keyProblem)
+                    {
+                        error(at, "Key: " + keyProblem);
+                        ok = false;
+                    }
+                    else if (!keys.Contains(key) && keys.Count >= limits.MaxDistinctAttributeKeys)
+                    {
+                        error(at, $"At most {limits.MaxDistinctAttributeKeys} distinct attribute keys per request.");
+                        ok = false;
+                    }
+                    else if (p.Value.ValueKind != JsonValueKind.String)
+                    {
+                        error(at, $"Must be a string; got {p.Value.ValueKind}.");
+                        ok = false;
+                    }
+                    else if (LengthAndText(p.Value.GetString()!, limits.MaxAttributeValueLength, allowEmpty: true) is { } valueProblem)
+                    {
+                        error(at, valueProblem);
                         ok = false;
                     }
                     else
                     {
-                        attributes[p.Name] = p.Value.GetString()!;
+                        keys.Add(key);
+                        attributes[key] = p.Value.GetString()!;
                     }
                 }
             }
@@ -171,17 +299,40 @@ public static class EventRequestParser
         }
     }
 
-    private static string? RequiredString(JsonElement item, string name, string path, Action<string, string> error, ref bool ok)
+    private static string? LengthAndText(string text, int maxLength, bool allowEmpty = false) =>
+        text.Length == 0 && !allowEmpty ? "Must be a non-empty string."
+        : text.Length > maxLength ? $"Must be at most {maxLength} characters; got {text.Length}."
+        : TextProblem(text, forbidSeparators: false);
+
+    private static string? RequiredString(JsonElement item, string name, string path, WebApiLimits limits, Action<string, string> error, ref bool ok, bool addressable)
     {
-        if (item.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= 256 } s)
+        if (!item.TryGetProperty(name, out JsonElement e))
         {
-            return s;
+            error($"{path}.{name}", "Required: a non-empty string.");
+            ok = false;
+            return null;
         }
 
-        error($"{path}.{name}", e.ValueKind == JsonValueKind.Undefined ? "Required: a non-empty string." : $"Must be a non-empty string of at most 256 characters; got {e.GetRawText()}.");
-        ok = false;
-        return null;
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            error($"{path}.{name}", $"Must be a non-empty string of at most {limits.MaxIdLength} characters; got {Quote(e.GetRawText())}.");
+            ok = false;
+            return null;
+        }
+
+        string s = e.GetString()!;
+        string? problem = addressable ? IdProblem(s, limits.MaxIdLength) : LengthAndText(s, limits.MaxIdLength);
+        if (problem is not null)
+        {
+            error($"{path}.{name}", problem);
+            ok = false;
+            return null;
+        }
+
+        return s;
     }
+
+    private static string Quote(string text) => text.Length <= MaxQuoted ? text : string.Concat(text.AsSpan(0, MaxQuoted), "…");
 
     /// <summary>True when an ISO-8601 text carries a zone: a trailing Z or a ±hh:mm after the time.</summary>
     private static bool HasOffset(string text)

@@ -19,24 +19,44 @@ namespace JourneyKit.Hosting.Tests;
 /// <summary>The web sample, started in-process with Kestrel on a random 127.0.0.1 port, called over loopback.</summary>
 public sealed class WebApiTests(ITestOutputHelper output)
 {
-    private static async Task<(WebApplication App, HttpClient Client, string Database)> StartAsync()
+    internal const string ApiKey = "test-key-0123456789abcdef";
+
+    internal static async Task<(WebApplication App, HttpClient Client, string Database)> StartAsync(Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? database = null)
     {
-        string database = Path.Combine(Path.GetTempPath(), $"jk-webapi-{Guid.NewGuid():N}.db");
+        database ??= Path.Combine(Path.GetTempPath(), $"jk-webapi-{Guid.NewGuid():N}.db");
         WebApplication app = WebApiApp.Create(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration["JourneyKit:Database"] = database;
+            b.Configuration["JourneyKit:ApiKeys:0"] = ApiKey;
+            foreach ((string key, string? value) in settings ?? [])
+            {
+                b.Configuration[key] = value;
+            }
+
+            if (clock is not null)
+            {
+                b.Services.AddSingleton(clock);
+            }
+
             b.Logging.ClearProviders();
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, new HttpClient { BaseAddress = new Uri(address) }, database);
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return (app, client, database);
     }
 
-    private static async Task StopAsync(WebApplication app, HttpClient client, string database)
+    internal static async Task StopAsync(WebApplication app, HttpClient client, string database, bool delete = true)
     {
         client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        if (!delete)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (string f in new[] { database, database + "-wal", database + "-shm" })
         {
@@ -221,7 +241,7 @@ public sealed class WebApiTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] Serialize(JourneyEvent[] events)
+    internal static byte[] Serialize(JourneyEvent[] events)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

@@ -100,6 +100,14 @@ public sealed class JourneyEngine
         }
     }
 
+    /// <summary>
+    /// Raised after an ingest, tick or migration saved customers' states (new events applied, rules fired, due times
+    /// moved), before their outboxes are dispatched: the hook for read models kept up to date incrementally (the web
+    /// sample's <c>/stats</c>). Handlers run synchronously on the ingesting call, outside the customers' locks; keep them
+    /// cheap. An exception from a handler is logged and does not fail the ingest (the states are saved).
+    /// </summary>
+    public event EventHandler<JourneyStatesSavedEventArgs>? StatesSaved;
+
     /// <summary>Gets the compiled journey.</summary>
     public CompiledJourney Journey => _step.Journey;
 
@@ -468,6 +476,7 @@ public sealed class JourneyEngine
         var held = new List<SemaphoreSlim>(stripes.Count);
         long now;
         var done = new List<Work>(customers.Count);
+        var savedStates = new List<CustomerState>();
         int conflicts = 0, fired = 0;
         try
         {
@@ -506,6 +515,10 @@ public sealed class JourneyEngine
                         writing[i].ETag = etag;
                         fired += writing[i].Fired;
                         done.Add(writing[i]);
+                        if (StatesSaved is not null)
+                        {
+                            savedStates.Add(writing[i].State);
+                        }
                     }
                     else
                     {
@@ -535,6 +548,18 @@ public sealed class JourneyEngine
         if (fired > 0)
         {
             OrchestrationTelemetry.InterventionsFired.Add(fired);
+        }
+
+        if (StatesSaved is { } saved && savedStates.Count > 0)
+        {
+            try
+            {
+                saved(this, new JourneyStatesSavedEventArgs(savedStates));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.BackgroundFailure(_logger, e, "a StatesSaved handler");
+            }
         }
 
         // Dispatch outside the customer locks: a slow receiver must not stall ingestion. Entries being dispatched by
