@@ -115,9 +115,56 @@ public static class Guard
         failures += streamingOk ? 0 : 1;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(streamingOk ? "ok  " : "FAIL")} streaming pattern: {patternStreamingBytes} bytes for {streamed.Count} events"));
 
+        failures += CheckCsvIngestion(output, small, large);
         GC.KeepAlive(largeEvents);
         output.WriteLine(failures == 0 ? "guard passed" : $"guard failed: {failures} check(s)");
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// CSV ingestion (the byte-level path): no string or object per row — bytes per event stay within what the columns
+    /// themselves take (customer, touchpoint, channel ids and ticks: 20 B, once more for the trimmed copy at Build; a string per row would add 30 B or more) —
+    /// and time per event flat from 1e5 to 1e6 events.
+    /// </summary>
+    private static int CheckCsvIngestion(TextWriter output, EventBatch small, EventBatch large)
+    {
+        byte[] smallCsv = Csv(small);
+        byte[] largeCsv = Csv(large);
+        ReadCsv(largeCsv); // warm up
+        long start = GC.GetAllocatedBytesForCurrentThread();
+        int count = ReadCsv(largeCsv);
+        double perEvent = (GC.GetAllocatedBytesForCurrentThread() - start) / (double)count;
+        bool ok = perEvent <= 56;
+        int failures = ok ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(ok ? "ok  " : "FAIL")} csv ingestion: {perEvent:F1} bytes/event for {count} events, columns included (max 56)"));
+        double smallNs = NsPerEvent(() => ReadCsv(smallCsv), small.Count);
+        double largeNs = NsPerEvent(() => ReadCsv(largeCsv), large.Count);
+        double ratio = largeNs / smallNs;
+        ok = ratio <= MaxScalingRatio;
+        failures += ok ? 0 : 1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(ok ? "ok  " : "FAIL")} csv ingestion: {smallNs:F1} ns/event at 1e5, {largeNs:F1} ns/event at 1e6, ratio {ratio:F2} (max {MaxScalingRatio})"));
+        return failures;
+    }
+
+    private static int ReadCsv(byte[] csv)
+    {
+        var builder = new EventBatchBuilder();
+        CsvEventReader.ReadInto(new MemoryStream(csv, writable: false), builder, null, null);
+        return builder.Build().Count;
+    }
+
+    /// <summary>The batch as CSV in its own (grouped, time) order, Unix-second timestamps.</summary>
+    private static byte[] Csv(EventBatch batch)
+    {
+        var text = new System.Text.StringBuilder("customer_id,touchpoint,timestamp\n");
+        for (int i = 0; i < batch.Count; i++)
+        {
+            long seconds = (batch.TimestampTicks[i] - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
+            text.Append(batch.Customers[batch.CustomerIds[i]]).Append(',').Append(batch.Touchpoints[batch.TouchpointIds[i]]).Append(',')
+                .Append(seconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
     }
 
     private static readonly long[] Evictor = new long[8 * 1024 * 1024]; // 64 MiB, larger than any last-level cache here

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using JourneyKit.Events.Internal;
 using Sylvan.Data.Csv;
@@ -30,7 +29,7 @@ namespace JourneyKit.Events;
 /// events with the same event id wins.</para>
 /// <threadsafety>All members are thread-safe; one builder must not be filled by two reads at once.</threadsafety>
 /// </remarks>
-public static class CsvEventReader
+public static partial class CsvEventReader
 {
     /// <summary>Reads CSV events from a stream into a new batch. The stream is read to its end and not disposed.</summary>
     /// <param name="stream">The UTF-8 CSV bytes.</param>
@@ -79,9 +78,8 @@ public static class CsvEventReader
         options.Validate();
         long? total = stream.CanSeek ? stream.Length - stream.Position : null;
         using var counting = new CountingStream(stream, leaveOpen: true);
-        using var text = CreateTextReader(counting);
         var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, total);
-        ReadCore(text, context, options.MaxRecordLength);
+        ReadCore(counting, context, options.MaxRecordLength);
         return context.Finish();
     }
 
@@ -108,7 +106,15 @@ public static class CsvEventReader
         new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true,
             bufferSize: EventReaderConstants.InitialBufferSize, leaveOpen: true);
 
-    internal static void ReadCore(TextReader reader, ReadContext context, int maxRecordLength)
+    internal static void ReadCore(TextReader reader, ReadContext context, int maxRecordLength) =>
+        ReadSylvan(reader, context, maxRecordLength, null, 2);
+
+    /// <summary>
+    /// Reads with Sylvan: from the header (<paramref name="layout"/> null), or, after the UTF-8 reader gave up at a record
+    /// it does not handle, the header line again (so Sylvan settles its line-end handling on the same text) and then the
+    /// remaining records, with the header's <paramref name="layout"/>, from line <paramref name="line"/>.
+    /// </summary>
+    private static void ReadSylvan(TextReader reader, ReadContext context, int maxRecordLength, CsvLayout? layout, long line)
     {
         var csvOptions = new CsvDataReaderOptions
         {
@@ -136,19 +142,21 @@ public static class CsvEventReader
         catch (CsvRecordTooLargeException e)
         {
             // Creating the reader reads the header and the first record; RowNumber says which (0: the header).
-            context.Fatal(EventReadErrorCode.RecordTooLarge, Math.Max(0, e.RowNumber) + 1, null, 0, EventReaderMessages.RecordTooLarge(maxRecordLength, "characters"), e);
+            long at = layout is null ? Math.Max(0, e.RowNumber) + 1 : line;
+            context.Fatal(EventReadErrorCode.RecordTooLarge, at, null, 0, EventReaderMessages.RecordTooLarge(maxRecordLength, "characters"), e);
             return;
         }
         catch (CsvFormatException e)
         {
-            context.Fatal(EventReadErrorCode.MalformedCsv, Math.Max(0, e.RowNumber) + 1, null, 0, EventReaderMessages.MalformedCsv(e.Message), e);
+            long at = layout is null ? Math.Max(0, e.RowNumber) + 1 : line;
+            context.Fatal(EventReadErrorCode.MalformedCsv, at, null, 0, EventReaderMessages.MalformedCsv(e.Message), e);
             return;
         }
 
         using (csv)
         {
-            var layout = CsvLayout.FromHeader(csv, context);
-            var row = new CsvRowReader(csv, layout, context, maxRecordLength);
+            layout ??= CsvLayout.FromHeader(csv, context);
+            var row = new CsvRowReader(csv, layout, context, maxRecordLength, line);
             try
             {
                 row.ReadAll();
@@ -184,11 +192,22 @@ public static class CsvEventReader
 
         public static CsvLayout FromHeader(CsvDataReader csv, ReadContext context)
         {
-            int n = csv.FieldCount;
+            var raw = new string[csv.FieldCount];
+            for (int i = 0; i < raw.Length; i++)
+            {
+                raw[i] = csv.GetName(i);
+            }
+
+            return FromHeader(raw, context);
+        }
+
+        public static CsvLayout FromHeader(string[] raw, ReadContext context)
+        {
+            int n = raw.Length;
             var names = new string[n];
             for (int i = 0; i < n; i++)
             {
-                string name = csv.GetName(i);
+                string name = raw[i];
                 if (i == 0 && name.Length > 0 && name[0] == '\uFEFF')
                 {
                     name = name[1..]; // a byte-order mark left by a TextReader that did not remove it
@@ -282,19 +301,14 @@ public static class CsvEventReader
     }
 
     /// <summary>The per-record loop; allocation-free for valid rows whose strings were seen before.</summary>
-    private sealed class CsvRowReader(CsvDataReader csv, CsvLayout layout, ReadContext context, int maxRecordLength)
+    private sealed class CsvRowReader(CsvDataReader csv, CsvLayout layout, ReadContext context, int maxRecordLength, long firstLine)
     {
-        private long _nextLine = 2;
+        private long _nextLine = firstLine;
         private char[] _scratch = new char[256];
         private int _scratchCount;
 
         public void ReadAll()
         {
-            EventBatchBuilder builder = context.Builder;
-            int[] attributes = layout.AttributeOrdinals;
-            string[] names = layout.Names;
-            EventTimestampFormat format = context.Options.TimestampFormat;
-            TimeZoneInfo? zone = context.Options.TimeZone;
             while (true)
             {
                 long line = _nextLine;
@@ -333,66 +347,20 @@ public static class CsvEventReader
 
                 // Sylvan unescapes a quoted field with doubled quotes into one shared scratch buffer, so two such spans
                 // alias each other: when the record has quotes, copy the fields that must live together.
-                bool quoted = raw.Contains('"');
                 _scratchCount = 0;
-                ReadOnlySpan<char> customer = Field(layout.CustomerId, quoted);
-                ReadOnlySpan<char> touchpoint = Field(layout.Touchpoint, quoted);
-                if (customer.IsEmpty)
-                {
-                    Bad(EventReadErrorCode.RequiredFieldEmpty, line, layout.CustomerId, EventReaderMessages.RequiredEmpty);
-                    continue;
-                }
-
-                if (touchpoint.IsEmpty)
-                {
-                    Bad(EventReadErrorCode.RequiredFieldEmpty, line, layout.Touchpoint, EventReaderMessages.RequiredEmpty);
-                    continue;
-                }
-
-                ReadOnlySpan<char> timestamp = csv.GetFieldSpan(layout.Timestamp);
-                if (!EventTimestamp.TryParse(timestamp, format, zone, out long ticks, out TimestampError timestampError))
-                {
-                    if (context.WantsDetails)
-                    {
-                        Bad(EventReaderMessages.TimestampCode(timestampError), line, layout.Timestamp, EventReaderMessages.Timestamp(timestampError, timestamp.Trim(), format, zone));
-                    }
-                    else
-                    {
-                        context.BadRowUndescribed();
-                    }
-
-                    continue;
-                }
-
-                double value = double.NaN;
-                if (layout.Value >= 0)
-                {
-                    ReadOnlySpan<char> valueText = csv.GetFieldSpan(layout.Value).Trim();
-                    if (!valueText.IsEmpty && !TryParseValue(valueText, out value, line))
-                    {
-                        continue;
-                    }
-                }
-
-                ReadOnlySpan<char> channel = layout.Channel >= 0 ? Field(layout.Channel, quoted) : default;
-                ReadOnlySpan<char> eventId = layout.EventId >= 0 ? Field(layout.EventId, quoted) : default;
-                if (!builder.Add(customer, touchpoint, ticks, channel, eventId, value))
-                {
-                    continue; // a duplicate event id: counted by the builder
-                }
-
-                context.Added++;
-                for (int a = 0; a < attributes.Length; a++)
-                {
-                    int ordinal = attributes[a];
-                    ReadOnlySpan<char> attribute = csv.GetFieldSpan(ordinal);
-                    if (!attribute.IsEmpty)
-                    {
-                        builder.SetAttribute(names[ordinal], attribute);
-                    }
-                }
+                AddRecord(new SylvanFields(this, raw.Contains('"')), layout, context, line);
             }
         }
+
+        /// <summary>The fields of Sylvan's current record; with quotes, the fields that live together are copied.</summary>
+        private readonly struct SylvanFields(CsvRowReader owner, bool quoted) : IRecordFields
+        {
+            public ReadOnlySpan<char> Field(int ordinal) => owner.Field(ordinal, quoted);
+
+            public ReadOnlySpan<char> Transient(int ordinal) => owner.Raw(ordinal);
+        }
+
+        private ReadOnlySpan<char> Raw(int ordinal) => csv.GetFieldSpan(ordinal);
 
         private ReadOnlySpan<char> Field(int ordinal, bool copy)
         {
@@ -427,26 +395,6 @@ public static class CsvEventReader
             catch (CsvFormatException e)
             {
                 context.Fatal(EventReadErrorCode.MalformedCsv, line, null, e.FieldOrdinal >= 0 ? e.FieldOrdinal + 1 : 0, EventReaderMessages.MalformedCsv(e.Message), e);
-            }
-
-            return false;
-        }
-
-        private bool TryParseValue(ReadOnlySpan<char> text, out double value, long line)
-        {
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
-            {
-                return true;
-            }
-
-            bool isNumber = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-            if (context.WantsDetails)
-            {
-                Bad(EventReadErrorCode.InvalidValue, line, layout.Value, isNumber ? EventReaderMessages.NotFinite(text) : EventReaderMessages.NotANumber(text));
-            }
-            else
-            {
-                context.BadRowUndescribed();
             }
 
             return false;

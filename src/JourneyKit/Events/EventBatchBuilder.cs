@@ -42,6 +42,8 @@ public sealed class EventBatchBuilder
     private ColumnBuilder<int> _channelIds;
     private ColumnBuilder<double> _values;
     private ColumnBuilder<string?> _eventIds;
+    private string? _lastCustomerName; // the customer of the event added last: exports group events by customer
+    private int _lastCustomer;
     private bool _hasValues;
     private bool _hasEventIds;
     private bool _built;
@@ -169,7 +171,18 @@ public sealed class EventBatchBuilder
 
         // A duplicate's customer is already in the table (the event it repeats added it), so interning first adds nothing
         // for a duplicate.
-        int customer = _customers.GetOrAdd(customerId);
+        int customer;
+        if (_lastCustomerName is not null && customerId.SequenceEqual(_lastCustomerName))
+        {
+            customer = _lastCustomer;
+        }
+        else
+        {
+            customer = _customers.GetOrAdd(customerId);
+            _lastCustomerName = _customers[customer];
+            _lastCustomer = customer;
+        }
+
         string? storedEventId = null;
         if (!eventId.IsEmpty)
         {
@@ -274,15 +287,15 @@ public sealed class EventBatchBuilder
         _built = true;
         MakeOwnTablesReadOnly();
         int n = Count;
-        int[] order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
+        int[]? order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
         EventAttributes attributes = BuildAttributes(order, n);
         return new EventBatch(
-            Permute(_customerIds.Span, order),
-            Permute(_touchpointIds.Span, order),
-            Permute(_ticks.Span, order),
-            Permute(_channelIds.Span, order),
-            _hasValues ? Permute(_values.Span, order) : null,
-            _hasEventIds ? Permute(_eventIds.Span, order) : null,
+            Permute(in _customerIds, order),
+            Permute(in _touchpointIds, order),
+            Permute(in _ticks, order),
+            Permute(in _channelIds, order),
+            _hasValues ? Permute(in _values, order) : null,
+            _hasEventIds ? Permute(in _eventIds, order) : null,
             customerStarts,
             attributes,
             _customers,
@@ -324,7 +337,7 @@ public sealed class EventBatchBuilder
     /// dense column (4 bytes per event, at most 32 per value present); the others go to one row-indexed sparse table
     /// (8 bytes per value, plus 4 per event when there are any).
     /// </summary>
-    private EventAttributes BuildAttributes(int[] order, int n)
+    private EventAttributes BuildAttributes(int[]? order, int n)
     {
         int keys = _attributeKeys.Count;
         if (keys == 0)
@@ -335,7 +348,7 @@ public sealed class EventBatchBuilder
         var newRow = new int[n];
         for (int i = 0; i < n; i++)
         {
-            newRow[order[i]] = i;
+            newRow[order is null ? i : order[i]] = i;
         }
 
         var dense = new Dictionary<int, int[]>();
@@ -474,11 +487,17 @@ public sealed class EventBatchBuilder
 
     /// <summary>
     /// Computes the stable order by (customer id, ticks): a counting sort by customer, then a stable sort of each
-    /// customer's run by ticks when it is not already in order.
+    /// customer's run by ticks when it is not already in order. Null means the rows are in order already: grouped by
+    /// customer in id order (the usual export, read with a new customer table) and in time order within each customer.
     /// </summary>
-    internal static int[] SortOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int customerSymbols, out int[] customerStarts)
+    internal static int[]? SortOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int customerSymbols, out int[] customerStarts)
     {
         int n = customers.Length;
+        if (IsGrouped(customers, out int groups))
+        {
+            return GroupedOrder(customers, ticks, groups, out customerStarts);
+        }
+
         var counts = new int[customerSymbols + 1];
         for (int i = 0; i < n; i++)
         {
@@ -518,22 +537,105 @@ public sealed class EventBatchBuilder
             Span<int> slice = order.AsSpan(customerStarts[r], customerStarts[r + 1] - customerStarts[r]);
             if (!IsSorted(slice, ticks))
             {
-                // Key (ticks, original index) is unique, so an unstable sort gives the stable order.
-                var keys = new (long Ticks, int Index)[slice.Length];
-                for (int i = 0; i < slice.Length; i++)
-                {
-                    keys[i] = (ticks[slice[i]], slice[i]);
-                }
-
-                Array.Sort(keys);
-                for (int i = 0; i < slice.Length; i++)
-                {
-                    slice[i] = keys[i].Index;
-                }
+                SortByTicks(slice, ticks);
             }
         }
 
         return order;
+    }
+
+    /// <summary>Whether the customer ids never decrease (so the counting sort would keep every row in place).</summary>
+    private static bool IsGrouped(ReadOnlySpan<int> customers, out int groups)
+    {
+        groups = customers.IsEmpty ? 0 : 1;
+        for (int i = 1; i < customers.Length; i++)
+        {
+            int d = customers[i] - customers[i - 1];
+            if (d < 0)
+            {
+                return false;
+            }
+
+            groups += d == 0 ? 0 : 1;
+        }
+
+        return true;
+    }
+
+    /// <summary>The order of grouped rows: null when every customer's run is in time order, else only those runs sorted.</summary>
+    private static int[]? GroupedOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int groups, out int[] customerStarts)
+    {
+        int n = customers.Length;
+        customerStarts = new int[groups + 1];
+        int[]? order = null;
+        int run = 0;
+        int start = 0;
+        for (int i = 1; i <= n; i++)
+        {
+            if (i < n && customers[i] == customers[i - 1])
+            {
+                continue;
+            }
+
+            customerStarts[run++] = start;
+            if (!IsSorted(ticks[start..i]))
+            {
+                if (order is null)
+                {
+                    order = new int[n];
+                    for (int k = 0; k < n; k++)
+                    {
+                        order[k] = k;
+                    }
+                }
+
+                SortByTicks(order.AsSpan(start, i - start), ticks);
+            }
+
+            start = i;
+        }
+
+        customerStarts[groups] = n;
+        return order;
+    }
+
+    private static void SortByTicks(Span<int> slice, ReadOnlySpan<long> ticks)
+    {
+        // Key (ticks, original index) is unique, so an unstable sort gives the stable order.
+        var keys = new (long Ticks, int Index)[slice.Length];
+        for (int i = 0; i < slice.Length; i++)
+        {
+            keys[i] = (ticks[slice[i]], slice[i]);
+        }
+
+        Array.Sort(keys);
+        for (int i = 0; i < slice.Length; i++)
+        {
+            slice[i] = keys[i].Index;
+        }
+    }
+
+    private static bool IsSorted(ReadOnlySpan<long> ticks)
+    {
+        for (int i = 1; i < ticks.Length; i++)
+        {
+            if (ticks[i] < ticks[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes room for <paramref name="additional"/> more events in the main columns (a reader's estimate).</summary>
+    internal void Reserve(int additional)
+    {
+        int capacity = (int)Math.Min((long)Count + Math.Max(0, additional), Limits.MaxEvents);
+        _customerIds.EnsureCapacity(capacity);
+        _touchpointIds.EnsureCapacity(capacity);
+        _ticks.EnsureCapacity(capacity);
+        _channelIds.EnsureCapacity(capacity);
     }
 
     private static bool IsSorted(ReadOnlySpan<int> slice, ReadOnlySpan<long> ticks)
@@ -549,8 +651,15 @@ public sealed class EventBatchBuilder
         return true;
     }
 
-    private static T[] Permute<T>(ReadOnlySpan<T> source, int[] order)
+    /// <summary>The column in <paramref name="order"/>; with no order, the column's own array (trimmed), not a copy.</summary>
+    private static T[] Permute<T>(in ColumnBuilder<T> column, int[]? order)
     {
+        if (order is null)
+        {
+            return column.Trimmed(); // the builder adds nothing after Build, so the array can be shared
+        }
+
+        ReadOnlySpan<T> source = column.Span;
         var result = new T[order.Length];
         for (int i = 0; i < order.Length; i++)
         {

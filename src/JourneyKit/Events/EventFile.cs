@@ -137,8 +137,7 @@ public static class EventFile
 
             if (format == EventFileFormat.Csv)
             {
-                using StreamReader text = CsvEventReader.CreateTextReader(input);
-                CsvEventReader.ReadCore(text, context, options.MaxRecordLength);
+                CsvEventReader.ReadCore(input, context, options.MaxRecordLength);
             }
             else if (format == EventFileFormat.Xes)
             {

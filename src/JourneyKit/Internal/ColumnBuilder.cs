@@ -43,6 +43,18 @@ internal struct ColumnBuilder<T>
 
     public readonly T[] ToArray() => _items.AsSpan(0, _count).ToArray();
 
+    /// <summary>The items as an array of exactly <see cref="Count"/>: the array itself when it is that long, else a copy.</summary>
+    public readonly T[] Trimmed() => _items.Length == _count ? _items : ToArray();
+
+    /// <summary>Makes room for <paramref name="capacity"/> items in all.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length)
+        {
+            Array.Resize(ref _items, capacity);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddWithResize(T item)
     {

@@ -157,4 +157,47 @@ public sealed class EventBatchBuilderTests
             .ToList();
         return expected.SequenceEqual(actual) && builder.DuplicateCount == events.Count - kept.Count;
     }
+
+    /// <summary>
+    /// Events already grouped by customer (the usual export; the sort is skipped or only unsorted customers are sorted)
+    /// build what the plain reference gives: customers in first-seen order, each stably by time, attributes on their
+    /// own events.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public bool Build_GroupedInput_AsReference(int seed)
+    {
+        var random = new Random(seed);
+        var events = new List<(string Customer, string Touchpoint, long Ticks, string? Plan)>();
+        for (int c = random.Next(0, 6); c > 0; c--)
+        {
+            string customer = "c" + c;
+            int tick = 0;
+            for (int i = random.Next(1, 8); i > 0; i--)
+            {
+                tick += random.Next(4) == 0 ? -random.Next(3) : random.Next(3); // mostly in order, equal times, some back
+                events.Add((customer, "t" + random.Next(3), T0.AddSeconds(tick).UtcTicks, random.Next(3) == 0 ? "p" + random.Next(2) : null));
+            }
+        }
+
+        var builder = new EventBatchBuilder();
+        foreach ((string customer, string touchpoint, long ticks, string? plan) in events)
+        {
+            builder.Add(customer, touchpoint, ticks);
+            if (plan is not null)
+            {
+                builder.SetAttribute("plan", plan);
+            }
+        }
+
+        EventBatch batch = builder.Build();
+        var customerOrder = events.Select(e => e.Customer).Distinct().ToList();
+        var expected = events.OrderBy(e => customerOrder.IndexOf(e.Customer)).ThenBy(e => e.Ticks)
+            .Select(e => $"{e.Customer}|{e.Touchpoint}|{e.Ticks}|{e.Plan}").ToList();
+        var actual = Enumerable.Range(0, batch.Count)
+            .Select(i => $"{batch.Customers[batch.CustomerIds[i]]}|{batch.Touchpoints[batch.TouchpointIds[i]]}|{batch.TimestampTicks[i]}|{batch.GetEvent(i).Attributes?["plan"]}")
+            .ToList();
+        var starts = Enumerable.Range(0, batch.CustomerCount).Select(r => batch.CustomerStarts[r]).ToList();
+        var expectedStarts = customerOrder.Select(c => expected.FindIndex(e => e.StartsWith(c + "|", StringComparison.Ordinal))).ToList();
+        return expected.SequenceEqual(actual) && starts.SequenceEqual(expectedStarts) && batch.CustomerStarts[batch.CustomerCount] == events.Count;
+    }
 }

@@ -27,6 +27,9 @@ internal sealed class ReadContext
 
     public string? FileName { get; }
 
+    /// <summary>Gets the size of the input in bytes when known (compressed size for gzip), for capacity estimates.</summary>
+    public long? TotalBytes => _totalBytes;
+
     /// <summary>Gets the options of the read (column mapping, timestamp format and zone).</summary>
     public EventReaderOptions Options => _options;
 
