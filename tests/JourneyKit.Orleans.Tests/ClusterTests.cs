@@ -198,11 +198,27 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Equal(events.Count, await store.Events.CountAsync()); // every distinct event stored once: none lost, no duplicate
     }
 
+    /// <summary>
+    /// A store failure inside a grain reaches the caller (an Orleans client, so always across a connection) as the
+    /// store's own exception with its message; without JourneyKit's exceptions registered with Orleans' serializer it
+    /// arrived as a CodecNotFoundException.
+    /// </summary>
+    [Fact]
+    public async Task Cluster_StoreFailureInAGrain_ReachesTheCallerAsTheStoreException()
+    {
+        var store = new StateReadFails();
+        await using TestCluster cluster = await Deploy(JourneyStep.Create(Onboarding, Rules), store, new RecordingInterventionDispatcher(), new FakeTimeProvider(T0));
+        var client = new JourneyIngestionClient(cluster.Client, store, "onboarding");
+        var e = await Assert.ThrowsAsync<JourneyStoreUnavailableException>(() => client.IngestBatchAsync([new JourneyEvent("c1", "form.start", T0) { EventId = "e1" }]));
+        Assert.Equal("state store down", e.Message);
+        Assert.Equal(1, await store.Events.CountAsync()); // the append happened before the grain failed
+    }
+
     private static async Task<TestCluster> Deploy(JourneyStep step, JourneyStore store, InterventionDispatcher dispatcher, TimeProvider clock)
     {
         SiloConfigurator.Runtime = new JourneyGrainRuntime([step], store, dispatcher, new JourneyGrainOptions { ReminderPeriod = TimeSpan.FromSeconds(2) }, clock);
         SharedReminderTable.Clear();
-        TestCluster cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
+        TestCluster cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().AddClientBuilderConfigurator<ClientConfigurator>().Build();
         await cluster.DeployAsync();
         return cluster;
     }
@@ -217,6 +233,39 @@ public sealed class ClusterTests(ITestOutputHelper output)
             siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             siloBuilder.Services.AddSingleton<IReminderTable, SharedReminderTable>();
             siloBuilder.Services.AddJourneyGrains(Runtime!);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.Services.AddJourneyKitExceptions();
+    }
+
+    /// <summary>An in-memory store whose state reads fail as a server that cannot be reached would.</summary>
+    private sealed class StateReadFails : JourneyStore
+    {
+        private readonly InMemoryJourneyStore _inner = new();
+
+        public StateReadFails() => Instances = new FailingStates(_inner.Instances);
+
+        public override EventStore Events => _inner.Events;
+
+        public override JourneyDefinitionStore Definitions => _inner.Definitions;
+
+        public override InstanceStateStore Instances { get; }
+
+        public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) => _inner.EraseCustomerAsync(customerId, cancellationToken);
+
+        private sealed class FailingStates(InstanceStateStore inner) : InstanceStateStore
+        {
+            public override Task<StoredState?> GetAsync(string customerId, string journeyId, CancellationToken cancellationToken = default) =>
+                throw new JourneyStoreUnavailableException("state store down");
+
+            public override Task<string> SaveAsync(string customerId, string journeyId, int journeyVersion, ReadOnlyMemory<byte> state, DateTimeOffset? dueAt, string? expectedETag, CancellationToken cancellationToken = default) =>
+                inner.SaveAsync(customerId, journeyId, journeyVersion, state, dueAt, expectedETag, cancellationToken);
+
+            public override Task<IReadOnlyList<StoredState>> GetDueAsync(string journeyId, DateTimeOffset asOf, int limit, CancellationToken cancellationToken = default) =>
+                inner.GetDueAsync(journeyId, asOf, limit, cancellationToken);
         }
     }
 }
