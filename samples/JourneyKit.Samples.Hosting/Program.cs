@@ -1,5 +1,6 @@
 using JourneyKit;
 using JourneyKit.Analytics;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Events;
 using JourneyKit.Reporting;
 using JourneyKit.Scoring;

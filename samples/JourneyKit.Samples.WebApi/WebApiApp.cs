@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Events;
 using JourneyKit.Hosting;
 using JourneyKit.Model;

@@ -1,4 +1,5 @@
 using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Hosting;
 using JourneyKit.Orchestration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,5 @@
 using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Storage.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

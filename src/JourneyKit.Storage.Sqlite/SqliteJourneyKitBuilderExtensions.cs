@@ -1,4 +1,5 @@
 using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Orchestration;
 using JourneyKit.Webhooks;
 using JourneyKit.Webhooks.Internal;

@@ -3,10 +3,17 @@ using System.Xml.Linq;
 
 namespace JourneyKit.Architecture.Tests;
 
-/// <summary>The "Packages (src/)" table of docs/architecture.md: which projects and packages each project may use.</summary>
+/// <summary>
+/// A table of docs/architecture.md: the "Packages (src/)" table (which projects and packages each project may use), or
+/// the "Inside `JourneyKit`" table (which namespaces each layer of the core may use).
+/// </summary>
 internal sealed partial class DependencyTable
 {
-    private const string Heading = "## Packages (src/)";
+    /// <summary>The heading of the package table.</summary>
+    public const string PackagesHeading = "## Packages (src/)";
+
+    /// <summary>The heading of the core's layer table.</summary>
+    public const string LayersHeading = "## Inside `JourneyKit`";
 
     private readonly Dictionary<string, string[]> _allowed;
 
@@ -15,14 +22,14 @@ internal sealed partial class DependencyTable
     /// <summary>Gets the projects that have a row.</summary>
     public IReadOnlyCollection<string> Projects => _allowed.Keys;
 
-    /// <summary>Reads the table under the heading "## Packages (src/)": rows <c>| `project` | `dep`, `dep` | … |</c>.</summary>
-    public static DependencyTable Parse(string markdown)
+    /// <summary>Reads the table under a heading (the package table by default): rows <c>| `project` | `dep`, `dep` | … |</c>.</summary>
+    public static DependencyTable Parse(string markdown, string heading = PackagesHeading)
     {
         string[] lines = markdown.Split('\n');
-        int start = Array.FindIndex(lines, l => l.TrimEnd() == Heading);
+        int start = Array.FindIndex(lines, l => l.TrimEnd() == heading);
         if (start < 0)
         {
-            throw new FormatException($"docs/architecture.md has no '{Heading}' section.");
+            throw new FormatException($"docs/architecture.md has no '{heading}' section.");
         }
 
         var allowed = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -44,6 +51,9 @@ internal sealed partial class DependencyTable
 
         return new DependencyTable(allowed);
     }
+
+    /// <summary>Gets what a row allows, or null when there is no row.</summary>
+    public IReadOnlyList<string>? Allowed(string key) => _allowed.TryGetValue(key, out string[]? allowed) ? allowed : null;
 
     /// <summary>Every reference of the project that its row does not allow, as "project → reference".</summary>
     public IEnumerable<string> Violations(string project, string csprojXml)

@@ -1,3 +1,4 @@
+using JourneyKit.DependencyInjection;
 using JourneyKit.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
 using static JourneyKit.Hosting.Tests.Orchestration.TestJourneys;

@@ -3,6 +3,7 @@ using System.Globalization;
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.WindowFunnel;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Cli.Commands;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace JourneyKit;
+namespace JourneyKit.DependencyInjection;
 
 /// <summary>Options of JourneyKit in a service container.</summary>
 public sealed class JourneyKitOptions

@@ -1,4 +1,4 @@
-using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,4 @@
-using JourneyKit;
+using JourneyKit.DependencyInjection;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
@@ -47,7 +47,7 @@ public static class OrchestrationJourneyKitBuilderExtensions
             JourneyCatalog catalog = sp.GetRequiredService<JourneyCatalog>();
             CompiledJourney journey = setup.JourneyId is { } id
                 ? catalog.Get(id)
-                : catalog.Journeys.Count == 1 ? catalog.Journeys.First() : throw new InvalidOperationException(OrchestrationMessages.NoJourney(catalog.Journeys.Count));
+                : catalog.Journeys.Count == 1 ? catalog.Journeys.First() : throw new InvalidOperationException(NoJourney(catalog.Journeys.Count));
             JourneyKitOptions options = sp.GetRequiredService<IOptions<JourneyKitOptions>>().Value;
             return new JourneyEngine(
                 journey,
@@ -77,4 +77,8 @@ public static class OrchestrationJourneyKitBuilderExtensions
         builder.Services.AddSingleton<InterventionDispatcher>(static sp => ActivatorUtilities.GetServiceOrCreateInstance<TDispatcher>(sp));
         return builder;
     }
+
+    private static string NoJourney(int count) => count == 0
+        ? "Orchestration needs a journey: call AddJourney, or set the journey id."
+        : "Several journeys are registered: set the journey id orchestration runs on.";
 }

@@ -74,6 +74,22 @@ public sealed record Journey
         return problems.Count == 0 ? this : throw new JourneyValidationException(problems);
     }
 
+    /// <summary>Like <see cref="EnsureValid()"/>, also giving each moment of truth's parsed pattern (validation parsed them), so compiling does not parse them again.</summary>
+    /// <param name="moments">One parsed pattern per moment of truth, in order.</param>
+    /// <returns>This journey.</returns>
+    internal Journey EnsureValid(out Patterns.ParsedPattern[] moments)
+    {
+        var parsed = new Patterns.ParsedPattern?[MomentsOfTruth.Count];
+        IReadOnlyList<JourneyProblem> problems = Internal.JourneyValidator.Validate(this, parsed);
+        if (problems.Count > 0)
+        {
+            throw new JourneyValidationException(problems);
+        }
+
+        moments = parsed!;
+        return this;
+    }
+
     /// <summary>Gets the index of a stage by id, or -1.</summary>
     /// <param name="stageId">The stage id.</param>
     /// <returns>The index in <see cref="Stages"/>, or -1.</returns>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using JourneyKit.Model;
+using JourneyKit.Orchestration.Internal;
 
 namespace JourneyKit.Orchestration;
 

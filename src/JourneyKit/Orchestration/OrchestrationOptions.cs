@@ -1,3 +1,5 @@
+using JourneyKit.Orchestration.Internal;
+
 namespace JourneyKit.Orchestration;
 
 /// <summary>Options of a <see cref="JourneyStep"/> (firing policy) and of the drivers that run it (<see cref="JourneyEngine"/>). Defaults are in <see cref="OrchestrationDefaults"/>.</summary>

@@ -1,5 +1,7 @@
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
+using JourneyKit.Model.Patterns;
+using JourneyKit.Orchestration.Internal;
 
 namespace JourneyKit.Orchestration;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Scoring;
 
@@ -20,7 +21,7 @@ public sealed class CompiledJourney
     private readonly bool[] _allowed;
     private readonly CompiledPattern[] _moments;
 
-    internal CompiledJourney(Journey journey)
+    internal CompiledJourney(Journey journey, ParsedPattern[] moments)
     {
         Journey = journey;
         Touchpoints = new SymbolTable();
@@ -66,7 +67,7 @@ public sealed class CompiledJourney
         _moments = new CompiledPattern[journey.MomentsOfTruth.Count];
         for (int m = 0; m < _moments.Length; m++)
         {
-            _moments[m] = CompiledPattern.Compile(journey.MomentsOfTruth[m].Pattern);
+            _moments[m] = CompiledPattern.FromParsed(moments[m]);
         }
 
         Stages = journey.Stages.AsImmutableArray();
@@ -115,6 +116,7 @@ public static class JourneyCompiler
     public static CompiledJourney Compile(this Journey journey)
     {
         ArgumentNullException.ThrowIfNull(journey);
-        return new CompiledJourney(journey.EnsureValid());
+        Journey valid = journey.EnsureValid(out ParsedPattern[] moments); // the patterns are parsed once, by validation
+        return new CompiledJourney(valid, moments);
     }
 }

@@ -157,7 +157,7 @@ public sealed class JourneyEvaluator
             }
         }
 
-        var momentConditions = new Matching.Internal.BoundConditions[_journey.MomentCount];
+        var momentConditions = new Matching.Pattern.BoundPattern[_journey.MomentCount];
         for (int m = 0; m < momentConditions.Length; m++)
         {
             momentConditions[m] = _journey.Moment(m).Bind(batch);

@@ -2,6 +2,7 @@ using System.Text;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Fuzz.Targets;
 

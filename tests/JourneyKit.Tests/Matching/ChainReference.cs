@@ -1,6 +1,7 @@
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.WindowFunnel;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Tests.Matching;
 

@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Tests.Matching;
 

@@ -2,6 +2,7 @@ using System.Text;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Tests.Matching;
 

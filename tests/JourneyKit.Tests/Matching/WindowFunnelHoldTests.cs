@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.WindowFunnel;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Tests.Matching;
 

@@ -1,3 +1,4 @@
+using JourneyKit.DependencyInjection;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using JourneyKit.Events;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Matching.Internal;
 
@@ -16,7 +17,7 @@ namespace JourneyKit.Matching.Internal;
 /// </remarks>
 internal sealed class BoundConditions
 {
-    public const int MaxConditions = 64;
+    public const int MaxConditions = PatternConstants.MaxAtoms;
 
     private readonly ulong[] _touchpointMask;
     private readonly ulong _unknownTouchpointMask;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Matching.Pattern;
 

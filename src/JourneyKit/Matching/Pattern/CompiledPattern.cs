@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using JourneyKit.Events;
 using JourneyKit.Matching.Internal;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Matching.Pattern;
 
@@ -145,15 +146,20 @@ public sealed class CompiledPattern
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStates, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEdges, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPartialMatches, 1, nameof(options));
-        PatternTree tree = PatternParser.Parse(pattern, options);
-        return new CompiledPattern(pattern, tree, PatternAutomaton.Build(tree, options, pattern), options);
+        return FromParsed(ParsedPattern.Parse(pattern, options));
     }
+
+    /// <summary>Compiles a pattern already parsed and checked (by journey validation), without parsing it again.</summary>
+    /// <param name="parsed">The parsed pattern.</param>
+    /// <returns>The compiled pattern.</returns>
+    internal static CompiledPattern FromParsed(ParsedPattern parsed) => new(parsed.Text, parsed.Tree, PatternAutomaton.Build(parsed), parsed.Options);
 
     /// <summary>Compiles a pattern that sees only the events satisfying at least one of <paramref name="visible"/> (ClickHouse mode).</summary>
     internal static CompiledPattern CompileVisible(string pattern, IReadOnlyList<EventCondition> visible, PatternOptions options)
     {
-        PatternTree tree = PatternParser.Parse(pattern, options);
-        PatternAutomaton nfa = PatternAutomaton.Build(tree, options, pattern, visible);
+        ParsedPattern parsed = ParsedPattern.Parse(pattern, options);
+        PatternTree tree = parsed.Tree;
+        PatternAutomaton nfa = PatternAutomaton.Build(parsed, visible);
         ulong mask = 0;
         foreach (EventCondition c in visible)
         {
@@ -238,7 +244,7 @@ public sealed class CompiledPattern
     }
 
     /// <summary>Binds the atoms to a batch, for <see cref="Advance(PatternState, ulong, long)"/> over its rows.</summary>
-    internal BoundConditions Bind(EventBatch batch) => BoundConditions.Bind(_nfa.Atoms, batch);
+    internal BoundPattern Bind(EventBatch batch) => new(BoundConditions.Bind(_nfa.Atoms, batch));
 
     /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
     internal void Advance(PatternState state, ulong mask, long ticks)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
+using JourneyKit.Model.Patterns;
+
 namespace JourneyKit.Matching.Pattern;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal sealed class PatternAutomaton
     private readonly List<List<(int To, int Gap)>> _follow = [];
     private readonly List<GapBounds> _gaps = [];
     private readonly List<EventCondition> _atoms = [];
-    private readonly Dictionary<PatternNode, PatternSize> _sizes;
+    private readonly IReadOnlyDictionary<PatternNode, PatternSize> _sizes;
     private readonly PatternOptions _options;
     private readonly string _text;
     private readonly List<int> _skipOf = [];
@@ -28,7 +30,7 @@ internal sealed class PatternAutomaton
     private readonly List<(int Lo, int Hi, int Reg)> _groupCopies = [];
     private long _edgeCount;
 
-    private PatternAutomaton(Dictionary<PatternNode, PatternSize> sizes, PatternOptions options, string text)
+    private PatternAutomaton(IReadOnlyDictionary<PatternNode, PatternSize> sizes, PatternOptions options, string text)
     {
         _sizes = sizes;
         _options = options;
@@ -68,13 +70,13 @@ internal sealed class PatternAutomaton
     public RegisterUse[] Use { get; private set; } = [];
 
     /// <summary>The most <c>~~</c> gaps plus groups with <c>within</c> a pattern may have (each is a time kept per partial match).</summary>
-    public const int MaxRegisters = 16;
+    public const int MaxRegisters = PatternConstants.MaxTimeConstraints;
 
-    public static PatternAutomaton Build(PatternTree tree, PatternOptions options, string text, IReadOnlyList<EventCondition>? extraAtoms = null)
+    /// <summary>Builds the automaton of a pattern whose size <see cref="ParsedPattern"/> has already measured and checked; <paramref name="extraAtoms"/> are atoms to track besides the pattern's (ClickHouse mode).</summary>
+    public static PatternAutomaton Build(ParsedPattern parsed, IReadOnlyList<EventCondition>? extraAtoms = null)
     {
-        var sizes = new Dictionary<PatternNode, PatternSize>(ReferenceEqualityComparer.Instance);
-        PatternSize size = Measure(tree.Root, options, text, sizes);
-        var automaton = new PatternAutomaton(sizes, options, text);
+        string text = parsed.Text;
+        var automaton = new PatternAutomaton(parsed.Sizes, parsed.Options, text);
         foreach (EventCondition extra in extraAtoms ?? [])
         {
             if (!automaton._atoms.Contains(extra))
@@ -88,12 +90,9 @@ internal sealed class PatternAutomaton
             }
         }
 
-        Fragment root = automaton.Build(tree.Root);
-        System.Diagnostics.Debug.Assert(size.States == automaton.StateCount && size.Edges == automaton.EdgeCount, "the prediction is exact");
-        if (root.Nullable)
-        {
-            throw new PatternSyntaxException(PatternError.MatchesEmpty, 0, "the pattern can match no events at all; make at least one event required", text);
-        }
+        Fragment root = automaton.Build(parsed.Tree.Root);
+        System.Diagnostics.Debug.Assert(parsed.Size.States == automaton.StateCount && parsed.Size.Edges == automaton.EdgeCount, "the prediction is exact");
+        System.Diagnostics.Debug.Assert(!root.Nullable, "ParsedPattern rejects patterns that match the empty sequence");
 
         automaton.AtomOf = [.. automaton._atomOf];
         automaton.Follow = new (int To, int Gap)[automaton._follow.Count][];
@@ -198,145 +197,6 @@ internal sealed class PatternAutomaton
         }
 
         return reg;
-    }
-
-    /// <summary>
-    /// Predicts the states and edges <see cref="Build(PatternNode)"/> makes for <paramref name="node"/> (post-order, so
-    /// the innermost node past a limit is the one named) and records it in <paramref name="sizes"/>. Nothing is
-    /// allocated per state; a repetition stops as soon as it passes a limit, so this is bounded by the tree size times
-    /// <see cref="PatternOptions.MaxStates"/>.
-    /// </summary>
-    internal static PatternSize Measure(PatternNode node, PatternOptions options, string text, Dictionary<PatternNode, PatternSize> sizes)
-    {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new PatternSyntaxException(PatternError.TooDeep, node.Offset, "the pattern nests too deeply here", text);
-        }
-
-        PatternSize size;
-        switch (node)
-        {
-            case AtomNode:
-                size = PatternSize.Atom;
-                break;
-
-            case SkipNode:
-                size = PatternSize.Skip;
-                break;
-
-            case WithinNode within:
-                size = Measure(within.Inner, options, text, sizes);
-                break;
-
-            case SeqNode seq:
-                size = Measure(seq.Items[0], options, text, sizes);
-                for (int i = 1; i < seq.Items.Count; i++)
-                {
-                    if (seq.Items[i] is SkipNode skip && sizes[seq.Items[i - 1]].Nullable)
-                    {
-                        throw new PatternSyntaxException(PatternError.UnexpectedToken, skip.Offset, "the item before a time gap '~~(…)' may match no events; make it required (the gap is measured from its last event)", text);
-                    }
-
-                    size = PatternSize.Concat(size, Measure(seq.Items[i], options, text, sizes));
-                    Check(size, seq, options, text);
-                }
-
-                break;
-
-            case AltNode alt:
-                size = PatternSize.Empty with { Nullable = false };
-                foreach (PatternNode option in alt.Options)
-                {
-                    size = PatternSize.Alternate(size, Measure(option, options, text, sizes));
-                    Check(size, alt, options, text);
-                }
-
-                break;
-
-            case RepeatNode repeat:
-            {
-                if (repeat.Max == 0)
-                {
-                    size = PatternSize.Empty; // X{0}: X is never built, so it is not measured either
-                    break;
-                }
-
-                PatternSize inner = Measure(repeat.Inner, options, text, sizes);
-                if (inner.States == 0)
-                {
-                    size = PatternSize.Empty;
-                    break;
-                }
-
-                // Mirrors Build: Min copies in sequence, then a starred copy or the optional copies nested from the right.
-                PatternSize? result = null;
-                for (int i = 0; i < repeat.Min; i++)
-                {
-                    result = result is { } r ? PatternSize.Concat(r, inner) : inner;
-                    Check(result.Value, repeat, options, text);
-                }
-
-                if (repeat.Max == -1)
-                {
-                    PatternSize star = PatternSize.Star(inner);
-                    result = result is { } r ? PatternSize.Concat(r, star) : star;
-                }
-                else if (repeat.Max > repeat.Min)
-                {
-                    PatternSize tail = inner with { Nullable = true };
-                    for (int i = repeat.Min + 1; i < repeat.Max; i++)
-                    {
-                        tail = PatternSize.Concat(inner, tail) with { Nullable = true };
-                        Check(tail, repeat, options, text);
-                    }
-
-                    result = result is { } r ? PatternSize.Concat(r, tail) : tail;
-                }
-
-                size = result!.Value;
-                break;
-            }
-
-            default:
-                throw new InvalidOperationException();
-        }
-
-        Check(size, node, options, text);
-        sizes[node] = size;
-        return size;
-    }
-
-    private static void Check(PatternSize size, PatternNode node, PatternOptions options, string text)
-    {
-        if (size.States > options.MaxStates)
-        {
-            throw new PatternSyntaxException(PatternError.TooManyStates, node.Offset, $"{Describe(node, text)} needs more than {options.MaxStates.ToString("N0", CultureInfo.InvariantCulture)} automaton states (PatternOptions.MaxStates)", text);
-        }
-
-        if (size.Edges > options.MaxEdges)
-        {
-            throw new PatternSyntaxException(PatternError.TooManyEdges, node.Offset, $"{Describe(node, text)} needs more than {options.MaxEdges.ToString("N0", CultureInfo.InvariantCulture)} automaton edges, the work done per event (PatternOptions.MaxEdges)", text);
-        }
-    }
-
-    /// <summary>Names the offending part: the quantifier as written, or the kind of node.</summary>
-    private static string Describe(PatternNode node, string text) => node switch
-    {
-        RepeatNode r => $"the repetition '{Quantifier(r, text)}' here",
-        AltNode => "this alternation",
-        SeqNode => "this sequence",
-        _ => "this event",
-    };
-
-    private static string Quantifier(RepeatNode r, string text)
-    {
-        if (r.Offset >= 0 && r.Offset < text.Length && text[r.Offset] is '?' or '*' or '+')
-        {
-            return text[r.Offset].ToString();
-        }
-
-        int close = r.Offset >= 0 && r.Offset < text.Length ? text.IndexOf('}', r.Offset) : -1;
-        return close > r.Offset && close - r.Offset <= 24 ? text[r.Offset..(close + 1)] : "{…}";
     }
 
     private Fragment Build(PatternNode node)
@@ -598,35 +458,4 @@ internal enum RegisterUse : byte
     Later,
     Earlier,
     Exact,
-}
-
-/// <summary>
-/// What building a pattern node makes: whether it matches the empty sequence, the sizes of its first and last position
-/// sets, its states and its follow edges. Counts saturate instead of overflowing.
-/// </summary>
-internal readonly record struct PatternSize(bool Nullable, long First, long Last, long States, long Edges)
-{
-    private const long Cap = long.MaxValue / 4;
-
-    public static PatternSize Atom => new(false, 1, 1, 1, 0);
-
-    public static PatternSize Skip => new(true, 1, 1, 1, 1);
-
-    public static PatternSize Empty => new(true, 0, 0, 0, 0);
-
-    public static PatternSize Concat(PatternSize a, PatternSize b) => new(
-        a.Nullable && b.Nullable,
-        Add(a.First, a.Nullable ? b.First : 0),
-        Add(b.Last, b.Nullable ? a.Last : 0),
-        Add(a.States, b.States),
-        Add(Add(a.Edges, b.Edges), Multiply(a.Last, b.First)));
-
-    public static PatternSize Alternate(PatternSize a, PatternSize b) => new(
-        a.Nullable || b.Nullable, Add(a.First, b.First), Add(a.Last, b.Last), Add(a.States, b.States), Add(a.Edges, b.Edges));
-
-    public static PatternSize Star(PatternSize x) => new(true, x.First, x.Last, x.States, Add(x.Edges, Multiply(x.Last, x.First)));
-
-    private static long Add(long a, long b) => Math.Min(Cap, a + b);
-
-    private static long Multiply(long a, long b) => a == 0 || b == 0 ? 0 : a > Cap / b ? Cap : Math.Min(Cap, a * b);
 }

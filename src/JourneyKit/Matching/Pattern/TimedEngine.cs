@@ -1,4 +1,5 @@
 using System.Numerics;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Matching.Pattern;
 

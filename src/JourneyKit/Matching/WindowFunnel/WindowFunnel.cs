@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using JourneyKit.Events;
 using JourneyKit.Matching.Internal;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Matching.WindowFunnel;
 

@@ -1,11 +1,15 @@
 using System.Globalization;
+using JourneyKit.Model.Patterns;
 
 namespace JourneyKit.Model.Internal;
 
 /// <summary>Collects every problem of a journey, in document order. Never throws on missing parts.</summary>
 internal static class JourneyValidator
 {
-    public static IReadOnlyList<JourneyProblem> Validate(Journey journey)
+    public static IReadOnlyList<JourneyProblem> Validate(Journey journey) => Validate(journey, null);
+
+    /// <summary>Validates, keeping each moment of truth's parsed pattern in <paramref name="moments"/> (one slot per moment) for compilation.</summary>
+    public static IReadOnlyList<JourneyProblem> Validate(Journey journey, ParsedPattern?[]? moments)
     {
         var problems = new List<JourneyProblem>();
         var budget = new SuggestBudget(SuggestBudgetCells); // all suggestions of one validation share it
@@ -173,7 +177,14 @@ internal static class JourneyValidator
                 Add(ModelCodes.InvalidWeight, path + ".weight", ModelMessages.InvalidWeight(m.Weight));
             }
 
-            if (!MomentOfTruthPatternCheck.Validate(m.Pattern ?? string.Empty, out string? error, out int column))
+            if (ParsedPattern.TryParse(m.Pattern ?? string.Empty, out ParsedPattern? parsed, out string? error, out int column))
+            {
+                if (moments is not null)
+                {
+                    moments[i] = parsed;
+                }
+            }
+            else
             {
                 Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
             }
@@ -226,7 +237,7 @@ internal static class JourneyValidator
                 {
                     Add(ModelCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
                 }
-                else if (!MomentOfTruthPatternCheck.Validate(r.Pattern, out string? error, out int column))
+                else if (!ParsedPattern.TryParse(r.Pattern, out _, out string? error, out int column))
                 {
                     Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
                 }

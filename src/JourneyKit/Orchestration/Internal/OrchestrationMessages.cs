@@ -1,4 +1,4 @@
-namespace JourneyKit.Orchestration;
+namespace JourneyKit.Orchestration.Internal;
 
 /// <summary>Message texts of the orchestration area.</summary>
 internal static class OrchestrationMessages
@@ -31,7 +31,4 @@ internal static class OrchestrationMessages
     public static string GaveUp(string customer, int attempts) =>
         $"Customer '{customer}': the state kept changing under us; gave up after {attempts} optimistic-concurrency conflicts.";
 
-    public static string NoJourney(int count) => count == 0
-        ? "Orchestration needs a journey: call AddJourney, or set the journey id."
-        : "Several journeys are registered: set the journey id orchestration runs on.";
 }

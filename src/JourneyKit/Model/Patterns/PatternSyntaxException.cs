@@ -1,4 +1,4 @@
-namespace JourneyKit.Matching.Pattern;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>What is wrong with a pattern.</summary>
 public enum PatternError

@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using JourneyKit.Events;
-using JourneyKit.Model;
 
-namespace JourneyKit.Matching;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>
 /// A condition on one event, used as a window-funnel step or a pattern atom: a touchpoint set (or its complement),
@@ -119,40 +117,6 @@ public sealed class EventCondition : IEquatable<EventCondition>
     /// <param name="values">The allowed values; at least one.</param>
     /// <returns>The new condition.</returns>
     public EventCondition WithAttribute(string key, params ReadOnlySpan<string> values) => WithAttribute(new AttributeCondition(key, values.ToArray()));
-
-    /// <summary>Tests the condition on an event (the simple, allocation-free but not columnar path).</summary>
-    /// <param name="journeyEvent">The event.</param>
-    /// <returns><see langword="true"/> when every part holds.</returns>
-    public bool Matches(JourneyEvent journeyEvent)
-    {
-        ArgumentNullException.ThrowIfNull(journeyEvent);
-        if (TouchpointSet.Contains(journeyEvent.Touchpoint) == IsTouchpointSetNegated)
-        {
-            return false;
-        }
-
-        if (!ChannelSet.IsEmpty && !ChannelSet.Contains(journeyEvent.Channel))
-        {
-            return false;
-        }
-
-        if (!MatchesValue(journeyEvent.Value ?? double.NaN))
-        {
-            return false;
-        }
-
-        foreach (AttributeCondition a in Attributes)
-        {
-            string? value = null;
-            journeyEvent.Attributes?.TryGetValue(a.Key, out value);
-            if (!a.Matches(value))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>Tests the value comparisons alone.</summary>
     /// <param name="value">The event's value, or <see cref="double.NaN"/> when it has none.</param>

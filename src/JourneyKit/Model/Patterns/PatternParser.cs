@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using JourneyKit.Model.Json;
 
-namespace JourneyKit.Matching.Pattern;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>A parsed pattern: the tree, anchors and window. See docs/patterns.md for the grammar.</summary>
 internal sealed record PatternTree(PatternNode Root, bool AnchorStart, bool AnchorEnd, TimeSpan? Within);

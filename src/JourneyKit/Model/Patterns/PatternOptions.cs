@@ -1,4 +1,4 @@
-namespace JourneyKit.Matching.Pattern;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>Limits applied when compiling a pattern; see docs/patterns.md ("Limits and errors") and docs/limits.md.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace JourneyKit.Matching;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>
 /// A condition on one string attribute of an event: its value is one of <see cref="Values"/> (or, negated, it is

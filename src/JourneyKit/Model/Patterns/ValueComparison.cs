@@ -1,4 +1,4 @@
-namespace JourneyKit.Matching;
+namespace JourneyKit.Model.Patterns;
 
 /// <summary>A comparison of an event's numeric value with an operand.</summary>
 public enum ValueComparison

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace JourneyKit;
+namespace JourneyKit.DependencyInjection;
 
 /// <summary>What <see cref="OrchestrationJourneyKitBuilderExtensions.AddOrchestration"/> registers: the journey, rules, options and dispatcher.</summary>
 public sealed class OrchestrationSetup
