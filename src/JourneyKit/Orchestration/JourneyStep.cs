@@ -633,6 +633,21 @@ public sealed class JourneyStep
     private List<TimedRule> TimedRules(CustomerState state, long now)
     {
         var result = new List<TimedRule>();
+        if (_hasPatternRules)
+        {
+            // A pattern ending in an absence ("a, then no c within 10m") completes at its deadline without an event: the
+            // same occurrence id an event after the deadline would give, so whichever comes first fires it once.
+            foreach (CompiledRule rule in _rules)
+            {
+                if (rule.Rule.When.Kind == RuleTriggerKind.PatternMatched && state.Rules.TryGetValue(rule.Rule.Name, out RuleBook? book)
+                    && book.Pattern is { } ps && rule.Rule.When.Pattern!.NextDeadline(ps) is { } deadline)
+                {
+                    int k = rule.Rule.When.Pattern.GetResult(ps).Count + 1;
+                    result.Add(new TimedRule(rule, $"pattern:{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}{Suffix(state)}", deadline.UtcTicks, -1, -1));
+                }
+            }
+        }
+
         JourneyInstance instance = state.Instance;
         if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
         {

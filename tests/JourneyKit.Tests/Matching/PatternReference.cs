@@ -11,15 +11,18 @@ namespace JourneyKit.Tests.Matching;
 /// </summary>
 internal static class PatternReference
 {
+    /// <summary>Whether events[i..j) match the tree (before any absence), with its anchors and window.</summary>
+    public static bool IsMatch(PatternTree tree, IReadOnlyList<JourneyEvent> events, int i, int j) =>
+        j > i
+        && (!tree.AnchorStart || i == 0)
+        && (!tree.AnchorEnd || j == events.Count)
+        && (tree.Within is not { } w || w == TimeSpan.MaxValue || events[j - 1].TimestampTicks - events[i].TimestampTicks <= w.Ticks)
+        && Ends(tree.Root, i, null, events).Any(c => c.End == j);
+
     public static PatternMatch Match(PatternTree tree, IReadOnlyList<JourneyEvent> events)
     {
         int n = events.Count;
-        bool IsMatch(int i, int j) =>
-            j > i
-            && (!tree.AnchorStart || i == 0)
-            && (!tree.AnchorEnd || j == n)
-            && (tree.Within is not { } w || events[j - 1].TimestampTicks - events[i].TimestampTicks <= w.Ticks)
-            && Ends(tree.Root, i, null, events).Any(c => c.End == j);
+        bool IsMatch(int i, int j) => PatternReference.IsMatch(tree, events, i, j);
 
         int count = 0, pos = 0;
         (int Start, int End)? first = null;

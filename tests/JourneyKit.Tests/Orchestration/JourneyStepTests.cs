@@ -54,6 +54,33 @@ public sealed class JourneyStepTests
     }
 
     [Fact]
+    public void Run_PatternEndingInAnAbsence_FiresAtItsDeadlineWithoutAnEvent_Once()
+    {
+        // "an upload, then no verification call within 3 hours" (issue 16 item 4): due at upload + 3 h, fired by the
+        // timer; a later event after the deadline gives the same occurrence id, so nothing fires twice.
+        JourneyRule rule = JourneyRule.Create("no-call").WhenPattern("id.upload !(help.call within 3h)").Then("call-them", Channel.Sms).Build();
+        JourneyStep step = JourneyStep.Create(Onboarding, [rule]);
+        StepResult uploaded = step.Run(step.CreateState("ada"), StepInput.NewEvents([Event("ada", "form.start", T0), Event("ada", "id.upload", T0.AddHours(1))]), T0.AddHours(1));
+        DateTimeOffset due = T0.AddHours(4);
+        Assert.Equal(due, uploaded.DueAt);
+        Assert.Empty(uploaded.Interventions);
+
+        StepResult early = step.Run(uploaded.State, StepInput.None, due - TimeSpan.FromTicks(1));
+        Assert.Empty(early.Interventions);
+        StepResult fired = step.Run(early.State, StepInput.None, due);
+        Intervention i = Assert.Single(fired.Interventions);
+        Assert.Equal(("call-them", "pattern:1", due), (i.Name, i.Occurrence, i.OccurredAt));
+
+        StepResult later = step.Run(fired.State, StepInput.NewEvents([Event("ada", "form.start", T0.AddHours(6))]), T0.AddHours(6));
+        Assert.Empty(later.Interventions);
+
+        // A call before the deadline cancels it: nothing due, nothing fired.
+        StepResult called = step.Run(uploaded.State, StepInput.NewEvents([Event("ada", "help.call", T0.AddHours(2))]), T0.AddHours(2));
+        Assert.Null(called.DueAt);
+        Assert.Empty(step.Run(called.State, StepInput.None, T0.AddDays(1)).Interventions);
+    }
+
+    [Fact]
     public void Run_NeverChangesTheStateItIsGiven()
     {
         JourneyStep step = JourneyStep.Create(Onboarding, FixtureRules);

@@ -55,7 +55,7 @@ public sealed class CompiledPattern
     private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa, PatternOptions options, ulong visible = 0)
     {
         Text = text;
-        if (nfa.Registers.Length > 0 || visible != 0)
+        if (nfa.Registers.Length > 0 || visible != 0 || tree.Absence is not null)
         {
             _timed = new TimedEngine(nfa, tree, visible, options.MaxPartialMatches, text);
         }
@@ -152,7 +152,8 @@ public sealed class CompiledPattern
     /// <summary>Compiles a pattern already parsed and checked (by journey validation), without parsing it again.</summary>
     /// <param name="parsed">The parsed pattern.</param>
     /// <returns>The compiled pattern.</returns>
-    internal static CompiledPattern FromParsed(ParsedPattern parsed) => new(parsed.Text, parsed.Tree, PatternAutomaton.Build(parsed), parsed.Options);
+    internal static CompiledPattern FromParsed(ParsedPattern parsed) =>
+        new(parsed.Text, parsed.Tree, PatternAutomaton.Build(parsed, parsed.Tree.Absence is { } a ? [a.Condition] : null), parsed.Options);
 
     /// <summary>Compiles a pattern that sees only the events satisfying at least one of <paramref name="visible"/> (ClickHouse mode).</summary>
     internal static CompiledPattern CompileVisible(string pattern, IReadOnlyList<EventCondition> visible, PatternOptions options)
@@ -184,7 +185,7 @@ public sealed class CompiledPattern
         BoundConditions bound = BoundConditions.Bind(_nfa.Atoms, batch);
         if (_timed is not null)
         {
-            EvaluateTimed(batch, bound, results, maxDegreeOfParallelism);
+            EvaluateTimed(batch, bound, results, maxDegreeOfParallelism, long.MinValue);
             return results;
         }
 
@@ -208,6 +209,47 @@ public sealed class CompiledPattern
         }
 
         return results;
+    }
+
+    /// <summary>Evaluates every customer of a batch as of an instant: a match of a pattern ending in an absence
+    /// <c>!(X within D)</c> whose deadline is at or before <paramref name="asOf"/> counts even when no later event came.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="maxDegreeOfParallelism">Cores to use; results do not depend on it.</param>
+    /// <returns>One answer per customer run.</returns>
+    public PatternMatch[] EvaluateAsOf(EventBatch batch, DateTimeOffset asOf, int maxDegreeOfParallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
+        if (_timed is null || !_timed.HasAbsence)
+        {
+            return Evaluate(batch, maxDegreeOfParallelism);
+        }
+
+        var results = new PatternMatch[batch.CustomerCount];
+        EvaluateTimed(batch, BoundConditions.Bind(_nfa.Atoms, batch), results, maxDegreeOfParallelism, asOf.UtcTicks);
+
+        return results;
+    }
+
+    /// <summary>Gets the answer as of an instant: a pending absence whose deadline is at or before it completes.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="asOf">The instant (e.g. the <see cref="TimeProvider"/>'s now).</param>
+    /// <returns>The answer.</returns>
+    public PatternMatch GetResult(PatternState state, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core, asOf.UtcTicks);
+    }
+
+    /// <summary>Gets when a pending match of a pattern ending in an absence completes if no event satisfying it comes
+    /// first (schedule a timer for it, then call <see cref="GetResult(PatternState, DateTimeOffset)"/>), or null.</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The deadline, or null when nothing waits.</returns>
+    public DateTimeOffset? NextDeadline(PatternState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Core.Waiting && state.Core.WaitDeadline != long.MaxValue ? new DateTimeOffset(Math.Min(state.Core.WaitDeadline, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero) : null;
     }
 
     /// <summary>Creates an empty streaming state for one customer.</summary>
@@ -298,14 +340,14 @@ public sealed class CompiledPattern
     public PatternMatch GetResult(PatternState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core);
+        return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core, long.MinValue);
     }
 
-    private void EvaluateTimed(EventBatch batch, BoundConditions bound, PatternMatch[] results, int maxDegreeOfParallelism)
+    private void EvaluateTimed(EventBatch batch, BoundConditions bound, PatternMatch[] results, int maxDegreeOfParallelism, long asOf)
     {
         if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
         {
-            EvaluateTimedRuns(batch, bound, 0, batch.CustomerCount, results);
+            EvaluateTimedRuns(batch, bound, 0, batch.CustomerCount, results, asOf);
             return;
         }
 
@@ -317,12 +359,12 @@ public sealed class CompiledPattern
             int to = Math.Min(batch.CustomerCount, from + per);
             if (from < to)
             {
-                EvaluateTimedRuns(batch, bound, from, to, results);
+                EvaluateTimedRuns(batch, bound, from, to, results, asOf);
             }
         });
     }
 
-    private void EvaluateTimedRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results)
+    private void EvaluateTimedRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results, long asOf)
     {
         TimedEngine engine = _timed!;
         var cur = new long[engine.Stride * 16];
@@ -338,12 +380,17 @@ public sealed class CompiledPattern
                 engine.Step(ref cur, ref count, ref next, ref core, bound.Match(batch, i), ticks[i]);
             }
 
-            results[run] = FinishTimed(cur, count, core);
+            results[run] = FinishTimed(cur, count, core, asOf);
         }
     }
 
-    private PatternMatch FinishTimed(long[] cands, int count, MatchCore core)
+    private PatternMatch FinishTimed(long[] cands, int count, MatchCore core, long asOf)
     {
+        if (core.Waiting && core.WaitDeadline <= asOf)
+        {
+            core.RecordMatchAt(core.WaitStartIndex, core.WaitStart, core.Index - 1, core.WaitDeadline); // a copy: the state does not change
+        }
+
         if (!AnchoredEnd)
         {
             return core.Count == 0 ? PatternMatch.None : new PatternMatch(true, core.Count, core.FirstStart, core.FirstEnd, core.FirstStartTicks, core.FirstEndTicks);
@@ -614,6 +661,26 @@ internal struct MatchCore
     public long FirstStartTicks;
     public long FirstEndTicks;
 
+    /// <summary>Whether a match of a pattern ending in an absence waits for its deadline (timed matcher only).</summary>
+    public bool Waiting;
+    public long WaitDeadline;
+    public long WaitStart;
+    public int WaitStartIndex;
+
+    /// <summary>Counts a match that ends at event <paramref name="endIndex"/> / instant <paramref name="endTicks"/>.</summary>
+    public void RecordMatchAt(int startIndex, long startTicks, int endIndex, long endTicks)
+    {
+        if (Count == 0)
+        {
+            FirstStart = startIndex;
+            FirstEnd = endIndex;
+            FirstStartTicks = startTicks;
+            FirstEndTicks = endTicks;
+        }
+
+        Count++;
+    }
+
     /// <summary>Counts a match that started at event <paramref name="startIndex"/> and ends at the current event, remembering the first.</summary>
     public void RecordMatch(int startIndex, long startTicks, long endTicks)
     {
@@ -676,7 +743,9 @@ public sealed class PatternState
     internal long PrevTicks => Core.PrevTicks;
 
     /// <summary>Gets the number of bytes <see cref="WriteTo"/> writes.</summary>
-    public int SerializedSize => Cands is null ? Header + (12 * Start.Length) : Header + 8 + (8 * Stride * CandCount);
+    public int SerializedSize => Cands is null ? Header + (12 * Start.Length) : Header + 8 + WaitBytes + (8 * Stride * CandCount);
+
+    private const int WaitBytes = 1 + 8 + 8 + 4;
 
     /// <summary>Writes the state.</summary>
     /// <param name="destination">At least <see cref="SerializedSize"/> bytes.</param>
@@ -698,7 +767,11 @@ public sealed class PatternState
         {
             BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], Stride);
             BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 4)..], CandCount);
-            offset += 8;
+            destination[offset + 8] = Core.Waiting ? (byte)1 : (byte)0;
+            BinaryPrimitives.WriteInt64LittleEndian(destination[(offset + 9)..], Core.Waiting ? Core.WaitDeadline : 0);
+            BinaryPrimitives.WriteInt64LittleEndian(destination[(offset + 17)..], Core.Waiting ? Core.WaitStart : 0);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[(offset + 25)..], Core.Waiting ? Core.WaitStartIndex : 0);
+            offset += 8 + WaitBytes;
             for (int i = 0; i < Stride * CandCount; i++)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(destination[offset..], Cands[i]);
@@ -736,7 +809,7 @@ public sealed class PatternState
             int stride = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[Header..]) : -1;
             int count = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[(Header + 4)..]) : -1;
             if (states < 0 || states > 1_000_000 || stride < 3 || stride > 3 + PatternAutomaton.MaxRegisters || count < 0 || count > 1_000_000
-                || source.Length < Header + 8 + (8L * stride * count))
+                || source.Length < Header + 8 + WaitBytes + (8L * stride * count) || source[Header + 8] > 1)
             {
                 throw new FormatException("The pattern state is truncated or has an invalid size.");
             }
@@ -746,7 +819,7 @@ public sealed class PatternState
             state.CandCount = count;
             for (int i = 0; i < stride * count; i++)
             {
-                state.Cands[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(Header + 8 + (8 * i))..]);
+                state.Cands[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(Header + 8 + WaitBytes + (8 * i))..]);
                 if (i % stride == 0 && (state.Cands[i] < 0 || state.Cands[i] >= states))
                 {
                     throw new FormatException("The pattern state names an automaton state it does not have.");
@@ -754,6 +827,10 @@ public sealed class PatternState
             }
 
             state.Core.Active = count > 0;
+            state.Core.Waiting = source[Header + 8] == 1;
+            state.Core.WaitDeadline = BinaryPrimitives.ReadInt64LittleEndian(source[(Header + 9)..]);
+            state.Core.WaitStart = BinaryPrimitives.ReadInt64LittleEndian(source[(Header + 17)..]);
+            state.Core.WaitStartIndex = BinaryPrimitives.ReadInt32LittleEndian(source[(Header + 25)..]);
         }
         else
         {

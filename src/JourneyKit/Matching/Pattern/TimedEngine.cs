@@ -29,6 +29,8 @@ internal sealed class TimedEngine
     private readonly long[] _regMin;
     private readonly long[] _regMax;
     private readonly ulong _fromPrevious;
+    private readonly ulong _absenceMask; // the absence's event: it cancels a waiting match
+    private readonly long _absenceTicks;
 
     public TimedEngine(PatternAutomaton nfa, PatternTree tree, ulong visible, int maxPartial, string text)
     {
@@ -41,6 +43,12 @@ internal sealed class TimedEngine
         _visible = visible;
         _maxPartial = maxPartial;
         _text = text;
+        if (tree.Absence is { } absence)
+        {
+            _absenceMask = 1UL << Array.IndexOf(nfa.Atoms, absence.Condition);
+            _absenceTicks = absence.Ticks;
+        }
+
         foreach (int q in nfa.Initial)
         {
             _initialAtoms |= 1UL << nfa.AtomOf[q];
@@ -82,6 +90,9 @@ internal sealed class TimedEngine
         }
     }
 
+    /// <summary>Gets whether the pattern ends in an absence <c>!(X within D)</c>.</summary>
+    public bool HasAbsence => _absenceMask != 0;
+
     /// <summary>Gets the longs per partial match.</summary>
     public int Stride { get; }
 
@@ -101,6 +112,22 @@ internal sealed class TimedEngine
         {
             core.Index++; // a hidden event: not there for the pattern (ClickHouse keeps only rows with a condition)
             return;
+        }
+
+        if (core.Waiting)
+        {
+            if (core.WaitDeadline < t)
+            {
+                // The deadline passed before this event with no absent event: the match completes there, and the
+                // search restarts after it (partial matches begun before the deadline overlap it).
+                core.RecordMatchAt(core.WaitStartIndex, core.WaitStart, core.Index - 1, core.WaitDeadline);
+                core.Waiting = false;
+                count = 0;
+            }
+            else if ((mask & _absenceMask) != 0)
+            {
+                core.Waiting = false; // the absent event came in time: no match (every waiting one would fail alike)
+            }
         }
 
         if (count == 0 && (mask & _initialAtoms) == 0)
@@ -183,10 +210,26 @@ internal sealed class TimedEngine
         if (!_anchoredEnd && n > 0)
         {
             int best = BestFinal(next, n);
-            if (best >= 0)
+            if (best >= 0 && _absenceMask == 0)
             {
                 core.RecordMatch((int)next[(best * stride) + 2], next[(best * stride) + 1], t);
                 n = 0; // restart after the match (non-overlapping)
+            }
+            else if (best >= 0)
+            {
+                // The pattern before the absence matched: the match waits for its deadline. The earliest deadline is the
+                // only one that can complete first (an absent event cancels every waiting one), so later ones are ignored,
+                // except one with the same deadline and a later start (shorter).
+                long deadline = t > long.MaxValue - _absenceTicks ? long.MaxValue : t + _absenceTicks;
+                long start = next[(best * stride) + 1];
+                int startIndex = (int)next[(best * stride) + 2];
+                if (!core.Waiting || (deadline == core.WaitDeadline && (start > core.WaitStart || (start == core.WaitStart && startIndex > core.WaitStartIndex))))
+                {
+                    core.Waiting = true;
+                    core.WaitDeadline = deadline;
+                    core.WaitStart = start;
+                    core.WaitStartIndex = startIndex;
+                }
             }
         }
 

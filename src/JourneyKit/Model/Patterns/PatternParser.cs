@@ -4,7 +4,15 @@ using System.Text;
 namespace JourneyKit.Model.Patterns;
 
 /// <summary>A parsed pattern: the tree, anchors and window. See docs/patterns.md for the grammar.</summary>
-internal sealed record PatternTree(PatternNode Root, bool AnchorStart, bool AnchorEnd, TimeSpan? Within);
+internal sealed record PatternTree(PatternNode Root, bool AnchorStart, bool AnchorEnd, TimeSpan? Within)
+{
+    /// <summary>Gets the trailing <c>!(X within D)</c>: after the match of <see cref="Root"/>, no event satisfying it for
+    /// D (then the match completes at the deadline), or null.</summary>
+    public AbsenceNode? Absence { get; init; }
+}
+
+/// <summary><c>!(X within D)</c> at the end of a pattern: no event satisfying X for D after the last matched event.</summary>
+internal sealed record AbsenceNode(int Offset, EventCondition Condition, long Ticks) : PatternNode(Offset);
 
 /// <summary>A node of the pattern tree, with its offset in the text for errors.</summary>
 internal abstract record PatternNode(int Offset);
@@ -45,6 +53,8 @@ internal sealed class PatternParser
     private readonly PatternOptions _options;
     private int _pos;
     private int _depth;
+    private int _absences;
+    private int _firstAbsence = -1;
 
     private PatternParser(string text, PatternOptions options)
     {
@@ -100,7 +110,23 @@ internal sealed class PatternParser
                 : Error(PatternError.UnexpectedToken, _pos, $"unexpected '{c}'");
         }
 
-        return new PatternTree(root, start, end, within);
+        AbsenceNode? absence = null;
+        if (root is SeqNode { Items: [.., AbsenceNode last] } seq)
+        {
+            absence = last;
+            root = seq.Items.Count == 2 ? seq.Items[0] : seq with { Items = seq.Items.Take(seq.Items.Count - 1).ToList(), Gaps = seq.Gaps.Take(seq.Gaps.Count - 1).ToList() };
+            if (end)
+            {
+                throw Error(PatternError.MisplacedAnchor, _text.LastIndexOf('$'), "'$' cannot follow an absence '!(… within D)': the match ends at its deadline");
+            }
+        }
+
+        if (_absences > (absence is null ? 0 : 1))
+        {
+            throw Error(PatternError.UnexpectedToken, _firstAbsence, "an absence '!(X within D)' may only end the whole pattern (after at least one item)");
+        }
+
+        return new PatternTree(root, start, end, within) { Absence = absence };
     }
 
     /// <summary>Reads the duration after <c>within</c> (unbounded beyond the largest TimeSpan, like ClickHouse's UInt64 seconds).</summary>
@@ -172,6 +198,13 @@ internal sealed class PatternParser
                 continue;
             }
 
+            if (c == '!')
+            {
+                items.Add(ParseAbsence(items.Count == 0));
+                gaps.Add(null);
+                continue;
+            }
+
             GapBounds? gap = null;
             if (c == '~')
             {
@@ -196,6 +229,49 @@ internal sealed class PatternParser
         }
 
         return items.Count == 1 ? items[0] : new SeqNode(at, items, gaps);
+    }
+
+    /// <summary>Reads <c>!(X within D)</c>: X one event (touchpoint, set or '.', with predicates).</summary>
+    private AbsenceNode ParseAbsence(bool first)
+    {
+        int at = _pos;
+        _absences++;
+        _firstAbsence = _firstAbsence < 0 ? at : _firstAbsence;
+        _pos++;
+        if (first)
+        {
+            throw Error(PatternError.UnexpectedToken, at, "an absence '!(X within D)' must follow an item: it is measured from that item's last event");
+        }
+
+        if (Peek() != '(')
+        {
+            throw Error(PatternError.UnexpectedToken, _pos, "an absence is written '!(X within D)', e.g. '!(support.call within 10m)'");
+        }
+
+        _pos++;
+        SkipSpace();
+        PatternNode inner = ParsePrimary();
+        if (inner is not AtomNode atom)
+        {
+            throw Error(PatternError.UnexpectedToken, at + 2, "an absence names one event: a touchpoint, '[…]' or '.', with optional '{…}' predicates");
+        }
+
+        SkipSpace();
+        if (!IsKeyword("within"))
+        {
+            throw Error(PatternError.UnexpectedToken, _pos, "an absence needs its time: '!(X within D)'");
+        }
+
+        _pos += "within".Length;
+        SkipSpace();
+        TimeSpan d = ReadWithin();
+        if (Peek() != ')')
+        {
+            throw Error(PatternError.Unclosed, at, "'!(' is not closed");
+        }
+
+        _pos++;
+        return new AbsenceNode(at, atom.Condition, d == TimeSpan.MaxValue ? long.MaxValue : d.Ticks);
     }
 
     private PatternNode ParseQuantified()
