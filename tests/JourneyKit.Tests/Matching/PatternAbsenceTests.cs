@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using JourneyKit.Events;
+using JourneyKit.Matching;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model.Patterns;
 
