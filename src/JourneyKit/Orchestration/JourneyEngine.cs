@@ -573,11 +573,21 @@ public sealed class JourneyEngine
     {
         var works = new Work[customers.Count];
         long? First(string customer) => earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null;
+
+        // The batch's states in one read (SQLite and PostgreSQL answer it with one query), then each customer's log and step.
+        IReadOnlyList<StoredState?> stored = customers.Count == 1
+            ? [await _store.Instances.GetAsync(customers[0], JourneyId, cancellationToken).ConfigureAwait(false)]
+            : await _store.Instances.GetManyAsync(JourneyId, customers, cancellationToken).ConfigureAwait(false);
+        if (stored.Count != customers.Count)
+        {
+            throw new JourneyStoreException($"{_store.Instances.GetType().Name}.GetManyAsync returned {stored.Count} states for {customers.Count} customers; it must return one per customer, in order.");
+        }
+
         if (customers.Count == 1 || Options.MaxDegreeOfParallelism == 1)
         {
             for (int i = 0; i < works.Length; i++)
             {
-                works[i] = await PrepareAsync(customers[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+                works[i] = await PrepareAsync(customers[i], stored[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
             }
 
             return works;
@@ -593,7 +603,7 @@ public sealed class JourneyEngine
                     int i;
                     while ((i = Interlocked.Increment(ref next)) < works.Length)
                     {
-                        works[i] = await PrepareAsync(customers[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+                        works[i] = await PrepareAsync(customers[i], stored[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
                     }
                 },
                 cancellationToken);
@@ -604,13 +614,12 @@ public sealed class JourneyEngine
     }
 
     /// <summary>
-    /// Reads a customer's state and log and runs the step; says whether the state must be saved. When the call's events
+    /// Reads a customer's log and runs the step on its stored state (read for the whole batch); says whether the state must be saved. When the call's events
     /// are not older than the state's resume instant, only the log from that instant is read; otherwise (late events,
     /// ticks), or when the step asks for it, the whole log.
     /// </summary>
-    private async Task<Work> PrepareAsync(string customerId, long now, long? earliestIncoming, CancellationToken cancellationToken)
+    private async Task<Work> PrepareAsync(string customerId, StoredState? stored, long now, long? earliestIncoming, CancellationToken cancellationToken)
     {
-        StoredState? stored = await _store.Instances.GetAsync(customerId, JourneyId, cancellationToken).ConfigureAwait(false);
         CustomerState state = stored is null ? _step.CreateState(customerId) : Decode(stored);
         JourneyStep step = _step;
         bool forceMove = false;
