@@ -220,8 +220,8 @@ internal static class AnalyzeCommand
             [s.CustomerId, s.StageId, D(s.TimeInStage), D(s.OverdueBy)]);
         Section(output, "Dead ends (top 10)", ["stage", "last touchpoint", "last channel", "customers"], Top(a.DeadEnds, 10), d =>
             [d.StageId, d.LastTouchpoint, d.LastChannel, N(d.Customers)]);
-        Section(output, string.Create(inv, $"Path variants ({a.Paths.DistinctVariants} distinct; conformance {Pct(a.Paths.Conformance)})"), ["stages", "customers"], a.Paths.Variants, v =>
-            [string.Join(" > ", v.Stages), N(v.Customers)]);
+        Section(output, string.Create(inv, $"Path variants ({a.Paths.DistinctVariants} distinct; conformance {Pct(a.Paths.Conformance)})"), ["stages", "customers", "p50 duration", "p90 duration"], a.Paths.Variants, v =>
+            [string.Join(" > ", v.Stages), N(v.Customers), D(v.MedianDuration), D(v.P90Duration)]);
         Section(output, "Stage transitions", ["from", "to", "count", "median time", "allowed"], a.Paths.Transitions, t =>
             [t.From, t.To, N(t.Count), D(t.MedianTime), t.Allowed ? "yes" : "NO"]);
         Section(output, "Channel switches (top 15; within stage = silo)", ["stage", "from", "to", "count", "within stage"], Top(a.ChannelSwitches, 15), s =>

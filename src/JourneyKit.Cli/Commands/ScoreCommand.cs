@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
@@ -53,12 +54,14 @@ internal static class ScoreCommand
             var evaluator = new JourneyEvaluator(compiled);
             IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
             string? only = parse.GetValue(customer);
-            var rows = new List<(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score)>();
+            OutputFormat outputFormat = parse.GetValue(format);
+            ConformanceChecker? checker = outputFormat == OutputFormat.Json ? new ConformanceChecker(compiled) : null;
+            var rows = new List<ScoredRun>();
             foreach (JourneyInstance instance in instances)
             {
                 if (only is null || instance.CustomerId == only)
                 {
-                    rows.Add((instance, evaluator.GetStatus(instance, when), ScoringModel.Default.Score(evaluator, instance, when)));
+                    rows.Add(new ScoredRun(instance, evaluator.GetStatus(instance, when), ScoringModel.Default.Score(evaluator, instance, when), checker?.Check(instance, batch)));
                 }
             }
 
@@ -67,7 +70,7 @@ internal static class ScoreCommand
                 throw new CliProblemsException([$"customer '{only}' has no events in the file"]);
             }
 
-            Write(context.Stdout, parse.GetValue(format), compiled, when, rows);
+            Write(context.Stdout, outputFormat, compiled, when, rows);
             return CliExitCode.Ok;
         });
         return command;
@@ -94,11 +97,11 @@ internal static class ScoreCommand
 
     private static string Stage(CompiledJourney journey, int stage) => stage < 0 ? "-" : journey.Stages[stage].Name;
 
-    private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score)> rows)
+    private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<ScoredRun> rows)
     {
         var states = new int[(int)LifecycleState.Failed + 1];
         double sum = 0;
-        foreach (var (_, s, score) in rows)
+        foreach (var (_, s, score, _) in rows)
         {
             states[(int)s.State]++;
             sum += score.Value;
@@ -125,7 +128,7 @@ internal static class ScoreCommand
                 json.WriteNumber("mean_score", rows.Count == 0 ? 0 : Math.Round(sum / rows.Count, 2));
                 json.WriteEndObject();
                 json.WriteStartArray("customers");
-                foreach (var (i, s, score) in rows)
+                foreach (var (i, s, score, conformance) in rows)
                 {
                     json.WriteStartObject();
                     json.WriteString("customer_id", i.CustomerId);
@@ -166,6 +169,11 @@ internal static class ScoreCommand
                     }
 
                     json.WriteEndArray();
+                    if (conformance is not null)
+                    {
+                        WriteConformance(json, conformance);
+                    }
+
                     json.WriteEndObject();
                 }
 
@@ -176,7 +184,7 @@ internal static class ScoreCommand
         }
 
         var table = new List<IReadOnlyList<string>>();
-        foreach (var (i, s, score) in rows)
+        foreach (var (i, s, score, _) in rows)
         {
             ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
             table.Add(
@@ -193,6 +201,50 @@ internal static class ScoreCommand
         CliOutput.WriteTable(output, ["customer", "stage", "status", "MoTs", "score", "biggest loss"], table);
         output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {JourneyTimestamp.Format(asOf)}: {inProgress} in progress, {stuck} stuck, {dormant} dormant, {goal} converted, {failed} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
+
+    /// <summary>The run's conformance: alignment fitness (null without a stage visit) and its deviations (docs/analytics.md).</summary>
+    private static void WriteConformance(System.Text.Json.Utf8JsonWriter json, CustomerConformance c)
+    {
+        json.WriteStartObject("conformance");
+        if (c.Fitness is { } fitness)
+        {
+            json.WriteNumber("fitness", Math.Round(fitness, 4));
+        }
+        else
+        {
+            json.WriteNull("fitness");
+        }
+
+        json.WriteNumber("stage_visits", c.StageVisits);
+        json.WriteNumber("alignment_cost", c.AlignmentCost);
+        json.WriteNumber("out_of_path_events", c.OutOfPathEvents);
+        json.WriteStartArray("deviations");
+        foreach (ConformanceDeviation d in c.Deviations)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", d.Kind switch
+            {
+                ConformanceDeviationKind.SkippedStage => "skipped_stage",
+                ConformanceDeviationKind.DisallowedTransition => "disallowed_transition",
+                _ => "out_of_path_touchpoint",
+            });
+            json.WriteString(d.Kind == ConformanceDeviationKind.OutOfPathTouchpoint ? "touchpoint" : "stage", d.Subject);
+            if (d.From is not null)
+            {
+                json.WriteString("from", d.From);
+            }
+
+            json.WriteString("at", d.At.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteNumber("count", d.Count);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>One scored run: its status, score and (JSON output only) conformance.</summary>
+    private readonly record struct ScoredRun(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score, CustomerConformance? Conformance);
 
     /// <summary>The snake_case name of a lifecycle state, as every command writes it.</summary>
     internal static string StateName(LifecycleState state) => Analytics.CustomerList.StateName(state);

@@ -33,7 +33,7 @@ public sealed class JourneyAnalysisAccumulator
     private readonly List<long>[] _durations;
     private readonly List<StuckCustomer> _stuck = [];
     private readonly Dictionary<(string Stage, string Touchpoint, string Channel), int> _deadEnds = [];
-    private readonly Dictionary<string, (string[] Stages, int Count)> _variants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string[] Stages, List<long> Durations)> _variants = new(StringComparer.Ordinal);
     private readonly Dictionary<(int From, int To), List<long>> _transitions = [];
     private readonly Dictionary<(int Stage, string From, string To, bool Within), int> _switches = [];
     private readonly MarkovCounts _channelChain = new();
@@ -196,10 +196,17 @@ public sealed class JourneyAnalysisAccumulator
             CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, d.Key, out _) += d.Value;
         }
 
-        foreach (KeyValuePair<string, (string[] Stages, int Count)> v in other._variants)
+        foreach (KeyValuePair<string, (string[] Stages, List<long> Durations)> v in other._variants)
         {
-            ref (string[] Stages, int Count) mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, v.Key, out _);
-            mine = (v.Value.Stages, mine.Count + v.Value.Count);
+            ref (string[] Stages, List<long> Durations) mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, v.Key, out bool exists);
+            if (exists)
+            {
+                mine.Durations.AddRange(v.Value.Durations);
+            }
+            else
+            {
+                mine = (v.Value.Stages, [.. v.Value.Durations]);
+            }
         }
 
         foreach (KeyValuePair<(int, int), List<long>> t in other._transitions)
@@ -462,8 +469,13 @@ public sealed class JourneyAnalysisAccumulator
             _withStages++;
             _conforming += instance.DisallowedTransitions == 0 ? 1 : 0;
             string key = string.Join('\u001f', variant);
-            ref (string[] Stages, int Count) slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, key, out _);
-            slot = (variant, slot.Count + 1);
+            ref (string[] Stages, List<long> Durations) slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, key, out bool exists);
+            if (!exists)
+            {
+                slot = (variant, []);
+            }
+
+            slot.Durations.Add(instance.LastEventTicks - instance.FirstEventTicks); // case duration: first to last event
         }
 
         _stageChain.AddPath(stagePath, instance.GoalReached);
@@ -746,9 +758,11 @@ public sealed class JourneyAnalysisAccumulator
     private PathAnalysis BuildPaths(AnalyticsOptions options)
     {
         var variants = new List<PathVariant>(_variants.Count);
-        foreach (KeyValuePair<string, (string[] Stages, int Count)> v in _variants)
+        foreach (KeyValuePair<string, (string[] Stages, List<long> Durations)> v in _variants)
         {
-            variants.Add(new PathVariant(v.Value.Stages, v.Value.Count));
+            long[] sorted = [.. v.Value.Durations];
+            Array.Sort(sorted);
+            variants.Add(new PathVariant(v.Value.Stages, sorted.Length, Percentiles.NearestRank(sorted, 50), Percentiles.NearestRank(sorted, 90)));
         }
 
         variants.Sort(static (a, b) =>

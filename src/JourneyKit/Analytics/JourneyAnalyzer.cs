@@ -68,6 +68,29 @@ public sealed class JourneyAnalyzer
     }
 
     /// <summary>
+    /// Per-run conformance to the designed journey as of an instant (events after it are ignored): each run's
+    /// alignment-based fitness and its deviations — skipped stages, disallowed transitions, out-of-path touchpoints
+    /// (<see cref="ConformanceChecker"/>). Runs in batch order, each customer's runs in order.
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>One entry per run.</returns>
+    public IReadOnlyList<CustomerConformance> Conformance(EventBatch batch, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch = batch.Until(asOf);
+        var checker = new ConformanceChecker(Journey);
+        IReadOnlyList<JourneyInstance> runs = Evaluator.Evaluate(batch);
+        var result = new List<CustomerConformance>(runs.Count);
+        foreach (JourneyInstance run in runs)
+        {
+            result.Add(checker.Check(run, batch));
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The retention table of a batch as of an instant (events after it are ignored): per start cohort, the share of runs
     /// active — or having reached <see cref="RetentionOptions.ActiveStage"/> — k periods after they started, counting
     /// only periods that have fully passed (docs/analytics.md).

@@ -178,6 +178,35 @@ public sealed class JourneyAnalyzerTests
     }
 
     [Fact]
+    public void Variants_CarryMedianAndP90CaseDurations()
+    {
+        // Five runs apply>verify whose first-to-last event spans are 10, 20, 30, 40 and 50 h (the last event of v5 is an
+        // out-of-path "ad" at 50 h: a case ends at its last event); one run apply>declined of 24 h.
+        // Nearest rank over 5: median rank ⌈2.5⌉ = 3 → 30 h; p90 rank ⌈4.5⌉ = 5 → 50 h. A single run: both 24 h.
+        var b = new EventBatchBuilder();
+        for (int k = 1; k <= 4; k++)
+        {
+            b.Add(E("v" + k, "form", 0, Channel.Web));
+            b.Add(E("v" + k, "upload", 10 * k, Channel.Mobile));
+        }
+
+        b.Add(E("v5", "form", 0, Channel.Web));
+        b.Add(E("v5", "upload", 5, Channel.Mobile));
+        b.Add(E("v5", "ad", 50, Channel.Social));
+        b.Add(E("d", "form", 0, Channel.Web));
+        b.Add(E("d", "no", 24, Channel.Email));
+        CompiledJourney journey = Journey();
+        PathAnalysis p = new JourneyAnalyzer(journey).Analyze(b.Build(), T0.AddHours(60)).Paths;
+        Assert.Equal(
+            [
+                new PathVariant(["apply", "verify"], 5, TimeSpan.FromHours(30), TimeSpan.FromHours(50)),
+                new PathVariant(["apply", "declined"], 1, TimeSpan.FromHours(24), TimeSpan.FromHours(24)),
+            ],
+            p.Variants,
+            (x, y) => x.Stages.SequenceEqual(y.Stages) && (x.Customers, x.MedianDuration, x.P90Duration) == (y.Customers, y.MedianDuration, y.P90Duration));
+    }
+
+    [Fact]
     public void TopVariants_LimitsTheListAndCountsTheRest()
     {
         PathAnalysis p = Analyze(new AnalyticsOptions { TopVariants = 1 }).Paths;

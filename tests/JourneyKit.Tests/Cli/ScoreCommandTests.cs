@@ -59,6 +59,36 @@ public sealed class ScoreCommandTests
     }
 
     [Fact]
+    public void Score_Json_HasPerCustomerConformance()
+    {
+        // apply allows only verify next. b: apply → done skips verify: aligning needs one model move (verify) or one log
+        // move (done); the synchronous path is taken → cost 1 of 2 visits, fitness 0.5, "skipped_stage verify". c: apply,
+        // an out-of-path "chat", verify → fitness 1, the chat listed once.
+        string journey = Temp("j.json", Journey.Replace("\"standardTime\": \"2d\" }", "\"standardTime\": \"2d\", \"next\": [\"verify\"] }", StringComparison.Ordinal));
+        string events = Temp("e.csv", """
+            customer_id,touchpoint,timestamp,channel
+            b,form,2026-01-01T00:00:00Z,web
+            b,active,2026-01-01T05:00:00Z,mobile
+            c,form,2026-01-01T00:00:00Z,web
+            c,chat,2026-01-01T01:00:00Z,web
+            c,upload,2026-01-01T02:00:00Z,mobile
+            """);
+        CliRun run = CliRunner.Run("score", "--journey", journey, "--events", events, "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement b = doc.RootElement.GetProperty("customers")[0].GetProperty("conformance");
+        Assert.Equal(0.5, b.GetProperty("fitness").GetDouble());
+        Assert.Equal(2, b.GetProperty("stage_visits").GetInt32());
+        JsonElement skip = Assert.Single(b.GetProperty("deviations").EnumerateArray());
+        Assert.Equal(("skipped_stage", "verify", "apply", "2026-01-01T05:00:00.0000000+00:00"), (skip.GetProperty("kind").GetString(), skip.GetProperty("stage").GetString(), skip.GetProperty("from").GetString(), skip.GetProperty("at").GetString()));
+        JsonElement c = doc.RootElement.GetProperty("customers")[1].GetProperty("conformance");
+        Assert.Equal(1.0, c.GetProperty("fitness").GetDouble());
+        Assert.Equal(1, c.GetProperty("out_of_path_events").GetInt32());
+        JsonElement chat = Assert.Single(c.GetProperty("deviations").EnumerateArray());
+        Assert.Equal(("out_of_path_touchpoint", "chat", 1), (chat.GetProperty("kind").GetString(), chat.GetProperty("touchpoint").GetString(), chat.GetProperty("count").GetInt32()));
+    }
+
+    [Fact]
     public void Score_AsOf_IgnoresLaterEvents_AndUsesTheEventTimestampParser()
     {
         // b reaches the goal at 05:00; as of 04:00 b is in progress and its later event is ignored (issue 14: never "goal"
