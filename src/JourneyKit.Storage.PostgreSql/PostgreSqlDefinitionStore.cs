@@ -27,7 +27,7 @@ internal sealed class PostgreSqlDefinitionStore(PostgreSqlJourneyStore store) : 
 
                 // Already stored (rows are never updated, so reading it outside the insert's transaction is safe).
                 string? stored = await ReadAsync(connection, journey.Id, journey.Version, cancellationToken).ConfigureAwait(false);
-                return stored == json ? true : throw new JourneyConcurrencyException(PostgreSqlMessages.VersionExists(journey.Id, journey.Version));
+                return stored == json ? true : throw JourneyConcurrencyException.VersionExists(journey.Id, journey.Version);
             },
             cancellationToken);
     }

@@ -87,7 +87,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
                 await using var command = new NpgsqlCommand(expectedETag is null ? store.Sql.InsertState : store.Sql.UpdateState, connection);
                 AddParameters(command.Parameters, new StateWrite(customerId, journeyId, journeyVersion, state, dueAt, expectedETag), etag);
                 int changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return changed == 1 ? etag : throw new JourneyConcurrencyException(PostgreSqlMessages.StaleETag(customerId, journeyId, expectedETag));
+                return changed == 1 ? etag : throw JourneyConcurrencyException.StaleETag(customerId, journeyId, expectedETag);
             },
             cancellationToken);
     }

@@ -3,13 +3,6 @@ namespace JourneyKit.Storage.PostgreSql;
 /// <summary>The texts of the store's errors, in one place.</summary>
 internal static class PostgreSqlMessages
 {
-    public static string VersionExists(string id, int version) =>
-        $"Journey '{id}' version {version} is already stored with different content; versions are immutable: save a new version.";
-
-    public static string StaleETag(string customer, string journey, string? expected) => expected is null
-        ? $"The state of customer '{customer}' in journey '{journey}' already exists; read it and pass its ETag."
-        : $"The state of customer '{customer}' in journey '{journey}' changed since it was read (ETag '{expected}' is stale).";
-
     public static string Unavailable(string server, string message) =>
         $"The PostgreSQL store at {server} is unavailable: {message}";
 

@@ -359,7 +359,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                     read.Parameters.AddWithValue("$v", journey.Version);
                     if ((string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) != json)
                     {
-                        throw new JourneyConcurrencyException(StoreMessages.VersionExists(journey.Id, journey.Version));
+                        throw JourneyConcurrencyException.VersionExists(journey.Id, journey.Version);
                     }
                 }
 
@@ -482,7 +482,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                 int changed = expectedETag is null
                     ? await ExecuteAsync(connection, null, $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING", cancellationToken, p).ConfigureAwait(false)
                     : await ExecuteAsync(connection, null, "UPDATE states SET journey_version = $v, state = $s, etag = $e, due = $due WHERE customer = $c AND journey = $j AND etag = $old", cancellationToken, p).ConfigureAwait(false);
-                return changed == 1 ? etag : throw new JourneyConcurrencyException(StoreMessages.StaleETag(customerId, journeyId, expectedETag));
+                return changed == 1 ? etag : throw JourneyConcurrencyException.StaleETag(customerId, journeyId, expectedETag);
             }, cancellationToken, write: true);
         }
 

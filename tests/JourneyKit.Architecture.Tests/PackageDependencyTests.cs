@@ -35,6 +35,28 @@ public sealed class PackageDependencyTests
     }
 
     [Fact]
+    public void NoSrcProject_OpensItsInternalsToAnotherSrcProject()
+    {
+        // Providers build on public API only (e.g. JourneyConcurrencyException.StaleETag for the shared messages), so a
+        // change inside the core cannot break a package that ships separately. Tests and benchmarks may see internals.
+        HashSet<string> projects = [.. SrcProjects().Select(Path.GetFileNameWithoutExtension).OfType<string>()];
+        var violations = new List<string>();
+        foreach (string csproj in SrcProjects())
+        {
+            foreach (System.Xml.Linq.XElement e in System.Xml.Linq.XDocument.Load(csproj).Descendants("InternalsVisibleTo"))
+            {
+                string friend = e.Attribute("Include")?.Value ?? string.Empty;
+                if (projects.Contains(friend))
+                {
+                    violations.Add($"{Path.GetFileNameWithoutExtension(csproj)} → {friend}");
+                }
+            }
+        }
+
+        Assert.True(violations.Count == 0, "Expose a public factory or type instead of InternalsVisibleTo between shipped projects:" + Environment.NewLine + string.Join(Environment.NewLine, violations));
+    }
+
+    [Fact]
     public void Table_NamesThePackagesOfTheDesign()
     {
         string[] expected =

@@ -61,4 +61,18 @@ public sealed partial class PackageReadmeTests
 
     [GeneratedRegex(@"\]\(([^)\s]+)\)")]
     private static partial Regex MarkdownLink();
+
+    [Fact]
+    public void Packages_CarryTheCommittedIcon()
+    {
+        string props = File.ReadAllText(Path.Combine(RepoRoot.Path, "Directory.Build.props"));
+        Assert.Contains("<PackageIcon>icon.png</PackageIcon>", props, StringComparison.Ordinal);
+        Assert.Contains("eng/assets/icon.png", props, StringComparison.Ordinal);
+        byte[] png = File.ReadAllBytes(Path.Combine(RepoRoot.Path, "eng", "assets", "icon.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        int width = (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19]; // IHDR: the first chunk, width then height
+        int height = (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23];
+        Assert.Equal((128, 128), (width, height)); // NuGet shows 128×128; larger icons are downscaled, smaller ones blur
+        Assert.True(png.Length < 1024 * 1024, "NuGet refuses icons over 1 MB");
+    }
 }

@@ -168,7 +168,7 @@ public sealed class InMemoryJourneyStore : JourneyStore
                 {
                     return existing == json
                         ? Task.CompletedTask
-                        : throw new JourneyConcurrencyException(StoreMessages.VersionExists(journey.Id, journey.Version));
+                        : throw JourneyConcurrencyException.VersionExists(journey.Id, journey.Version);
                 }
 
                 store._journeys[(journey.Id, journey.Version)] = json;
@@ -223,7 +223,7 @@ public sealed class InMemoryJourneyStore : JourneyStore
                 store._states.TryGetValue((customerId, journeyId), out StoredState? current);
                 if (current?.ETag != expectedETag)
                 {
-                    throw new JourneyConcurrencyException(StoreMessages.StaleETag(customerId, journeyId, expectedETag));
+                    throw JourneyConcurrencyException.StaleETag(customerId, journeyId, expectedETag);
                 }
 
                 string etag = (++store._etag).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -248,15 +248,4 @@ public sealed class InMemoryJourneyStore : JourneyStore
             }
         }
     }
-}
-
-/// <summary>Messages of storage errors, shared by providers.</summary>
-internal static class StoreMessages
-{
-    public static string VersionExists(string id, int version) =>
-        $"Journey '{id}' version {version} is already stored with different content; versions are immutable: save a new version.";
-
-    public static string StaleETag(string customer, string journey, string? expected) => expected is null
-        ? $"The state of customer '{customer}' in journey '{journey}' already exists; read it and pass its ETag."
-        : $"The state of customer '{customer}' in journey '{journey}' changed since it was read (ETag '{expected}' is stale).";
 }
