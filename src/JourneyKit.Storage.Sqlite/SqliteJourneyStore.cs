@@ -23,7 +23,9 @@ public sealed class SqliteJourneyStore : JourneyStore
     private readonly string _connectionString;
     private readonly bool _secureDelete;
     private readonly SemaphoreSlim _init = new(1, 1);
-    private readonly SemaphoreSlim _write = new(1, 1); // one writer at a time in this process: no busy waits between our own transactions
+    private const int MaxGroup = 256;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<WriteJob> _writes = new();
+    private int _writing; // 1 while a writer drains _writes: one writer per store, so our own writes never wait on SQLite's lock
     private volatile bool _initialized;
 
     /// <summary>Creates a store over a database file.</summary>
@@ -74,24 +76,15 @@ public sealed class SqliteJourneyStore : JourneyStore
     public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        return RunAsync(
-            async connection =>
+        return WriteAsync(
+            (connection, tx) =>
             {
-                ErasureResult result;
-                using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    int events = await ExecuteAsync(connection, tx, "DELETE FROM events WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
-                    int states = await ExecuteAsync(connection, tx, "DELETE FROM states WHERE customer = $c", cancellationToken, ("$c", customerId)).ConfigureAwait(false);
-                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    result = new ErasureResult(events, states);
-                }
-
-                // the deleted pages' old versions live in the WAL until a checkpoint copies the zeroed pages over them
-                await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", CancellationToken.None).ConfigureAwait(false);
-                return result;
+                int events = Execute(connection, tx, "DELETE FROM events WHERE customer = $c", ("$c", customerId));
+                int states = Execute(connection, tx, "DELETE FROM states WHERE customer = $c", ("$c", customerId));
+                return new ErasureResult(events, states);
             },
             cancellationToken,
-            write: true);
+            checkpoint: true); // the deleted pages' old versions live in the WAL until a checkpoint copies the zeroed pages over them
     }
 
     /// <summary>
@@ -102,19 +95,9 @@ public sealed class SqliteJourneyStore : JourneyStore
     /// <returns>A task.</returns>
     /// <exception cref="JourneyStoreException">The store cannot be used; the message names the reason.</exception>
     public Task CheckAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(
-            async connection =>
-            {
-                // a write that changes nothing: proves the file is writable without leaving a trace
-                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, tx, "DELETE FROM schema_version WHERE version < 0", cancellationToken).ConfigureAwait(false);
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken,
-            write: true);
+        WriteAsync((connection, tx) => Execute(connection, tx, "DELETE FROM schema_version WHERE version < 0"), cancellationToken); // a write that changes nothing
 
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken, bool write = false)
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -126,35 +109,182 @@ public sealed class SqliteJourneyStore : JourneyStore
                 await InitializeAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_secureDelete && write)
-            {
-                await ExecuteAsync(connection, null, "PRAGMA secure_delete=ON;", cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!write)
-            {
-                return await work(connection).ConfigureAwait(false);
-            }
-
-            await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await work(connection).ConfigureAwait(false);
-            }
-            finally
-            {
-                _write.Release();
-            }
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 13 or 14 or 26)
-        {
-            // BUSY, LOCKED, IOERR, FULL, CANTOPEN, NOTADB
-            throw new JourneyStoreUnavailableException($"The SQLite store is unavailable: {e.Message}", e);
+            return await work(connection).ConfigureAwait(false);
         }
         catch (SqliteException e)
         {
-            throw new JourneyStoreException($"The SQLite store failed: {e.Message}", e);
+            throw Map(e);
         }
+    }
+
+    private static JourneyStoreException Map(SqliteException e) => e.SqliteErrorCode is 5 or 6 or 10 or 13 or 14 or 26
+        ? new JourneyStoreUnavailableException($"The SQLite store is unavailable: {e.Message}", e) // BUSY, LOCKED, IOERR, FULL, CANTOPEN, NOTADB
+        : new JourneyStoreException($"The SQLite store failed: {e.Message}", e);
+
+    /// <summary>
+    /// Runs a write in the next group commit: writes that arrive while one transaction is being written are queued and
+    /// then run together in one transaction, each inside its own savepoint (a write that throws is rolled back alone and
+    /// sees its exception), with one commit — one flush of the WAL — for all of them. Each task completes only after
+    /// that commit, so an acknowledged write is durable, and none sees another's partial effects.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool checkpoint = false)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var job = new WriteJob<T>(work, cancellationToken, checkpoint);
+        _writes.Enqueue(job);
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainWritesAsync, CancellationToken.None);
+        }
+
+        return job.Task;
+    }
+
+    /// <summary>The one writer: commits queued writes in groups until the queue is empty.</summary>
+    private async Task DrainWritesAsync()
+    {
+        var group = new List<WriteJob>(MaxGroup);
+        while (true)
+        {
+            while (_writes.TryDequeue(out WriteJob? job))
+            {
+                group.Add(job);
+                if (group.Count == MaxGroup)
+                {
+                    await CommitGroupAsync(group).ConfigureAwait(false);
+                    group.Clear();
+                }
+            }
+
+            if (group.Count > 0)
+            {
+                await CommitGroupAsync(group).ConfigureAwait(false);
+                group.Clear();
+            }
+
+            Volatile.Write(ref _writing, 0);
+            if (_writes.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task CommitGroupAsync(List<WriteJob> group)
+    {
+        var succeeded = new List<WriteJob>(group.Count);
+        bool checkpoint = false;
+        try
+        {
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync().ConfigureAwait(false);
+            if (!_initialized)
+            {
+                await InitializeAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (_secureDelete)
+            {
+                Execute(connection, null, "PRAGMA secure_delete=ON;");
+            }
+
+            using (SqliteTransaction tx = connection.BeginTransaction(deferred: false))
+            {
+                for (int i = 0; i < group.Count; i++)
+                {
+                    WriteJob job = group[i];
+                    if (job.Token.IsCancellationRequested)
+                    {
+                        job.Cancel();
+                        continue;
+                    }
+
+                    string savepoint = "w" + i.ToString(CultureInfo.InvariantCulture);
+                    tx.Save(savepoint);
+                    try
+                    {
+                        job.Run(connection, tx);
+                        tx.Release(savepoint);
+                        succeeded.Add(job);
+                        checkpoint |= job.Checkpoint;
+                    }
+                    catch (Exception e) when (e is not SqliteException || ((SqliteException)e).SqliteErrorCode is not (5 or 6 or 10 or 13))
+                    {
+                        tx.Rollback(savepoint);
+                        tx.Release(savepoint);
+                        job.Fail(e is SqliteException sqlite ? Map(sqlite) : e);
+                    }
+                }
+
+                tx.Commit();
+            }
+
+            if (checkpoint)
+            {
+                Execute(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+        }
+        catch (Exception e)
+        {
+            // nothing of the group is committed (or the commit's fate is unknown): every write still waiting fails
+            Exception failure = e is SqliteException sqlite ? Map(sqlite) : e;
+            foreach (WriteJob job in group)
+            {
+                job.Fail(failure);
+            }
+
+            return;
+        }
+
+        foreach (WriteJob job in succeeded)
+        {
+            job.Complete();
+        }
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>A queued write.</summary>
+    private abstract class WriteJob(CancellationToken token, bool checkpoint)
+    {
+        public CancellationToken Token { get; } = token;
+
+        public bool Checkpoint { get; } = checkpoint;
+
+        public abstract void Run(SqliteConnection connection, SqliteTransaction tx);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception e);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken token, bool checkpoint) : WriteJob(token, checkpoint)
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(SqliteConnection connection, SqliteTransaction tx) => _result = work(connection, tx);
+
+        public override void Complete() => _done.TrySetResult(_result!);
+
+        public override void Fail(Exception e) => _done.TrySetException(e);
+
+        public override void Cancel() => _done.TrySetCanceled(Token);
     }
 
     private async Task InitializeAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -247,9 +377,8 @@ public sealed class SqliteJourneyStore : JourneyStore
                 ArgumentNullException.ThrowIfNull(e, nameof(events));
             }
 
-            return store.RunAsync(async connection =>
+            return store.WriteAsync((connection, tx) =>
             {
-                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 using SqliteCommand insert = connection.CreateCommand();
                 insert.Transaction = tx;
                 insert.CommandText = $"INSERT INTO events ({EventColumns}) VALUES ($c, $t, $ts, $ch, $id, $v, $a) ON CONFLICT DO NOTHING";
@@ -264,7 +393,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                 int appended = 0;
                 foreach (JourneyEvent e in events)
                 {
-                    cancellationToken.ThrowIfCancellationRequested(); // disposing the open transaction rolls back
+                    cancellationToken.ThrowIfCancellationRequested(); // the write's savepoint is rolled back
                     c.Value = e.CustomerId;
                     t.Value = e.Touchpoint;
                     ts.Value = e.TimestampTicks;
@@ -277,9 +406,8 @@ public sealed class SqliteJourneyStore : JourneyStore
                     appended += insert.ExecuteNonQuery();
                 }
 
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new AppendResult(appended, events.Count - appended);
-            }, cancellationToken, write: true);
+            }, cancellationToken);
         }
 
         public override Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
@@ -300,6 +428,61 @@ public sealed class SqliteJourneyStore : JourneyStore
                 }
 
                 return result;
+            }, cancellationToken);
+        }
+
+        /// <summary>One query for the whole batch: the (customer, from) pairs go in as one JSON array parameter.</summary>
+        public override Task<IReadOnlyList<IReadOnlyList<JourneyEvent>>> ReadManyAsync(IReadOnlyList<CustomerLogRead> reads, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(reads);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteStartArray();
+                foreach (CustomerLogRead read in reads)
+                {
+                    ArgumentException.ThrowIfNullOrEmpty(read.CustomerId, nameof(reads));
+                    if (!SqliteStates.IsWellFormed(read.CustomerId))
+                    {
+                        return base.ReadManyAsync(reads, cancellationToken); // a lone surrogate survives neither JSON nor UTF-8 unchanged
+                    }
+
+                    json.WriteStartArray();
+                    json.WriteStringValue(read.CustomerId);
+                    json.WriteNumberValue(read.From?.UtcTicks ?? long.MinValue);
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (reads.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<IReadOnlyList<JourneyEvent>>>([]);
+            }
+
+            string pairs = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return store.RunAsync<IReadOnlyList<IReadOnlyList<JourneyEvent>>>(async connection =>
+            {
+                var logs = new List<JourneyEvent>[reads.Count];
+                for (int i = 0; i < logs.Length; i++)
+                {
+                    logs[i] = [];
+                }
+
+                using SqliteCommand command = connection.CreateCommand();
+                // CROSS JOIN keeps the pairs as the outer loop: one index seek on (customer, ts, seq) per pair
+                command.CommandText = "SELECT e.customer, e.touchpoint, e.ts, e.channel, e.event_id, e.value, e.attributes, q.key " +
+                    "FROM json_each($q) AS q CROSS JOIN events AS e " +
+                    "WHERE e.customer = json_extract(q.value, '$[0]') AND e.ts >= json_extract(q.value, '$[1]') ORDER BY q.key, e.ts, e.seq";
+                command.Parameters.AddWithValue("$q", pairs);
+                using SqliteDataReader r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    logs[r.GetInt32(7)].Add(ReadEvent(r));
+                }
+
+                return logs;
             }, cancellationToken);
         }
 
@@ -346,10 +529,9 @@ public sealed class SqliteJourneyStore : JourneyStore
             ArgumentNullException.ThrowIfNull(journey);
             journey.EnsureValid();
             string json = JourneyJson.Save(journey);
-            return store.RunAsync(async connection =>
+            return store.WriteAsync((connection, tx) =>
             {
-                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                int inserted = await ExecuteAsync(connection, tx, "INSERT INTO journeys (id, version, definition) VALUES ($id, $v, $d) ON CONFLICT DO NOTHING", cancellationToken, ("$id", journey.Id), ("$v", journey.Version), ("$d", json)).ConfigureAwait(false);
+                int inserted = Execute(connection, tx, "INSERT INTO journeys (id, version, definition) VALUES ($id, $v, $d) ON CONFLICT DO NOTHING", ("$id", journey.Id), ("$v", journey.Version), ("$d", json));
                 if (inserted == 0)
                 {
                     using SqliteCommand read = connection.CreateCommand();
@@ -357,15 +539,14 @@ public sealed class SqliteJourneyStore : JourneyStore
                     read.CommandText = "SELECT definition FROM journeys WHERE id = $id AND version = $v";
                     read.Parameters.AddWithValue("$id", journey.Id);
                     read.Parameters.AddWithValue("$v", journey.Version);
-                    if ((string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) != json)
+                    if ((string?)read.ExecuteScalar() != json)
                     {
                         throw JourneyConcurrencyException.VersionExists(journey.Id, journey.Version);
                     }
                 }
 
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return true;
-            }, cancellationToken, write: true);
+            }, cancellationToken);
         }
 
         public override Task<Journey?> GetAsync(string journeyId, int? version = null, CancellationToken cancellationToken = default)
@@ -476,17 +657,17 @@ public sealed class SqliteJourneyStore : JourneyStore
             ArgumentException.ThrowIfNullOrEmpty(journeyId);
             byte[] bytes = state.ToArray();
             string etag = Guid.NewGuid().ToString("N");
-            return store.RunAsync(async connection =>
+            return store.WriteAsync((connection, tx) =>
             {
                 (string, object?)[] p = [("$c", customerId), ("$j", journeyId), ("$v", journeyVersion), ("$s", bytes), ("$e", etag), ("$due", dueAt?.UtcTicks), ("$old", expectedETag)];
                 int changed = expectedETag is null
-                    ? await ExecuteAsync(connection, null, $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING", cancellationToken, p).ConfigureAwait(false)
-                    : await ExecuteAsync(connection, null, "UPDATE states SET journey_version = $v, state = $s, etag = $e, due = $due WHERE customer = $c AND journey = $j AND etag = $old", cancellationToken, p).ConfigureAwait(false);
+                    ? Execute(connection, tx, $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING", p)
+                    : Execute(connection, tx, "UPDATE states SET journey_version = $v, state = $s, etag = $e, due = $due WHERE customer = $c AND journey = $j AND etag = $old", p);
                 return changed == 1 ? etag : throw JourneyConcurrencyException.StaleETag(customerId, journeyId, expectedETag);
-            }, cancellationToken, write: true);
+            }, cancellationToken);
         }
 
-        /// <summary>All writes in one transaction (one flush), each with its own ETag check.</summary>
+        /// <summary>All writes in one transaction (one flush, shared with concurrent writes), each with its own ETag check.</summary>
         public override Task<IReadOnlyList<string?>> SaveManyAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(writes);
@@ -501,10 +682,9 @@ public sealed class SqliteJourneyStore : JourneyStore
                 return Task.FromResult<IReadOnlyList<string?>>([]);
             }
 
-            return store.RunAsync<IReadOnlyList<string?>>(async connection =>
+            return store.WriteAsync<IReadOnlyList<string?>>((connection, tx) =>
             {
                 var etags = new string?[writes.Count];
-                using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 using SqliteCommand insert = connection.CreateCommand();
                 insert.Transaction = tx;
                 insert.CommandText = $"INSERT INTO states ({Columns}) VALUES ($c, $j, $v, $s, $e, $due) ON CONFLICT DO NOTHING";
@@ -528,12 +708,11 @@ public sealed class SqliteJourneyStore : JourneyStore
                         command.Parameters.AddWithValue("$old", old);
                     }
 
-                    etags[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? etag : null;
+                    etags[i] = command.ExecuteNonQuery() == 1 ? etag : null;
                 }
 
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return etags;
-            }, cancellationToken, write: true);
+            }, cancellationToken);
         }
 
         public override Task<IReadOnlyList<StoredState>> GetDueAsync(string journeyId, DateTimeOffset asOf, int limit, CancellationToken cancellationToken = default)
@@ -576,7 +755,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
 
-        private static bool IsWellFormed(string text)
+        internal static bool IsWellFormed(string text)
         {
             for (int i = 0; i < text.Length; i++)
             {

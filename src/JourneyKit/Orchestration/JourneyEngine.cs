@@ -574,7 +574,7 @@ public sealed class JourneyEngine
         var works = new Work[customers.Count];
         long? First(string customer) => earliest is not null && earliest.TryGetValue(customer, out long first) ? first : null;
 
-        // The batch's states in one read (SQLite and PostgreSQL answer it with one query), then each customer's log and step.
+        // one bulk read of the states and one of the logs (one round trip each on stores that override them)
         IReadOnlyList<StoredState?> stored = customers.Count == 1
             ? [await _store.Instances.GetAsync(customers[0], JourneyId, cancellationToken).ConfigureAwait(false)]
             : await _store.Instances.GetManyAsync(JourneyId, customers, cancellationToken).ConfigureAwait(false);
@@ -583,11 +583,26 @@ public sealed class JourneyEngine
             throw new JourneyStoreException($"{_store.Instances.GetType().Name}.GetManyAsync returned {stored.Count} states for {customers.Count} customers; it must return one per customer, in order.");
         }
 
+        var plans = new Plan[customers.Count];
+        var reads = new CustomerLogRead[customers.Count];
+        for (int i = 0; i < plans.Length; i++)
+        {
+            plans[i] = MakePlan(customers[i], stored[i], First(customers[i]));
+            reads[i] = new CustomerLogRead(customers[i], plans[i].TailFrom);
+        }
+
+        IReadOnlyList<IReadOnlyList<JourneyEvent>> logs = customers.Count == 1
+            ? [await _store.Events.ReadAsync(customers[0], reads[0].From, cancellationToken: cancellationToken).ConfigureAwait(false)]
+            : await _store.Events.ReadManyAsync(reads, cancellationToken).ConfigureAwait(false);
+        if (logs.Count != customers.Count)
+        {
+            throw new JourneyStoreException($"{_store.Events.GetType().Name}.ReadManyAsync returned {logs.Count} logs for {customers.Count} reads; it must return one per read, in order.");
+        }
         if (customers.Count == 1 || Options.MaxDegreeOfParallelism == 1)
         {
             for (int i = 0; i < works.Length; i++)
             {
-                works[i] = await PrepareAsync(customers[i], stored[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+                works[i] = await PrepareAsync(customers[i], stored[i], plans[i], logs[i], now, cancellationToken).ConfigureAwait(false);
             }
 
             return works;
@@ -603,7 +618,7 @@ public sealed class JourneyEngine
                     int i;
                     while ((i = Interlocked.Increment(ref next)) < works.Length)
                     {
-                        works[i] = await PrepareAsync(customers[i], stored[i], now, First(customers[i]), cancellationToken).ConfigureAwait(false);
+                        works[i] = await PrepareAsync(customers[i], stored[i], plans[i], logs[i], now, cancellationToken).ConfigureAwait(false);
                     }
                 },
                 cancellationToken);
@@ -613,12 +628,14 @@ public sealed class JourneyEngine
         return works;
     }
 
-    /// <summary>
-    /// Reads a customer's log and runs the step on its stored state (read for the whole batch); says whether the state must be saved. When the call's events
-    /// are not older than the state's resume instant, only the log from that instant is read; otherwise (late events,
-    /// ticks), or when the step asks for it, the whole log.
-    /// </summary>
-    private async Task<Work> PrepareAsync(string customerId, StoredState? stored, long now, long? earliestIncoming, CancellationToken cancellationToken)
+    /// <summary>What a customer's evaluation starts from: its state, the step that runs it, and which log it reads.</summary>
+    /// <param name="State">The decoded (or new) state.</param>
+    /// <param name="Step">The step (the engine's, or a pinned earlier version's).</param>
+    /// <param name="ForceMove">Move the run to the engine's version.</param>
+    /// <param name="TailFrom">Read the log from here (the call's events are not older than the state's resume instant); null: the whole log.</param>
+    private readonly record struct Plan(CustomerState State, JourneyStep Step, bool ForceMove, DateTimeOffset? TailFrom);
+
+    private Plan MakePlan(string customerId, StoredState? stored, long? earliestIncoming)
     {
         CustomerState state = stored is null ? _step.CreateState(customerId) : Decode(stored);
         JourneyStep step = _step;
@@ -629,17 +646,22 @@ public sealed class JourneyEngine
             step = pinned ?? _step;
         }
 
-        StepResult? result = null;
-        if (earliestIncoming is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == step.Journey.Journey.Version)
-        {
-            IReadOnlyList<JourneyEvent> tail = await _store.Events.ReadAsync(customerId, from, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = step.RunOwned(state, StepInput.LogFrom(tail), now);
-        }
+        DateTimeOffset? tail = earliestIncoming is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == step.Journey.Journey.Version ? from : null;
+        return new Plan(state, step, forceMove, tail);
+    }
 
-        if (result is null || result.Status == StepStatus.WholeLogRequired)
+    /// <summary>
+    /// Runs the step over the log read in bulk (the tail from the state's resume instant, or the whole log; see
+    /// <see cref="MakePlan"/>); reads the whole log after all when the step asks for it. Says whether the state must be saved.
+    /// </summary>
+    private async Task<Work> PrepareAsync(string customerId, StoredState? stored, Plan plan, IReadOnlyList<JourneyEvent> log, long now, CancellationToken cancellationToken)
+    {
+        (CustomerState state, JourneyStep step, bool forceMove, DateTimeOffset? tail) = plan;
+        StepResult result = tail is not null ? step.RunOwned(state, StepInput.LogFrom(log), now) : step.RunOwned(state, StepInput.WholeLog(log), now, forceMove);
+        if (tail is not null && result.Status == StepStatus.WholeLogRequired)
         {
-            IReadOnlyList<JourneyEvent> log = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = step.RunOwned(state, StepInput.WholeLog(log), now, forceMove);
+            IReadOnlyList<JourneyEvent> whole = await _store.Events.ReadAsync(customerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = step.RunOwned(state, StepInput.WholeLog(whole), now, forceMove);
         }
 
         if (result.Status == StepStatus.OtherVersion)

@@ -28,6 +28,11 @@ public sealed record StoredState(string CustomerId, string JourneyId, int Journe
 /// <param name="ExpectedETag">The ETag read, or null when creating.</param>
 public readonly record struct StateWrite(string CustomerId, string JourneyId, int JourneyVersion, ReadOnlyMemory<byte> State, DateTimeOffset? DueAt, string? ExpectedETag);
 
+/// <summary>One read of <see cref="EventStore.ReadManyAsync"/>: a customer's events from an instant on.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="From">The inclusive start; null for the whole log.</param>
+public readonly record struct CustomerLogRead(string CustomerId, DateTimeOffset? From);
+
 /// <summary>What erasing a customer removed.</summary>
 /// <param name="Events">Events removed.</param>
 /// <param name="States">Instance states removed.</param>
@@ -62,6 +67,27 @@ public abstract class EventStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The events.</returns>
     public abstract Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads several customers' logs in one call — what a batch of events needs before it is stepped: for each read, the
+    /// customer's events with <c>timestamp ≥ From</c> (all when null), by timestamp, ties in append order, exactly as
+    /// <see cref="ReadAsync"/> would. Providers may read them in one round trip; the default calls
+    /// <see cref="ReadAsync"/> for each read in order.
+    /// </summary>
+    /// <param name="reads">The reads.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Per read, in the order given: the events.</returns>
+    public virtual async Task<IReadOnlyList<IReadOnlyList<JourneyEvent>>> ReadManyAsync(IReadOnlyList<CustomerLogRead> reads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        var logs = new IReadOnlyList<JourneyEvent>[reads.Count];
+        for (int i = 0; i < logs.Length; i++)
+        {
+            logs[i] = await ReadAsync(reads[i].CustomerId, reads[i].From, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return logs;
+    }
 
     /// <summary>
     /// Streams all events, optionally only at some touchpoints, ordered by customer (ordinal), then timestamp, then
