@@ -28,7 +28,7 @@ public sealed class JourneyValidationException : Exception
     /// <summary>Creates the exception with a single message (prefer the problem list).</summary>
     /// <param name="message">The message.</param>
     public JourneyValidationException(string message)
-        : this([new JourneyProblem("JK0100", string.Empty, message)])
+        : this([new JourneyProblem(JourneyProblemCodes.General, string.Empty, message)])
     {
     }
 
@@ -36,7 +36,7 @@ public sealed class JourneyValidationException : Exception
     /// <param name="message">The message.</param>
     /// <param name="innerException">The cause.</param>
     public JourneyValidationException(string message, Exception innerException)
-        : base(message, innerException) => Problems = [new JourneyProblem("JK0100", string.Empty, message)];
+        : base(message, innerException) => Problems = [new JourneyProblem(JourneyProblemCodes.General, string.Empty, message)];
 
     /// <summary>Gets the problems, in document order.</summary>
     public IReadOnlyList<JourneyProblem> Problems { get; }

@@ -94,14 +94,14 @@ public sealed class JourneyStep
             JourneyVersionMigration m = options.Migrations[i] ?? throw new ArgumentException($"Migrations[{i}] is null.", nameof(options));
             if (m.FromVersion >= journey.Journey.Version || !versions.Add(m.FromVersion))
             {
-                problems.Add(new JourneyProblem("JK3004", $"migrations[{i}].fromVersion", OrchestrationMessages.BadMigrationVersion(m.FromVersion, journey.Journey.Version)));
+                problems.Add(new JourneyProblem(JourneyProblemCodes.InvalidMigration, $"migrations[{i}].fromVersion", OrchestrationMessages.BadMigrationVersion(m.FromVersion, journey.Journey.Version)));
             }
 
             foreach (KeyValuePair<string, string?> pair in m.Stages)
             {
                 if (pair.Value is { } target && CompiledRule.IndexOfStage(journey, target) < 0)
                 {
-                    problems.Add(new JourneyProblem("JK3005", $"migrations[{i}].stages.{pair.Key}", OrchestrationMessages.UnknownStage(target, journey.Journey.Id)));
+                    problems.Add(new JourneyProblem(JourneyProblemCodes.UnknownStage, $"migrations[{i}].stages.{pair.Key}", OrchestrationMessages.UnknownStage(target, journey.Journey.Id)));
                 }
             }
         }

@@ -233,7 +233,21 @@ public sealed class JourneyStepTests
         JourneyRule a = JourneyRule.Create("a").WhenStuck("nope").Then("x", Channel.Email).Build();
         JourneyRule b = JourneyRule.Create("a").WhenMomentOfTruth(null, "missing").Then("x", Channel.Email).Build();
         var e = Assert.Throws<JourneyValidationException>(() => JourneyStep.Create(Onboarding, [a, b]));
-        Assert.Equal(["rules[0].when.stage", "rules[1].name", "rules[1].when.momentOfTruth"], e.Problems.Select(p => p.Path).Order());
+        // The same faults as in a journey's JSON rules, with the same codes and paths (JourneyProblemCodes).
+        Assert.Equal(
+            [("JK0105", "rules[0].stage"), ("JK0122", "rules[1].momentOfTruth"), ("JK0102", "rules[1].name")],
+            e.Problems.Select(p => (p.Code, p.Path)).OrderBy(p => p.Path, StringComparer.Ordinal));
+        Journey withJsonRules = Onboarding.Journey with
+        {
+            Rules = new[]
+            {
+                new JourneyRuleDefinition { Name = "a", When = RuleWhen.Stuck, Stage = "nope", Intervention = "x" },
+                new JourneyRuleDefinition { Name = "a", When = RuleWhen.MomentOfTruth, MomentOfTruth = "missing", Intervention = "x" },
+            },
+        };
+        Assert.Equal(
+            [("JK0105", "rules[0].stage"), ("JK0122", "rules[1].momentOfTruth"), ("JK0102", "rules[1].name")],
+            withJsonRules.Validate().Select(p => (p.Code, p.Path)).OrderBy(p => p.Path, StringComparer.Ordinal));
         Assert.Throws<ArgumentException>(() => JourneyStep.Create(Onboarding, [], new OrchestrationOptions { DispatchRetryJitter = 1.5 }));
     }
 

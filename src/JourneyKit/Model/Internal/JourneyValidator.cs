@@ -17,12 +17,12 @@ internal static class JourneyValidator
 
         if (string.IsNullOrWhiteSpace(journey.Id))
         {
-            Add(ModelCodes.Required, "id", ModelMessages.Required("id"));
+            Add(JourneyProblemCodes.Required, "id", ModelMessages.Required("id"));
         }
 
         if (journey.Version < 1)
         {
-            Add(ModelCodes.InvalidVersion, "version", ModelMessages.InvalidVersion(journey.Version));
+            Add(JourneyProblemCodes.InvalidVersion, "version", ModelMessages.InvalidVersion(journey.Version));
         }
 
         var declaredChannels = new HashSet<Channel>(Channel.WellKnown);
@@ -39,7 +39,7 @@ internal static class JourneyValidator
             string path = $"touchpoints[{i}]";
             if (t is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("touchpoint"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("touchpoint"));
                 continue;
             }
 
@@ -47,7 +47,7 @@ internal static class JourneyValidator
             if (!t.Channel.IsNone && !declaredChannels.Contains(t.Channel))
             {
                 string? suggestion = Suggest(t.Channel.Name, declaredChannels.Select(c => c.Name), budget);
-                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(t.Channel.Name, suggestion));
+                Add(JourneyProblemCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(t.Channel.Name, suggestion));
             }
         }
 
@@ -59,7 +59,7 @@ internal static class JourneyValidator
             string path = $"personas[{i}]";
             if (p is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("persona"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("persona"));
                 continue;
             }
 
@@ -74,7 +74,7 @@ internal static class JourneyValidator
         // Stages.
         if (journey.Stages.Count == 0)
         {
-            Add(ModelCodes.NoStages, "stages", ModelMessages.NoStages);
+            Add(JourneyProblemCodes.NoStages, "stages", ModelMessages.NoStages);
         }
 
         var stageIds = new HashSet<string>(StringComparer.Ordinal);
@@ -86,7 +86,7 @@ internal static class JourneyValidator
             string path = $"stages[{i}]";
             if (s is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("stage"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("stage"));
                 continue;
             }
 
@@ -94,22 +94,22 @@ internal static class JourneyValidator
             anyGoal |= s.IsGoal;
             if (s.IsGoal && s.IsFailure)
             {
-                Add(ModelCodes.GoalAndFailure, path, ModelMessages.GoalAndFailure);
+                Add(JourneyProblemCodes.GoalAndFailure, path, ModelMessages.GoalAndFailure);
             }
 
             if (s.IsTerminal && s.Next is { Count: > 0 })
             {
-                Add(ModelCodes.TerminalWithNext, path + ".next", ModelMessages.TerminalWithNext);
+                Add(JourneyProblemCodes.TerminalWithNext, path + ".next", ModelMessages.TerminalWithNext);
             }
 
             if (s.StandardTime < TimeSpan.Zero || (s.StandardTime == TimeSpan.Zero && !s.IsTerminal))
             {
-                Add(ModelCodes.InvalidDuration, path + ".standardTime", ModelMessages.InvalidStandardTime(s.StandardTime));
+                Add(JourneyProblemCodes.InvalidDuration, path + ".standardTime", ModelMessages.InvalidStandardTime(s.StandardTime));
             }
 
             if (s.MaxTime is { } max && (max <= TimeSpan.Zero || max < s.StandardTime))
             {
-                Add(ModelCodes.InvalidMaxTime, path + ".maxTime", ModelMessages.InvalidMaxTime(max, s.StandardTime));
+                Add(JourneyProblemCodes.InvalidMaxTime, path + ".maxTime", ModelMessages.InvalidMaxTime(max, s.StandardTime));
             }
 
             for (int t = 0; t < s.Touchpoints.Count; t++)
@@ -118,15 +118,15 @@ internal static class JourneyValidator
                 string tpath = $"{path}.touchpoints[{t}]";
                 if (string.IsNullOrEmpty(tp))
                 {
-                    Add(ModelCodes.Required, tpath, ModelMessages.Required("touchpoint id"));
+                    Add(JourneyProblemCodes.Required, tpath, ModelMessages.Required("touchpoint id"));
                 }
                 else if (!touchpointIds.Contains(tp))
                 {
-                    Add(ModelCodes.UnknownTouchpoint, tpath, ModelMessages.UnknownTouchpoint(tp, Suggest(tp, touchpointIds, budget)));
+                    Add(JourneyProblemCodes.UnknownTouchpoint, tpath, ModelMessages.UnknownTouchpoint(tp, Suggest(tp, touchpointIds, budget)));
                 }
                 else if (touchpointStage.TryGetValue(tp, out string? other) && other != s.Id)
                 {
-                    Add(ModelCodes.TouchpointInTwoStages, tpath, ModelMessages.TouchpointInTwoStages(tp, other));
+                    Add(JourneyProblemCodes.TouchpointInTwoStages, tpath, ModelMessages.TouchpointInTwoStages(tp, other));
                 }
                 else
                 {
@@ -147,14 +147,14 @@ internal static class JourneyValidator
             {
                 if (!stageIds.Contains(next[n] ?? string.Empty))
                 {
-                    Add(ModelCodes.UnknownStage, $"stages[{i}].next[{n}]", ModelMessages.UnknownStage(next[n] ?? string.Empty, Suggest(next[n] ?? string.Empty, stageIds, budget)));
+                    Add(JourneyProblemCodes.UnknownStage, $"stages[{i}].next[{n}]", ModelMessages.UnknownStage(next[n] ?? string.Empty, Suggest(next[n] ?? string.Empty, stageIds, budget)));
                 }
             }
         }
 
         if (journey.Stages.Count > 0 && !anyGoal)
         {
-            Add(ModelCodes.NoGoal, "stages", ModelMessages.NoGoal);
+            Add(JourneyProblemCodes.NoGoal, "stages", ModelMessages.NoGoal);
         }
 
         CheckReachability(journey, Add);
@@ -167,14 +167,14 @@ internal static class JourneyValidator
             string path = $"momentsOfTruth[{i}]";
             if (m is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("moment of truth"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("moment of truth"));
                 continue;
             }
 
             CheckId(m.Id, path, motIds, "moment of truth", Add);
             if (!(m.Weight > 0) || !double.IsFinite(m.Weight))
             {
-                Add(ModelCodes.InvalidWeight, path + ".weight", ModelMessages.InvalidWeight(m.Weight));
+                Add(JourneyProblemCodes.InvalidWeight, path + ".weight", ModelMessages.InvalidWeight(m.Weight));
             }
 
             if (ParsedPattern.TryParse(m.Pattern ?? string.Empty, out ParsedPattern? parsed, out string? error, out int column))
@@ -186,7 +186,7 @@ internal static class JourneyValidator
             }
             else
             {
-                Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
+                Add(JourneyProblemCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
             }
         }
 
@@ -198,69 +198,69 @@ internal static class JourneyValidator
             string path = $"rules[{i}]";
             if (r is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("rule"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("rule"));
                 continue;
             }
 
             if (string.IsNullOrWhiteSpace(r.Name))
             {
-                Add(ModelCodes.Required, path + ".name", ModelMessages.Required("rule name"));
+                Add(JourneyProblemCodes.Required, path + ".name", ModelMessages.Required("rule name"));
             }
             else if (!ruleNames.Add(r.Name))
             {
-                Add(ModelCodes.DuplicateId, path + ".name", ModelMessages.DuplicateId("rule", r.Name));
+                Add(JourneyProblemCodes.DuplicateId, path + ".name", ModelMessages.DuplicateId("rule", r.Name));
             }
 
             if (string.IsNullOrWhiteSpace(r.Intervention))
             {
-                Add(ModelCodes.Required, path + ".then", ModelMessages.Required("intervention name (then)"));
+                Add(JourneyProblemCodes.Required, path + ".then", ModelMessages.Required("intervention name (then)"));
             }
 
             if (r.Stage is { } stage && !stageIds.Contains(stage))
             {
-                Add(ModelCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds, budget)));
+                Add(JourneyProblemCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds, budget)));
             }
 
             if (r.MomentOfTruth is { } moment && !motIds.Contains(moment))
             {
-                Add(ModelCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds, budget)));
+                Add(JourneyProblemCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds, budget)));
             }
 
             if (!r.Channel.IsNone && !declaredChannels.Contains(r.Channel))
             {
-                Add(ModelCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name), budget)));
+                Add(JourneyProblemCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name), budget)));
             }
 
             if (r.When == RuleWhen.Pattern)
             {
                 if (string.IsNullOrWhiteSpace(r.Pattern))
                 {
-                    Add(ModelCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
+                    Add(JourneyProblemCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
                 }
                 else if (!ParsedPattern.TryParse(r.Pattern, out _, out string? error, out int column))
                 {
-                    Add(ModelCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
+                    Add(JourneyProblemCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
                 }
             }
 
             if (r.When == RuleWhen.Risk && !(r.Threshold is > 0 and <= 1))
             {
-                Add(ModelCodes.InvalidValue, path + ".threshold", ModelMessages.RuleValue("a risk rule needs a threshold in (0, 1]", r.Threshold));
+                Add(JourneyProblemCodes.InvalidValue, path + ".threshold", ModelMessages.RuleValue("a risk rule needs a threshold in (0, 1]", r.Threshold));
             }
 
             if (r.Fraction is { } fraction && !(fraction > 0 && double.IsFinite(fraction)))
             {
-                Add(ModelCodes.InvalidValue, path + ".fraction", ModelMessages.RuleValue("the fraction of the standard time must be positive", fraction));
+                Add(JourneyProblemCodes.InvalidValue, path + ".fraction", ModelMessages.RuleValue("the fraction of the standard time must be positive", fraction));
             }
 
             if (r.Cooldown < TimeSpan.Zero)
             {
-                Add(ModelCodes.InvalidDuration, path + ".cooldown", ModelMessages.RuleValue("the cooldown cannot be negative", r.Cooldown));
+                Add(JourneyProblemCodes.InvalidDuration, path + ".cooldown", ModelMessages.RuleValue("the cooldown cannot be negative", r.Cooldown));
             }
 
             if ((r.MaxPerPeriod > 0) != (r.CapPeriod > TimeSpan.Zero) || r.MaxPerPeriod < 0)
             {
-                Add(ModelCodes.InvalidValue, path + ".maxPerPeriod", ModelMessages.RuleValue("a frequency cap needs both a positive maxPerPeriod and a positive capPeriod", r.MaxPerPeriod));
+                Add(JourneyProblemCodes.InvalidValue, path + ".maxPerPeriod", ModelMessages.RuleValue("a frequency cap needs both a positive maxPerPeriod and a positive capPeriod", r.MaxPerPeriod));
             }
         }
 
@@ -272,33 +272,33 @@ internal static class JourneyValidator
             string path = $"kpis[{i}]";
             if (k is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("KPI"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("KPI"));
                 continue;
             }
 
             CheckId(k.Id, path, kpiIds, "KPI", Add);
             if (k.Target is { } target && !TargetInRange(k.Kind, target))
             {
-                Add(ModelCodes.InvalidKpiTarget, path + ".target", ModelMessages.InvalidKpiTarget(k.Kind, target));
+                Add(JourneyProblemCodes.InvalidKpiTarget, path + ".target", ModelMessages.InvalidKpiTarget(k.Kind, target));
             }
 
             if (k.Horizon is { } horizon && horizon <= TimeSpan.Zero)
             {
-                Add(ModelCodes.InvalidValue, path + ".horizon", "a KPI horizon must be positive");
+                Add(JourneyProblemCodes.InvalidValue, path + ".horizon", "a KPI horizon must be positive");
             }
         }
 
         if (!Enum.IsDefined(journey.Reentry))
         {
-            Add(ModelCodes.InvalidValue, "reentry.policy", $"unknown re-entry policy {(int)journey.Reentry}");
+            Add(JourneyProblemCodes.InvalidValue, "reentry.policy", $"unknown re-entry policy {(int)journey.Reentry}");
         }
         else if (journey.ReentryMinimumGap < TimeSpan.Zero)
         {
-            Add(ModelCodes.InvalidValue, "reentry.minimumGap", "the minimum gap cannot be negative");
+            Add(JourneyProblemCodes.InvalidValue, "reentry.minimumGap", "the minimum gap cannot be negative");
         }
         else if (journey.Reentry == ReentryPolicy.Always && journey.ReentryMinimumGap <= TimeSpan.Zero)
         {
-            Add(ModelCodes.InvalidValue, "reentry.minimumGap", "re-entry 'always' needs a positive minimum gap (otherwise every first-stage event would start a new run)");
+            Add(JourneyProblemCodes.InvalidValue, "reentry.minimumGap", "re-entry 'always' needs a positive minimum gap (otherwise every first-stage event would start a new run)");
         }
 
         return problems;
@@ -308,11 +308,11 @@ internal static class JourneyValidator
     {
         if (string.IsNullOrWhiteSpace(id))
         {
-            add(ModelCodes.Required, path + ".id", ModelMessages.Required(what + " id"));
+            add(JourneyProblemCodes.Required, path + ".id", ModelMessages.Required(what + " id"));
         }
         else if (!seen.Add(id))
         {
-            add(ModelCodes.DuplicateId, path + ".id", ModelMessages.DuplicateId(what, id));
+            add(JourneyProblemCodes.DuplicateId, path + ".id", ModelMessages.DuplicateId(what, id));
         }
     }
 
@@ -320,13 +320,13 @@ internal static class JourneyValidator
     {
         if (rule is null || string.IsNullOrWhiteSpace(rule.Attribute))
         {
-            add(ModelCodes.InvalidRule, path + ".attribute", ModelMessages.Required("attribute"));
+            add(JourneyProblemCodes.InvalidRule, path + ".attribute", ModelMessages.Required("attribute"));
             return;
         }
 
         if (!Enum.IsDefined(rule.Op))
         {
-            add(ModelCodes.InvalidRule, path + ".op", ModelMessages.UnknownOperator(rule.Op.ToString()));
+            add(JourneyProblemCodes.InvalidRule, path + ".op", ModelMessages.UnknownOperator(rule.Op.ToString()));
             return;
         }
 
@@ -334,16 +334,16 @@ internal static class JourneyValidator
         switch (rule.Op)
         {
             case RuleOperator.Exists when count != 0:
-                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount("exists", "no value"));
+                add(JourneyProblemCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount("exists", "no value"));
                 break;
             case RuleOperator.In when count == 0:
-                add(ModelCodes.InvalidRule, path + ".values", ModelMessages.RuleValueCount("in", "at least one value"));
+                add(JourneyProblemCodes.InvalidRule, path + ".values", ModelMessages.RuleValueCount("in", "at least one value"));
                 break;
             case RuleOperator.Eq or RuleOperator.Ne or RuleOperator.Gt or RuleOperator.Ge or RuleOperator.Lt or RuleOperator.Le when count != 1:
-                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount(rule.Op.ToString().ToLowerInvariant(), "exactly one value"));
+                add(JourneyProblemCodes.InvalidRule, path + ".value", ModelMessages.RuleValueCount(rule.Op.ToString().ToLowerInvariant(), "exactly one value"));
                 break;
             case RuleOperator.Gt or RuleOperator.Ge or RuleOperator.Lt or RuleOperator.Le when !AttributeRule.TryNumber(rule.Values[0], out _):
-                add(ModelCodes.InvalidRule, path + ".value", ModelMessages.RuleNotNumber(rule.Values[0]));
+                add(JourneyProblemCodes.InvalidRule, path + ".value", ModelMessages.RuleNotNumber(rule.Values[0]));
                 break;
         }
     }
@@ -481,11 +481,11 @@ internal static class JourneyValidator
 
             if (!reachable[i])
             {
-                add(ModelCodes.UnreachableStage, $"stages[{i}]", ModelMessages.Unreachable(s.Id ?? string.Empty, journey.Stages[0]?.Id ?? string.Empty));
+                add(JourneyProblemCodes.UnreachableStage, $"stages[{i}]", ModelMessages.Unreachable(s.Id ?? string.Empty, journey.Stages[0]?.Id ?? string.Empty));
             }
             else if (anyTerminal && !canFinish[i])
             {
-                add(ModelCodes.NoWayOut, $"stages[{i}].next", ModelMessages.NoWayOut(s.Id ?? string.Empty));
+                add(JourneyProblemCodes.NoWayOut, $"stages[{i}].next", ModelMessages.NoWayOut(s.Id ?? string.Empty));
             }
         }
     }

@@ -2,33 +2,6 @@ using System.Globalization;
 
 namespace JourneyKit.Model.Internal;
 
-/// <summary>The problem codes of journey definitions; documented in docs/journey-definitions.md.</summary>
-internal static class ModelCodes
-{
-    public const string Required = "JK0101";
-    public const string DuplicateId = "JK0102";
-    public const string UnknownTouchpoint = "JK0103";
-    public const string UnknownChannel = "JK0104";
-    public const string UnknownStage = "JK0105";
-    public const string UnreachableStage = "JK0106";
-    public const string NoGoal = "JK0107";
-    public const string TerminalWithNext = "JK0108";
-    public const string GoalAndFailure = "JK0109";
-    public const string InvalidDuration = "JK0110";
-    public const string InvalidMaxTime = "JK0111";
-    public const string TouchpointInTwoStages = "JK0112";
-    public const string InvalidRule = "JK0113";
-    public const string InvalidWeight = "JK0114";
-    public const string InvalidPattern = "JK0115";
-    public const string InvalidKpiTarget = "JK0116";
-    public const string InvalidVersion = "JK0117";
-    public const string NoStages = "JK0118";
-    public const string NoWayOut = "JK0119";
-    public const string Json = "JK0120";
-    public const string UnknownProperty = "JK0121";
-    public const string InvalidValue = "JK0122";
-}
-
 /// <summary>The message texts of journey problems, in one place.</summary>
 internal static class ModelMessages
 {

@@ -93,7 +93,7 @@ public static class JourneyJson
 
         if (span.Trim((byte)' ').IsEmpty)
         {
-            throw new JourneyValidationException([new JourneyProblem(ModelCodes.Json, "$", "the document is empty; expected a journey object")]);
+            throw new JourneyValidationException([new JourneyProblem(JourneyProblemCodes.Json, "$", "the document is empty; expected a journey object")]);
         }
 
         var problems = new List<JourneyProblem>();
@@ -116,7 +116,7 @@ public static class JourneyJson
 
         if (dto is null)
         {
-            throw new JourneyValidationException([new JourneyProblem(ModelCodes.Json, "$", "the document is null; expected a journey object")]);
+            throw new JourneyValidationException([new JourneyProblem(JourneyProblemCodes.Json, "$", "the document is null; expected a journey object")]);
         }
 
         return FromDto(dto, problems);
@@ -146,7 +146,7 @@ public static class JourneyJson
             path = path[2..];
         }
 
-        return new JourneyProblem(ModelCodes.Json, path, where + message);
+        return new JourneyProblem(JourneyProblemCodes.Json, path, where + message);
     }
 
     private static Journey FromDto(JourneyDto dto, List<JourneyProblem> problems)
@@ -159,7 +159,7 @@ public static class JourneyJson
             {
                 if (required)
                 {
-                    Add(ModelCodes.Required, path, ModelMessages.Required(path[(path.LastIndexOf('.') + 1)..]));
+                    Add(JourneyProblemCodes.Required, path, ModelMessages.Required(path[(path.LastIndexOf('.') + 1)..]));
                 }
 
                 return TimeSpan.Zero;
@@ -170,7 +170,7 @@ public static class JourneyJson
                 return value;
             }
 
-            Add(ModelCodes.InvalidValue, path, error == DurationParseError.NotADuration
+            Add(JourneyProblemCodes.InvalidValue, path, error == DurationParseError.NotADuration
                 ? $"expected a duration like '2d', '36h', '90m' or 'PT36H', got '{text}'"
                 : Duration.ErrorMessage(text, error));
             return TimeSpan.Zero;
@@ -194,7 +194,7 @@ public static class JourneyJson
 
             string[] names = Array.ConvertAll(Enum.GetNames<TEnum>(), Camel);
             string? suggestion = JourneyValidator.Suggest(text, names);
-            Add(ModelCodes.InvalidValue, path, $"unknown value '{text}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)") + $"; expected one of {string.Join(", ", names)}");
+            Add(JourneyProblemCodes.InvalidValue, path, $"unknown value '{text}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)") + $"; expected one of {string.Join(", ", names)}");
             return fallback;
         }
 
@@ -207,7 +207,7 @@ public static class JourneyJson
 
             if (string.IsNullOrWhiteSpace(text))
             {
-                Add(ModelCodes.InvalidValue, path, "a channel name cannot be empty");
+                Add(JourneyProblemCodes.InvalidValue, path, "a channel name cannot be empty");
                 return Channel.None;
             }
 
@@ -221,7 +221,7 @@ public static class JourneyJson
             string path = $"touchpoints[{i}]";
             if (t is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("touchpoint"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("touchpoint"));
                 continue;
             }
 
@@ -249,7 +249,7 @@ public static class JourneyJson
             string path = $"personas[{i}]";
             if (p is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("persona"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("persona"));
                 continue;
             }
 
@@ -260,7 +260,7 @@ public static class JourneyJson
                 string rpath = $"{path}.rule.all[{r}]";
                 if (c is null)
                 {
-                    Add(ModelCodes.Required, rpath, ModelMessages.Required("condition"));
+                    Add(JourneyProblemCodes.Required, rpath, ModelMessages.Required("condition"));
                     continue;
                 }
 
@@ -296,7 +296,7 @@ public static class JourneyJson
             string path = $"stages[{i}]";
             if (s is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("stage"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("stage"));
                 continue;
             }
 
@@ -321,7 +321,7 @@ public static class JourneyJson
             string path = $"momentsOfTruth[{i}]";
             if (m is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("moment of truth"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("moment of truth"));
                 continue;
             }
 
@@ -342,7 +342,7 @@ public static class JourneyJson
             string path = $"kpis[{i}]";
             if (k is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("KPI"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("KPI"));
                 continue;
             }
 
@@ -364,13 +364,13 @@ public static class JourneyJson
             string path = $"rules[{i}]";
             if (r is null)
             {
-                Add(ModelCodes.Required, path, ModelMessages.Required("rule"));
+                Add(JourneyProblemCodes.Required, path, ModelMessages.Required("rule"));
                 continue;
             }
 
             if (r.When is null)
             {
-                Add(ModelCodes.Required, path + ".when", ModelMessages.Required("when"));
+                Add(JourneyProblemCodes.Required, path + ".when", ModelMessages.Required("when"));
             }
 
             var parameters = new List<KeyValuePair<string, string>>();
@@ -432,7 +432,7 @@ public static class JourneyJson
                     {
                         // Invalid UTF-8 or an escaped unpaired surrogate inside the string (a fuzz finding: it escaped
                         // as InvalidOperationException, CLI exit 3).
-                        Add(ModelCodes.InvalidValue, path, ModelMessages.InvalidText);
+                        Add(JourneyProblemCodes.InvalidValue, path, ModelMessages.InvalidText);
                         return string.Empty;
                     }
 
@@ -441,7 +441,7 @@ public static class JourneyJson
                 case JsonValueKind.False:
                     return element.GetRawText();
                 default:
-                    Add(ModelCodes.InvalidValue, path, $"expected a string or number, got {element.ValueKind.ToString().ToLowerInvariant()}");
+                    Add(JourneyProblemCodes.InvalidValue, path, $"expected a string or number, got {element.ValueKind.ToString().ToLowerInvariant()}");
                     return string.Empty;
             }
         }

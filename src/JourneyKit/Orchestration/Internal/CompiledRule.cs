@@ -18,7 +18,7 @@ internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int 
             JourneyRule rule = rules[i] ?? throw new ArgumentException($"rules[{i}] is null.", nameof(rules));
             if (!names.Add(rule.Name))
             {
-                problems.Add(new JourneyProblem("JK3001", $"rules[{i}].name", OrchestrationMessages.DuplicateRule(rule.Name)));
+                problems.Add(new JourneyProblem(JourneyProblemCodes.DuplicateId, $"rules[{i}].name", OrchestrationMessages.DuplicateRule(rule.Name)));
             }
 
             int stage = -1;
@@ -27,7 +27,7 @@ internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int 
                 stage = IndexOfStage(journey, stageId);
                 if (stage < 0)
                 {
-                    problems.Add(new JourneyProblem("JK3002", $"rules[{i}].when.stage", OrchestrationMessages.UnknownStage(stageId, journey.Journey.Id)));
+                    problems.Add(new JourneyProblem(JourneyProblemCodes.UnknownStage, $"rules[{i}].stage", OrchestrationMessages.UnknownStage(stageId, journey.Journey.Id)));
                 }
             }
 
@@ -44,7 +44,7 @@ internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int 
 
                 if (moment < 0)
                 {
-                    problems.Add(new JourneyProblem("JK3003", $"rules[{i}].when.momentOfTruth", OrchestrationMessages.UnknownMoment(momentId, journey.Journey.Id)));
+                    problems.Add(new JourneyProblem(JourneyProblemCodes.InvalidValue, $"rules[{i}].momentOfTruth", OrchestrationMessages.UnknownMoment(momentId, journey.Journey.Id)));
                 }
             }
 
