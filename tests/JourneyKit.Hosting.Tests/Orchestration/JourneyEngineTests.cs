@@ -336,7 +336,7 @@ public sealed class JourneyEngineTests
         JourneyRule a = JourneyRule.Create("a").WhenStuck("nope").Then("x", Channel.Email).Build();
         JourneyRule b = JourneyRule.Create("a").WhenMomentOfTruth(null, "missing").Then("x", Channel.Email).Build();
         var e = Assert.Throws<JourneyValidationException>(() => Engine(new InMemoryJourneyStore(), new RecordingInterventionDispatcher(), Clock(), null, a, b));
-        Assert.Equal(["rules[0].when.stage", "rules[1].name", "rules[1].when.momentOfTruth"], e.Problems.Select(p => p.Path).Order());
+        Assert.Equal(["rules[0].stage", "rules[1].momentOfTruth", "rules[1].name"], e.Problems.Select(p => p.Path).Order(StringComparer.Ordinal)); // the JSON rules' paths (JourneyProblemCodes)
     }
 
     [Fact]
