@@ -76,6 +76,10 @@ public static class JourneyProblemCodes
     /// <summary>JK0122: An invalid value (an enum name, an empty channel, an unknown moment of truth, a rule value out of range).</summary>
     public const string InvalidValue = "JK0122";
 
+    /// <summary>JK0123: The moments of truth together pass the compile budget (more than 256, or more than 4,096
+    /// automaton states or 16,384 edges in all); reported by <c>Compile()</c>.</summary>
+    public const string MomentsOverBudget = "JK0123";
+
     /// <summary>JK3004: an orchestration migration names a version that is not earlier than the journey's, or names one twice.</summary>
     public const string InvalidMigration = "JK3004";
 }

@@ -64,11 +64,14 @@ public sealed class CompiledJourney
             }
         }
 
+        MomentOfTruthBudget.CheckCount(journey);
         _moments = new CompiledPattern[journey.MomentsOfTruth.Count];
         for (int m = 0; m < _moments.Length; m++)
         {
             _moments[m] = CompiledPattern.FromParsed(moments[m]);
         }
+
+        MomentOfTruthBudget.CheckTotals(_moments);
 
         Stages = journey.Stages.AsImmutableArray();
     }
@@ -112,7 +115,8 @@ public static class JourneyCompiler
     /// <summary>Validates and compiles a journey.</summary>
     /// <param name="journey">The journey.</param>
     /// <returns>The compiled journey.</returns>
-    /// <exception cref="JourneyValidationException">The journey is invalid.</exception>
+    /// <exception cref="JourneyValidationException">The journey is invalid, or its moments of truth together pass the
+    /// compile budget (JK0123: more than 256 moments, 4,096 automaton states or 16,384 edges; docs/limits.md).</exception>
     public static CompiledJourney Compile(this Journey journey)
     {
         ArgumentNullException.ThrowIfNull(journey);
