@@ -118,15 +118,25 @@ public sealed class SyntheticEventGenerator
     /// <summary>Gets the attribute keys the generated events carry (the personas' attributes); a writer must have these.</summary>
     public IReadOnlyList<string> AttributeKeys => _plan.AttributeKeys;
 
-    /// <summary>Creates a writer for <paramref name="path"/> with <see cref="AttributeKeys"/> and writes all events to it.</summary>
+    /// <summary>Creates a writer for <paramref name="path"/> with <see cref="AttributeKeys"/> and writes all events to it,
+    /// safely (<see cref="EventWriter.Create"/>: a temporary file renamed over the target at the end; on failure, or if the
+    /// process is killed, an existing file there keeps its old content).</summary>
     /// <param name="path">The output file: <c>.csv</c>, <c>.jsonl</c> or <c>.ndjson</c>, optionally <c>.gz</c>.</param>
     /// <returns>What was generated.</returns>
     /// <exception cref="ArgumentException">The extension is not known.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written, or the target is not a regular file.</exception>
     public SyntheticEventSummary Generate(string path)
     {
         using EventWriter writer = EventWriter.Create(path, _plan.AttributeKeys);
-        return Generate(writer);
+        try
+        {
+            return Generate(writer);
+        }
+        catch
+        {
+            writer.Abort(); // the target keeps its old content
+            throw;
+        }
     }
 
     /// <summary>Writes all events to <paramref name="writer"/>, streaming.</summary>

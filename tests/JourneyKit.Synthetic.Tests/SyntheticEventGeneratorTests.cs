@@ -255,4 +255,31 @@ public sealed class SyntheticEventGeneratorTests
         Assert.Equal(summary.Events - summary.Duplicates, read.Batch.Count);
         Assert.Equal(200_000, read.Batch.CustomerCount);
     }
+
+    [Fact]
+    public void GeneratePath_ExistingFile_IsReplacedByRenameNotInPlace_Issue21()
+    {
+        // Issue 21: generate wrote in place, so a kill left a half-written CSV where the old file was. Generate(path)
+        // now writes a temporary file and renames it over the target: a handle open on the old file still reads the old
+        // bytes afterwards, and no temporary file is left.
+        string dir = Path.Combine(Path.GetTempPath(), "jk-gen-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "events.csv");
+        File.WriteAllText(path, "old content\n");
+        using var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        SyntheticEventSummary summary = new SyntheticEventGenerator(BankPlan(), new SyntheticEventOptions { Customers = 20, Seed = 3 }).Generate(path);
+
+        Assert.Equal("old content\n", new StreamReader(old).ReadToEnd());
+        Assert.Equal(summary.Events, EventFile.Read(path).Batch.Count);
+        Assert.Equal(["events.csv"], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void GeneratePath_TargetIsADirectory_IsRefused_Issue21()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "jk-gen-" + Guid.NewGuid().ToString("N"), "out.csv");
+        Directory.CreateDirectory(dir);
+        var generator = new SyntheticEventGenerator(BankPlan(), new SyntheticEventOptions { Customers = 2 });
+        Assert.Contains("a directory", Assert.Throws<IOException>(() => generator.Generate(dir)).Message, StringComparison.Ordinal);
+    }
 }

@@ -101,10 +101,16 @@ public sealed class CsvEventWriter : EventWriter
     {
         if (disposing)
         {
-            _writer.Flush();
-            if (!_leaveOpen)
+            try
             {
-                _writer.Dispose();
+                _writer.Flush();
+            }
+            finally
+            {
+                if (!_leaveOpen)
+                {
+                    _writer.Dispose(); // also after a failed flush, so a safely written file is cleaned up
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using JourneyKit.Events.Internal;
+using JourneyKit.Internal;
 
 namespace JourneyKit.Events;
 
@@ -21,6 +22,7 @@ public abstract class EventWriter : IDisposable
 {
     private readonly string[] _keys;
     private bool _disposed;
+    private AtomicFileStream? _file; // set by Create(path): the safely written file
 
     /// <summary>Initializes the writer with its attribute keys.</summary>
     /// <param name="attributeKeys">The attribute keys, or null for none.</param>
@@ -56,18 +58,23 @@ public abstract class EventWriter : IDisposable
 
     /// <summary>
     /// Creates a writer for a file, the format chosen by its extension like <see cref="EventFile.DetectFormat"/>
-    /// (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, each optionally followed by <c>.gz</c> for gzip). The file is
-    /// created or overwritten, UTF-8 without a byte-order mark.
+    /// (<c>.csv</c>, <c>.jsonl</c>, <c>.ndjson</c>, each optionally followed by <c>.gz</c> for gzip), UTF-8 without a
+    /// byte-order mark. The file is written safely, like the CLI's <c>--out</c>: into a new temporary file with a random
+    /// name created exclusively in the target's directory, flushed to disk and renamed atomically over the target when
+    /// the writer is disposed. Until then (and if the process is killed) an existing file at <paramref name="path"/> is
+    /// untouched; if a write or the final flush fails (a full disk), the temporary file is deleted and the target left
+    /// as it was. A target that is not a regular file (a directory, a device, a pipe, a socket) is refused.
     /// </summary>
     /// <param name="path">The file path.</param>
     /// <param name="attributeKeys">The attribute keys, or null for none.</param>
     /// <returns>The writer; dispose it to flush and close the file.</returns>
     /// <exception cref="ArgumentException">The extension is not known, or a key is not valid.</exception>
-    /// <exception cref="IOException">The file cannot be created.</exception>
+    /// <exception cref="IOException">The file cannot be created, or the target exists and is not a regular file.</exception>
     public static EventWriter Create(string path, IReadOnlyList<string>? attributeKeys = null)
     {
         EventFileFormat format = EventFile.DetectFormat(path);
-        Stream stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        var file = AtomicFileStream.Create(path);
+        Stream stream = file;
         try
         {
             if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
@@ -75,12 +82,15 @@ public abstract class EventWriter : IDisposable
                 stream = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: false);
             }
 
-            return format == EventFileFormat.Csv
+            EventWriter writer = format == EventFileFormat.Csv
                 ? new CsvEventWriter(new StreamWriter(stream, new UTF8Encoding(false), 1 << 16), attributeKeys, leaveOpen: false)
                 : new JsonLinesEventWriter(stream, attributeKeys, leaveOpen: false);
+            writer._file = file;
+            return writer;
         }
         catch
         {
+            file.Abort();
             stream.Dispose();
             throw;
         }
@@ -172,6 +182,13 @@ public abstract class EventWriter : IDisposable
 
     /// <summary>Writes buffered text to the underlying stream.</summary>
     public abstract void Flush();
+
+    /// <summary>
+    /// Abandons the output of a writer made by <see cref="Create"/>: disposing it then deletes the temporary file and
+    /// leaves the target as it was (call it when writing failed part-way). For a writer over your own stream or text
+    /// writer it does nothing.
+    /// </summary>
+    public void Abort() => _file?.Abort();
 
     /// <summary>Flushes and releases the writer (and the underlying stream or writer unless it was left open).</summary>
     public void Dispose()

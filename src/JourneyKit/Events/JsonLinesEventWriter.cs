@@ -106,12 +106,18 @@ public sealed class JsonLinesEventWriter : EventWriter
     {
         if (disposing)
         {
-            _json.Flush();
-            _json.Dispose();
-            _stream.Flush();
-            if (!_leaveOpen)
+            try
             {
-                _stream.Dispose();
+                _json.Flush();
+                _json.Dispose();
+                _stream.Flush();
+            }
+            finally
+            {
+                if (!_leaveOpen)
+                {
+                    _stream.Dispose(); // also after a failed flush, so a safely written file is cleaned up
+                }
             }
         }
 

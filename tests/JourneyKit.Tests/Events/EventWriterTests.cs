@@ -126,4 +126,89 @@ public sealed class EventWriterTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    private static string NewDirectory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "jk-writer-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void Create_ExistingFile_IsReplacedAtomicallyOnDispose_Issue21()
+    {
+        // Issue 21: the library's writer wrote in place (a kill left a half-written file where the old one was). Now the
+        // old file stays whole until Dispose, which renames a new file over it: a handle open on the old file still
+        // reads the old bytes (a rename replaces the directory entry; an in-place write would change them).
+        string dir = NewDirectory();
+        string path = Path.Combine(dir, "events.csv");
+        File.WriteAllText(path, "old content\n");
+        using var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using (EventWriter writer = EventWriter.Create(path))
+        {
+            writer.Write(new JourneyEvent("c1", "a", T0));
+            writer.Flush();
+            Assert.Equal("old content\n", File.ReadAllText(path)); // not yet
+            Assert.Single(Directory.GetFiles(dir, ".events.csv.*.tmp")); // the temporary file, in the target's directory
+        }
+
+        Assert.StartsWith("customer_id,touchpoint,timestamp", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal("old content\n", new StreamReader(old).ReadToEnd());
+        Assert.Equal(["events.csv"], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Create_Aborted_LeavesTheTargetAndNoTemporaryFile_Issue21()
+    {
+        string dir = NewDirectory();
+        string path = Path.Combine(dir, "events.jsonl.gz");
+        File.WriteAllText(path, "old");
+        using (EventWriter writer = EventWriter.Create(path))
+        {
+            writer.Write(new JourneyEvent("c1", "a", T0));
+            writer.Abort();
+        }
+
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal(["events.jsonl.gz"], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Create_TargetNotARegularFile_IsRefusedBeforeWriting_Issue21()
+    {
+        // A directory, and (on Unix) a link named *.csv to a device: refused, nothing created beside them.
+        string dir = NewDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "d.csv"));
+        Assert.Contains("a directory", Assert.Throws<IOException>(() => EventWriter.Create(Path.Combine(dir, "d.csv"))).Message, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.CreateSymbolicLink(Path.Combine(dir, "null.csv"), "/dev/null");
+            Assert.Contains("a character device", Assert.Throws<IOException>(() => EventWriter.Create(Path.Combine(dir, "null.csv"))).Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void Create_LinkAtARandomTemporaryName_IsNeverFollowed_Issue21()
+    {
+        // The CLI used to write a fixed <out>.tmp, following a link planted there. The temporary name is random and
+        // created exclusively; a planted link at the old fixed name is left alone and its target untouched.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string dir = NewDirectory();
+        string victim = Path.Combine(dir, "victim.txt");
+        File.WriteAllText(victim, "precious");
+        File.CreateSymbolicLink(Path.Combine(dir, "events.csv.tmp"), victim);
+        using (EventWriter writer = EventWriter.Create(Path.Combine(dir, "events.csv")))
+        {
+            writer.Write(new JourneyEvent("c1", "a", T0));
+        }
+
+        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.StartsWith("customer_id,", File.ReadAllText(Path.Combine(dir, "events.csv")), StringComparison.Ordinal);
+    }
 }
