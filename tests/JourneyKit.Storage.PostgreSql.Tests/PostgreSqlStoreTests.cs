@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using JourneyKit.Events;
 using JourneyKit.Model;
+using JourneyKit.Tests.Shared;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace JourneyKit.Storage.PostgreSql.Tests;
 
-public sealed class PostgreSqlStoreTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+public sealed class PostgreSqlStoreTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
 {
     private static readonly DateTimeOffset T0 = new(2026, 4, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -226,49 +228,36 @@ public sealed class PostgreSqlStoreTests(PostgresDatabase database) : IClassFixt
 
     /// <summary>
     /// Kill a child process (SIGKILL) in the middle of appending 2,000-event batches through COPY, then read with a new
-    /// store: every acknowledged batch is there in full, and no batch is there in part.
+    /// store: every acknowledged batch is there in full, and no batch is there in part. Short mode: 3 kills; long mode:
+    /// <c>JOURNEYKIT_CRASH_KILLS=1000</c> (docs/storage.md), 25 kills per schema.
     /// </summary>
     [Fact]
     public async Task KilledMidAppend_LosesNothingAcknowledged_NoPartialBatch()
     {
-        string schema = database.NewSchema();
         string host = Path.Combine(AppContext.BaseDirectory, "JourneyKit.Storage.PostgreSql.CrashHost.dll");
         Assert.True(File.Exists(host), "crash host not built next to the tests: " + host);
-        var start = new ProcessStartInfo("dotnet", [host, database.ConnectionString, schema]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using Process child = Process.Start(start)!;
-        Task<string> stderr = child.StandardError.ReadToEndAsync();
-        int acked = -1;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (acked < 5)
-        {
-            string? line = await child.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
+        CrashTestReport report = await CrashTestDriver.RunAsync(
+            CrashTestDriver.Kills(shortMode: 3),
+            rotateEvery: 25,
+            newDatabase: () => Task.FromResult(database.NewSchema()),
+            startChild: (schema, firstBatch) => new ProcessStartInfo("dotnet", [host, database.ConnectionString, schema, firstBatch.ToString(CultureInfo.InvariantCulture)]),
+            countPerBatch: async schema =>
             {
-                Assert.Fail("the crash host ended early: " + await stderr); // (the message is awaited only here: stderr ends when the child does)
-            }
+                await using var store = new PostgreSqlJourneyStore(database.DataSource, new PostgreSqlStoreOptions { Schema = schema });
+                var perBatch = new Dictionary<int, int>();
+                await foreach (JourneyEvent e in store.Events.ScanAsync())
+                {
+                    int batch = CrashTestDriver.BatchOf(e.EventId!);
+                    perBatch[batch] = perBatch.GetValueOrDefault(batch) + 1;
+                }
 
-            acked = int.Parse(line["ack ".Length..], CultureInfo.InvariantCulture);
-        }
-
-
-        child.Kill(entireProcessTree: true); // SIGKILL, most likely mid-way through the next batch
-        await child.WaitForExitAsync(timeout.Token);
-
-        await using var store = new PostgreSqlJourneyStore(database.DataSource, new PostgreSqlStoreOptions { Schema = schema });
-        var perBatch = new Dictionary<string, int>();
-        await foreach (JourneyEvent e in store.Events.ScanAsync())
-        {
-            string id = e.EventId!;
-            string batch = id[..id.IndexOf('-', StringComparison.Ordinal)];
-            perBatch[batch] = perBatch.GetValueOrDefault(batch) + 1;
-        }
-
-        for (int b = 0; b <= acked; b++)
-        {
-            Assert.Equal(2_000, perBatch.GetValueOrDefault("b" + b));
-        }
-
-        Assert.All(perBatch.Values, count => Assert.Equal(2_000, count));
+                return perBatch;
+            },
+            integrityCheck: null, // PostgreSQL's own WAL recovery; no file-level check from a client
+            log: output.WriteLine);
+        output.WriteLine("PostgreSQL crash test: " + report);
+        Assert.Equal((0, 0), (report.AcknowledgedLost, report.PartialBatches));
+        Assert.True(report.AcknowledgedBatches >= 5, report.ToString()); // the first kill comes after 5 acks
     }
 
     private static string Describe(JourneyEvent e) =>
