@@ -53,11 +53,9 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # The fuzz smoke run (docs/fuzzing.md): every target's seed corpus (with the regression inputs of earlier findings),
-# then deterministic mutations (seed 1), 30 s in all; one test per target. Findings are saved under $results/fuzz.
-# web-events is left out until the web sample answers 400 on invalid UTF-8 inside strings (run it with --target).
+# then deterministic mutations (seed 1), 35 s in all; one test per target. Findings are saved under $results/fuzz.
 fuzz_log="$results/fuzz-smoke.log"
-dotnet tests/JourneyKit.Fuzz/bin/Release/net10.0/JourneyKit.Fuzz.dll smoke --seconds 30 --seed 1 --crashes "$results/fuzz" \
-  --target journey-json --target csv --target jsonl --target xes --target events --target pattern >"$fuzz_log" 2>&1
+dotnet tests/JourneyKit.Fuzz/bin/Release/net10.0/JourneyKit.Fuzz.dll smoke --seconds 35 --seed 1 --crashes "$results/fuzz" >"$fuzz_log" 2>&1
 fuzz_status=$?
 grep -E '^fuzz [a-z-]+: ' "$fuzz_log" | grep -v '^fuzz smoke:' | cut -c1-300 >&2
 fuzz_summary=$(grep -E '^fuzz smoke: [0-9]+ targets passed, [0-9]+ targets failed$' "$fuzz_log" | tail -1)

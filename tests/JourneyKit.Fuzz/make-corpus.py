@@ -101,5 +101,7 @@ for i, p in enumerate(patterns):
 # web-events (the web sample's POST /events body)
 put("web-events", "one.json", '{"customerId":"c1","touchpoint":"app.open","timestamp":"2026-01-24T08:08:23Z","channel":"mobile","eventId":"e1","value":12.5,"attributes":{"plan":"gold"}}')
 put("web-events", "many.json", '[{"customerId":"c1","touchpoint":"app.open","timestamp":1769242103},{"customerId":"c2","touchpoint":"form.start","timestamp":"2026-01-24T08:08:23+01:00","channel":null}]')
+put("web-events", "regress-invalid-utf8-in-string.json", b'{"customerId":"c\xff1","touchpoint":"app.open","timestamp":1769242103}')
+put("web-events", "regress-long-attribute-key.json", '{"customerId":"c1","touchpoint":"app.open","timestamp":1769242103,"attributes":{"' + "k" * 1028 + '":"v"}}')
 put("web-events", "invalid.json", '[{"customerId":"","touchpoint":1,"timestamp":"2026-01-24T08:08:23","channel":"fax","extra":true},[],null]')
 print("corpus written to", out)

@@ -6,13 +6,13 @@ namespace JourneyKit.Fuzz.Targets;
 
 /// <summary>
 /// The web sample's request parser, as <c>POST /events</c> runs it: <see cref="JsonDocument"/> over the body (a
-/// <see cref="JsonException"/> is the sample's 400), then <c>EventRequestParser.Parse</c>, whose problems are the
+/// <see cref="JsonException"/> is the sample's 400), then <c>EventRequestParser.Parse</c> with the sample's default <see cref="WebApiLimits"/>, whose problems are the
 /// sample's 400 too. Anything else thrown would be a 500. Accepted events must go into a batch (the ingestion path).
 /// </summary>
 internal sealed class WebRequestTarget : FuzzTarget
 {
-    /// <summary>The sample's <c>MaxEventsPerRequest</c>.</summary>
-    private const int MaxEvents = 1_000;
+    /// <summary>The sample's default limits (request size, events per request, id, key and value lengths).</summary>
+    private static readonly WebApiLimits Limits = new();
 
     public override string Name => "web-events";
 
@@ -38,7 +38,7 @@ internal sealed class WebRequestTarget : FuzzTarget
 
         using (document)
         {
-            (List<JourneyEvent> events, Dictionary<string, string[]> errors) = EventRequestParser.Parse(document.RootElement, MaxEvents);
+            (List<JourneyEvent> events, Dictionary<string, string[]> errors) = EventRequestParser.Parse(document.RootElement, Limits);
             if (errors.Count > 0)
             {
                 foreach (KeyValuePair<string, string[]> e in errors)
