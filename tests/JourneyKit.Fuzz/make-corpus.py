@@ -88,6 +88,10 @@ put("events", "events.jsonl", jl)
 put("events", "minimal.xes.gz", gz(open(os.path.join(out, "xes", "minimal.xes"), "rb").read()))
 put("events", "two-members.csv.gz", gz("customer_id,touchpoint,timestamp\nc1,a,2026-01-02T03:04:05Z\n") + gz("c1,b,2026-01-02T04:04:05Z\n"))
 
+# Regression input (events fuzz target): a gzip member cut where the reader's 64 KiB buffer ends.
+rows = "customer_id,touchpoint,timestamp\n" + "".join("c%d,t%d,%d\n" % (i % 97, i % 7, 1700000000 + i) for i in range(12000))
+put("events", "regress-gzip-cut-at-64k.csv.gz", gzip.compress(rows.encode(), compresslevel=0, mtime=0)[:65536])
+
 # pattern
 patterns = [
     "cart.add checkout.start", "cart.add .* order.placed", "^ web.browse [cart.add cart.view]+ checkout.start",

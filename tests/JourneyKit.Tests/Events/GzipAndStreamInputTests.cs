@@ -132,6 +132,25 @@ public sealed class GzipAndStreamInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData(65_536)] // exactly the reader's buffer
+    [InlineData(131_072)] // twice it
+    [InlineData(65_535)]
+    [InlineData(65_537)]
+    public void Read_GzipCutWhereTheBufferEnds_IsATruncationError_Issue21Fuzz(int length)
+    {
+        // Found by the events fuzz target: a gzip member cut so that the input ends exactly when the 64 KiB buffer is
+        // full made room by moving the bytes, left the start of the last deflate block stale, and threw
+        // ArgumentOutOfRangeException (CLI exit 3) instead of the truncation error. Stored (uncompressed) data makes
+        // the member larger than the cut, so every cut lands inside the deflate data.
+        byte[] whole = Gzip(Csv(12_000), CompressionLevel.NoCompression);
+        Assert.True(whole.Length > length + 8);
+        using var stream = new MemoryStream(whole[..length]);
+        EventFormatException e = Assert.Throws<EventFormatException>(() => EventFile.ReadInto(stream, "cut.csv.gz", null, new EventBatchBuilder(), new EventReaderOptions { BadRows = BadRowHandling.Skip }));
+        Assert.Equal(EventReadErrorCode.InvalidCompressedData, e.Code);
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("x")]
     [InlineData("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")]
     [InlineData("customer_id,touchpoint,timestamp\nc,a,0\n")]

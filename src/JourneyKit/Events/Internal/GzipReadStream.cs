@@ -298,7 +298,17 @@ internal sealed class GzipReadStream : Stream
 
         public override int Read(Span<byte> buffer)
         {
-            if (buffer.IsEmpty || !owner.Ensure(1))
+            if (buffer.IsEmpty)
+            {
+                return 0;
+            }
+
+            // Making room may move the buffered bytes: keep the last block handed out, and its start with it (a fuzz
+            // finding: a stale start past the moved bytes threw ArgumentOutOfRangeException at the end of the input).
+            int kept = LastBlockStart;
+            bool more = owner.EnsureKeeping(1, ref kept);
+            LastBlockStart = kept;
+            if (!more)
             {
                 return 0; // the input ended; LastBlockStart stays on the last block handed out
             }
