@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 namespace JourneyKit.Internal;
 
 /// <summary>
-/// A file written safely, the one way every output file of JourneyKit is written (the CLI's <c>--out</c>,
-/// <c>EventWriter.Create</c>, <c>SyntheticEventGenerator.Generate(path)</c>): the content goes to a new temporary file
+/// A file written safely by the library (<c>EventWriter.Create</c>, <c>SyntheticEventGenerator.Generate(path)</c>), the
+/// same way the CLI's <c>CliOutputFile</c> writes <c>--out</c> (a copy: the CLI may not use the core's internals): the content goes to a new temporary file
 /// with a random name, created exclusively (<see cref="FileMode.CreateNew"/>: an existing file or symbolic link at that
 /// name is never opened or followed) in the target's directory; <see cref="Dispose(bool)"/> flushes it to disk and
 /// renames it atomically over the target. After <see cref="Abort"/>, or when a write or the flush failed (ENOSPC), the
