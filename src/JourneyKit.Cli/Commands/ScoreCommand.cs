@@ -3,14 +3,17 @@ using System.Globalization;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
+using JourneyKit.Analytics.Prediction;
 using JourneyKit.Model.Json;
+using JourneyKit.Prediction;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Cli.Commands;
 
 /// <summary>
-/// <c>journeykit score --journey JOURNEY.json --events FILE [--as-of T] [--format json|table] [--customer ID]</c>:
-/// per customer the current stage, goal, stuck, dead end, moments of truth and the journey score with its breakdown.
+/// <c>journeykit score --journey JOURNEY.json --events FILE [--as-of T] [--format json|table] [--customer ID] [--explain [--horizon 14d]]</c>:
+/// per customer the current stage, goal, stuck, dead end, moments of truth and the journey score with its breakdown; with
+/// <c>--explain</c>, each open customer's predicted risks and their top reasons in plain words (docs/prediction.md).
 /// </summary>
 internal static class ScoreCommand
 {
@@ -22,16 +25,19 @@ internal static class ScoreCommand
         var customer = new Option<string>("--customer", "-c") { Description = "Only this customer.", HelpName = "ID" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<string> customers = CliOptions.CustomersFilter();
+        var explain = new Option<bool>("--explain") { Description = "Also predict each open customer's risk of not progressing within --horizon and of missing the goal, with the boosted-tree model fitted on the events up to the as-of instant, and give the top reasons in plain words (JSON: 'prediction'; table: a 'risk' column)." };
+        Option<TimeSpan> horizon = CliOptions.Duration("--horizon", "With --explain: how far ahead 'not progressing' looks.", BacktestOptions.DefaultHorizon);
         var input = new CliEventOptions();
         var command = new Command("score", "Evaluate every customer against a journey: current stage, goal, stuck (overdue by), dead end, moments of truth, and the journey score with its breakdown; then summary counts.")
         {
-            journeyOption, events, asOf, customer, format, customers,
+            journeyOption, events, asOf, customer, format, customers, explain, horizon,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit score --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
-            "journeykit score -j journey.json -e events.csv --as-of 2026-03-01T00:00:00Z --customer c-42 --format json");
+            "journeykit score -j journey.json -e events.csv --as-of 2026-03-01T00:00:00Z --customer c-42 --format json",
+            "journeykit score -j journey.json -e events.csv --explain --horizon 7d --format json");
         command.SetAction(parse =>
         {
             Journey journey = JourneyJson.LoadFile(parse.GetRequiredValue(journeyOption));
@@ -70,7 +76,19 @@ internal static class ScoreCommand
                 throw new CliProblemsException([$"customer '{only}' has no events in the file"]);
             }
 
-            Write(context.Stdout, outputFormat, compiled, when, rows);
+            Explanations? explanations = null;
+            if (parse.GetValue(explain))
+            {
+                TimeSpan h = parse.GetValue(horizon);
+                if (h <= TimeSpan.Zero || JourneyKit.Duration.IsUnbounded(h))
+                {
+                    throw new CliUsageException("--horizon must be a positive, bounded duration");
+                }
+
+                explanations = Explanations.Fit(evaluator, batch, when, h);
+            }
+
+            Write(context.Stdout, outputFormat, compiled, when, rows, explanations);
             return CliExitCode.Ok;
         });
         return command;
@@ -97,7 +115,7 @@ internal static class ScoreCommand
 
     private static string Stage(CompiledJourney journey, int stage) => stage < 0 ? "-" : journey.Stages[stage].Name;
 
-    private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<ScoredRun> rows)
+    private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<ScoredRun> rows, Explanations? explanations)
     {
         var states = new int[(int)LifecycleState.Failed + 1];
         double sum = 0;
@@ -127,6 +145,15 @@ internal static class ScoreCommand
                 json.WriteNumber("failed", failed);
                 json.WriteNumber("mean_score", rows.Count == 0 ? 0 : Math.Round(sum / rows.Count, 2));
                 json.WriteEndObject();
+                if (explanations is not null)
+                {
+                    json.WriteStartObject("model");
+                    json.WriteString("version", explanations.Model.Fingerprint);
+                    json.WriteNumber("horizon_seconds", (long)explanations.Model.Horizon.TotalSeconds);
+                    json.WriteNumber("training_rows", explanations.Model.TrainingRows);
+                    json.WriteEndObject();
+                }
+
                 json.WriteStartArray("customers");
                 foreach (var (i, s, score, conformance) in rows)
                 {
@@ -174,6 +201,25 @@ internal static class ScoreCommand
                         WriteConformance(json, conformance);
                     }
 
+                    if (explanations?.Of(i, s) is { } prediction)
+                    {
+                        json.WriteStartObject("prediction");
+                        json.WriteNumber("not_progressing", Math.Round(prediction.Risk.NotProgressing, 4));
+                        json.WriteNumber("missing_goal", Math.Round(prediction.Risk.MissingGoal, 4));
+                        json.WriteStartArray("reasons");
+                        foreach (RiskFactor f in prediction.Reasons)
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("feature", f.Feature);
+                            json.WriteNumber("contribution", Math.Round(f.Contribution, 4));
+                            json.WriteString("description", f.Description);
+                            json.WriteEndObject();
+                        }
+
+                        json.WriteEndArray();
+                        json.WriteEndObject();
+                    }
+
                     json.WriteEndObject();
                 }
 
@@ -187,18 +233,27 @@ internal static class ScoreCommand
         foreach (var (i, s, score, _) in rows)
         {
             ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
-            table.Add(
-            [
+            var row = new List<string>
+            {
                 i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
                 Stage(journey, i.CurrentStage),
                 s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
                 i.MomentsOfTruth.Count.ToString(inv),
                 score.Value.ToString("0", inv),
                 worst.PointsLost < 0.5 ? "-" : worst.ToString(),
-            ]);
+            };
+            if (explanations is not null)
+            {
+                row.Add(explanations.Of(i, s) is { } p ? string.Create(inv, $"{p.Risk.NotProgressing:P0}: {(p.Reasons.Count > 0 ? p.Reasons[0].Description : "-")}") : "-");
+            }
+
+            table.Add(row);
         }
 
-        CliOutput.WriteTable(output, ["customer", "stage", "status", "MoTs", "score", "biggest loss"], table);
+        string[] header = explanations is null
+            ? ["customer", "stage", "status", "MoTs", "score", "biggest loss"]
+            : ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason"];
+        CliOutput.WriteTable(output, header, table);
         output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {JourneyTimestamp.Format(asOf)}: {inProgress} in progress, {stuck} stuck, {dormant} dormant, {goal} converted, {failed} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
 
@@ -245,6 +300,26 @@ internal static class ScoreCommand
 
     /// <summary>One scored run: its status, score and (JSON output only) conformance.</summary>
     private readonly record struct ScoredRun(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score, CustomerConformance? Conformance);
+
+    /// <summary>The boosted-tree model fitted for <c>--explain</c>, and its predictions with reasons for the open runs.</summary>
+    private sealed class Explanations(JourneyEvaluator evaluator, RiskPredictionModel model, DateTimeOffset asOf)
+    {
+        public RiskPredictionModel Model => model;
+
+        public static Explanations Fit(JourneyEvaluator evaluator, EventBatch batch, DateTimeOffset asOf, TimeSpan horizon) =>
+            new(evaluator, new BoostedTreeRiskTrainer().FitModel(new RiskTrainingSet(evaluator, batch, asOf, horizon, seed: 1)), asOf);
+
+        /// <summary>The prediction of an open run (in progress or stuck, not in a terminal stage) with its top three reasons for not progressing; null for the others.</summary>
+        public (RunRisk Risk, IReadOnlyList<RiskFactor> Reasons)? Of(JourneyInstance run, JourneyStatus status)
+        {
+            if (!status.IsOpen || run.CurrentStage < 0 || evaluator.Journey.Stages[run.CurrentStage].IsTerminal)
+            {
+                return null;
+            }
+
+            return (model.Predict(evaluator, run, asOf), model.Explain(evaluator, run, asOf, RiskTarget.NotProgressing, 3));
+        }
+    }
 
     /// <summary>The snake_case name of a lifecycle state, as every command writes it.</summary>
     internal static string StateName(LifecycleState state) => Analytics.CustomerList.StateName(state);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JourneyKit.Scoring;
 
 namespace JourneyKit.Tests.Cli;
 
@@ -23,6 +24,58 @@ public sealed class ScoreCommandTests
           "momentsOfTruth": [ { "id": "fast", "pattern": "form .* active", "outcome": "positive" } ]
         }
         """;
+
+    [Fact]
+    public void Score_Explain_GivesEachOpenCustomerTheModelsRiskAndReasons()
+    {
+        // The bank sample at 2026-02-01 with --explain --horizon 7d: the boosted trees are fitted on the events up to the
+        // instant; every in-progress or stuck customer gets the library's own prediction and 1–3 reasons, the others none.
+        string journey = TestPaths.BankJourney, events = TestPaths.Sample("retail-bank-account-opening.events.csv");
+        CliRun run = CliRunner.Run("score", "--journey", journey, "--events", events, "--as-of", "2026-02-01T00:00:00Z", "--explain", "--horizon", "7d", "--format", "json");
+        Assert.Equal(0, run.Exit);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement model = doc.RootElement.GetProperty("model");
+        Assert.StartsWith("boosted-trees/2:", model.GetProperty("version").GetString(), StringComparison.Ordinal);
+        Assert.Equal(7 * 86400, model.GetProperty("horizon_seconds").GetInt64());
+
+        var compiled = JourneyKit.Model.Json.JourneyJson.LoadFile(journey).Compile();
+        var evaluator = new JourneyKit.Scoring.JourneyEvaluator(compiled);
+        var asOf = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        JourneyKit.Events.EventBatch batch = JourneyKit.Events.EventFile.Read(events).Batch.Until(asOf);
+        var fitted = new JourneyKit.Prediction.BoostedTreeRiskTrainer().FitModel(new JourneyKit.Analytics.Prediction.RiskTrainingSet(evaluator, batch, asOf, TimeSpan.FromDays(7), 1));
+        Assert.Equal(fitted.Fingerprint, model.GetProperty("version").GetString());
+        var runs = new Dictionary<string, JourneyKit.Scoring.JourneyInstance>();
+        foreach (JourneyKit.Scoring.JourneyInstance i in evaluator.Evaluate(batch))
+        {
+            runs[i.CustomerId] = i;
+        }
+
+        int open = 0;
+        foreach (JsonElement c in doc.RootElement.GetProperty("customers").EnumerateArray())
+        {
+            string state = c.GetProperty("state").GetString()!;
+            bool isOpen = state is "in_progress" or "stuck";
+            Assert.Equal(isOpen, c.TryGetProperty("prediction", out JsonElement p));
+            if (!isOpen)
+            {
+                continue;
+            }
+
+            open++;
+            JourneyKit.Analytics.Prediction.RunRisk risk = fitted.Predict(evaluator, runs[c.GetProperty("customer_id").GetString()!], asOf);
+            Assert.Equal(Math.Round(risk.NotProgressing, 4), p.GetProperty("not_progressing").GetDouble());
+            Assert.Equal(Math.Round(risk.MissingGoal, 4), p.GetProperty("missing_goal").GetDouble());
+            JsonElement reasons = p.GetProperty("reasons");
+            Assert.InRange(reasons.GetArrayLength(), 1, 3);
+            foreach (JsonElement r in reasons.EnumerateArray())
+            {
+                Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("description").GetString()));
+                Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("feature").GetString()));
+            }
+        }
+
+        Assert.True(open > 100, $"{open} open customers");
+    }
 
     [Fact]
     public void Score_Json_ReportsStuckGoalAndSummary()
