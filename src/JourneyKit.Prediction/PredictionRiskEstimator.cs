@@ -31,8 +31,8 @@ public sealed class PredictionRiskEstimator : RiskEstimator
         _evaluator = evaluator;
     }
 
-    /// <summary>Gets the model's fingerprint (<see cref="RiskPredictionModel.Fingerprint"/>).</summary>
-    public string ModelVersion => _model.Fingerprint;
+    /// <summary>Gets the model's fingerprint (<see cref="RiskPredictionModel.Fingerprint"/>), recorded with every intervention a risk rule fires.</summary>
+    public override string ModelVersion => _model.Fingerprint;
 
     /// <inheritdoc/>
     public override double Estimate(CompiledJourney journey, JourneyInstance instance, TimeSpan timeInStage)

@@ -24,8 +24,8 @@ namespace JourneyKit.Orchestration;
 /// </remarks>
 public sealed class CustomerState
 {
-    /// <summary>The format version <see cref="Serialize"/> writes: 3.</summary>
-    public const int FormatVersion = 3;
+    /// <summary>The format version <see cref="Serialize"/> writes: 4 (format 4 adds each outbox intervention's risk and risk model).</summary>
+    public const int FormatVersion = 4;
 
     private const uint MagicBase = 0x4F4B4A00; // "JKO" in the upper three bytes (little-endian: 'J' 'K' 'O' after the version byte)
     private const int MaxCount = 10_000_000;
@@ -176,7 +176,7 @@ public sealed class CustomerState
             int outbox = Count(r.ReadInt32());
             for (int i = 0; i < outbox; i++)
             {
-                state.OutboxList.Add(ReadOutboxEntry(r));
+                state.OutboxList.Add(ReadOutboxEntry(r, version));
             }
 
             if (version >= 3)
@@ -317,9 +317,15 @@ public sealed class CustomerState
         w.Write(i.OccurredAt.UtcTicks);
         WriteOptional(w, i.Stage);
         w.Write(i.IdempotencyKey);
+        w.Write(i.Risk is not null);
+        if (i.Risk is { } risk)
+        {
+            w.Write(risk);
+            WriteOptional(w, i.RiskModel);
+        }
     }
 
-    private static OutboxEntry ReadOutboxEntry(BinaryReader r)
+    private static OutboxEntry ReadOutboxEntry(BinaryReader r, int version)
     {
         int attempts = r.ReadInt32();
         long next = r.ReadInt64();
@@ -353,6 +359,11 @@ public sealed class CustomerState
             Stage = ReadOptional(r),
             IdempotencyKey = r.ReadString(),
         };
+        if (version >= 4 && r.ReadBoolean())
+        {
+            intervention = intervention with { Risk = r.ReadDouble(), RiskModel = ReadOptional(r) };
+        }
+
         return new OutboxEntry(intervention, attempts, next);
     }
 

@@ -52,6 +52,15 @@ public sealed record Intervention
     /// <summary>Gets the idempotency key: 32 lowercase hex digits, the same for every delivery attempt.</summary>
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>
+    /// Gets the risk that fired a <see cref="RuleTriggerKind.RiskAtLeast"/> rule: the estimator's probability at the
+    /// occurrence time (<see cref="OccurredAt"/>); null for other rules.
+    /// </summary>
+    public double? Risk { get; init; }
+
+    /// <summary>Gets the version of the risk model behind <see cref="Risk"/> (<see cref="RiskEstimator.ModelVersion"/>), or null when the estimator has none or the rule is not a risk rule.</summary>
+    public string? RiskModel { get; init; }
+
     /// <summary>Derives the idempotency key of an occurrence: SHA-256 of the parts, first 16 bytes, hex.</summary>
     /// <param name="journeyId">The journey id.</param>
     /// <param name="customerId">The customer id.</param>

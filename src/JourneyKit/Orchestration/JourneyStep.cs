@@ -624,7 +624,11 @@ public sealed class JourneyStep
         {
             if (t.DueTicks <= now)
             {
-                candidates.Add(new Candidate(t.Rule, t.Key, t.DueTicks, t.Stage, t.Visit, -1));
+                // A risk rule records the estimate at its occurrence time (the time in stage then), with the model's version.
+                double risk = t.Rule.Rule.When.Kind == RuleTriggerKind.RiskAtLeast && state.Instance.CurrentStageEnteredTicks is { } entered
+                    ? Options.RiskEstimator.Estimate(Journey, state.Instance, TimeSpan.FromTicks(Math.Max(0, t.DueTicks - entered)))
+                    : double.NaN;
+                candidates.Add(new Candidate(t.Rule, t.Key, t.DueTicks, t.Stage, t.Visit, -1, risk));
             }
         }
     }

@@ -26,6 +26,12 @@ public abstract class RiskEstimator
     /// <param name="threshold">The threshold.</param>
     /// <returns>The time in stage, <see cref="TimeSpan.MaxValue"/> for never, or null when unknown.</returns>
     public virtual TimeSpan? TimeInStageToReach(CompiledJourney journey, JourneyInstance instance, double threshold) => null;
+
+    /// <summary>
+    /// Gets the version of the model behind the estimates, recorded with every intervention a risk rule fires
+    /// (<see cref="Intervention.RiskModel"/>); null (the default) when the estimator has none.
+    /// </summary>
+    public virtual string? ModelVersion => null;
 }
 
 /// <summary>

@@ -169,6 +169,9 @@ public sealed class JourneyEngineTests
         await engine.TickAsync();
         Assert.Equal("risk:verify:1", sent.Attempts.Last().Occurrence);
         Assert.Equal(T0.AddHours(13), sent.Attempts.Last().OccurredAt);
+        Assert.Equal(0.5, sent.Attempts.Last().Risk); // 12 h into verify's 1-day standard time
+        Assert.Null(sent.Attempts.Last().RiskModel); // the baseline estimator has no model version
+        Assert.All(sent.Attempts.SkipLast(1), a => Assert.Null(a.Risk));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using static JourneyKit.Tests.Orchestration.StepFixtures;
 
 namespace JourneyKit.Tests.Orchestration;
 
-/// <summary>The stored state format: golden bytes of format 3, and states written in format 2 stay readable.</summary>
+/// <summary>The stored state format: golden bytes of format 4, and states written in formats 2 and 3 stay readable.</summary>
 public sealed class CustomerStateFormatTests
 {
     private static readonly DateTimeOffset Now = T0.AddDays(1);
@@ -17,19 +17,29 @@ public sealed class CustomerStateFormatTests
     }
 
     [Fact]
-    public void Serialize_FixtureScenario_IsTheGoldenBytesOfFormat3()
+    public void Serialize_FixtureScenario_IsTheGoldenBytesOfFormat4()
     {
-        byte[] golden = ReadHex("customer-state-v3.hex");
-        Assert.Equal([0x03, 0x4A, 0x4B, 0x4F], golden[..4]); // format 3, "JKO"
-        Assert.Equal(3, CustomerState.FormatVersion);
+        byte[] golden = ReadHex("customer-state-v4.hex");
+        Assert.Equal([0x04, 0x4A, 0x4B, 0x4F], golden[..4]); // format 4, "JKO"
+        Assert.Equal(4, CustomerState.FormatVersion);
         byte[] actual = FixtureState().Serialize();
-        Assert.True(golden.AsSpan().SequenceEqual(actual), "The serialized CustomerState changed: see the header of Fixtures/customer-state-v3.hex.");
+        Assert.True(golden.AsSpan().SequenceEqual(actual), "The serialized CustomerState changed: see the header of Fixtures/customer-state-v4.hex.");
     }
 
     [Fact]
-    public void Deserialize_Format3Golden_RoundTripsByteForByte()
+    public void Deserialize_Format3_ReadsTheSameStateAndWritesFormat4()
     {
-        byte[] golden = ReadHex("customer-state-v3.hex");
+        // Format 4 differs from 3 only by the version byte and one 'no risk' byte after each of the 3 outbox entries (the
+        // fixture has no risk rule): reading the format-3 fixture and writing it again gives the format-4 golden bytes.
+        byte[] v3 = ReadHex("customer-state-v3.hex"), v4 = ReadHex("customer-state-v4.hex");
+        Assert.Equal(v3.Length + 3, v4.Length);
+        Assert.Equal(v4, CustomerState.Deserialize(v3).Serialize());
+    }
+
+    [Fact]
+    public void Deserialize_Format4Golden_RoundTripsByteForByte()
+    {
+        byte[] golden = ReadHex("customer-state-v4.hex");
         CustomerState state = CustomerState.Deserialize(golden);
         Assert.Equal(golden, state.Serialize());
         Assert.Equal(("ada", 1, 4, T0.AddHours(2)), (state.CustomerId, state.JourneyVersion, state.Instance.EventCount, state.ResumeFrom));
@@ -63,7 +73,7 @@ public sealed class CustomerStateFormatTests
     }
 
     [Theory]
-    [InlineData(new byte[] { 0x04, 0x4A, 0x4B, 0x4F, 0, 0, 0, 0 })] // a future format
+    [InlineData(new byte[] { 0x05, 0x4A, 0x4B, 0x4F, 0, 0, 0, 0 })] // a future format
     [InlineData(new byte[] { 0x01, 0x4A, 0x4B, 0x4F, 0, 0, 0, 0 })] // no such format
     [InlineData(new byte[] { 1, 2, 3 })]
     [InlineData(new byte[0])]
@@ -73,7 +83,7 @@ public sealed class CustomerStateFormatTests
     [Fact]
     public void Deserialize_Truncated_ThrowsFormatException()
     {
-        byte[] golden = ReadHex("customer-state-v3.hex");
+        byte[] golden = ReadHex("customer-state-v4.hex");
         foreach (int length in new[] { 4, 8, golden.Length / 2, golden.Length - 1 })
         {
             Assert.Throws<FormatException>(() => CustomerState.Deserialize(golden.AsSpan(0, length)));

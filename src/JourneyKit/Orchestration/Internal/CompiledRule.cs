@@ -72,7 +72,7 @@ internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int 
 /// A rule occurrence found by a step: rule, id, time, the stage it is bound to and the visit (-1: none), and the visit
 /// count of the finished run the visit belongs to (-1: the current run).
 /// </summary>
-internal readonly record struct Candidate(CompiledRule Rule, string Key, long Ticks, int Stage, int Visit, int RunVisits);
+internal readonly record struct Candidate(CompiledRule Rule, string Key, long Ticks, int Stage, int Visit, int RunVisits, double Risk = double.NaN);
 
 /// <summary>A stuck or risk rule of the current stay with its due instant (long.MaxValue: never).</summary>
 internal readonly record struct TimedRule(CompiledRule Rule, string Key, long DueTicks, int Stage, int Visit);

@@ -89,6 +89,8 @@ internal static class FiringPolicy
                 OccurredAt = occurredAt,
                 Stage = c.Stage >= 0 ? journey.Stages[c.Stage].Id : null,
                 IdempotencyKey = Intervention.DeriveIdempotencyKey(journeyId, customer, rule.Name, c.Key),
+                Risk = double.IsNaN(c.Risk) ? null : c.Risk,
+                RiskModel = double.IsNaN(c.Risk) ? null : options.RiskEstimator.ModelVersion,
             };
             state.OutboxList.Add(new OutboxEntry(intervention, 0, now));
             book.LastFiredTicks = Math.Max(book.LastFiredTicks, c.Ticks);
