@@ -26,7 +26,7 @@ public sealed class EventBatch
     private readonly long[] _timestampTicks;
     private readonly int[] _channelIds;
     private readonly double[]? _values;
-    private readonly string?[]? _eventIds;
+    private readonly EventIds? _eventIds;
     private readonly int[] _customerStarts;
     private readonly EventAttributes _attributes;
     private (long Min, long Max)? _range;
@@ -37,7 +37,7 @@ public sealed class EventBatch
         long[] timestampTicks,
         int[] channelIds,
         double[]? values,
-        string?[]? eventIds,
+        EventIds? eventIds,
         int[] customerStarts,
         EventAttributes attributes,
         SymbolTable customers,
@@ -116,7 +116,7 @@ public sealed class EventBatch
     public bool HasEventIds => _eventIds is not null;
 
     /// <summary>Gets the event id of each event (null when absent); empty when <see cref="HasEventIds"/> is false.</summary>
-    public ReadOnlySpan<string?> EventIds => _eventIds;
+    public ReadOnlySpan<string?> EventIds => _eventIds?.Strings; // made on first use: a funnel never pays for them
 
     /// <summary>
     /// Gets the start row of each customer run and, last, <see cref="Count"/>: <see cref="CustomerCount"/> + 1 entries.
@@ -168,7 +168,7 @@ public sealed class EventBatch
             new DateTimeOffset(_timestampTicks[row], TimeSpan.Zero),
             channel < 0 ? Channel.None : new Channel(Channels[channel]))
         {
-            EventId = _eventIds?[row],
+            EventId = _eventIds?.Strings[row],
             Value = double.IsNaN(value0) ? null : value0,
             Attributes = attributes,
         };

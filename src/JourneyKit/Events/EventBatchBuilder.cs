@@ -33,15 +33,13 @@ public sealed class EventBatchBuilder
     private readonly bool _ownsCustomers;
     private readonly bool _ownsTouchpoints;
     private readonly bool _ownsChannels;
-    private readonly HashSet<EventKey> _seenEvents = new(EventKeyComparer.Instance);
-    private readonly HashSet<EventKey>.AlternateLookup<EventKeySpan> _seenEventsBySpan;
+    private readonly EventIdColumn _eventIds = new(); // and the (customer, event id) de-duplication
     private AttributeColumn[] _attributes = []; // indexed by attribute key id (keys are added only here): sparse, per key
     private ColumnBuilder<int> _customerIds;
     private ColumnBuilder<int> _touchpointIds;
     private ColumnBuilder<long> _ticks;
     private ColumnBuilder<int> _channelIds;
     private ColumnBuilder<double> _values;
-    private ColumnBuilder<string?> _eventIds;
     private string? _lastCustomerName; // the customer of the event added last: exports group events by customer
     private int _lastCustomer;
     private bool _hasValues;
@@ -66,13 +64,11 @@ public sealed class EventBatchBuilder
         _touchpoints = Intern(touchpoints, out _ownsTouchpoints);
         _customers = Intern(customers, out _ownsCustomers);
         _channels = Intern(channels, out _ownsChannels);
-        _seenEventsBySpan = _seenEvents.GetAlternateLookup<EventKeySpan>();
         _customerIds = new ColumnBuilder<int>(0);
         _touchpointIds = new ColumnBuilder<int>(0);
         _ticks = new ColumnBuilder<long>(0);
         _channelIds = new ColumnBuilder<int>(0);
         _values = new ColumnBuilder<double>(0);
-        _eventIds = new ColumnBuilder<string?>(0);
     }
 
     /// <summary>Gets the limits this builder enforces: id, key and value lengths, distinct attribute keys, events.</summary>
@@ -160,7 +156,7 @@ public sealed class EventBatchBuilder
         if (Count >= Limits.MaxEvents)
         {
             // Full: a duplicate is still only dropped; anything else is refused before it touches the symbol tables.
-            if (!eventId.IsEmpty && _customers.TryGetId(customerId, out int known) && _seenEventsBySpan.Contains(new EventKeySpan(known, eventId)))
+            if (!eventId.IsEmpty && _customers.TryGetId(customerId, out int known) && _eventIds.Contains(known, eventId, _customerIds.Span))
             {
                 DuplicateCount++;
                 return false;
@@ -183,27 +179,25 @@ public sealed class EventBatchBuilder
             _lastCustomer = customer;
         }
 
-        string? storedEventId = null;
         if (!eventId.IsEmpty)
         {
-            if (_seenEventsBySpan.Contains(new EventKeySpan(customer, eventId)))
+            if (_hasEventIds && _eventIds.Contains(customer, eventId, _customerIds.Span))
             {
                 DuplicateCount++;
                 return false;
             }
 
-            storedEventId = eventId.ToString();
-            _seenEvents.Add(new EventKey(customer, storedEventId));
             if (!_hasEventIds)
             {
                 _hasEventIds = true;
-                _eventIds.PadTo(Count, null);
+                _eventIds.PadTo(Count);
             }
-        }
 
-        if (_hasEventIds)
+            _eventIds.Add(customer, eventId, _customerIds.Span);
+        }
+        else if (_hasEventIds)
         {
-            _eventIds.Add(storedEventId);
+            _eventIds.AddNone();
         }
 
         if (!double.IsNaN(value) && !_hasValues)
@@ -268,7 +262,7 @@ public sealed class EventBatchBuilder
             Array.Resize(ref _attributes, Math.Min(Math.Max(4, Math.Max(keyId + 1, _attributes.Length * 2)), Math.Max(keyId + 1, limits.MaxDistinctAttributeKeys)));
         }
 
-        _attributes[keyId].Set(Count - 1, _attributeValues.GetOrAdd(value));
+        _attributes[keyId].Set(Count - 1, _attributes[keyId].ValueId(value, _attributeValues));
     }
 
     /// <summary>
@@ -295,7 +289,7 @@ public sealed class EventBatchBuilder
             Permute(in _ticks, order),
             Permute(in _channelIds, order),
             _hasValues ? Permute(in _values, order) : null,
-            _hasEventIds ? Permute(in _eventIds, order) : null,
+            _hasEventIds ? _eventIds.Build(order) : null,
             customerStarts,
             attributes,
             _customers,
@@ -441,10 +435,27 @@ public sealed class EventBatchBuilder
     {
         private ColumnBuilder<int> _rows;
         private ColumnBuilder<int> _values;
+        private string? _lastValue;
+        private int _lastValueId;
 
         public readonly ReadOnlySpan<int> Rows => _rows.Span;
 
         public readonly ReadOnlySpan<int> Values => _values.Span;
+
+        /// <summary>The id of <paramref name="value"/>: the last one of this key again without a lookup (a customer's
+        /// attributes repeat event after event in grouped exports).</summary>
+        public int ValueId(ReadOnlySpan<char> value, SymbolTable values)
+        {
+            if (_lastValue is not null && value.SequenceEqual(_lastValue))
+            {
+                return _lastValueId;
+            }
+
+            int id = values.GetOrAdd(value);
+            _lastValue = values[id];
+            _lastValueId = id;
+            return id;
+        }
 
         /// <summary>Sets the value on <paramref name="row"/>, the latest row: replaces it when set there already.</summary>
         public void Set(int row, int valueId)
@@ -636,6 +647,7 @@ public sealed class EventBatchBuilder
         _touchpointIds.EnsureCapacity(capacity);
         _ticks.EnsureCapacity(capacity);
         _channelIds.EnsureCapacity(capacity);
+        _eventIds.Reserve(capacity);
     }
 
     private static bool IsSorted(ReadOnlySpan<int> slice, ReadOnlySpan<long> ticks)

@@ -200,4 +200,44 @@ public sealed class EventBatchBuilderTests
         var expectedStarts = customerOrder.Select(c => expected.FindIndex(e => e.StartsWith(c + "|", StringComparison.Ordinal))).ToList();
         return expected.SequenceEqual(actual) && starts.SequenceEqual(expectedStarts) && batch.CustomerStarts[batch.CustomerCount] == events.Count;
     }
+
+    /// <summary>
+    /// De-duplication on input that is mostly grouped: runs of one customer (some longer than the scan of a run, some
+    /// customers coming back later, some events without ids) keep what the plain reference keeps — the first event of
+    /// each (customer, event id).
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public bool Build_RunsOfCustomers_DeduplicateAsReference(int seed)
+    {
+        var random = new Random(seed);
+        var events = new List<(string Customer, long Ticks, string? Id)>();
+        for (int run = random.Next(0, 8); run > 0; run--)
+        {
+            string customer = "c" + random.Next(5);
+            int length = random.Next(4) == 0 ? random.Next(30, 90) : random.Next(1, 6);
+            for (int i = 0; i < length; i++)
+            {
+                string? id = random.Next(5) == 0 ? null : "e" + random.Next(length + 5);
+                events.Add((customer, T0.AddSeconds(events.Count).UtcTicks, id));
+            }
+        }
+
+        var builder = new EventBatchBuilder();
+        int added = 0;
+        foreach ((string customer, long ticks, string? id) in events)
+        {
+            added += builder.Add(customer, "t", ticks, default, id) ? 1 : 0;
+        }
+
+        EventBatch batch = builder.Build();
+        var seen = new HashSet<(string, string)>();
+        var kept = events.Where(e => e.Id is null || seen.Add((e.Customer, e.Id))).ToList();
+        var customerOrder = events.Select(e => e.Customer).Distinct().ToList();
+        var expected = kept.OrderBy(e => customerOrder.IndexOf(e.Customer)).ThenBy(e => e.Ticks)
+            .Select(e => $"{e.Customer}|{e.Ticks}|{e.Id}").ToList();
+        var actual = Enumerable.Range(0, batch.Count)
+            .Select(i => $"{batch.Customers[batch.CustomerIds[i]]}|{batch.TimestampTicks[i]}|{(batch.HasEventIds ? batch.EventIds[i] : null)}")
+            .ToList();
+        return expected.SequenceEqual(actual) && added == kept.Count && builder.DuplicateCount == events.Count - kept.Count;
+    }
 }
