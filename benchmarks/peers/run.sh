@@ -13,9 +13,13 @@ steps=web.browse,cart.add,checkout.start,order.placed
 window_s=86400
 mkdir -p "$work"
 
-dotnet build src/JourneyKit.Cli -c Release -warnaserror -v q -nologo >/dev/null
-dotnet build benchmarks/JourneyKit.Benchmarks -c Release -warnaserror -p:Peers=true -v q -nologo -o "$work/bench" >/dev/null
-jk=src/JourneyKit.Cli/bin/Release/net10.0/JourneyKit.Cli
+# PEERS_NO_BUILD=1 reuses the builds of an earlier run (the CLI copied to $work/cli, the benchmarks in $work/bench).
+if [ -z "${PEERS_NO_BUILD:-}" ]; then
+  dotnet build src/JourneyKit.Cli -c Release -warnaserror -v q -nologo >/dev/null
+  rm -rf "$work/cli"; cp -r src/JourneyKit.Cli/bin/Release/net10.0 "$work/cli"
+  dotnet build benchmarks/JourneyKit.Benchmarks -c Release -warnaserror -p:Peers=true -v q -nologo -o "$work/bench" >/dev/null
+fi
+jk="$work/cli/JourneyKit.Cli"
 duck="$work/bench/JourneyKit.Benchmarks"
 
 # The data: `journeykit generate` on the e-commerce journey (seed 1), projected to the three columns a funnel reads (the
