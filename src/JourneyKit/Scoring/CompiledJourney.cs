@@ -18,7 +18,8 @@ namespace JourneyKit.Scoring;
 public sealed class CompiledJourney
 {
     private readonly int[] _stageOfTouchpoint;
-    private readonly bool[] _allowed;
+    private readonly int[]?[] _next; // per stage: the sorted stage indexes its 'next' list allows; null = any stage
+    private readonly bool[] _terminal;
     private readonly CompiledPattern[] _moments;
 
     internal CompiledJourney(Journey journey, ParsedPattern[] moments)
@@ -53,14 +54,35 @@ public sealed class CompiledJourney
 
         Touchpoints.MakeReadOnly(); // a batch builder given it interns into a copy: building batches changes nothing here
         GoalStage = goal;
-        _allowed = new bool[stages * stages];
+
+        // Per stage its allowed successors, sorted for a binary search: memory and time linear in the stages and their
+        // 'next' entries (a stages² matrix was 10⁹ entries at 32k stages).
+        var indexOf = new Dictionary<string, int>(stages, StringComparer.Ordinal);
+        for (int s = 0; s < stages; s++)
+        {
+            indexOf.TryAdd(journey.Stages[s].Id, s);
+        }
+
+        _next = new int[]?[stages];
+        _terminal = new bool[stages];
         for (int from = 0; from < stages; from++)
         {
             Stage stage = journey.Stages[from];
-            for (int to = 0; to < stages; to++)
+            _terminal[from] = stage.IsTerminal;
+            if (stage.Next is { } next)
             {
-                bool allowed = to == from || (!stage.IsTerminal && (stage.Next is not { } next || next.AsImmutableArray().Contains(journey.Stages[to].Id)));
-                _allowed[(from * stages) + to] = allowed;
+                ImmutableArray<string> ids = next.AsImmutableArray();
+                var targets = new List<int>(ids.Length);
+                foreach (string id in ids)
+                {
+                    if (indexOf.TryGetValue(id, out int to))
+                    {
+                        targets.Add(to);
+                    }
+                }
+
+                targets.Sort();
+                _next[from] = [.. targets];
             }
         }
 
@@ -104,7 +126,8 @@ public sealed class CompiledJourney
     /// <param name="from">The stage index left.</param>
     /// <param name="to">The stage index entered.</param>
     /// <returns><see langword="true"/> when allowed.</returns>
-    public bool IsAllowed(int from, int to) => _allowed[(from * Stages.Length) + to];
+    public bool IsAllowed(int from, int to) =>
+        from == to || (!_terminal[from] && (_next[from] is not { } next || Array.BinarySearch(next, to) >= 0));
 
     internal CompiledPattern Moment(int moment) => _moments[moment];
 }
