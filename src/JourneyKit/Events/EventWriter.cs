@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using JourneyKit.Events.Internal;
-using JourneyKit.Internal;
 
 namespace JourneyKit.Events;
 

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace JourneyKit.Internal;
+namespace JourneyKit.Events;
 
 /// <summary>
-/// A file written safely by the library (<c>EventWriter.Create</c>, <c>SyntheticEventGenerator.Generate(path)</c>), the
-/// same way the CLI's <c>CliOutputFile</c> writes <c>--out</c> (a copy: the CLI may not use the core's internals): the content goes to a new temporary file
+/// A file written safely: the library (<c>EventWriter.Create(path)</c>, <c>SyntheticEventGenerator.Generate(path)</c>)
+/// and the CLI's <c>--out</c> write through it, and so can an application. The content goes to a new temporary file
 /// with a random name, created exclusively (<see cref="FileMode.CreateNew"/>: an existing file or symbolic link at that
 /// name is never opened or followed) in the target's directory; <see cref="Dispose(bool)"/> flushes it to disk and
 /// renames it atomically over the target. After <see cref="Abort"/>, or when a write or the flush failed (ENOSPC), the
@@ -14,7 +14,7 @@ namespace JourneyKit.Internal;
 /// directory, a device such as <c>/dev/full</c>, a pipe, a socket, or a link to one) is refused before anything is
 /// written; a symbolic link to a regular file is replaced by the new file, and the file it pointed to is untouched.
 /// </summary>
-internal sealed class AtomicFileStream : Stream
+public sealed class AtomicFileStream : Stream
 {
     private const int BufferSize = 1 << 16;
 
@@ -50,6 +50,8 @@ internal sealed class AtomicFileStream : Stream
     public override long Position { get => _temp.Position; set => throw new NotSupportedException(); }
 
     /// <summary>Starts writing <paramref name="path"/>.</summary>
+    /// <param name="path">The target file.</param>
+    /// <returns>The stream; dispose it to commit, or call <see cref="Abort"/> first to discard.</returns>
     /// <exception cref="IOException">The target is not a regular file (<see cref="NotRegularKind"/>), or the temporary
     /// file cannot be created.</exception>
     public static AtomicFileStream Create(string path)
@@ -80,6 +82,9 @@ internal sealed class AtomicFileStream : Stream
 
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/> (which must not dispose the stream) and
     /// returns the full path; on an exception the target is unchanged.</summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <returns>The full path written.</returns>
     public static string Write(string path, Action<Stream> write)
     {
         using AtomicFileStream stream = Create(path);
@@ -98,6 +103,8 @@ internal sealed class AtomicFileStream : Stream
 
     /// <summary>What an existing <paramref name="fullPath"/> is when it is not a regular file (or a link to one):
     /// "a directory", "a character device", …; null when it is one or does not exist.</summary>
+    /// <param name="fullPath">A full path.</param>
+    /// <returns>The kind of file, or null.</returns>
     public static string? NotRegularKind(string fullPath)
     {
         if (Directory.Exists(fullPath))
@@ -125,6 +132,9 @@ internal sealed class AtomicFileStream : Stream
 
     /// <summary>True when both paths name the same file: the same full path, or on Unix the same device and inode
     /// (links followed).</summary>
+    /// <param name="a">A path.</param>
+    /// <param name="b">Another path.</param>
+    /// <returns>Whether they name one file.</returns>
     public static bool IsSameFile(string a, string b)
     {
         string fullA = Path.GetFullPath(a), fullB = Path.GetFullPath(b);
