@@ -6,6 +6,8 @@ using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.ProductFunnel;
+using JourneyKit.Matching.WindowFunnel;
+using JourneyKit.Model.Patterns;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
@@ -34,18 +36,24 @@ internal static class AnalyzeCommand
         var retention = new Option<RetentionPeriod?>("--retention") { Description = "Also compute a retention table by start cohort with periods of a day, week or month (any event counts as active).", HelpName = "period" };
         var compare = new Option<string>("--compare") { Description = "Also compare every pair of segments of a dimension (persona, channel, first_channel, cohort): conversion difference with a 95 % interval, log-rank test of time to convert, Holm-adjusted p-values.", HelpName = "dimension" };
         var trend = new Option<RetentionPeriod?>("--trend") { Description = "Also compute conversion (decided and censoring-aware) and the stuck share per calendar day, week or month.", HelpName = "period" };
+        var explain = new Option<string>("--explain")
+        {
+            Description = "With --funnel (ordered, no --exclude): explain one customer's product funnel level instead (JSON, the shape of funnel --explain): the chain kept (event id, timestamp, touchpoint and times per step) and the latest next-step event that did not fit, with the reason.",
+            HelpName = "CUSTOMER",
+        };
         Option<string> customers = CliOptions.CustomersFilter();
         Option<OutputFormat> format = CliOptions.Format();
         var input = new CliEventOptions();
         var command = new Command("analyze", "Analyse a journey: stage funnel by segment, time in stage vs standard, stuck now, dead ends, paths and conformance, channel switches, Markov attribution, risk, scores.")
         {
-            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, funnelHold, threshold, retention, compare, trend, customers, format,
+            journeyOption, events, asOf, funnel, funnelType, window, exclude, stepWithin, stepAfter, funnelHold, threshold, retention, compare, trend, explain, customers, format,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit analyze --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
-            "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1");
+            "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1",
+            "journeykit analyze -j journey.json -e events.csv --funnel application.start,application.submit,id.upload --window 3d --explain c42");
         command.SetAction(parse =>
         {
             (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
@@ -53,6 +61,12 @@ internal static class AnalyzeCommand
             if (!(risk is >= 0 and <= 1))
             {
                 throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            if (parse.GetValue(explain) is { } explained)
+            {
+                ExplainFunnel(context, batch, when, explained, parse.GetValue(funnel), parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter), parse.GetValue(funnelHold));
+                return CliExitCode.Ok;
             }
 
             var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
@@ -154,6 +168,61 @@ internal static class AnalyzeCommand
         }
 
         return analysis;
+    }
+
+    /// <summary>
+    /// <c>--explain CUSTOMER</c>: an ordered product funnel without exclusions counts the levels of a window funnel with no
+    /// modes (same steps, inclusive window, step constraints, held attribute), so its explanation is that window funnel's
+    /// <see cref="WindowFunnel.Explain(EventBatch, string)"/>, written as <c>funnel --explain</c> writes it.
+    /// </summary>
+    private static void ExplainFunnel(CliContext context, EventBatch batch, DateTimeOffset when, string customer, string? steps, ProductFunnelType type, TimeSpan window, string[]? exclusions, string[]? stepWithin, string[]? stepAfter, string? hold)
+    {
+        if (steps is null)
+        {
+            throw new CliUsageException("--explain needs --funnel (it explains one customer's product funnel level)");
+        }
+
+        if (type != ProductFunnelType.Ordered || exclusions is { Length: > 0 })
+        {
+            throw new CliUsageException("--explain supports an ordered --funnel without --exclude (strict, unordered and exclusions are not explained yet)");
+        }
+
+        ProductFunnel product = ProductFunnelOf(steps, type, window, exclusions, stepWithin, stepAfter, hold);
+        WindowFunnel funnel;
+        try
+        {
+            funnel = WindowFunnel.Create(
+                product.Steps.Select(EventCondition.Touchpoint).ToArray(),
+                new WindowFunnelOptions { Window = product.Window, StepConstraints = [.. product.StepConstraints], HoldAttribute = product.HoldAttribute, MaxHeldValues = product.MaxHeldValues });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+
+        WindowFunnelExplanation? found;
+        ProductFunnelMatches matches;
+        try
+        {
+            found = funnel.Explain(batch, customer);
+            matches = product.Match(batch, when);
+        }
+        catch (InvalidOperationException e) when (hold is not null)
+        {
+            throw new CliProblemsException([e.Message]);
+        }
+
+        WindowFunnelExplanation explanation = found
+            ?? throw new CliUsageException($"--explain: customer '{customer}' has no events (as of {when:O})");
+        for (int run = 0; run < matches.CustomerCount; run++)
+        {
+            if (matches.CustomerId(run) == customer && matches.Levels[run] != explanation.Level)
+            {
+                throw new CliProblemsException([string.Create(CultureInfo.InvariantCulture, $"--explain: the product funnel counts level {matches.Levels[run]} for '{customer}' but the explanation reached {explanation.Level}; please report this")]);
+            }
+        }
+
+        FunnelCommand.WriteExplanation(context.Stdout, funnel, explanation);
     }
 
     private static ProductFunnel ProductFunnelOf(string steps, ProductFunnelType type, TimeSpan window, string[]? exclusions, string[]? stepWithin, string[]? stepAfter, string? hold)

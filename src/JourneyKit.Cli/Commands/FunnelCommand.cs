@@ -207,7 +207,8 @@ internal static class FunnelCommand
         CliOutput.WriteTable(output, ["step", "touchpoint", "customers", "share"], rows);
     }
 
-    private static void WriteExplanation(TextWriter output, WindowFunnel funnel, WindowFunnelExplanation x) => CliOutput.WriteJson(output, json =>
+    /// <summary>Writes a window funnel explanation as JSON (the shape of <c>funnel --explain</c>; also <c>analyze --funnel … --explain</c>).</summary>
+    internal static void WriteExplanation(TextWriter output, WindowFunnel funnel, WindowFunnelExplanation x) => CliOutput.WriteJson(output, json =>
     {
         json.WriteStartObject();
         json.WriteString("customer", x.CustomerId);

@@ -54,6 +54,55 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Analyze_FunnelExplain_WritesTheChainAndTheLateStep_Issue16()
+    {
+        // c42: start@09:00 (e1), submit@09:40 (e2), upload@10:05 (e3); window 1h. e1 → e2 is 40 min = 2,400 s, inside;
+        // e3 is 65 min after step 1, outside the 1h window → level 2, chain e1, e2, next step e3 rejected for "window".
+        // c7 reaches all three steps (e5, e6, e7 within 20 min) and must not leak into c42's explanation.
+        string file = Path.Combine(Path.GetTempPath(), "jk-analyze-explain-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllText(file, """
+            customer_id,touchpoint,timestamp,event_id
+            c42,application.start,2026-05-01T09:00:00Z,e1
+            c42,application.submit,2026-05-01T09:40:00Z,e2
+            c42,id.upload,2026-05-01T10:05:00Z,e3
+            c7,application.start,2026-05-01T09:00:00Z,e5
+            c7,application.submit,2026-05-01T09:10:00Z,e6
+            c7,id.upload,2026-05-01T09:20:00Z,e7
+            """);
+        string[] common = ["analyze", "-j", TestPaths.BankJourney, "-e", file, "--funnel", "application.start,application.submit,id.upload", "--window", "1h"];
+        CliRun run = CliRunner.Run([.. common, "--explain", "c42"]);
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.Equal("c42", root.GetProperty("customer").GetString());
+        Assert.Equal(2, root.GetProperty("level").GetInt32());
+        Assert.Equal(3, root.GetProperty("step_count").GetInt32());
+        Assert.Equal(["e1", "e2"], root.GetProperty("chain").EnumerateArray().Select(s => s.GetProperty("event_id").GetString()));
+        Assert.Equal(["application.start", "application.submit"], root.GetProperty("chain").EnumerateArray().Select(s => s.GetProperty("touchpoint").GetString()));
+        Assert.Equal("2026-05-01T09:40:00Z", root.GetProperty("chain")[1].GetProperty("timestamp").GetString());
+        Assert.Equal(2400, root.GetProperty("chain")[1].GetProperty("since_previous_seconds").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("stopped").ValueKind);
+        JsonElement next = root.GetProperty("next_step");
+        Assert.Equal("window", next.GetProperty("code").GetString());
+        Assert.Equal(3, next.GetProperty("step").GetInt32());
+        Assert.Equal("e3", next.GetProperty("event_id").GetString());
+
+        using JsonDocument full = JsonDocument.Parse(CliRunner.Run("funnel", "-e", file, "--steps", "application.start,application.submit,id.upload", "--window", "1h", "--explain", "c42").Out);
+        Assert.Equal(full.RootElement.GetProperty("chain").GetRawText(), root.GetProperty("chain").GetRawText()); // the same code as funnel --explain
+
+        CliRun missing = CliRunner.Run([.. common, "--explain", "nobody"]);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("nobody", missing.Err, StringComparison.Ordinal);
+        CliRun strict = CliRunner.Run([.. common, "--funnel-type", "strict", "--explain", "c42"]);
+        Assert.Equal(2, strict.Exit);
+        Assert.Contains("ordered --funnel without --exclude", strict.Err, StringComparison.Ordinal);
+        CliRun noFunnel = CliRunner.Run("analyze", "-j", TestPaths.BankJourney, "-e", file, "--explain", "c42");
+        Assert.Equal(2, noFunnel.Exit);
+        Assert.Contains("--explain needs --funnel", noFunnel.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_Table_PrintsTheSections()
     {
         CliRun run = CliRunner.Run("analyze", "-j", TestPaths.BankJourney, "-e", Events, "--as-of", "2026-01-20T00:00:00Z");
