@@ -28,11 +28,16 @@ internal static class MatchCommand
             HelpName = "condition",
             AllowMultipleArgumentsPerToken = false,
         };
+        var explain = new Option<string>("--explain")
+        {
+            Description = "Explain one customer instead (JSON): matched or not, the number of matches, and the event (id, timestamp, touchpoint) at which the pattern first completed, replaying the streaming state event by event.",
+            HelpName = "CUSTOMER",
+        };
         Option<OutputFormat> format = CliOptions.Format();
         var input = new CliEventOptions();
         var command = new Command("match", "Match a pattern against each customer's events: matched or not, and the number of non-overlapping matches.")
         {
-            events, pattern, clickhouse, conditions, format,
+            events, pattern, clickhouse, conditions, explain, format,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
@@ -40,7 +45,8 @@ internal static class MatchCommand
             "journeykit match --events samples/data/ecommerce-purchase.events.csv --pattern \"payment.failed .* chat.question within 1h\"",
             "journeykit match -e events.csv -p \"^ web.browse [cart.add cart.view]+ checkout.start\" --format json",
             "journeykit match -e events.csv -p \"cart.add ~~(..1d) checkout.start ~~(7d..) cart.add\"",
-            "journeykit match -e events.csv --clickhouse \"(?1).*(?t>3600)(?2)\" --cond cart.add --cond checkout.start");
+            "journeykit match -e events.csv --clickhouse \"(?1).*(?t>3600)(?2)\" --cond cart.add --cond checkout.start",
+            "journeykit match -e events.csv -p \"cart.add .* checkout.start within 1h\" --explain c42");
         command.SetAction(parse =>
         {
             string? native = parse.GetValue(pattern);
@@ -77,11 +83,77 @@ internal static class MatchCommand
             }
 
             (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
+            if (parse.GetValue(explain) is { } customer)
+            {
+                Explain(context.Stdout, text, compiled, batch, customer, parse.GetRequiredValue(events));
+                return CliExitCode.Ok;
+            }
+
             PatternMatch[] results = compiled.Evaluate(batch, Environment.ProcessorCount);
             Write(context.Stdout, parse.GetValue(format), text, batch, results);
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--explain CUSTOMER</c>: replays the customer's events through the pattern's streaming state (allocating) and
+    /// reports the first event after which the state says "matched".
+    /// </summary>
+    private static void Explain(TextWriter output, string pattern, CompiledPattern compiled, EventBatch batch, string customer, string eventsPath)
+    {
+        int found = -1;
+        for (int run = 0; run < batch.CustomerCount && found < 0; run++)
+        {
+            found = batch.Customers[batch.CustomerOfRun(run)] == customer ? run : -1;
+        }
+
+        if (found < 0)
+        {
+            throw new CliUsageException($"--explain: customer '{customer}' has no events in {eventsPath}");
+        }
+
+        PatternState state = compiled.CreateState();
+        JourneyEvent? completed = null;
+        int completedIndex = -1;
+        int start = batch.CustomerStarts[found];
+        int end = batch.CustomerStarts[found + 1];
+        for (int row = start; row < end; row++)
+        {
+            JourneyEvent e = batch.GetEvent(row);
+            compiled.Advance(state, e);
+            if (completed is null && compiled.GetResult(state).Matched)
+            {
+                completed = e;
+                completedIndex = row - start;
+            }
+        }
+
+        PatternMatch result = compiled.GetResult(state);
+        CliOutput.WriteJson(output, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("customer", customer);
+            json.WriteString("pattern", pattern);
+            json.WriteBoolean("matched", result.Matched);
+            json.WriteNumber("count", result.Count);
+            json.WriteNumber("events", end - start);
+            if (completed is null)
+            {
+                json.WriteNull("completed_at");
+            }
+            else
+            {
+                json.WriteStartObject("completed_at");
+                json.WriteNumber("index", completedIndex);
+                json.WriteString("event_id", completed.EventId);
+                json.WriteString("timestamp", completed.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                json.WriteString("touchpoint", completed.Touchpoint);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        });
     }
 
     private static void Write(TextWriter output, OutputFormat format, string pattern, EventBatch batch, PatternMatch[] results)

@@ -97,4 +97,43 @@ public sealed class MatchCommandTests
         Assert.Equal(exit, run.Exit);
         Assert.Contains(expected, run.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Match_Explain_NamesTheEventThatCompletedThePattern_Issue16()
+    {
+        // "cart.add .* checkout within 1h". c42: cart.add@09:05 (e2) → checkout@10:30 (e3) is 85 min, too late; cart.add@10:40
+        // (e4) → checkout@11:00 (e5) is 20 min: first completed at e5, the 5th event (index 4). Greedy by earliest end, the
+        // search restarts after e5 and e6 has no cart.add before it → 1 match. c9 only adds to the cart → not matched.
+        string file = WriteEvents("""
+            customer_id,touchpoint,timestamp,event_id
+            c42,view,2026-05-01T09:00:00Z,e1
+            c42,cart.add,2026-05-01T09:05:00Z,e2
+            c42,checkout,2026-05-01T10:30:00Z,e3
+            c42,cart.add,2026-05-01T10:40:00Z,e4
+            c42,checkout,2026-05-01T11:00:00Z,e5
+            c42,checkout,2026-05-01T11:10:00Z,e6
+            c9,cart.add,2026-05-01T09:00:00Z,e7
+            """);
+        string[] common = ["match", "--events", file, "--pattern", "cart.add .* checkout within 1h", "--explain"];
+        CliRun run = CliRunner.Run([.. common, "c42"]);
+
+        Assert.True(run.Exit == 0, run.Err);
+        using JsonDocument doc = JsonDocument.Parse(run.Out);
+        JsonElement root = doc.RootElement;
+        Assert.True(root.GetProperty("matched").GetBoolean());
+        Assert.Equal(1, root.GetProperty("count").GetInt32());
+        JsonElement at = root.GetProperty("completed_at");
+        Assert.Equal(4, at.GetProperty("index").GetInt32());
+        Assert.Equal("e5", at.GetProperty("event_id").GetString());
+        Assert.Equal("2026-05-01T11:00:00Z", at.GetProperty("timestamp").GetString());
+        Assert.Equal("checkout", at.GetProperty("touchpoint").GetString());
+
+        using JsonDocument none = JsonDocument.Parse(CliRunner.Run([.. common, "c9"]).Out);
+        Assert.False(none.RootElement.GetProperty("matched").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, none.RootElement.GetProperty("completed_at").ValueKind);
+
+        CliRun missing = CliRunner.Run([.. common, "nobody"]);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("nobody", missing.Err, StringComparison.Ordinal);
+    }
 }
