@@ -18,6 +18,10 @@ internal static class CliHelp
         return command;
     }
 
+    /// <summary>The example command lines registered for <paramref name="command"/> (empty if none).</summary>
+    internal static IReadOnlyList<string> ExamplesOf(Command command) =>
+        Examples.TryGetValue(command, out string[]? examples) ? examples : [];
+
     /// <summary>Wraps the root's help action so that help output ends with the command's examples.</summary>
     public static void Install(RootCommand root)
     {

@@ -15,8 +15,8 @@ internal static class CliMessages
 
     public static readonly string[] RootExamples =
     [
-        "journeykit validate samples/retail-bank-account-opening.journey.json",
-        "journeykit generate --journey samples/retail-bank-account-opening.journey.json --customers 2000 --seed 1 --out events.csv",
+        "journeykit validate samples/data/retail-bank-account-opening.journey.json",
+        "journeykit generate --journey samples/data/retail-bank-account-opening.journey.json --customers 2000 --seed 1 --out events.csv",
         "journeykit events events.csv --format json",
     ];
 

@@ -59,7 +59,7 @@ internal static class FunnelCommand
             "journeykit funnel --events samples/data/ecommerce-purchase.events.csv --steps web.browse,cart.add,checkout.start,order.placed --window 2d",
             "journeykit funnel --events events.csv --steps a,b,c --window 1h --mode strict_order,allow_reentry --format json",
             "journeykit funnel --events events.csv --steps s1,s2,s3 --window 30d --step-within 1-2:1d --step-after 2-3:7d",
-            "journeykit funnel --events events.csv --steps view,cart.add,checkout --window 1h --mode strict_deduplication --explain c42",
+            "journeykit funnel --events events.csv --steps view,cart.add,checkout --window 1h --mode strict_deduplication --explain c0042",
             "journeykit funnel --events events.jsonl --steps cart.add,checkout,pay --window 1d --hold order_id");
         command.SetAction(parse =>
         {

@@ -36,7 +36,7 @@ internal static class ScoreCommand
         CliHelp.AddExamples(
             command,
             "journeykit score --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
-            "journeykit score -j journey.json -e events.csv --as-of 2026-03-01T00:00:00Z --customer c-42 --format json",
+            "journeykit score -j journey.json -e events.csv --as-of 2026-03-01T00:00:00Z --customer c0042 --format json",
             "journeykit score -j journey.json -e events.csv --explain --horizon 7d --format json");
         command.SetAction(parse =>
         {
