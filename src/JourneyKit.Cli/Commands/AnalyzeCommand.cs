@@ -53,7 +53,7 @@ internal static class AnalyzeCommand
             command,
             "journeykit analyze --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv",
             "journeykit analyze -j journey.json -e events.csv --format json --funnel application.start,application.submit,id.upload --window 3d --exclude call.centre.enquiry@1",
-            "journeykit analyze -j journey.json -e events.csv --funnel application.start,application.submit,id.upload --window 3d --explain c42");
+            "journeykit analyze -j journey.json -e events.csv --funnel application.start,application.submit,id.upload --window 3d --explain c0042");
         command.SetAction(parse =>
         {
             (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
