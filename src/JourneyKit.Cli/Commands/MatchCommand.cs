@@ -46,7 +46,7 @@ internal static class MatchCommand
             "journeykit match -e events.csv -p \"^ web.browse [cart.add cart.view]+ checkout.start\" --format json",
             "journeykit match -e events.csv -p \"cart.add ~~(..1d) checkout.start ~~(7d..) cart.add\"",
             "journeykit match -e events.csv --clickhouse \"(?1).*(?t>3600)(?2)\" --cond cart.add --cond checkout.start",
-            "journeykit match -e events.csv -p \"cart.add .* checkout.start within 1h\" --explain c42");
+            "journeykit match -e events.csv -p \"cart.add .* checkout.start within 1h\" --explain c0042");
         command.SetAction(parse =>
         {
             string? native = parse.GetValue(pattern);
