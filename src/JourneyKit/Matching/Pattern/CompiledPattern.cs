@@ -189,25 +189,7 @@ public sealed class CompiledPattern
             return results;
         }
 
-        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
-        {
-            EvaluateRuns(batch, bound, 0, batch.CustomerCount, results);
-        }
-        else
-        {
-            int chunks = maxDegreeOfParallelism * 8;
-            int per = (batch.CustomerCount + chunks - 1) / chunks;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
-            {
-                int from = c * per;
-                int to = Math.Min(batch.CustomerCount, from + per);
-                if (from < to)
-                {
-                    EvaluateRuns(batch, bound, from, to, results);
-                }
-            });
-        }
-
+        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRuns(batch, bound, from, to, results));
         return results;
     }
 
@@ -345,23 +327,7 @@ public sealed class CompiledPattern
 
     private void EvaluateTimed(EventBatch batch, BoundConditions bound, PatternMatch[] results, int maxDegreeOfParallelism, long asOf)
     {
-        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
-        {
-            EvaluateTimedRuns(batch, bound, 0, batch.CustomerCount, results, asOf);
-            return;
-        }
-
-        int chunks = maxDegreeOfParallelism * 8;
-        int per = (batch.CustomerCount + chunks - 1) / chunks;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
-        {
-            int from = c * per;
-            int to = Math.Min(batch.CustomerCount, from + per);
-            if (from < to)
-            {
-                EvaluateTimedRuns(batch, bound, from, to, results, asOf);
-            }
-        });
+        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateTimedRuns(batch, bound, from, to, results, asOf));
     }
 
     private void EvaluateTimedRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results, long asOf)

@@ -235,23 +235,9 @@ public sealed class WindowFunnel
         {
             EvaluateConstrained(batch, bound, maxDegreeOfParallelism, levels, conversion);
         }
-        else if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
-        {
-            EvaluateRuns(batch, bound, 0, batch.CustomerCount, levels, conversion);
-        }
         else
         {
-            int chunks = maxDegreeOfParallelism * 8;
-            int per = (batch.CustomerCount + chunks - 1) / chunks;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
-            {
-                int from = c * per;
-                int to = Math.Min(batch.CustomerCount, from + per);
-                if (from < to)
-                {
-                    EvaluateRuns(batch, bound, from, to, levels, conversion);
-                }
-            });
+            CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRuns(batch, bound, from, to, levels, conversion));
         }
 
         return new WindowFunnelResult(this, batch, levels, conversion);
@@ -360,23 +346,7 @@ public sealed class WindowFunnel
 
     private void EvaluateConstrained(EventBatch batch, BoundConditions bound, int maxDegreeOfParallelism, byte[] levels, long[] conversion)
     {
-        if (maxDegreeOfParallelism == 1 || batch.CustomerCount < 1024)
-        {
-            EvaluateRunsConstrained(batch, bound, 0, batch.CustomerCount, levels, conversion);
-            return;
-        }
-
-        int chunks = maxDegreeOfParallelism * 8;
-        int per = (batch.CustomerCount + chunks - 1) / chunks;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
-        {
-            int from = c * per;
-            int to = Math.Min(batch.CustomerCount, from + per);
-            if (from < to)
-            {
-                EvaluateRunsConstrained(batch, bound, from, to, levels, conversion);
-            }
-        });
+        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRunsConstrained(batch, bound, from, to, levels, conversion));
     }
 
     private void EvaluateRunsConstrained(EventBatch batch, BoundConditions bound, int fromRun, int toRun, byte[] levels, long[] conversion)
