@@ -207,9 +207,25 @@ internal sealed class PostgreSqlEventStore(PostgreSqlJourneyStore store) : Event
                     return new AppendResult(events.Count, 0);
                 }
 
-                return await CopyStagedAsync(connection, events, cancellationToken).ConfigureAwait(false);
+                // The staged INSERT takes its keys in order, so two staged appends never deadlock, but one can with a
+                // direct COPY still in flight (random order); the server then rolls one of them back whole. A staged
+                // victim retries (the direct one falls back to staging itself), so the retries converge.
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        return await CopyStagedAsync(connection, events, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxStagedAttempts)
+                    {
+                        await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken).ConfigureAwait(false);
+                    }
+                }
             },
             cancellationToken);
+
+    /// <summary>How many times a staged append the server chose as a deadlock victim is tried in all.</summary>
+    private const int MaxStagedAttempts = 8;
 
     /// <summary>COPY into the events table; false (nothing written) when an event is a duplicate or a concurrent append deadlocked with it.</summary>
     private async Task<bool> TryCopyDirectAsync(NpgsqlConnection connection, IReadOnlyList<JourneyEvent> events, long appendNo, CancellationToken cancellationToken)
