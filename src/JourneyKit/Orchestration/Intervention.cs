@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using JourneyKit.Model;
+using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration;
 

@@ -1,4 +1,5 @@
 using JourneyKit.Orchestration.Internal;
+using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration;
 

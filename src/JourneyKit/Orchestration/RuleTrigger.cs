@@ -2,6 +2,7 @@ using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
 using JourneyKit.Model.Patterns;
 using JourneyKit.Orchestration.Internal;
+using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration;
 

@@ -1,7 +1,6 @@
-using JourneyKit.Analytics;
 using JourneyKit.Scoring;
 
-namespace JourneyKit.Orchestration;
+namespace JourneyKit.Analytics;
 
 /// <summary>
 /// The analytics risk model as a <see cref="RiskEstimator"/>: for a customer in stage s for t, the Kaplan–Meier
