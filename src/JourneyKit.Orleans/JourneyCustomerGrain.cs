@@ -10,13 +10,19 @@ namespace JourneyKit.Orleans;
 /// The grain of one (journey, customer): the same driver as <see cref="JourneyEngine"/> for one customer — read the
 /// state with its ETag and the log, run the step, save with the ETag, dispatch the outbox, record the outcomes — and a
 /// reminder at the state's due time, so stuck and absence timers fire with no new event, on whichever silo holds the
-/// grain then. Nothing lives only in the activation: a grain that moves (a silo died) reads its state again.
+/// grain then. Nothing lives only in the activation: the activation keeps the state it last read or saved with its
+/// ETag (one store round trip fewer per call), but every save is checked against that ETag, so a state another writer
+/// saved meanwhile (an activation on a silo thought dead, an erasure) is a conflict that drops the copy and reads again;
+/// a grain that moves (a silo died) reads its state again.
 /// </summary>
 internal sealed class JourneyCustomerGrain(JourneyGrainRuntime runtime) : Grain, IJourneyCustomerGrain, IRemindable
 {
     private const string ReminderName = "journeykit-due";
     private DateTimeOffset? _reminderDue;
     private bool _reminderKnown;
+
+    /// <summary>The state as last read or saved by this activation, with its ETag and due time; null: read it from the store.</summary>
+    private StoredCopy? _copy;
 
     public async Task<CustomerStepSummary> ProcessAsync(long? earliestEventTicks)
     {
@@ -27,8 +33,15 @@ internal sealed class JourneyCustomerGrain(JourneyGrainRuntime runtime) : Grain,
         int conflicts = 0;
         for (int attempt = 1; ; attempt++)
         {
-            StoredState? stored = await store.Instances.GetAsync(customerId, journeyId).ConfigureAwait(true);
-            CustomerState state = stored is null ? step.CreateState(customerId) : CustomerState.Deserialize(stored.State.Span);
+            StoredCopy? copy = _copy;
+            bool fromCopy = copy is not null;
+            if (copy is null)
+            {
+                StoredState? read = await store.Instances.GetAsync(customerId, journeyId).ConfigureAwait(true);
+                copy = read is null ? null : new StoredCopy(CustomerState.Deserialize(read.State.Span), read.ETag, read.DueAt);
+            }
+
+            CustomerState state = copy?.State ?? step.CreateState(customerId);
             StepResult? result = null;
             if (earliestEventTicks is { } first && state.ResumeFrom is { } from && first >= from.UtcTicks && state.JourneyVersion == step.Journey.Journey.Version)
             {
@@ -43,23 +56,35 @@ internal sealed class JourneyCustomerGrain(JourneyGrainRuntime runtime) : Grain,
 
             if (result.Status != StepStatus.Completed)
             {
+                _copy = copy;
                 return new CustomerStepSummary(0, 0, conflicts);
             }
 
-            string? etag = stored?.ETag;
-            if (result.StateChanged || (stored is not null && stored.DueAt != result.DueAt))
+            bool save = result.StateChanged || (copy is not null && copy.DueAt != result.DueAt);
+            if (!save && fromCopy && result.State.Outbox.Count > 0)
+            {
+                // about to dispatch from the kept copy without a save to prove it current: read the store's state first
+                // (an erased customer must not be contacted from a copy)
+                _copy = null;
+                continue;
+            }
+
+            string? etag = copy?.ETag;
+            if (save)
             {
                 try
                 {
+                    _copy = null; // until the save answers: a failed save leaves the store's state unknown
                     etag = await store.Instances.SaveAsync(customerId, journeyId, result.State.JourneyVersion, result.State.Serialize(), result.DueAt, etag).ConfigureAwait(true);
                 }
                 catch (JourneyConcurrencyException) when (attempt < runtime.Options.MaxConflictRetries)
                 {
                     conflicts++;
-                    continue; // another activation (a silo that was thought dead) saved in between
+                    continue; // another writer (an activation on a silo thought dead, an erasure) saved in between
                 }
             }
 
+            _copy = etag is null ? null : new StoredCopy(result.State, etag, result.DueAt);
             (int dispatched, DateTimeOffset? due, int more) = await DispatchAsync(step, customerId, journeyId, result.State, etag, result.DueAt, now).ConfigureAwait(true);
             await SetReminderAsync(due, now).ConfigureAwait(true);
             return new CustomerStepSummary(result.Interventions.Count, dispatched, conflicts + more);
@@ -98,7 +123,9 @@ internal sealed class JourneyCustomerGrain(JourneyGrainRuntime runtime) : Grain,
             StepResult recorded = step.RecordDispatch(state, dispatch.Outcomes, now);
             try
             {
-                await runtime.Store.Instances.SaveAsync(customerId, journeyId, recorded.State.JourneyVersion, recorded.State.Serialize(), recorded.DueAt, etag).ConfigureAwait(true);
+                _copy = null;
+                string saved = await runtime.Store.Instances.SaveAsync(customerId, journeyId, recorded.State.JourneyVersion, recorded.State.Serialize(), recorded.DueAt, etag).ConfigureAwait(true);
+                _copy = new StoredCopy(recorded.State, saved, recorded.DueAt);
                 return (dispatch.Acknowledged, recorded.DueAt, attempt - 1);
             }
             catch (JourneyConcurrencyException) when (attempt < runtime.Options.MaxConflictRetries)
@@ -135,4 +162,7 @@ internal sealed class JourneyCustomerGrain(JourneyGrainRuntime runtime) : Grain,
         _reminderDue = due;
         _reminderKnown = true;
     }
+
+    /// <summary>A state as the store holds it: decoded, with its ETag and due time.</summary>
+    private sealed record StoredCopy(CustomerState State, string ETag, DateTimeOffset? DueAt);
 }
