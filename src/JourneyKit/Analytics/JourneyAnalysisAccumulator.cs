@@ -42,6 +42,7 @@ public sealed class JourneyAnalysisAccumulator
     private readonly List<(long Duration, bool Event)>[] _survival;
     private readonly List<(string Customer, int Stage, long TimeInStage)> _candidates = [];
     private readonly List<(double Score, bool Goal)> _scores = [];
+    private readonly List<double>?[] _responses; // per KPI with a touchpoint: each responding run's value (latest; revenue: sum)
     private long _events;
     private int _goal;
     private int _conforming;
@@ -77,6 +78,11 @@ public sealed class JourneyAnalysisAccumulator
         }
 
         _horizon = ConversionHorizon(_journey.Journey) is { } horizon ? horizon.Ticks : long.MaxValue;
+        _responses = new List<double>?[_journey.Journey.Kpis.Count];
+        for (int k = 0; k < _responses.Length; k++)
+        {
+            _responses[k] = _journey.Journey.Kpis[k].Touchpoint is null ? null : [];
+        }
         _durations = new List<long>[stages];
         _survival = new List<(long, bool)>[stages];
         for (int s = 0; s < stages; s++)
@@ -113,6 +119,12 @@ public sealed class JourneyAnalysisAccumulator
             channels[c + 1] = channel.IsNone ? null : channel.Name;
         }
 
+        var responseTouchpoints = new int[_responses.Length];
+        for (int k = 0; k < _responses.Length; k++)
+        {
+            responseTouchpoints[k] = _responses[k] is not null && batch.HasValues && batch.Touchpoints.TryGetId(_journey.Journey.Kpis[k].Touchpoint!, out int id) ? id : -1;
+        }
+
         var channelPath = new List<string>();
         var touchpointPath = new List<string>();
         var usedChannels = new List<string>();
@@ -132,6 +144,7 @@ public sealed class JourneyAnalysisAccumulator
             }
 
             AddEvents(batch, instance.BatchStart, instance.BatchEnd, remap, channels, instance.GoalReached, channelPath, touchpointPath, usedChannels);
+            AddResponses(batch, instance.BatchStart, instance.BatchEnd, responseTouchpoints);
             AddInstance(instance, usedChannels);
         }
     }
@@ -191,6 +204,10 @@ public sealed class JourneyAnalysisAccumulator
         _stuck.AddRange(other._stuck);
         _candidates.AddRange(other._candidates);
         _scores.AddRange(other._scores);
+        for (int k = 0; k < _responses.Length; k++)
+        {
+            _responses[k]?.AddRange(other._responses[k]!);
+        }
         foreach (KeyValuePair<(string, string, string), int> d in other._deadEnds)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, d.Key, out _) += d.Value;
@@ -341,6 +358,36 @@ public sealed class JourneyAnalysisAccumulator
             risk,
             atRisk,
             new ScoreSummary(scores.Count == 0 ? 0 : sum / scores.Count, histogram, ScoreAggregates.Correlation(values, outcomes)));
+    }
+
+    /// <summary>Each KPI measured from response events: the run's latest response value (revenue: the sum of its values).</summary>
+    private void AddResponses(EventBatch batch, int from, int to, int[] touchpoints)
+    {
+        for (int k = 0; k < touchpoints.Length; k++)
+        {
+            if (touchpoints[k] < 0)
+            {
+                continue;
+            }
+
+            bool sum = _journey.Journey.Kpis[k].Kind == KpiKind.Revenue, any = false;
+            double value = 0;
+            ReadOnlySpan<int> ids = batch.TouchpointIds;
+            ReadOnlySpan<double> values = batch.Values;
+            for (int i = from; i < to; i++)
+            {
+                if (ids[i] == touchpoints[k] && !double.IsNaN(values[i]))
+                {
+                    value = sum ? value + values[i] : values[i];
+                    any = true;
+                }
+            }
+
+            if (any)
+            {
+                _responses[k]!.Add(value);
+            }
+        }
     }
 
     private void AddEvents(EventBatch batch, int from, int to, int[] stageOf, string?[] channels, bool converted, List<string> channelPath, List<string> touchpointPath, List<string> usedChannels)
@@ -665,15 +712,52 @@ public sealed class JourneyAnalysisAccumulator
                     long[] sorted = [.. hours];
                     Array.Sort(sorted);
                     double? median = Percentiles.NearestRank(sorted, 50) is { } m ? m.TotalHours : null;
-                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, median, null, sorted.Length, _goalSamples.Count - sorted.Length));
+                    double? estimate = CumulativeIncidence.MedianEventTime(_goalSamples) is { } e ? TimeSpan.FromTicks(e).TotalHours : null;
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, median, estimate, sorted.Length, _goalSamples.Count - sorted.Length));
                     break;
                 default:
-                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, null, null, 0, 0));
+                    List<double>? responses = _responses[kpis.Count];
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, responses is null ? null : ResponseValue(kpi.Kind, responses), null, responses?.Count ?? 0, 0));
                     break;
             }
         }
 
         return kpis;
+    }
+
+    /// <summary>
+    /// The KPI over the responding runs: NPS = 100 × (share answering 9 or 10 − share answering 0 to 6) on the 0–10 scale;
+    /// any other kind the mean (revenue: the mean per responding run). Summed in sorted order, so merging partitions in any
+    /// order gives the same value. Null without responses.
+    /// </summary>
+    internal static double? ResponseValue(KpiKind kind, List<double> responses)
+    {
+        if (responses.Count == 0)
+        {
+            return null;
+        }
+
+        double[] sorted = [.. responses];
+        Array.Sort(sorted);
+        if (kind == KpiKind.Nps)
+        {
+            int promoters = 0, detractors = 0;
+            foreach (double v in sorted)
+            {
+                promoters += v >= 9 ? 1 : 0;
+                detractors += v <= 6 ? 1 : 0;
+            }
+
+            return 100.0 * (promoters - detractors) / sorted.Length;
+        }
+
+        double total = 0;
+        foreach (double v in sorted)
+        {
+            total += v;
+        }
+
+        return total / sorted.Length;
     }
 
     /// <summary>One dimension's segments: decided conversion counts and (time to goal, reached) per run for the log-rank test.</summary>

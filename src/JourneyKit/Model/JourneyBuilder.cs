@@ -117,9 +117,10 @@ public sealed class JourneyBuilder
     /// <param name="target">The target, or null.</param>
     /// <param name="name">The name; defaults to the id.</param>
     /// <param name="horizon">The horizon it is measured at from the start of each run (<see cref="Model.Kpi.Horizon"/>), or null.</param>
+    /// <param name="touchpoint">The touchpoint whose events carry the KPI's responses as their value (<see cref="Model.Kpi.Touchpoint"/>), or null.</param>
     /// <returns>This builder.</returns>
-    public JourneyBuilder Kpi(string id, KpiKind kind, double? target = null, string? name = null, TimeSpan? horizon = null) =>
-        Set(() => _kpis.Add(new Kpi { Id = id, Name = name ?? id, Kind = kind, Target = target, Horizon = horizon }));
+    public JourneyBuilder Kpi(string id, KpiKind kind, double? target = null, string? name = null, TimeSpan? horizon = null, string? touchpoint = null) =>
+        Set(() => _kpis.Add(new Kpi { Id = id, Name = name ?? id, Kind = kind, Target = target, Horizon = horizon, Touchpoint = touchpoint }));
 
     /// <summary>Validates and returns the journey.</summary>
     /// <returns>The journey.</returns>

@@ -51,6 +51,16 @@ public sealed record Kpi
     /// <value>Positive, or null. The default value is null.</value>
     public TimeSpan? Horizon { get; init; }
 
+    /// <summary>
+    /// Gets the touchpoint whose events carry this KPI's responses in their value (for example <c>survey.nps</c> with the
+    /// 0–10 answer), or null. KPIs that come from outside the journey (NPS, CSAT, CES, revenue, custom) are measured from these
+    /// events: each run's latest response at or before the analysis instant (revenue: the sum of the run's values), and their
+    /// link to the journey score is measured predictively (<see cref="Analytics.JourneyAnalyzer.LinkScoresToKpis(Events.EventBatch, DateTimeOffset, DateTimeOffset)"/>).
+    /// </summary>
+    /// <value>A touchpoint of the journey's catalog, or null; not allowed for conversion, retention and time-to-complete KPIs
+    /// (the stages measure those). The default value is null.</value>
+    public string? Touchpoint { get; init; }
+
     /// <summary>Gets an optional description.</summary>
     public string? Description { get; init; }
 }

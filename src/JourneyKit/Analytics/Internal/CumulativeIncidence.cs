@@ -51,6 +51,56 @@ internal static class CumulativeIncidence
     }
 
     /// <summary>
+    /// The censoring-aware median time to <see cref="Event"/> among the runs that reach it: the first event time at which
+    /// the cumulative incidence reaches half its value at the last event time. Open runs count for as long as they were
+    /// followed (a run still open after 5 days may yet convert, later than the conversions seen so far); competing outcomes
+    /// never reach it. Null without an event.
+    /// </summary>
+    public static long? MedianEventTime(List<(long Time, byte Outcome)> samples)
+    {
+        (long Time, byte Outcome)[] sorted = [.. samples];
+        Array.Sort(sorted, static (a, b) => a.Time.CompareTo(b.Time));
+        var steps = new List<(long Time, double Incidence)>();
+        double survival = 1, incidence = 0;
+        int atRisk = sorted.Length;
+        for (int i = 0; i < sorted.Length;)
+        {
+            long t = sorted[i].Time;
+            int events = 0, competing = 0, all = 0;
+            for (; i < sorted.Length && sorted[i].Time == t; i++, all++)
+            {
+                events += sorted[i].Outcome == Event ? 1 : 0;
+                competing += sorted[i].Outcome == Competing ? 1 : 0;
+            }
+
+            if (events > 0)
+            {
+                incidence += survival * events / atRisk;
+                steps.Add((t, incidence));
+            }
+
+            survival *= 1 - ((double)(events + competing) / atRisk);
+            atRisk -= all;
+        }
+
+        if (steps.Count == 0)
+        {
+            return null;
+        }
+
+        double half = steps[^1].Incidence / 2;
+        foreach ((long time, double value) in steps)
+        {
+            if (value >= half - 1e-12)
+            {
+                return time;
+            }
+        }
+
+        return steps[^1].Time;
+    }
+
+    /// <summary>
     /// The share among runs whose outcome at the horizon is known: an outcome at or before it, or followed for at least
     /// the horizon. Runs censored before the horizon are left out. Returns (known, events by the horizon).
     /// </summary>

@@ -286,6 +286,18 @@ internal static class JourneyValidator
             {
                 Add(JourneyProblemCodes.InvalidValue, path + ".horizon", "a KPI horizon must be positive");
             }
+
+            if (k.Touchpoint is { } kpiTouchpoint)
+            {
+                if (k.Kind is KpiKind.Conversion or KpiKind.Retention or KpiKind.TimeToComplete)
+                {
+                    Add(JourneyProblemCodes.InvalidValue, path + ".touchpoint", $"a {k.Kind} KPI is measured from the stages; a touchpoint carries the responses of a KPI from outside the journey (NPS, CSAT, CES, revenue, custom)");
+                }
+                else if (!touchpointIds.Contains(kpiTouchpoint))
+                {
+                    Add(JourneyProblemCodes.UnknownTouchpoint, path + ".touchpoint", ModelMessages.UnknownTouchpoint(kpiTouchpoint, Suggest(kpiTouchpoint, touchpointIds, budget)));
+                }
+            }
         }
 
         if (!Enum.IsDefined(journey.Reentry))

@@ -353,6 +353,7 @@ public static class JourneyJson
                 Kind = ParseEnum(k.Kind, path + ".kind", KpiKind.Custom),
                 Target = k.Target,
                 Horizon = k.Horizon is null ? null : ParseDuration(k.Horizon, path + ".horizon", required: false),
+                Touchpoint = k.Touchpoint,
                 Description = k.Description,
             });
         }
@@ -507,6 +508,7 @@ public static class JourneyJson
             Kind = Camel(k.Kind.ToString()),
             Target = k.Target,
             Horizon = k.Horizon is { } horizon ? Duration.Format(horizon) : null,
+            Touchpoint = k.Touchpoint,
             Description = k.Description,
         })],
         Reentry = j.Reentry == ReentryPolicy.Never ? null : new ReentryDto

@@ -132,6 +132,8 @@ internal sealed class KpiDto
 
     public string? Horizon { get; set; }
 
+    public string? Touchpoint { get; set; }
+
     public string? Description { get; set; }
 }
 internal sealed class RuleDefinitionDto
