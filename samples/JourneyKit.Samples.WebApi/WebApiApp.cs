@@ -5,6 +5,7 @@ using JourneyKit.Events;
 using JourneyKit.Hosting;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
+using JourneyKit.Prediction;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
 using Microsoft.AspNetCore.RateLimiting;
@@ -27,7 +28,9 @@ public static class WebApiApp
     /// <summary>
     /// Builds the app. Settings: <c>JourneyKit:ApiKeys</c> (array, required: keys of at least 16 characters),
     /// <c>JourneyKit:Database</c> (SQLite file path, taken literally) or <c>JourneyKit:ConnectionString</c> (a SQLite
-    /// connection string), <c>JourneyKit:Journey</c> (JSON definition), <c>JourneyKit:TickInterval</c> (timer ticks, 1 s), <c>JourneyKit:Limits</c> (<see cref="WebApiLimits"/>).
+    /// connection string), <c>JourneyKit:Journey</c> (JSON definition), <c>JourneyKit:TickInterval</c> (timer ticks, 1 s), <c>JourneyKit:Limits</c> (<see cref="WebApiLimits"/>),
+    /// <c>JourneyKit:PredictionModel</c> (a saved <see cref="RiskPredictionModel"/> of the journey, optional: then
+    /// <c>GET /customers/{id}</c> returns the open run's predicted risks with their top reasons).
     /// </summary>
     /// <param name="args">Command-line arguments (e.g. <c>--urls http://127.0.0.1:5080</c>).</param>
     /// <param name="configure">Changes the builder before it is built (tests).</param>
@@ -50,6 +53,7 @@ public static class WebApiApp
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(new CustomerPredictor(builder.Configuration["JourneyKit:PredictionModel"] is { Length: > 0 } modelPath ? LoadModel(modelPath) : null));
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o =>
@@ -183,7 +187,13 @@ public static class WebApiApp
             : Results.Ok(new { erasedEvents = erased.Events, erasedStates = erased.States });
     }
 
-    private static async Task<IResult> GetCustomerAsync(string id, JourneyEngine engine, ScoringModel scoring, WebApiLimits limits, CancellationToken ct)
+    private static RiskPredictionModel LoadModel(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return RiskPredictionModel.Load(stream);
+    }
+
+    private static async Task<IResult> GetCustomerAsync(string id, JourneyEngine engine, ScoringModel scoring, CustomerPredictor predictor, WebApiLimits limits, CancellationToken ct)
     {
         if (EventRequestParser.IdProblem(id, limits.MaxIdLength) is { } problem)
         {
@@ -227,7 +237,8 @@ public static class WebApiApp
             momentsOfTruth = instance.MomentsOfTruth.Select(m => new { id = engine.Journey.Journey.MomentsOfTruth[m.Moment].Id, at = new DateTimeOffset(m.Ticks, TimeSpan.Zero), outcome = m.Outcome.ToString() }),
             score = Math.Round(score.Value, 1),
             breakdown = score.Breakdown.Select(c => new { component = c.Component, points = Math.Round(c.Points, 1), explanation = c.Explanation }),
-            pendingInterventions = pending.Select(p => new { p.Name, p.Rule, channel = p.Channel.Name, p.IdempotencyKey }),
+            pendingInterventions = pending.Select(p => new { p.Name, p.Rule, channel = p.Channel.Name, p.IdempotencyKey, p.Risk, p.RiskModel }),
+            prediction = predictor.Predict(evaluator, instance, status, now),
         });
     }
 }

@@ -93,6 +93,44 @@ public sealed class WebhookInterventionDispatcherTests
         Assert.Equal(("tpl-1", 3, "moment:upload-retry:1", "verify"), (e.GetProperty("templateId").GetString(), e.GetProperty("priority").GetInt32(), e.GetProperty("occurrence").GetString(), e.GetProperty("stage").GetString()));
         Assert.Equal(T0, e.GetProperty("occurredAt").GetDateTimeOffset());
         Assert.Equal("upload", e.GetProperty("parameters").GetProperty("reason").GetString());
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (e.GetProperty("risk").ValueKind, e.GetProperty("riskModel").ValueKind)); // not a risk rule
+    }
+
+    [Fact]
+    public async Task Dispatch_RiskRule_CarriesTheProbabilityAndModelVersion()
+    {
+        var stub = new ScriptedHandler(HttpStatusCode.Accepted);
+        using ServiceProvider provider = Provider(stub);
+        Intervention i = Sample() with { Occurrence = "risk:verify:1", Risk = 0.73, RiskModel = "boosted-trees:4f2a" };
+        await provider.GetRequiredService<InterventionDispatcher>().DispatchAsync(i);
+
+        using JsonDocument body = JsonDocument.Parse(Assert.Single(stub.Requests).Body);
+        Assert.Equal((0.73, "boosted-trees:4f2a"), (body.RootElement.GetProperty("risk").GetDouble(), body.RootElement.GetProperty("riskModel").GetString()));
+    }
+
+    [Fact]
+    public async Task Payload_HasExactlyTheSchemasProperties()
+    {
+        var stub = new ScriptedHandler(HttpStatusCode.Accepted);
+        using ServiceProvider provider = Provider(stub);
+        await provider.GetRequiredService<InterventionDispatcher>().DispatchAsync(Sample() with { Risk = 0.5, RiskModel = "m" });
+        using JsonDocument body = JsonDocument.Parse(Assert.Single(stub.Requests).Body);
+        using JsonDocument schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "schema", "webhook-payload.schema.json")));
+        string[] Names(JsonElement o) => [.. o.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+        string[] required = [.. schema.RootElement.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal)];
+        Assert.Equal(Names(schema.RootElement.GetProperty("properties")), Names(body.RootElement));
+        Assert.Equal(required, Names(body.RootElement));
+    }
+
+    private static string RepoRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "JourneyKit.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("JourneyKit.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]

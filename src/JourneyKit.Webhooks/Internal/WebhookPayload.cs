@@ -3,7 +3,7 @@ using JourneyKit.Orchestration;
 
 namespace JourneyKit.Webhooks.Internal;
 
-/// <summary>The JSON body of one webhook call.</summary>
+/// <summary>The JSON body of one webhook call (schema/webhook-payload.schema.json; docs/orchestration.md).</summary>
 internal static class WebhookPayload
 {
     public static byte[] Serialize(Intervention i)
@@ -37,6 +37,24 @@ internal static class WebhookPayload
             else
             {
                 w.WriteString("stage", i.Stage);
+            }
+
+            if (i.Risk is { } risk)
+            {
+                w.WriteNumber("risk", risk);
+            }
+            else
+            {
+                w.WriteNull("risk");
+            }
+
+            if (i.RiskModel is null)
+            {
+                w.WriteNull("riskModel");
+            }
+            else
+            {
+                w.WriteString("riskModel", i.RiskModel);
             }
 
             w.WriteStartObject("parameters");
