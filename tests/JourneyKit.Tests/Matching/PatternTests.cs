@@ -1,9 +1,11 @@
-using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
 using JourneyKit.Model.Patterns;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Matching;
 
@@ -155,94 +157,38 @@ public sealed class PatternTests
         Assert.Throws<FormatException>(() => PatternState.ReadFrom(new byte[2]));
     }
 
-    private static readonly string[] Tps = ["a", "b", "c"];
-
-    private static string RandomPattern(Random r, int depth)
-    {
-        string Item()
-        {
-            string atom = (depth > 2 ? r.Next(4) : r.Next(5)) switch
-            {
-                0 => Tps[r.Next(3)],
-                1 => ".",
-                2 => r.Next(2) == 0 ? $"[{Tps[r.Next(3)]} {Tps[r.Next(3)]}]" : $"[^{Tps[r.Next(3)]}]",
-                3 => Tps[r.Next(3)] + (r.Next(2) == 0 ? "{channel=web}" : "{value>1}"),
-                _ => "(" + RandomPattern(r, depth + 1) + ")",
-            };
-            return atom + (r.Next(7) switch { 0 => "?", 1 => "*", 2 => "+", 3 => "{1,2}", 4 => "{0,3}", _ => string.Empty });
-        }
-
-        var sb = new StringBuilder(Item());
-        for (int k = 0; k < r.Next(3); k++)
-        {
-            sb.Append(' ');
-            if (r.Next(4) == 0)
-            {
-                sb.Append(r.Next(2) == 0 ? "~(..3s) " : "~(2s..) ");
-            }
-
-            sb.Append(Item());
-        }
-
-        return r.Next(5) == 0 ? sb + " | " + Item() : sb.ToString();
-    }
-
-    /// <summary>On random patterns and streams (ties, duplicates, out-of-order input), the automaton — batch, parallel
-    /// and streaming — agrees with the set-based reference.</summary>
+    /// <summary>On generated patterns (sets, negated sets, predicates, quantifiers, groups, adjacent gaps, alternation,
+    /// anchors, <c>within</c>) and histories (ties, duplicates, out-of-order input), the automaton — batch, parallel,
+    /// streaming and resumed from bytes — agrees with the set-based reference. Failures shrink to a short pattern and a
+    /// few events.</summary>
     [Property(MaxTest = 400)]
-    public bool Engine_AgreesWithReference(int seed)
+    public Property Engine_AgreesWithReference() =>
+        Prop.ForAll(Patterns.Of(PatternFeatures.Plain), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
+            PatternAgreement.Check(pattern, history, e => e.Error == PatternError.MatchesEmpty));
+
+    /// <summary>Patterns of more than 64 automaton states (the general stepping path; up to 64 the active states are a
+    /// bit mask) on longer histories over a and b: batch, parallel, streaming and resumed agree with the reference.</summary>
+    [Property(MaxTest = 60)]
+    public Property LargeAutomaton_AgreesWithReference() =>
+        Prop.ForAll(Patterns.Large(), Histories.Of(customers: 2, touchpoints: 2, maxEvents: 80), (pattern, history) =>
+            Patterns.StateCount(pattern.Text) <= 64 || PatternAgreement.Check(pattern, history, _ => false));
+
+    [Fact]
+    public void LargeAutomaton_Generator_ExceedsSixtyFourStates_AndMatches()
     {
-        var r = new Random(seed);
-        string text = (r.Next(6) == 0 ? "^ " : string.Empty) + RandomPattern(r, 0) + (r.Next(6) == 0 ? " $" : string.Empty) + (r.Next(3) == 0 ? " within 4s" : string.Empty);
-        CompiledPattern compiled;
-        try
+        // The property has teeth only if its cases take the > 64-state path and match often enough: on a fixed sample of
+        // 40 patterns × 10 one-customer histories of up to 80 events over a and b, every pattern is large and at least
+        // a fifth of the pairs match.
+        List<PatternCase> patterns = [.. Gen.Sample(Patterns.Large().Generator, 40, new Rnd(20261201UL), 30)];
+        List<History> histories = [.. Gen.Sample(Histories.Of(customers: 1, touchpoints: 2, maxEvents: 80).Generator, 10, new Rnd(7UL), 30)];
+        Assert.All(patterns, p => Assert.True(Patterns.StateCount(p.Text) > 64, p.Text));
+        int matched = 0;
+        foreach (PatternCase p in patterns)
         {
-            compiled = CompiledPattern.Compile(text);
-        }
-        catch (PatternSyntaxException e) when (e.Error == PatternError.MatchesEmpty)
-        {
-            return true;
-        }
-
-        PatternTree tree = PatternParser.Parse(text, new PatternOptions());
-        var events = new List<JourneyEvent>();
-        for (int c = 0; c < r.Next(1, 4); c++)
-        {
-            int t = 0;
-            for (int i = 0; i < r.Next(0, 10); i++)
-            {
-                t += r.Next(0, 3);
-                events.Add(new JourneyEvent("c" + c, Tps[r.Next(3)] + (r.Next(8) == 0 ? "z" : string.Empty), T0.AddSeconds(t), r.Next(2) == 0 ? Channel.Web : Channel.Email)
-                {
-                    EventId = $"c{c}-{i}",
-                    Value = r.Next(3),
-                });
-            }
+            CompiledPattern compiled = CompiledPattern.Compile(p.Text);
+            matched += histories.Select(h => h.Batch()).Count(b => b.CustomerCount > 0 && compiled.Evaluate(b)[0].Matched);
         }
 
-        var input = events.Concat(events.Where(_ => r.Next(5) == 0)).OrderBy(_ => r.Next()).ToList();
-        var builder = new EventBatchBuilder();
-        input.ForEach(e => builder.Add(e));
-        EventBatch batch = builder.Build();
-        PatternMatch[] results = compiled.Evaluate(batch);
-        PatternMatch[] parallel = compiled.Evaluate(batch, 2);
-        for (int run = 0; run < batch.CustomerCount; run++)
-        {
-            var own = new List<JourneyEvent>();
-            for (int i = batch.CustomerStarts[run]; i < batch.CustomerStarts[run + 1]; i++)
-            {
-                own.Add(batch.GetEvent(i));
-            }
-
-            PatternMatch expected = PatternReference.Match(tree, own);
-            PatternState state = compiled.CreateState();
-            own.ForEach(e => compiled.Advance(state, e));
-            if (results[run] != expected || parallel[run] != expected || compiled.GetResult(state) != expected)
-            {
-                throw new Xunit.Sdk.XunitException($"pattern '{text}' customer {run}: engine {results[run]} vs reference {expected}; events {string.Join(" ", own.Select(e => e.Touchpoint + "@" + (e.TimestampTicks - T0.UtcTicks) / TimeSpan.TicksPerSecond))}");
-            }
-        }
-
-        return true;
+        Assert.True(matched >= patterns.Count * histories.Count / 5, $"{matched} of {patterns.Count * histories.Count} pairs match");
     }
 }

@@ -1,8 +1,11 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model.Patterns;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Matching;
 
@@ -161,104 +164,13 @@ public sealed class PatternTimeTests
         Assert.True(Run("a ~~(..6048000000000000s) b", ("a", 0), ("b", 24 * 365 * 100)).Matched);
     }
 
-    private static readonly string[] Tps = ["a", "b", "c"];
-
-    private static string RandomTimedPattern(Random r, int depth)
-    {
-        string Item()
-        {
-            string atom = (depth > 1 ? r.Next(3) : r.Next(5)) switch
-            {
-                0 => Tps[r.Next(3)],
-                1 => ".",
-                2 => $"[{Tps[r.Next(3)]} {Tps[r.Next(3)]}]",
-                3 => "(" + RandomTimedPattern(r, depth + 1) + ")",
-                _ => "(" + RandomTimedPattern(r, depth + 1) + $" within {r.Next(0, 5)}s)",
-            };
-            return atom + (r.Next(8) switch { 0 => "?", 1 => "*", 2 => "+", 3 => "{1,2}", _ => string.Empty });
-        }
-
-        var sb = new StringBuilder(Item());
-        for (int k = 0; k < r.Next(1, 4); k++)
-        {
-            sb.Append(' ');
-            int kind = r.Next(6);
-            if (kind < 3)
-            {
-                sb.Append(r.Next(5) switch
-                {
-                    0 => $"~~({r.Next(0, 4)}s..) ",
-                    1 => $"~~(..{r.Next(0, 4)}s) ",
-                    2 => $"~~({r.Next(0, 2)}s..{r.Next(2, 5)}s) ",
-                    3 => $"~~(>{r.Next(0, 3)}s) ",
-                    _ => $"~~(=={r.Next(0, 3)}s) ",
-                });
-            }
-            else if (kind == 3)
-            {
-                sb.Append("~(..2s) ");
-            }
-
-            sb.Append(Item());
-        }
-
-        return r.Next(5) == 0 ? sb + " | " + Item() : sb.ToString();
-    }
-
-    /// <summary>Random patterns with time gaps and windowed groups over random streams (ties, duplicates, events between
-    /// steps): batch, parallel and streaming (resumed from bytes) agree with the set-based reference, which enumerates
-    /// every way to match.</summary>
+    /// <summary>Generated patterns with time gaps <c>~~(…)</c> and windowed groups over generated histories (ties,
+    /// duplicates, events between steps): batch, parallel, streaming and streaming resumed from bytes agree with the
+    /// set-based reference, which enumerates every way to match. Failures shrink.</summary>
     [Property(MaxTest = 600)]
-    public bool TimedEngine_AgreesWithReference(int seed)
-    {
-        var r = new Random(seed);
-        string text = RandomTimedPattern(r, 0) + (r.Next(4) == 0 ? " within 6s" : string.Empty);
-        CompiledPattern compiled;
-        try
-        {
-            compiled = CompiledPattern.Compile(text);
-        }
-        catch (PatternSyntaxException e) when (e.Error is PatternError.MatchesEmpty || e.Message.Contains("may match no events", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        PatternTree tree = PatternParser.Parse(text, new PatternOptions());
-        var events = new List<JourneyEvent>();
-        for (int c = 0; c < r.Next(1, 4); c++)
-        {
-            int t = 0;
-            for (int i = 0; i < r.Next(0, 11); i++)
-            {
-                t += r.Next(0, 3);
-                events.Add(new JourneyEvent("c" + c, Tps[r.Next(3)], T0.AddSeconds(t)) { EventId = $"c{c}-{i}" });
-            }
-        }
-
-        var input = events.Concat(events.Where(_ => r.Next(5) == 0)).OrderBy(_ => r.Next()).ToList();
-        var builder = new EventBatchBuilder();
-        input.ForEach(e => builder.Add(e));
-        EventBatch batch = builder.Build();
-        PatternMatch[] results = compiled.Evaluate(batch);
-        for (int run = 0; run < batch.CustomerCount; run++)
-        {
-            var own = new List<JourneyEvent>();
-            for (int i = batch.CustomerStarts[run]; i < batch.CustomerStarts[run + 1]; i++)
-            {
-                own.Add(batch.GetEvent(i));
-            }
-
-            PatternMatch expected = PatternReference.Match(tree, own);
-            PatternState state = compiled.CreateState();
-            own.ForEach(e => compiled.Advance(state, e));
-            if (results[run] != expected || compiled.GetResult(state) != expected)
-            {
-                throw new Xunit.Sdk.XunitException($"pattern '{text}' customer {run}: engine {results[run]} / streaming {compiled.GetResult(state)} vs reference {expected}; events {string.Join(" ", own.Select(e => e.Touchpoint + "@" + ((e.TimestampTicks - T0.UtcTicks) / TimeSpan.TicksPerSecond)))}");
-            }
-        }
-
-        return true;
-    }
+    public Property TimedEngine_AgreesWithReference() =>
+        Prop.ForAll(Patterns.Of(PatternFeatures.Timed), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
+            PatternAgreement.Check(pattern, history, e => e.Error is PatternError.MatchesEmpty || e.Message.Contains("may match no events", StringComparison.Ordinal)));
 
     // ---- ClickHouse ----
 

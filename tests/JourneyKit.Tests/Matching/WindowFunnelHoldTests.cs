@@ -131,7 +131,7 @@ public sealed class WindowFunnelHoldTests
         }
 
         WindowFunnelResult result = funnel.Evaluate(batch);
-        WindowFunnelResult parallel = funnel.Evaluate(batch, maxDegreeOfParallelism: 2);
+        WindowFunnelResult parallel = ParallelPath.Run(() => funnel.Evaluate(batch, ParallelPath.Degree));
         for (int run = 0; run < batch.CustomerCount; run++)
         {
             int expected = Expected(result.CustomerId(run));

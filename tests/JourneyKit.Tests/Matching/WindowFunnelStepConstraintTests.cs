@@ -404,7 +404,7 @@ public sealed class WindowFunnelStepConstraintTests
         }
 
         WindowFunnelResult result = funnel.Evaluate(batch);
-        WindowFunnelResult parallel = funnel.Evaluate(batch, maxDegreeOfParallelism: 2);
+        WindowFunnelResult parallel = ParallelPath.Run(() => funnel.Evaluate(batch, ParallelPath.Degree));
         var levels = new byte[batch.CustomerCount];
         funnel.EvaluateLevels(batch, levels);
         for (int run = 0; run < batch.CustomerCount; run++)

@@ -10,10 +10,30 @@ internal static class CustomerRanges
     /// <summary>Batches with fewer customers than this run on the calling thread.</summary>
     internal const int ParallelThreshold = 1024;
 
+    /// <summary>A lower threshold for batches evaluated on this thread (0: none); set only by tests, through <see cref="LowerThreshold"/>.</summary>
+    [ThreadStatic]
+    private static int t_threshold;
+
+    /// <summary>Gets the threshold that applies on the calling thread.</summary>
+    internal static int Threshold => t_threshold > 0 ? t_threshold : ParallelThreshold;
+
+    /// <summary>
+    /// For tests (JourneyKit.Tests sees internals): batches evaluated on the calling thread go parallel from
+    /// <paramref name="customers"/> customers until the returned scope is disposed, so small property-test batches take
+    /// the parallel path. Thread-static, so tests running at the same time on other threads are not affected.
+    /// </summary>
+    internal static ThresholdScope LowerThreshold(int customers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(customers, 1);
+        int previous = t_threshold;
+        t_threshold = customers;
+        return new ThresholdScope(previous);
+    }
+
     /// <summary>Calls <paramref name="range"/> with [from, to) ranges that cover 0..<paramref name="customers"/> once.</summary>
     public static void Run(int customers, int maxDegreeOfParallelism, Action<int, int> range)
     {
-        if (maxDegreeOfParallelism == 1 || customers < ParallelThreshold)
+        if (maxDegreeOfParallelism == 1 || customers < Threshold)
         {
             range(0, customers);
             return;
@@ -30,5 +50,11 @@ internal static class CustomerRanges
                 range(from, to);
             }
         });
+    }
+
+    /// <summary>Restores the previous threshold of the thread that lowered it.</summary>
+    internal readonly struct ThresholdScope(int previous) : IDisposable
+    {
+        public void Dispose() => t_threshold = previous;
     }
 }
