@@ -13,7 +13,8 @@ namespace JourneyKit.Benchmarks;
 [ShortRunJob]
 public class TimedPatternBenchmarks
 {
-    private const string Text = "cart.add ~~(1h..) checkout.start !(order.placed within 30m)";
+    /// <summary>The timed pattern.</summary>
+    public const string Text = "cart.add ~~(1h..) checkout.start !(order.placed within 30m)";
     private EventBatch _batch = null!;
     private CompiledPattern _pattern = null!;
     private DateTimeOffset _asOf;

@@ -49,6 +49,29 @@ public sealed class RegexPattern
         return matched;
     }
 
+    /// <summary>The number of non-overlapping matches over every customer (each string read to its end).</summary>
+    public int CountAll(Regex regex)
+    {
+        int matched = 0;
+        foreach (string s in _customerStrings)
+        {
+            matched += regex.Count(s);
+        }
+
+        return matched;
+    }
+
+    public int[] Counts(Regex regex)
+    {
+        var result = new int[_customerStrings.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = regex.Count(_customerStrings[i]);
+        }
+
+        return result;
+    }
+
     public bool[] Matches(Regex regex)
     {
         var result = new bool[_customerStrings.Length];

@@ -42,6 +42,15 @@ public sealed class CompiledPattern
     private readonly ulong _finalMask;
     private readonly ulong _initialMask;
     private readonly TimedEngine? _timed; // patterns with ~~ gaps, groups with within, or hidden events (ClickHouse)
+    private readonly SkipShape? _skipShape; // null: no skip (more than 64 states, or hidden events)
+    private readonly ulong[] _statesOfAtom = []; // per atom, the states that match it (at most 64 states)
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<EventBatch, SkipPlan> _plans = new();
+
+    [ThreadStatic]
+    private static long[]? _batchCur;
+
+    [ThreadStatic]
+    private static long[]? _batchNext;
 
     [ThreadStatic]
     private static long[]? _scratchStart;
@@ -83,6 +92,18 @@ public sealed class CompiledPattern
                 _finalMask |= _nfa.IsFinal[q] ? 1UL << q : 0;
             }
         }
+        if (_small && visible == 0)
+        {
+            // Hidden events (ClickHouse mode) keep the previous event's time, so they are never passed by the skip.
+            ulong absence = tree.Absence is { } a ? 1UL << Array.IndexOf(nfa.Atoms, a.Condition) : 0;
+            _skipShape = new SkipShape(nfa, nfa.Registers.Length > 0 ? nfa.FollowRule : nfa.Follow, _initialAtoms, tree.AnchorStart, absence);
+            _statesOfAtom = new ulong[nfa.Atoms.Length];
+            for (int q = 0; q < nfa.StateCount; q++)
+            {
+                _statesOfAtom[nfa.AtomOf[q]] |= 1UL << q;
+            }
+        }
+
         Touchpoints = new SymbolTable();
         Channels = new SymbolTable();
         foreach (EventCondition atom in nfa.Atoms)
@@ -182,15 +203,20 @@ public sealed class CompiledPattern
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
         var results = new PatternMatch[batch.CustomerCount];
-        BoundConditions bound = BoundConditions.Bind(_nfa.Atoms, batch);
-        if (_timed is not null)
-        {
-            EvaluateTimed(batch, bound, results, maxDegreeOfParallelism, long.MinValue);
-            return results;
-        }
-
-        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRuns(batch, bound, from, to, results));
+        SkipPlan plan = PlanFor(batch);
+        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRuns(batch, plan, from, to, results, long.MinValue, skip: true));
         return results;
+    }
+
+    /// <summary>Evaluates every customer of a batch into a caller-owned span, on the calling thread. Once the pattern
+    /// has seen the batch (the atoms are bound once per batch and kept while it lives), nothing is allocated.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="results">Receives one answer per customer run; at least <see cref="EventBatch.CustomerCount"/> long.</param>
+    public void EvaluateInto(EventBatch batch, Span<PatternMatch> results)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(results.Length, batch.CustomerCount, nameof(results));
+        EvaluateRuns(batch, PlanFor(batch), 0, batch.CustomerCount, results, long.MinValue, skip: true);
     }
 
     /// <summary>Evaluates every customer of a batch as of an instant: a match of a pattern ending in an absence
@@ -203,15 +229,55 @@ public sealed class CompiledPattern
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
-        if (_timed is null || !_timed.HasAbsence)
-        {
-            return Evaluate(batch, maxDegreeOfParallelism);
-        }
-
         var results = new PatternMatch[batch.CustomerCount];
-        EvaluateTimed(batch, BoundConditions.Bind(_nfa.Atoms, batch), results, maxDegreeOfParallelism, asOf.UtcTicks);
-
+        SkipPlan plan = PlanFor(batch);
+        long asOfTicks = AsOfTicks(asOf);
+        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateRuns(batch, plan, from, to, results, asOfTicks, skip: true));
         return results;
+    }
+
+    /// <summary>Evaluates every customer of a batch as of an instant into a caller-owned span, on the calling thread
+    /// (see <see cref="EvaluateAsOf(EventBatch, DateTimeOffset, int)"/>); allocates nothing once the pattern has seen the batch.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="results">Receives one answer per customer run; at least <see cref="EventBatch.CustomerCount"/> long.</param>
+    public void EvaluateAsOfInto(EventBatch batch, DateTimeOffset asOf, Span<PatternMatch> results)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(results.Length, batch.CustomerCount, nameof(results));
+        EvaluateRuns(batch, PlanFor(batch), 0, batch.CustomerCount, results, AsOfTicks(asOf), skip: true);
+    }
+
+    /// <summary>Evaluates with or without passing inert events (tests: both must give the same answers).</summary>
+    internal PatternMatch[] Evaluate(EventBatch batch, DateTimeOffset? asOf, bool skip)
+    {
+        var results = new PatternMatch[batch.CustomerCount];
+        EvaluateRuns(batch, PlanFor(batch), 0, batch.CustomerCount, results, asOf is { } a ? AsOfTicks(a) : long.MinValue, skip);
+        return results;
+    }
+
+    private long AsOfTicks(DateTimeOffset asOf) => _timed is not null && _timed.HasAbsence ? asOf.UtcTicks : long.MinValue;
+
+    /// <summary>The atoms bound to <paramref name="batch"/> and its skip searches, built on first use and kept while the batch lives.</summary>
+    private SkipPlan PlanFor(EventBatch batch) => _plans.TryGetValue(batch, out SkipPlan? plan) ? plan : AddPlan(batch);
+
+    private SkipPlan AddPlan(EventBatch batch)
+    {
+        // Apart from PlanFor: the lambda's closure would otherwise be allocated on every call, found or not.
+        var plan = new SkipPlan(BoundConditions.Bind(_nfa.Atoms, batch), _skipShape);
+        return _plans.GetValue(batch, _ => plan);
+    }
+
+    private void EvaluateRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results, long asOf, bool skip)
+    {
+        if (_timed is not null)
+        {
+            EvaluateTimedRuns(batch, plan, fromRun, toRun, results, asOf, skip);
+        }
+        else
+        {
+            EvaluatePlainRuns(batch, plan, fromRun, toRun, results, skip);
+        }
     }
 
     /// <summary>Gets the answer as of an instant: a pending absence whose deadline is at or before it completes.</summary>
@@ -325,29 +391,108 @@ public sealed class CompiledPattern
         return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core, long.MinValue);
     }
 
-    private void EvaluateTimed(EventBatch batch, BoundConditions bound, PatternMatch[] results, int maxDegreeOfParallelism, long asOf)
-    {
-        CustomerRanges.Run(batch.CustomerCount, maxDegreeOfParallelism, (from, to) => EvaluateTimedRuns(batch, bound, from, to, results, asOf));
-    }
-
-    private void EvaluateTimedRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results, long asOf)
+    private void EvaluateTimedRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results, long asOf, bool skip)
     {
         TimedEngine engine = _timed!;
-        var cur = new long[engine.Stride * 16];
-        var next = new long[engine.Stride * 16];
+        BoundConditions bound = plan.Bound;
+        int stride = engine.Stride;
+        long[] cur = _batchCur is { } c && c.Length >= stride * 16 ? c : new long[stride * 16];
+        long[] next = _batchNext is { } x && x.Length >= stride * 16 ? x : new long[stride * 16];
+        _batchCur = null; // taken: a nested or parallel call on this thread makes its own
+        _batchNext = null;
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        ReadOnlySpan<int> ids = batch.TouchpointIds;
+        skip &= _skipShape is not null;
+        bool loops = skip && plan.HasLoops && !(AnchoredEnd && engine.HasWithin); // see EvaluatePlainRuns
+        ulong loopStates = plan.LoopStates;
+        ulong lastStates = ulong.MaxValue;
+        bool lastWaiting = false;
+        IdSkip lastSkip = IdSkip.Never;
         for (int run = fromRun; run < toRun; run++)
         {
             int count = 0;
             var core = default(MatchCore);
-            for (int i = starts[run]; i < starts[run + 1]; i++)
+            int end = starts[run + 1];
+            for (int i = starts[run]; i < end; i++)
             {
+                if (skip)
+                {
+                    IdSkip? pass = null;
+                    if (count == 0)
+                    {
+                        pass = core.Waiting ? plan.IdleWaiting : _skipShape!.AnchoredStart && core.Index > 0 ? IdSkip.All : plan.Idle;
+                    }
+                    else if (loops)
+                    {
+                        ulong states = 0;
+                        for (int k = 0; k < count; k++)
+                        {
+                            states |= 1UL << (int)cur[k * stride];
+                        }
+
+                        if ((states & ~loopStates) == 0)
+                        {
+                            if (states != lastStates || core.Waiting != lastWaiting)
+                            {
+                                lastSkip = plan.ForActive(states, core.Waiting);
+                                lastStates = states;
+                                lastWaiting = core.Waiting;
+                            }
+
+                            pass = lastSkip;
+                        }
+                    }
+
+                    if (pass is not null && !pass.Moves(ids[i]))
+                    {
+                        int j = i + 1 + pass.Next(ids[(i + 1)..end]);
+                        if (core.Waiting)
+                        {
+                            j = FirstAfter(ticks, i, j, core.WaitDeadline); // the deadline passing moves the state too
+                        }
+
+                        if (j > i)
+                        {
+                            core.Index += j - i;
+                            core.PrevTicks = ticks[j - 1];
+                            i = j;
+                            if (i == end)
+                            {
+                                break;
+                            }
+                        }
+                    }
+                }
+
                 engine.Step(ref cur, ref count, ref next, ref core, bound.Match(batch, i), ticks[i]);
             }
 
             results[run] = FinishTimed(cur, count, core, asOf);
         }
+
+        _batchCur = cur;
+        _batchNext = next;
+    }
+
+    /// <summary>The first index in [from, to) whose time is after <paramref name="deadline"/>, or <paramref name="to"/> (times ascend).</summary>
+    private static int FirstAfter(ReadOnlySpan<long> ticks, int from, int to, long deadline)
+    {
+        int lo = from, hi = to;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) >> 1);
+            if (ticks[mid] > deadline)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return lo;
     }
 
     private PatternMatch FinishTimed(long[] cands, int count, MatchCore core, long asOf)
@@ -367,22 +512,259 @@ public sealed class CompiledPattern
         return best < 0 ? PatternMatch.None : new PatternMatch(true, 1, (int)cands[off + 2], core.Index - 1, cands[off + 1], core.PrevTicks);
     }
 
-    private void EvaluateRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, PatternMatch[] results)
+    /// <summary>
+    /// The plain matcher on active-state masks alone (at most 64 states, no adjacent gaps): per event, the next states are
+    /// the successors of the active ones that accept it — no start per state. Starts are needed only for the first
+    /// match (its first event) and for <c>within</c>, so the exact matcher (<see cref="StepSmall"/>) re-runs from the
+    /// event that last made the automaton active (where its state was empty, so the re-run is exact) when the first
+    /// match ends, when the time since that event passes the window (before that nothing can fall out of it: every
+    /// start is at or after it), or, with <c>$</c>, when a final state is active at the end; it then runs exactly until
+    /// the automaton is idle again. Each event is stepped at most twice, so time stays linear. Same answers as the
+    /// exact matcher (PatternSkipTests).
+    /// </summary>
+    private void EvaluateMaskRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results)
     {
         int n = _nfa.StateCount;
-        var start = new long[n];
-        var startIndex = new int[n];
-        var next = new long[n];
-        var nextIndex = new int[n];
-        Array.Fill(next, Inactive); // StepSmall expects the next buffer all inactive and leaves the other one so
+        Span<long> start = stackalloc long[n];
+        Span<int> startIndex = stackalloc int[n];
+        Span<long> next = stackalloc long[n];
+        Span<int> nextIndex = stackalloc int[n];
+        start.Fill(Inactive);
+        next.Fill(Inactive);
+        BoundConditions bound = plan.Bound;
+        ulong[]? accept = plan.StateAccept;
+        ulong[] successors = _skipShape!.SuccessorMasks;
+        ulong[] statesOfAtom = _statesOfAtom;
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        ReadOnlySpan<int> ids = batch.TouchpointIds;
+        bool loops = plan.HasLoops;
+        ulong loopStates = plan.LoopStates;
+        ulong lastStates = 0;
+        IdSkip lastSkip = IdSkip.Never;
+        long within = _withinTicks;
+        ulong initial = _initialMask, final = _finalMask;
         for (int run = fromRun; run < toRun; run++)
         {
-            Array.Fill(start, Inactive);
             var core = default(MatchCore);
-            for (int i = starts[run]; i < starts[run + 1]; i++)
+            int first = starts[run], end = starts[run + 1];
+            ulong states = 0;
+            int act = first;
+            long actTicks = 0;
+            int i = first;
+            while (i < end)
             {
+                if (states == 0)
+                {
+                    IdSkip idle = AnchoredStart && i > first ? IdSkip.All : plan.Idle;
+                    if (!idle.Moves(ids[i]))
+                    {
+                        i += 1 + idle.Next(ids[(i + 1)..end]);
+                        if (i >= end)
+                        {
+                            break;
+                        }
+                    }
+                }
+                else if (loops && (states & ~loopStates) == 0)
+                {
+                    if (states != lastStates)
+                    {
+                        lastSkip = plan.ForActive(states, waiting: false);
+                        lastStates = states;
+                    }
+
+                    if (!lastSkip.Moves(ids[i]))
+                    {
+                        i += 1 + lastSkip.Next(ids[(i + 1)..end]);
+                        if (i >= end)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                ulong acc = 0;
+                if (accept is not null)
+                {
+                    acc = accept[ids[i]];
+                }
+                else
+                {
+                    for (ulong m = bound.Match(batch, i); m != 0; m &= m - 1)
+                    {
+                        acc |= statesOfAtom[System.Numerics.BitOperations.TrailingZeroCount(m)];
+                    }
+                }
+
+                ulong nextStates = AnchoredStart && i > first ? 0 : acc & initial;
+                if (states == 0)
+                {
+                    if (nextStates == 0)
+                    {
+                        i++;
+                        continue;
+                    }
+
+                    act = i;
+                    actTicks = ticks[i];
+                }
+                else
+                {
+                    ulong reach = 0;
+                    for (ulong m = states; m != 0; m &= m - 1)
+                    {
+                        reach |= successors[System.Numerics.BitOperations.TrailingZeroCount(m)];
+                    }
+
+                    nextStates |= reach & acc;
+                }
+
+                states = nextStates;
+                bool exact = false;
+                if (states != 0 && within != long.MaxValue && ticks[i] - actTicks > within)
+                {
+                    exact = true; // a start may fall out of the window: only the exact matcher knows which
+                }
+                else if ((states & final) != 0 && !AnchoredEnd)
+                {
+                    if (core.Count == 0)
+                    {
+                        exact = true; // the first match: its start is needed
+                    }
+                    else
+                    {
+                        core.Count++; // a later match: counted, and the search restarts after it
+                        states = 0;
+                    }
+                }
+
+                if (exact)
+                {
+                    i = RunExact(batch, bound, first, act, i, end, ref start, ref startIndex, ref next, ref nextIndex, ref core);
+                    states = 0;
+                    continue;
+                }
+
+                i++;
+            }
+
+            if (AnchoredEnd && (states & final) != 0)
+            {
+                RunExact(batch, bound, first, act, end, end, ref start, ref startIndex, ref next, ref nextIndex, ref core);
+            }
+
+            core.Index = end - first;
+            core.PrevTicks = end > first ? ticks[end - 1] : 0;
+            results[run] = Finish(start, startIndex, core);
+            start.Fill(Inactive);
+        }
+    }
+
+    /// <summary>Steps events exactly from <paramref name="from"/>, where the automaton is empty, through at least
+    /// <paramref name="catchUp"/> and then until it is empty again (or the customer ends); returns the next event to read.</summary>
+    private int RunExact(EventBatch batch, BoundConditions bound, int first, int from, int catchUp, int end, ref Span<long> start, ref Span<int> startIndex, ref Span<long> next, ref Span<int> nextIndex, ref MatchCore core)
+    {
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        core.Active = false;
+        core.ActiveMask = 0;
+        core.Index = from - first;
+        core.PrevTicks = from > first ? ticks[from - 1] : 0;
+        for (int j = from; j < end; j++)
+        {
+            ulong mask = bound.Match(batch, j);
+            if (!core.Active && (mask & _initialAtoms) == 0)
+            {
+                if (j > catchUp)
+                {
+                    return j;
+                }
+
+                core.PrevTicks = ticks[j];
+                core.Index++;
+                continue;
+            }
+
+            StepSmall(start, startIndex, next, nextIndex, ref core, mask, ticks[j]);
+            Span<long> swap = start;
+            start = next;
+            next = swap;
+            Span<int> swapIndex = startIndex;
+            startIndex = nextIndex;
+            nextIndex = swapIndex;
+            if (j >= catchUp && !core.Active)
+            {
+                return j + 1;
+            }
+        }
+
+        return end;
+    }
+
+    private void EvaluatePlainRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results, bool skip)
+    {
+        if (skip && _skipShape is not null && _nfa.Gaps.Length == 0)
+        {
+            EvaluateMaskRuns(batch, plan, fromRun, toRun, results);
+            return;
+        }
+
+        int n = _nfa.StateCount;
+        Span<long> start = n <= 64 ? stackalloc long[n] : new long[n];
+        Span<int> startIndex = n <= 64 ? stackalloc int[n] : new int[n];
+        Span<long> next = n <= 64 ? stackalloc long[n] : new long[n];
+        Span<int> nextIndex = n <= 64 ? stackalloc int[n] : new int[n];
+        next.Fill(Inactive); // StepSmall expects the next buffer all inactive and leaves the other one so
+        BoundConditions bound = plan.Bound;
+        ReadOnlySpan<int> starts = batch.CustomerStarts;
+        ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        ReadOnlySpan<int> ids = batch.TouchpointIds;
+        skip &= _skipShape is not null;
+        // With '$' and 'within' the answer is read from the states after the last event, so every event must drop
+        // what fell out of the window: active states never pass events then (idle ones still do).
+        bool loops = skip && plan.HasLoops && !(AnchoredEnd && _withinTicks != long.MaxValue);
+        ulong loopStates = plan.LoopStates;
+        ulong lastStates = 0;
+        IdSkip lastSkip = IdSkip.Never;
+        for (int run = fromRun; run < toRun; run++)
+        {
+            start.Fill(Inactive);
+            var core = default(MatchCore);
+            int end = starts[run + 1];
+            for (int i = starts[run]; i < end; i++)
+            {
+                if (skip)
+                {
+                    IdSkip? pass = null;
+                    if (!core.Active)
+                    {
+                        pass = AnchoredStart && core.Index > 0 ? IdSkip.All : plan.Idle;
+                    }
+                    else if (loops && (core.ActiveMask & ~loopStates) == 0)
+                    {
+                        if (core.ActiveMask != lastStates)
+                        {
+                            lastSkip = plan.ForActive(core.ActiveMask, waiting: false);
+                            lastStates = core.ActiveMask;
+                        }
+
+                        pass = lastSkip;
+                    }
+
+                    if (pass is not null && !pass.Moves(ids[i]))
+                    {
+                        // A run of events that cannot change the state: only the counter and the previous time move.
+                        int j = i + 1 + pass.Next(ids[(i + 1)..end]);
+                        core.Index += j - i;
+                        core.PrevTicks = ticks[j - 1];
+                        i = j;
+                        if (i == end)
+                        {
+                            break;
+                        }
+                    }
+                }
+
                 ulong mask = bound.Match(batch, i);
                 if (!core.Active && (mask & _initialAtoms) == 0)
                 {
@@ -401,8 +783,12 @@ public sealed class CompiledPattern
                     Step(start, startIndex, next, nextIndex, ref core, mask, ticks[i]);
                 }
 
-                (start, next) = (next, start);
-                (startIndex, nextIndex) = (nextIndex, startIndex);
+                Span<long> swap = start;
+                start = next;
+                next = swap;
+                Span<int> swapIndex = startIndex;
+                startIndex = nextIndex;
+                nextIndex = swapIndex;
             }
 
             results[run] = Finish(start, startIndex, core);
@@ -591,7 +977,7 @@ public sealed class CompiledPattern
         core.Index++;
     }
 
-    private PatternMatch Finish(long[] start, int[] startIndex, MatchCore core)
+    private PatternMatch Finish(ReadOnlySpan<long> start, ReadOnlySpan<int> startIndex, MatchCore core)
     {
         if (!AnchoredEnd)
         {

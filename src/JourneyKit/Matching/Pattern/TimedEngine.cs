@@ -93,6 +93,9 @@ internal sealed class TimedEngine
     /// <summary>Gets whether the pattern ends in an absence <c>!(X within D)</c>.</summary>
     public bool HasAbsence => _absenceMask != 0;
 
+    /// <summary>Gets whether the whole pattern has a <c>within</c> window.</summary>
+    public bool HasWithin => _withinTicks != long.MaxValue;
+
     /// <summary>Gets the longs per partial match.</summary>
     public int Stride { get; }
 
