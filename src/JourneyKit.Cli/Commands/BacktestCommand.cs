@@ -12,7 +12,8 @@ namespace JourneyKit.Cli.Commands;
 /// <summary>
 /// <c>journeykit backtest --journey J --events E --cutoff T [--cutoff T2 …] [--horizon 14d] [--format table|json]</c>:
 /// fits every risk model on the events before each cut-off, predicts for the runs open at it and scores the predictions
-/// against what happened after it (docs/prediction.md).
+/// against what happened after it (docs/prediction.md). With <c>--next</c> the same for the next touchpoint and the
+/// remaining time to the goal; with <c>--every-prefix</c> the literature's every-prefix next-touchpoint accuracy.
 /// </summary>
 internal static class BacktestCommand
 {
@@ -27,23 +28,26 @@ internal static class BacktestCommand
         {
             Description = "A cut-off (ISO-8601 with offset, or Unix seconds): the models learn from the events at or before it and predict for the runs open at it. Repeat it for a rolling origin.",
             HelpName = "TIMESTAMP",
-            Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
         Option<TimeSpan> horizon = CliOptions.Duration("--horizon", "How far ahead 'not progressing' looks.", BacktestOptions.DefaultHorizon);
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag runs whose predicted risk is at least this (0..1); the flagged runs' mean prediction is compared with how many had the event.", DefaultValueFactory = _ => BacktestOptions.DefaultRiskThreshold };
         var seed = new Option<int>("--seed") { Description = "The seed for fitting; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         Option<OutputFormat> format = CliOptions.Format();
+        var next = new Option<bool>("--next") { Description = "Backtest what happens next instead of the risk: each open run's next touchpoint (top-1/top-3 accuracy) and remaining time to the goal (probability of reaching it; median error and 10th–90th percentile interval coverage, censored runs handled), first-order Markov baseline against the order of --order." };
+        var everyPrefix = new Option<bool>("--every-prefix") { Description = "With --next: instead of cut-offs, the next-activity evaluation of the literature (Tax et al. 2017): one customer = one case, the first 2/3 of the cases by first event train, every prefix of every later case is scored (with and without predicting the end of the case). No --cutoff needed." };
+        var order = new Option<int>("--order") { Description = "With --next: how many latest touchpoints the model looks at (1–4); it is compared with the first-order Markov baseline.", DefaultValueFactory = _ => NextStepOptions.DefaultOrder };
         var input = new CliEventOptions();
         var command = new Command("backtest", "Backtest the risk predictions: fit on the events before each cut-off, predict for every run open at it (not progressing past its stage within the horizon; never reaching the goal), and score against what happened after it — AUC, Brier, log loss, calibration by decile, expected calibration error, flagged vs observed — for each model and baseline. Runs still open at the end of the data without the follow-up are censored: counted, not scored.")
         {
-            journeyOption, events, cutoffs, horizon, threshold, seed, format,
+            journeyOption, events, cutoffs, horizon, threshold, seed, format, next, everyPrefix, order,
         };
         input.AddTo(command);
         CliHelp.AddExamples(
             command,
             "journeykit backtest --journey samples/data/retail-bank-account-opening.journey.json --events samples/data/retail-bank-account-opening.events.csv --cutoff 2026-01-15T00:00:00Z --cutoff 2026-01-20T00:00:00Z --cutoff 2026-01-25T00:00:00Z",
-            "journeykit backtest -j samples/data/bpic2012.journey.json -e log.xes.gz --cutoff 2011-12-01T00:00:00Z --horizon 7d --format json");
+            "journeykit backtest -j samples/data/bpic2012.journey.json -e log.xes.gz --cutoff 2011-12-01T00:00:00Z --horizon 7d --format json",
+            "journeykit backtest --next -j samples/data/retail-bank-account-opening.journey.json -e samples/data/retail-bank-account-opening.events.csv --cutoff 2026-01-20T00:00:00Z --cutoff 2026-01-25T00:00:00Z");
         command.SetAction(parse =>
         {
             double risk = parse.GetValue(threshold);
@@ -58,8 +62,26 @@ internal static class BacktestCommand
                 throw new CliUsageException("--horizon must be a positive, bounded duration");
             }
 
+            bool whatNext = parse.GetValue(next), prefixes = parse.GetValue(everyPrefix);
+            int k = parse.GetValue(order);
+            if (prefixes && !whatNext)
+            {
+                throw new CliUsageException("--every-prefix goes with --next");
+            }
+
+            if (k is < 1 or > NextStepOptions.MaxOrder)
+            {
+                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--order must be between 1 and {NextStepOptions.MaxOrder}; got {k}"));
+            }
+
+            string[] cutoffTexts = parse.GetValue(cutoffs) ?? [];
+            if (cutoffTexts.Length == 0 && !prefixes)
+            {
+                throw new CliUsageException("Option '--cutoff' is required.");
+            }
+
             var instants = new List<DateTimeOffset>();
-            foreach (string text in parse.GetRequiredValue(cutoffs))
+            foreach (string text in cutoffTexts)
             {
                 if (!JourneyTimestamp.TryParse(text, out DateTimeOffset t, out string? error))
                 {
@@ -94,6 +116,11 @@ internal static class BacktestCommand
                 }
             }
 
+            if (whatNext)
+            {
+                return RunNext(context, compiled, batch, instants, prefixes, BacktestNextOutput.Models(k), parse.GetValue(format) == OutputFormat.Json);
+            }
+
             var options = new BacktestOptions { Cutoffs = instants, Horizon = h, RiskThreshold = risk, Seed = parse.GetValue(seed), Models = Models() };
             BacktestResult result = Run(context, compiled, batch, options);
             if (parse.GetValue(format) == OutputFormat.Json)
@@ -108,6 +135,36 @@ internal static class BacktestCommand
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    private static int RunNext(CliContext context, CompiledJourney journey, EventBatch batch, List<DateTimeOffset> cutoffs, bool everyPrefix, IReadOnlyList<NextStepOptions> models, bool json)
+    {
+        if (everyPrefix)
+        {
+            EveryPrefixResult[] results = [NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: true), NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: false)];
+            if (json)
+            {
+                BacktestNextOutput.WriteEveryPrefixJson(context.Stdout, results);
+            }
+            else
+            {
+                BacktestNextOutput.WriteEveryPrefixTable(context.Stdout, results);
+            }
+
+            return CliExitCode.Ok;
+        }
+
+        NextStepBacktestResult result = NextStepBacktest.Run(journey, batch, new NextStepBacktestOptions { Cutoffs = cutoffs, Models = models });
+        if (json)
+        {
+            BacktestNextOutput.WriteJson(context.Stdout, result, models);
+        }
+        else
+        {
+            BacktestNextOutput.WriteTables(context.Stdout, result, models);
+        }
+
+        return CliExitCode.Ok;
     }
 
     private static BacktestResult Run(CliContext context, CompiledJourney journey, EventBatch batch, BacktestOptions options)

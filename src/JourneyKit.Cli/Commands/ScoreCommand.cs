@@ -25,7 +25,7 @@ internal static class ScoreCommand
         var customer = new Option<string>("--customer", "-c") { Description = "Only this customer.", HelpName = "ID" };
         Option<OutputFormat> format = CliOptions.Format();
         Option<string> customers = CliOptions.CustomersFilter();
-        var explain = new Option<bool>("--explain") { Description = "Also predict each open customer's risk of not progressing within --horizon and of missing the goal, with the boosted-tree model fitted on the events up to the as-of instant, and give the top reasons in plain words (JSON: 'prediction'; table: a 'risk' column)." };
+        var explain = new Option<bool>("--explain") { Description = "Also predict each open customer's risk of not progressing within --horizon and of missing the goal, with the boosted-tree model fitted on the events up to the as-of instant, and give the top reasons in plain words (JSON: 'prediction'; table: a 'risk' column); and the likely next touchpoints and remaining time to the goal (JSON: 'prediction.next'; table: 'likely next')." };
         Option<TimeSpan> horizon = CliOptions.Duration("--horizon", "With --explain: how far ahead 'not progressing' looks.", BacktestOptions.DefaultHorizon);
         var input = new CliEventOptions();
         var command = new Command("score", "Evaluate every customer against a journey: current stage, goal, stuck (overdue by), dead end, moments of truth, and the journey score with its breakdown; then summary counts.")
@@ -217,6 +217,11 @@ internal static class ScoreCommand
                         }
 
                         json.WriteEndArray();
+                        if (prediction.Next is { } next)
+                        {
+                            WriteNext(json, next);
+                        }
+
                         json.WriteEndObject();
                     }
 
@@ -244,7 +249,9 @@ internal static class ScoreCommand
             };
             if (explanations is not null)
             {
-                row.Add(explanations.Of(i, s) is { } p ? string.Create(inv, $"{p.Risk.NotProgressing:P0}: {(p.Reasons.Count > 0 ? p.Reasons[0].Description : "-")}") : "-");
+                var p = explanations.Of(i, s);
+                row.Add(p is { } r ? string.Create(inv, $"{r.Risk.NotProgressing:P0}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
+                row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({n.Next[0].Probability:P0})") : "-");
             }
 
             table.Add(row);
@@ -252,7 +259,7 @@ internal static class ScoreCommand
 
         string[] header = explanations is null
             ? ["customer", "stage", "status", "MoTs", "score", "biggest loss"]
-            : ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason"];
+            : ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason", "likely next"];
         CliOutput.WriteTable(output, header, table);
         output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {JourneyTimestamp.Format(asOf)}: {inProgress} in progress, {stuck} stuck, {dormant} dormant, {goal} converted, {failed} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
@@ -298,26 +305,64 @@ internal static class ScoreCommand
         json.WriteEndObject();
     }
 
+    /// <summary>The next-touchpoint model's prediction (docs/prediction.md, "What happens next"): JSON <c>prediction.next</c>.</summary>
+    private static void WriteNext(System.Text.Json.Utf8JsonWriter json, NextStepPrediction next)
+    {
+        json.WriteStartObject("next");
+        json.WriteStartArray("touchpoints");
+        foreach (TouchpointProbability t in next.Next)
+        {
+            json.WriteStartObject();
+            json.WriteString("touchpoint", t.Touchpoint);
+            json.WriteNumber("probability", Math.Round(t.Probability, 4));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("goal_probability", Math.Round(next.GoalProbability, 4));
+        foreach ((string name, TimeSpan? value) in (ReadOnlySpan<(string, TimeSpan?)>)[("remaining_median_seconds", next.RemainingMedian), ("remaining_lower_seconds", next.RemainingLower), ("remaining_upper_seconds", next.RemainingUpper)])
+        {
+            if (value is { } v)
+            {
+                json.WriteNumber(name, (long)v.TotalSeconds);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
     /// <summary>One scored run: its status, score and (JSON output only) conformance.</summary>
     private readonly record struct ScoredRun(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score, CustomerConformance? Conformance);
 
-    /// <summary>The boosted-tree model fitted for <c>--explain</c>, and its predictions with reasons for the open runs.</summary>
-    private sealed class Explanations(JourneyEvaluator evaluator, RiskPredictionModel model, DateTimeOffset asOf)
+    /// <summary>The boosted-tree model fitted for <c>--explain</c>, and its predictions with reasons for the open runs; with the next-touchpoint model's prediction.</summary>
+    private sealed class Explanations(JourneyEvaluator evaluator, RiskPredictionModel model, DateTimeOffset asOf, Dictionary<(string, int), NextStepPrediction> next)
     {
         public RiskPredictionModel Model => model;
 
-        public static Explanations Fit(JourneyEvaluator evaluator, EventBatch batch, DateTimeOffset asOf, TimeSpan horizon) =>
-            new(evaluator, new BoostedTreeRiskTrainer().FitModel(new RiskTrainingSet(evaluator, batch, asOf, horizon, seed: 1)), asOf);
+        public static Explanations Fit(JourneyEvaluator evaluator, EventBatch batch, DateTimeOffset asOf, TimeSpan horizon)
+        {
+            var next = new Dictionary<(string, int), NextStepPrediction>();
+            foreach (RunNextStep run in NextStepModel.Fit(evaluator, batch, asOf).PredictOpenRuns(batch))
+            {
+                next[(run.CustomerId, run.RunNumber)] = run.Prediction;
+            }
 
-        /// <summary>The prediction of an open run (in progress or stuck, not in a terminal stage) with its top three reasons for not progressing; null for the others.</summary>
-        public (RunRisk Risk, IReadOnlyList<RiskFactor> Reasons)? Of(JourneyInstance run, JourneyStatus status)
+            return new(evaluator, new BoostedTreeRiskTrainer().FitModel(new RiskTrainingSet(evaluator, batch, asOf, horizon, seed: 1)), asOf, next);
+        }
+
+        /// <summary>The prediction of an open run (in progress or stuck, not in a terminal stage) with its top three reasons for not progressing and what happens next; null for the others.</summary>
+        public (RunRisk Risk, IReadOnlyList<RiskFactor> Reasons, NextStepPrediction? Next)? Of(JourneyInstance run, JourneyStatus status)
         {
             if (!status.IsOpen || run.CurrentStage < 0 || evaluator.Journey.Stages[run.CurrentStage].IsTerminal)
             {
                 return null;
             }
 
-            return (model.Predict(evaluator, run, asOf), model.Explain(evaluator, run, asOf, RiskTarget.NotProgressing, 3));
+            return (model.Predict(evaluator, run, asOf), model.Explain(evaluator, run, asOf, RiskTarget.NotProgressing, 3), next.GetValueOrDefault((run.CustomerId, run.RunNumber)));
         }
     }
 

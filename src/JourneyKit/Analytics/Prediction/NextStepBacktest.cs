@@ -263,18 +263,18 @@ public static class NextStepBacktest
         int prefixes = 0;
         foreach (NextStepOptions options in models)
         {
-            var contexts = new SequenceContexts(options.Order);
+            var contexts = new SequenceContexts(options.Order); // no idle time: every prefix is predicted right after its event
             for (int k = 0; k < trainCount; k++)
             {
                 int[] sequence = Sequence(order[k], starts, touchpoints);
                 for (int i = 0; i + 1 < sequence.Length; i++)
                 {
-                    contexts.AddTransition(sequence.AsSpan(0, i + 1), sequence[i + 1]);
+                    contexts.AddTransition(sequence.AsSpan(0, i + 1), sequence[i + 1], 0);
                 }
 
                 if (predictEnd)
                 {
-                    contexts.AddTransition(sequence, end);
+                    contexts.AddTransition(sequence, end, 0);
                 }
             }
 
@@ -287,7 +287,7 @@ public static class NextStepBacktest
                 for (int i = 0; i < last; i++)
                 {
                     contexts.Lookup(sequence.AsSpan(0, i + 1), nodes);
-                    IReadOnlyList<TouchpointProbability> top = NextStepModel.TopNext(nodes, names, symbols, options.Smoothing, 3);
+                    IReadOnlyList<TouchpointProbability> top = NextStepModel.TopNext(nodes, names, symbols, options.Smoothing, 3, null);
                     string actual = i + 1 < sequence.Length ? names[sequence[i + 1]] : NextStepModel.EndName;
                     scored++;
                     for (int j = 0; j < top.Count; j++)

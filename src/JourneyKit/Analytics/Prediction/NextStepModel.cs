@@ -12,7 +12,9 @@ namespace JourneyKit.Analytics.Prediction;
 /// <remarks>
 /// <para><b>Next touchpoint</b>: a Markov chain of order <see cref="NextStepOptions.Order"/> over each run's touchpoints with
 /// interpolated backoff (see <see cref="NextStepOptions"/>), counted over every pair of consecutive events of every run
-/// before the instant.</para>
+/// before the instant. With <see cref="NextStepOptions.ConditionOnIdleTime"/>, a run idle for e since its latest event is
+/// predicted from the transitions that came more than e after their context's event (the next event of this run cannot
+/// be one of the quicker ones any more); a context with none of those backs off to the shorter one.</para>
 /// <para><b>Remaining time</b>: every earlier event in the same context is a sample of the time from it to the goal: reached
 /// (the time to the goal event), still open at the instant (censored after the time it was followed), or ended failed or
 /// dormant (never). The Kaplan–Meier curve S over those samples levels off at the share that never reaches the goal. For a
@@ -86,12 +88,12 @@ public sealed class NextStepModel
             for (int i = 0; i < symbols.Length; i++)
             {
                 ReadOnlySpan<int> history = symbols[..(i + 1)];
+                long at = ticks[run.BatchStart + i];
                 if (i + 1 < symbols.Length)
                 {
-                    model._contexts.AddTransition(history, symbols[i + 1]);
+                    model._contexts.AddTransition(history, symbols[i + 1], ticks[run.BatchStart + i + 1] - at);
                 }
 
-                long at = ticks[run.BatchStart + i];
                 if (at < goal)
                 {
                     model._contexts.AddTime(history, outcome, outcome == RemainingOutcome.Reached ? goal - at : t - at);
@@ -205,7 +207,7 @@ public sealed class NextStepModel
     {
         Span<SequenceContexts.Node?> nodes = new SequenceContexts.Node?[Options.Order + 1];
         _contexts.Lookup(history, nodes);
-        IReadOnlyList<TouchpointProbability> next = TopNext(nodes, _names, _names.Count - 1, Options.Smoothing, Options.TopCount);
+        IReadOnlyList<TouchpointProbability> next = TopNext(nodes, _names, _names.Count - 1, Options.Smoothing, Options.TopCount, Options.ConditionOnIdleTime ? elapsedTicks : null);
         RemainingTimeCurve? curve = null;
         for (int j = nodes.Length - 1; j >= 0; j--)
         {
@@ -232,7 +234,7 @@ public sealed class NextStepModel
     private static TimeSpan? Span(long? ticks) => ticks is { } t ? new TimeSpan(t) : null;
 
     /// <summary>The <paramref name="count"/> most likely next symbols among those seen after any of the contexts, by name on ties.</summary>
-    internal static IReadOnlyList<TouchpointProbability> TopNext(ReadOnlySpan<SequenceContexts.Node?> nodes, IReadOnlyList<string> names, int symbols, double smoothing, int count)
+    internal static IReadOnlyList<TouchpointProbability> TopNext(ReadOnlySpan<SequenceContexts.Node?> nodes, IReadOnlyList<string> names, int symbols, double smoothing, int count, long? idleTicks)
     {
         var candidates = new HashSet<int>();
         foreach (SequenceContexts.Node? node in nodes)
@@ -246,7 +248,7 @@ public sealed class NextStepModel
         var list = new List<TouchpointProbability>(candidates.Count);
         foreach (int symbol in candidates)
         {
-            list.Add(new TouchpointProbability(symbol < names.Count ? names[symbol] : EndName, SequenceContexts.Probability(nodes, symbol, Math.Max(1, symbols), smoothing)));
+            list.Add(new TouchpointProbability(symbol < names.Count ? names[symbol] : EndName, SequenceContexts.Probability(nodes, symbol, Math.Max(1, symbols), smoothing, idleTicks)));
         }
 
         list.Sort(static (a, b) => a.Probability != b.Probability ? b.Probability.CompareTo(a.Probability) : string.CompareOrdinal(a.Touchpoint, b.Touchpoint));

@@ -21,10 +21,10 @@ public sealed class NextStepOptions
     /// <summary>The largest <see cref="Order"/>: 4.</summary>
     public const int MaxOrder = 4;
 
-    /// <summary>Gets the first-order Markov baseline: <c>markov-1</c>, <see cref="Order"/> 1, other values default.</summary>
-    public static NextStepOptions FirstOrderMarkov { get; } = new() { Name = "markov-1", Order = 1 };
+    /// <summary>Gets the first-order Markov baseline: <c>markov-1</c>, <see cref="Order"/> 1, plain transition counts (<see cref="ConditionOnIdleTime"/> false), other values default.</summary>
+    public static NextStepOptions FirstOrderMarkov { get; } = new() { Name = "markov-1", Order = 1, ConditionOnIdleTime = false };
 
-    /// <summary>Gets the default model: <c>markov-3</c>, <see cref="Order"/> 3 with backoff.</summary>
+    /// <summary>Gets the default model: <c>markov-3</c>, <see cref="Order"/> 3 with backoff, conditioned on the idle time.</summary>
     public static NextStepOptions Default { get; } = new();
 
     /// <summary>Gets the model's name in backtests and output. The default value is <c>markov-3</c>.</summary>
@@ -33,14 +33,20 @@ public sealed class NextStepOptions
     /// <summary>Gets how many of the latest touchpoints the prediction looks at, 1 to <see cref="MaxOrder"/>. The default value is <see cref="DefaultOrder"/>.</summary>
     public int Order { get; init; } = DefaultOrder;
 
+    /// <summary>
+    /// Gets whether the next touchpoint of a run idle for e since its latest event is predicted from the transitions that came
+    /// more than e after their context's event only (the quicker ones can no longer be next). The default value is true.
+    /// </summary>
+    public bool ConditionOnIdleTime { get; init; } = true;
+
     /// <summary>Gets β, the weight of the shorter context in the interpolation; 0 gives the plain frequencies of the longest context seen. The default value is 1.</summary>
     public double Smoothing { get; init; } = 1;
 
     /// <summary>Gets how many next touchpoints a prediction lists, most likely first. The default value is 3.</summary>
     public int TopCount { get; init; } = 3;
 
-    /// <summary>Gets the fewest samples a context needs for its own remaining-time curve; with fewer the shorter context's is used. The default value is 30.</summary>
-    public int MinTimeSamples { get; init; } = 30;
+    /// <summary>Gets the fewest samples a context needs for its own remaining-time curve; with fewer the shorter context's is used. The default value is 100.</summary>
+    public int MinTimeSamples { get; init; } = 100;
 
     /// <summary>Gets the quantile of the remaining time that is the interval's lower end. The default value is 0.1.</summary>
     public double LowerQuantile { get; init; } = 0.1;

@@ -90,6 +90,22 @@ public sealed class NextStepTests
         Close([3 / 9.0, 3 / 9.0, 2 / 9.0], p.Next);
     }
 
+    [Fact]
+    public void Predict_IdleTime_CountsOnlyTheSlowerTransitions()
+    {
+        // After form: call 1h later (a, b), upload 10h later (c), declined 30h later (d). Right after the form: 2/4, 1/4, 1/4.
+        // Idle 5h: only the transitions slower than 5h can still come: upload, no → 1/2 each (call 0/2); idle 20h: no → 1.
+        // The baseline (ConditionOnIdleTime false) keeps 2/4, 1/4, 1/4 whatever the idle time.
+        EventBatch events = BatchOf([E("a", "form", 0), E("a", "call", 1), E("b", "form", 0), E("b", "call", 1), E("c", "form", 0), E("c", "upload", 10), E("d", "form", 0), E("d", "no", 30)]);
+        NextStepModel model = NextStepModel.Fit(Evaluator(), events, T0.AddHours(100), new NextStepOptions { Order = 1, Smoothing = 0 });
+        NextStepModel baseline = NextStepModel.Fit(Evaluator(), events, T0.AddHours(100), new NextStepOptions { Order = 1, Smoothing = 0, ConditionOnIdleTime = false });
+
+        Assert.Equal([("call", 0.5), ("no", 0.25), ("upload", 0.25)], model.Predict(["form"], TimeSpan.Zero).Next.Select(x => (x.Touchpoint, x.Probability)));
+        Assert.Equal([("no", 0.5), ("upload", 0.5), ("call", 0.0)], model.Predict(["form"], TimeSpan.FromHours(5)).Next.Select(x => (x.Touchpoint, x.Probability)));
+        Assert.Equal(("no", 1.0), (model.Predict(["form"], TimeSpan.FromHours(20)).Next[0].Touchpoint, model.Predict(["form"], TimeSpan.FromHours(20)).Next[0].Probability));
+        Assert.Equal([("call", 0.5), ("no", 0.25), ("upload", 0.25)], baseline.Predict(["form"], TimeSpan.FromHours(20)).Next.Select(x => (x.Touchpoint, x.Probability)));
+    }
+
     /// <summary>r1..r10: form at 0h, active (goal) at k h; n1..n10: form at 0h, declined at 1h.</summary>
     private static EventBatch HalfReach() => BatchOf(Enumerable.Range(1, 10).SelectMany(k => new[]
     {

@@ -21,6 +21,9 @@ internal sealed class SequenceContexts
     {
         public int Total;
         public readonly Dictionary<int, int> Next = [];
+        public readonly Dictionary<int, List<long>> GapLists = [];
+        public readonly Dictionary<int, long[]> Gaps = [];
+        public long[] AllGaps = [];
         public readonly List<long> Reached = [];
         public readonly List<long> Censored = [];
         public int Never;
@@ -54,15 +57,42 @@ internal sealed class SequenceContexts
         return node;
     }
 
-    /// <summary>Counts <paramref name="next"/> after every context of <paramref name="history"/>.</summary>
-    public void AddTransition(ReadOnlySpan<int> history, int next)
+    /// <summary>Counts <paramref name="next"/> after every context of <paramref name="history"/>, <paramref name="gapTicks"/> after the context's event.</summary>
+    public void AddTransition(ReadOnlySpan<int> history, int next, long gapTicks)
     {
         for (int j = 0; j <= Order; j++)
         {
             Node node = NodeOf(Key(history, j));
             node.Total++;
             node.Next[next] = node.Next.GetValueOrDefault(next) + 1;
+            if (!node.GapLists.TryGetValue(next, out List<long>? gaps))
+            {
+                gaps = [];
+                node.GapLists.Add(next, gaps);
+            }
+
+            gaps.Add(gapTicks);
         }
+    }
+
+    /// <summary>How many of the sorted <paramref name="gaps"/> are longer than <paramref name="idleTicks"/>.</summary>
+    public static int CountLonger(long[] gaps, long idleTicks)
+    {
+        int lo = 0, hi = gaps.Length; // first index with gap > idle
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (gaps[mid] > idleTicks)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return gaps.Length - lo;
     }
 
     /// <summary>Adds a time sample to every context of <paramref name="history"/>: reached after <paramref name="ticks"/>,
@@ -93,6 +123,18 @@ internal sealed class SequenceContexts
         foreach (Node node in _nodes.Values)
         {
             node.Curve = RemainingTimeCurve.Fit(node.Reached, node.Censored, node.Never);
+            var all = new List<long>(node.Total);
+            foreach ((int next, List<long> list) in node.GapLists)
+            {
+                long[] gaps = [.. list];
+                Array.Sort(gaps);
+                node.Gaps[next] = gaps;
+                all.AddRange(gaps);
+            }
+
+            node.AllGaps = [.. all];
+            Array.Sort(node.AllGaps);
+            node.GapLists.Clear();
         }
     }
 
@@ -107,16 +149,29 @@ internal sealed class SequenceContexts
 
     /// <summary>
     /// The interpolated probability of <paramref name="symbol"/> next: P₋₁ = 1/<paramref name="symbols"/>; for j = 0..order,
-    /// Pⱼ = (nⱼ(x) + β·Pⱼ₋₁)/(nⱼ + β) where context j was seen (and β + nⱼ &gt; 0), else Pⱼ = Pⱼ₋₁.
+    /// Pⱼ = (nⱼ(x) + β·Pⱼ₋₁)/(nⱼ + β) where context j has transitions (counted: those that came more than
+    /// <paramref name="idleTicks"/> after the context's event, when it is positive; all when it is null), else Pⱼ = Pⱼ₋₁.
     /// </summary>
-    public static double Probability(ReadOnlySpan<Node?> nodes, int symbol, int symbols, double smoothing)
+    public static double Probability(ReadOnlySpan<Node?> nodes, int symbol, int symbols, double smoothing, long? idleTicks)
     {
         double p = 1.0 / symbols;
         for (int j = 0; j < nodes.Length; j++)
         {
-            if (nodes[j] is { Total: > 0 } node)
+            if (nodes[j] is not { Total: > 0 } node)
             {
-                p = (node.Next.GetValueOrDefault(symbol) + (smoothing * p)) / (node.Total + smoothing);
+                continue;
+            }
+
+            int total = node.Total, count = node.Next.GetValueOrDefault(symbol);
+            if (idleTicks is > 0 and long idle)
+            {
+                total = CountLonger(node.AllGaps, idle);
+                count = node.Gaps.TryGetValue(symbol, out long[]? gaps) ? CountLonger(gaps, idle) : 0;
+            }
+
+            if (total > 0)
+            {
+                p = (count + (smoothing * p)) / (total + smoothing);
             }
         }
 

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using JourneyKit.Analytics.Prediction;
+using JourneyKit.Events;
+
+namespace JourneyKit.Cli.Commands;
+
+/// <summary>The table and JSON output of <c>journeykit backtest --next</c> (docs/prediction.md, "What happens next").</summary>
+internal static class BacktestNextOutput
+{
+    /// <summary>The models <c>--next</c> compares: the first-order Markov baseline, then order <paramref name="order"/> (when above 1).</summary>
+    public static IReadOnlyList<NextStepOptions> Models(int order) =>
+        order == 1 ? [NextStepOptions.FirstOrderMarkov] : [NextStepOptions.FirstOrderMarkov, new NextStepOptions { Name = "markov-" + order.ToString(CultureInfo.InvariantCulture), Order = order }];
+
+    public static void WriteTables(TextWriter output, NextStepBacktestResult r, IReadOnlyList<NextStepOptions> models)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        NextStepOptions o = models[0];
+        output.WriteLine(string.Create(inv, $"Next touchpoint and remaining time to the goal for '{r.JourneyId}': outcomes known until {JourneyTimestamp.Format(r.DataEnd)}; remaining-time interval {o.LowerQuantile:0.##}–{o.UpperQuantile:0.##} quantile (nominal coverage {o.UpperQuantile - o.LowerQuantile:0.##})."));
+        foreach (NextStepCutoff c in r.Cutoffs)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(inv, $"Cut-off {JourneyTimestamp.Format(c.Cutoff)}: fitted on {c.TrainingEvents:N0} events; {c.OpenRuns:N0} runs open: {c.WithNextEvent:N0} with a later event, {c.ReachedGoal:N0} reached the goal, {c.NeverReached:N0} ended without it, {c.Censored:N0} still open at the end (censored)."));
+            var rows = new List<IReadOnlyList<string>>();
+            foreach (NextStepEvaluation m in c.Models)
+            {
+                rows.Add([m.Model, F(m.Top1), F(m.Top3), F(m.Goal.Auc), m.Goal.Count > 0 ? F(m.Goal.Brier) : "-", H(m.RemainingMaeHours), m.RemainingKnown.ToString(inv), F(m.Coverage), m.CoverageKnown.ToString(inv)]);
+            }
+
+            CliOutput.WriteTable(output, ["model", "top-1", "top-3", "goal AUC", "goal Brier", "MAE (h)", "runs", "coverage", "runs"], rows);
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(inv, $"Over {r.Cutoffs.Count} cut-offs (mean ± standard deviation)"));
+        var summary = new List<IReadOnlyList<string>>();
+        foreach (NextStepSummary s in r.Summary)
+        {
+            summary.Add([s.Model, MeanSd(s.Top1), MeanSd(s.Top3), MeanSd(s.GoalAuc), MeanSd(s.GoalBrier), MeanSd(s.RemainingMaeHours, "0.0"), MeanSd(s.Coverage)]);
+        }
+
+        CliOutput.WriteTable(output, ["model", "top-1", "top-3", "goal AUC", "goal Brier", "MAE (h)", "coverage"], summary);
+    }
+
+    public static void WriteJson(TextWriter output, NextStepBacktestResult r, IReadOnlyList<NextStepOptions> models) => CliOutput.WriteJson(output, json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("journey", r.JourneyId);
+        json.WriteString("data_end", JourneyTimestamp.Format(r.DataEnd));
+        json.WriteNumber("lower_quantile", models[0].LowerQuantile);
+        json.WriteNumber("upper_quantile", models[0].UpperQuantile);
+        json.WriteStartArray("models");
+        foreach (string m in r.Models)
+        {
+            json.WriteStringValue(m);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("cutoffs");
+        foreach (NextStepCutoff c in r.Cutoffs)
+        {
+            json.WriteStartObject();
+            json.WriteString("cutoff", JourneyTimestamp.Format(c.Cutoff));
+            json.WriteNumber("training_events", c.TrainingEvents);
+            json.WriteNumber("open_runs", c.OpenRuns);
+            json.WriteNumber("with_next_event", c.WithNextEvent);
+            json.WriteNumber("reached_goal", c.ReachedGoal);
+            json.WriteNumber("never_reached", c.NeverReached);
+            json.WriteNumber("censored", c.Censored);
+            json.WriteStartArray("models");
+            foreach (NextStepEvaluation m in c.Models)
+            {
+                json.WriteStartObject();
+                json.WriteString("model", m.Model);
+                json.WriteNumber("next_known", m.NextKnown);
+                Number(json, "top1", m.Top1);
+                Number(json, "top3", m.Top3);
+                json.WriteStartObject("goal");
+                json.WriteNumber("count", m.Goal.Count);
+                json.WriteNumber("positives", m.Goal.Positives);
+                Number(json, "auc", m.Goal.Auc);
+                Number(json, "brier", m.Goal.Count > 0 ? m.Goal.Brier : null);
+                Number(json, "ece", m.Goal.Count > 0 ? m.Goal.ExpectedCalibrationError : null);
+                json.WriteEndObject();
+                json.WriteNumber("remaining_known", m.RemainingKnown);
+                Number(json, "remaining_mae_hours", m.RemainingMaeHours);
+                json.WriteNumber("coverage_known", m.CoverageKnown);
+                Number(json, "coverage", m.Coverage);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("summary");
+        foreach (NextStepSummary s in r.Summary)
+        {
+            json.WriteStartObject();
+            json.WriteString("model", s.Model);
+            Summary(json, "top1", s.Top1);
+            Summary(json, "top3", s.Top3);
+            Summary(json, "goal_auc", s.GoalAuc);
+            Summary(json, "goal_brier", s.GoalBrier);
+            Summary(json, "remaining_mae_hours", s.RemainingMaeHours);
+            Summary(json, "coverage", s.Coverage);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    public static void WriteEveryPrefixTable(TextWriter output, IReadOnlyList<EveryPrefixResult> results)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        EveryPrefixResult first = results[0];
+        output.WriteLine(string.Create(inv, $"Next touchpoint on every prefix (one customer = one case): trained on the first {first.TrainingCases:N0} cases by first event, tested on the {first.TestCases:N0} later ones."));
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (EveryPrefixResult r in results)
+        {
+            foreach (EveryPrefixAccuracy m in r.Models)
+            {
+                rows.Add([m.Model, r.PredictEnd ? "yes" : "no", r.Prefixes.ToString("N0", inv), F(m.Top1), F(m.Top3)]);
+            }
+        }
+
+        CliOutput.WriteTable(output, ["model", "end predicted", "prefixes", "top-1", "top-3"], rows);
+    }
+
+    public static void WriteEveryPrefixJson(TextWriter output, IReadOnlyList<EveryPrefixResult> results) => CliOutput.WriteJson(output, json =>
+    {
+        json.WriteStartObject();
+        json.WriteNumber("training_cases", results[0].TrainingCases);
+        json.WriteNumber("test_cases", results[0].TestCases);
+        json.WriteStartArray("results");
+        foreach (EveryPrefixResult r in results)
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("predict_end", r.PredictEnd);
+            json.WriteNumber("prefixes", r.Prefixes);
+            json.WriteStartArray("models");
+            foreach (EveryPrefixAccuracy m in r.Models)
+            {
+                json.WriteStartObject();
+                json.WriteString("model", m.Model);
+                Number(json, "top1", m.Top1);
+                Number(json, "top3", m.Top3);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    private static string F(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+
+    private static string H(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+
+    private static string MeanSd(MetricSummary s, string format = "0.000") =>
+        s.Mean is not { } mean ? "-"
+        : s.StandardDeviation is { } sd ? mean.ToString(format, CultureInfo.InvariantCulture) + " ± " + sd.ToString(format, CultureInfo.InvariantCulture)
+        : mean.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void Summary(Utf8JsonWriter json, string name, MetricSummary s)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("cutoffs", s.Count);
+        Number(json, "mean", s.Mean);
+        Number(json, "sd", s.StandardDeviation);
+        Number(json, "min", s.Min);
+        Number(json, "max", s.Max);
+        json.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, Math.Round(v, 6));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}
