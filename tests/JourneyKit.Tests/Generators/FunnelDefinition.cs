@@ -100,6 +100,7 @@ public static class FunnelDefinitions
             foreach (FunnelStepDefinition smaller in new[]
             {
                 s.Second >= 0 ? s with { Second = -1 } : null,
+                s.Second >= 0 ? s with { Touchpoint = s.Second, Second = -1 } : null,
                 s.Web ? s with { Web = false } : null,
                 s.ValueAbove1 ? s with { ValueAbove1 = false } : null,
                 s.Touchpoint != 0 ? s with { Touchpoint = 0 } : null,

@@ -163,14 +163,14 @@ public sealed class PatternTests
     /// few events.</summary>
     [Property(MaxTest = 400)]
     public Property Engine_AgreesWithReference() =>
-        Prop.ForAll(Patterns.Of(PatternFeatures.Plain), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
+        Pair.ForAll(Patterns.Of(PatternFeatures.Plain), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
             PatternAgreement.Check(pattern, history, e => e.Error == PatternError.MatchesEmpty));
 
     /// <summary>Patterns of more than 64 automaton states (the general stepping path; up to 64 the active states are a
     /// bit mask) on longer histories over a and b: batch, parallel, streaming and resumed agree with the reference.</summary>
     [Property(MaxTest = 60)]
     public Property LargeAutomaton_AgreesWithReference() =>
-        Prop.ForAll(Patterns.Large(), Histories.Of(customers: 2, touchpoints: 2, maxEvents: 80), (pattern, history) =>
+        Pair.ForAll(Patterns.Large(), Histories.Of(customers: 2, touchpoints: 2, maxEvents: 80), (pattern, history) =>
             Patterns.StateCount(pattern.Text) <= 64 || PatternAgreement.Check(pattern, history, _ => false));
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class PatternTimeTests
     /// set-based reference, which enumerates every way to match. Failures shrink.</summary>
     [Property(MaxTest = 600)]
     public Property TimedEngine_AgreesWithReference() =>
-        Prop.ForAll(Patterns.Of(PatternFeatures.Timed), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
+        Pair.ForAll(Patterns.Of(PatternFeatures.Timed), Histories.Of(customers: 3, touchpoints: 3, maxEvents: 24), (pattern, history) =>
             PatternAgreement.Check(pattern, history, e => e.Error is PatternError.MatchesEmpty || e.Message.Contains("may match no events", StringComparison.Ordinal)));
 
     // ---- ClickHouse ----

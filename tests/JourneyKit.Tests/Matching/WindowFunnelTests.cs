@@ -243,7 +243,7 @@ public sealed class WindowFunnelTests
     /// </summary>
     [Property(MaxTest = 300)]
     public Property Engine_AgreesWithReference() =>
-        Prop.ForAll(FunnelDefinitions.Of(), Histories.Of(customers: 4, maxEvents: 40), (definition, history) =>
+        Pair.ForAll(FunnelDefinitions.Of(), Histories.Of(customers: 4, maxEvents: 40), (definition, history) =>
         {
             EventCondition[] steps = definition.Conditions();
             WindowFunnel funnel = definition.Create();
