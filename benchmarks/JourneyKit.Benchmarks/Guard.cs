@@ -327,7 +327,7 @@ public static class Guard
     /// which biased wall-clock ratios between sizes by 2–6× under load; CPU time does not count the time the thread
     /// waited for a core.
     /// </summary>
-    private static long ThreadNanoseconds()
+    internal static long ThreadNanoseconds()
     {
         if (OperatingSystem.IsLinux() && ClockGetTime(ClockThreadCpuTime, out Timespec ts) == 0)
         {

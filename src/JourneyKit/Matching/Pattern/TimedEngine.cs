@@ -144,6 +144,10 @@ internal sealed class TimedEngine
         long since = t - core.PrevTicks;
         int n = 0;
         int[] atomOf = _nfa.AtomOf;
+        bool[] isFinal = _nfa.IsFinal;
+        (int To, int Rule)[][] follow = Follow;
+        EdgeRule[] rules = Rules;
+        bool anyFinal = false; // BestFinal only when a final state was reached
         Span<long> scratch = stackalloc long[stride];
         for (int c = 0; c < count; c++)
         {
@@ -155,7 +159,7 @@ internal sealed class TimedEngine
                 continue;
             }
 
-            foreach ((int q, int rule) in Follow[p])
+            foreach ((int q, int rule) in follow[p])
             {
                 if ((mask >> atomOf[q] & 1) == 0)
                 {
@@ -165,8 +169,8 @@ internal sealed class TimedEngine
                 ulong set = 0;
                 if (rule >= 0)
                 {
-                    EdgeRule e = Rules[rule];
-                    if (since < e.SinceMin || since > e.SinceMax || !RegistersHold(cur, off, e.Check, t))
+                    ref readonly EdgeRule e = ref rules[rule];
+                    if (since < e.SinceMin || since > e.SinceMax || (e.Check != 0 && !RegistersHold(cur, off, e.Check, t)))
                     {
                         continue;
                     }
@@ -182,6 +186,7 @@ internal sealed class TimedEngine
                     scratch[3 + r] = (_fromPrevious >> r & 1) != 0 ? core.PrevTicks : t;
                 }
 
+                anyFinal |= isFinal[q];
                 Insert(ref next, ref n, scratch, core.Index);
             }
         }
@@ -206,11 +211,12 @@ internal sealed class TimedEngine
                     scratch[3 + BitOperations.TrailingZeroCount(m)] = t;
                 }
 
+                anyFinal |= isFinal[q];
                 Insert(ref next, ref n, scratch, core.Index);
             }
         }
 
-        if (!_anchoredEnd && n > 0)
+        if (!_anchoredEnd && anyFinal)
         {
             int best = BestFinal(next, n);
             if (best >= 0 && _absenceMask == 0)
