@@ -58,5 +58,5 @@ internal static class CliMessages
 
     public static string BadLifecycle(string value) => $"--lifecycle '{value}': use ignore, complete or append";
 
-    public static string Summary(string what, long count) => $"{what}: {count.ToString("N0", CultureInfo.InvariantCulture)}";
+    public static string Summary(string what, long count) => $"{what}: {DisplayFormat.Count(count)}";
 }

@@ -59,7 +59,7 @@ public static class JourneyReport
         w.Raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         w.Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         w.Raw("<title>").Text($"Journey report: {Title(j)}").Raw("</title>\n<style>").Raw(Css).Raw("</style>\n</head>\n<body>\n");
-        w.Raw("<header><h1>").Text(Title(j)).Raw("</h1><p class=\"sub\">").Text($"Journey report as of {analysis.AsOf.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv)} · journey '{j.Id}' version {j.Version}").Raw("</p>");
+        w.Raw("<header><h1>").Text(Title(j)).Raw("</h1><p class=\"sub\">").Text($"Journey report as of {Instant(analysis.AsOf)} · journey '{j.Id}' version {j.Version}").Raw("</p>");
         if (j.Goal is { } goal)
         {
             w.Raw("<p class=\"sub\">Goal: ").Text(goal).Raw("</p>");
@@ -113,7 +113,7 @@ public static class JourneyReport
 
     private static string Share(int count, int total) => $"{N(count)} ({Pct(total == 0 ? null : (double)count / total)})";
 
-    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv);
+    private static string Instant(DateTimeOffset value) => DisplayFormat.Instant(value);
 
     private static void Tile(Html w, string label, string value) => w.Raw("<div><dt>").Text(label).Raw("</dt><dd>").Text(value).Raw("</dd></div>");
 
@@ -927,11 +927,11 @@ public static class JourneyReport
         return Grey;
     }
 
-    private static string N(int value) => value.ToString("#,0", Inv);
+    private static string N(int value) => DisplayFormat.Count(value);
 
-    private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.0", Inv) + "%" : "-";
+    private static string Pct(double? value) => DisplayFormat.Share(value);
 
-    private static string D(TimeSpan? value) => value is { Ticks: not 0 } v ? Duration.Format(v, 2) : "-";
+    private static string D(TimeSpan? value) => value is { Ticks: not 0 } v ? DisplayFormat.Duration(v) : DisplayFormat.Missing;
 
     private const string Css = """
         :root { color-scheme: light; --ink: #1d1d1d; --muted: #555; --line: #d0d0d0; --accent: #0072B2; }

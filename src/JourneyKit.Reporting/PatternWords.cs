@@ -60,7 +60,7 @@ internal static class PatternWords
 
             if (t == "within" && i == tokens.Count - 2 && text.Length > 0 && Duration.TryParse(tokens[i + 1], out TimeSpan limit))
             {
-                text.Append(", all within ").Append(Duration.Format(limit, 2));
+                text.Append(", all within ").Append(DisplayFormat.Duration(limit));
                 return text.ToString();
             }
 

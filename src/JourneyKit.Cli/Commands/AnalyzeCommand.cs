@@ -114,7 +114,7 @@ internal static class AnalyzeCommand
             if (parse.GetValue(format) == OutputFormat.Json)
             {
                 var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product), trends);
-                context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJsonContext.Default.AnalyzeDocument));
+                context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJson.Options.GetTypeInfo(typeof(AnalyzeDocument))));
             }
             else
             {
@@ -153,7 +153,7 @@ internal static class AnalyzeCommand
     /// <summary>Analyses the batch, with a status line on stderr while it runs when stderr is a terminal.</summary>
     internal static JourneyAnalysis Analyze(CliContext context, JourneyAnalyzer analyzer, EventBatch batch, DateTimeOffset asOf)
     {
-        string status = string.Create(CultureInfo.InvariantCulture, $"analysing {batch.CustomerCount:N0} customers ({batch.Count:N0} events)…");
+        string status = string.Create(CultureInfo.InvariantCulture, $"analysing {DisplayFormat.Count(batch.CustomerCount)} customers ({DisplayFormat.Count(batch.Count)} events)…");
         if (context.StderrIsTerminal)
         {
             context.Stderr.Write(status);
@@ -273,7 +273,7 @@ internal static class AnalyzeCommand
     private static void WriteTables(TextWriter output, JourneyAnalysis a, ProductFunnelResult? product)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"Journey '{a.JourneyId}' as of {a.AsOf:O}: {a.Customers} customers, {a.Events} events, {a.GoalReached} reached the goal."));
+        output.WriteLine(string.Create(inv, $"Journey '{a.JourneyId}' as of {DisplayFormat.Instant(a.AsOf)}: {N(a.Customers)} customers, {N(a.Events)} events, {N(a.GoalReached)} reached the goal."));
         output.WriteLine();
         output.WriteLine("Stage funnel");
         var rows = new List<IReadOnlyList<string>>();
@@ -289,7 +289,7 @@ internal static class AnalyzeCommand
             [s.CustomerId, s.StageId, D(s.TimeInStage), D(s.OverdueBy)]);
         Section(output, "Dead ends (top 10)", ["stage", "last touchpoint", "last channel", "customers"], Top(a.DeadEnds, 10), d =>
             [d.StageId, d.LastTouchpoint, d.LastChannel, N(d.Customers)]);
-        Section(output, string.Create(inv, $"Path variants ({a.Paths.DistinctVariants} distinct; conformance {Pct(a.Paths.Conformance)})"), ["stages", "customers", "p50 duration", "p90 duration"], a.Paths.Variants, v =>
+        Section(output, string.Create(inv, $"Path variants ({N(a.Paths.DistinctVariants)} distinct; conformance {Pct(a.Paths.Conformance)})"), ["stages", "customers", "p50 duration", "p90 duration"], a.Paths.Variants, v =>
             [string.Join(" > ", v.Stages), N(v.Customers), D(v.MedianDuration), D(v.P90Duration)]);
         Section(output, "Stage transitions", ["from", "to", "count", "median time", "allowed"], a.Paths.Transitions, t =>
             [t.From, t.To, N(t.Count), D(t.MedianTime), t.Allowed ? "yes" : "NO"]);
@@ -306,7 +306,7 @@ internal static class AnalyzeCommand
         if (product is not null)
         {
             string constraints = string.Join(", ", product.Funnel.StepConstraints.Select(FunnelCommand.Describe));
-            Section(output, string.Create(inv, $"Product funnel ({product.Type.ToString().ToLowerInvariant()}, window {D(product.Window)}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}, {product.Customers} customers, as of {product.AsOf:O})"), ["step", "customers", "conversion", "in progress", "p50", "p90", "p99"], Indexed(product.Steps), s =>
+            Section(output, string.Create(inv, $"Product funnel ({CliJson.Name(product.Type)}, window {D(product.Window)}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}, {N(product.Customers)} customers, as of {DisplayFormat.Instant(product.AsOf)})"), ["step", "customers", "conversion", "in progress", "p50", "p90", "p99"], Indexed(product.Steps), s =>
                 [s.Item.Touchpoint, N(s.Item.Customers), Pct(product.ConversionRate(s.Index)), N(s.Item.InProgress), D(s.Item.P50), D(s.Item.P90), D(s.Item.P99)]);
             if (product.Steps.Count > 2)
             {
@@ -351,11 +351,11 @@ internal static class AnalyzeCommand
         CliOutput.WriteTable(output, header, rows);
     }
 
-    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string N(long value) => DisplayFormat.Count(value);
 
-    private static string Pct(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+    private static string Pct(double? value) => DisplayFormat.Share(value);
 
-    internal static string D(TimeSpan? value) => value is { } v ? JourneyKit.Duration.Format(v, 2) : "-";
+    internal static string D(TimeSpan? value) => DisplayFormat.Duration(value);
 }
 
 /// <summary>The JSON document of <c>journeykit analyze --format json</c>.</summary>
@@ -367,19 +367,13 @@ internal static class AnalyzeCommand
 /// <param name="ProductFunnelTimes">The product funnel's time to convert between every two steps i &lt; j.</param>
 internal sealed record AnalyzeDocument(JourneyAnalysis Analysis, ProductFunnelResult? ProductFunnel, RetentionTable? Retention = null, IReadOnlyList<SegmentComparison>? SegmentComparisons = null, IReadOnlyList<FunnelTimes>? ProductFunnelTimes = null, IReadOnlyList<TrendPoint>? Trends = null);
 
-/// <summary>Writes durations as seconds (a number) in the analyze JSON.</summary>
-internal sealed class SecondsConverter : JsonConverter<TimeSpan>
+/// <summary>The analyze document's serializer: <see cref="CliJson"/>'s style over the source-generated metadata.</summary>
+internal static class AnalyzeJson
 {
-    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => TimeSpan.FromSeconds(reader.GetDouble());
-
-    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(Math.Round(value.TotalSeconds, 3));
+    /// <summary>Snake_case names and enum values, durations as <c>…_seconds</c>, instants as ISO-8601 UTC.</summary>
+    public static readonly JsonSerializerOptions Options = CliJson.SerializerOptions(AnalyzeJsonContext.Default);
 }
 
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true,
-    Converters = [typeof(SecondsConverter)])]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AnalyzeDocument))]
 internal sealed partial class AnalyzeJsonContext : JsonSerializerContext;

@@ -112,7 +112,7 @@ internal static class BacktestCommand
             {
                 if (t < first || t >= last)
                 {
-                    throw new CliUsageException($"--cutoff {JourneyTimestamp.Format(t)} is outside the data: it must be at or after the first event ({JourneyTimestamp.Format(first)}) and before the last ({JourneyTimestamp.Format(last)})");
+                    throw new CliUsageException($"--cutoff {DisplayFormat.Instant(t)} is outside the data: it must be at or after the first event ({DisplayFormat.Instant(first)}) and before the last ({DisplayFormat.Instant(last)})");
                 }
             }
 
@@ -169,7 +169,7 @@ internal static class BacktestCommand
 
     private static BacktestResult Run(CliContext context, CompiledJourney journey, EventBatch batch, BacktestOptions options)
     {
-        string status = string.Create(CultureInfo.InvariantCulture, $"backtesting {options.Models.Count} models at {options.Cutoffs.Count} cut-offs over {batch.Count:N0} events…");
+        string status = string.Create(CultureInfo.InvariantCulture, $"backtesting {options.Models.Count} models at {options.Cutoffs.Count} cut-offs over {DisplayFormat.Count(batch.Count)} events…");
         if (context.StderrIsTerminal)
         {
             context.Stderr.Write(status);
@@ -194,19 +194,19 @@ internal static class BacktestCommand
     private static void WriteTables(TextWriter output, BacktestResult r)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"Backtest of '{r.JourneyId}': horizon {AnalyzeCommand.D(r.Horizon)}, flagged at risk ≥ {r.RiskThreshold:0.##}, outcomes known until {JourneyTimestamp.Format(r.DataEnd)}."));
+        output.WriteLine(string.Create(inv, $"Backtest of '{r.JourneyId}': horizon {AnalyzeCommand.D(r.Horizon)}, flagged at risk ≥ {r.RiskThreshold:0.##}, outcomes known until {DisplayFormat.Instant(r.DataEnd)}."));
         foreach (BacktestCutoff c in r.Cutoffs)
         {
             output.WriteLine();
-            output.WriteLine(string.Create(inv, $"Cut-off {JourneyTimestamp.Format(c.Cutoff)}: fitted on {c.TrainingEvents:N0} events; {c.OpenRuns:N0} runs open, {c.Predictions.Count:N0} predicted ({c.Unpredictable:N0} in no stage or the last)."));
+            output.WriteLine(string.Create(inv, $"Cut-off {DisplayFormat.Instant(c.Cutoff)}: fitted on {DisplayFormat.Count(c.TrainingEvents)} events; {DisplayFormat.Count(c.OpenRuns)} runs open, {DisplayFormat.Count(c.Predictions.Count)} predicted ({DisplayFormat.Count(c.Unpredictable)} in no stage or the last)."));
             foreach (TargetEvaluation t in c.Targets)
             {
-                output.WriteLine(string.Create(inv, $"  {TargetTitle(t.Target, r.Horizon)}: {t.Known:N0} known ({t.Positives:N0} with the event), {t.Censored:N0} censored"));
+                output.WriteLine(string.Create(inv, $"  {TargetTitle(t.Target, r.Horizon)}: {DisplayFormat.Count(t.Known)} known ({DisplayFormat.Count(t.Positives)} with the event), {DisplayFormat.Count(t.Censored)} censored"));
                 var rows = new List<IReadOnlyList<string>>();
                 foreach (ModelEvaluation m in t.Models)
                 {
                     PredictionMetrics x = m.Metrics;
-                    rows.Add([m.Model, F(x.Auc), F(x.Brier), F(x.LogLoss), F(x.ExpectedCalibrationError), F(x.MeanPredicted), F(x.Observed), x.Flagged.Count.ToString(inv), F(x.Flagged.MeanPredicted), F(x.Flagged.Observed), Signed(x.Flagged.Gap)]);
+                    rows.Add([m.Model, F(x.Auc), F(x.Brier), F(x.LogLoss), F(x.ExpectedCalibrationError), F(x.MeanPredicted), F(x.Observed), DisplayFormat.Count(x.Flagged.Count), F(x.Flagged.MeanPredicted), F(x.Flagged.Observed), Signed(x.Flagged.Gap)]);
                 }
 
                 CliOutput.WriteTable(output, ["model", "AUC", "Brier", "log loss", "ECE", "mean p", "observed", "flagged", "flagged p", "flagged obs", "gap"], rows);
@@ -244,7 +244,7 @@ internal static class BacktestCommand
         int bins = t.Models[0].Metrics.Calibration.Count;
         for (int b = 0; b < bins; b++)
         {
-            var row = new List<string> { "    " + (b + 1).ToString(CultureInfo.InvariantCulture), t.Models[0].Metrics.Calibration[b].Count.ToString(CultureInfo.InvariantCulture) };
+            var row = new List<string> { "    " + (b + 1).ToString(CultureInfo.InvariantCulture), DisplayFormat.Count(t.Models[0].Metrics.Calibration[b].Count) };
             foreach (ModelEvaluation m in t.Models)
             {
                 row.Add(F(m.Metrics.Calibration[b].MeanPredicted));
@@ -267,10 +267,10 @@ internal static class BacktestCommand
     private static void WriteJson(TextWriter output, BacktestResult r) => CliOutput.WriteJson(output, json =>
     {
         json.WriteStartObject();
-        json.WriteString("journey", r.JourneyId);
-        json.WriteNumber("horizon_seconds", (long)r.Horizon.TotalSeconds);
+        json.WriteString("journey_id", r.JourneyId);
+        CliJson.WriteSeconds(json, "horizon_seconds", r.Horizon);
         json.WriteNumber("risk_threshold", r.RiskThreshold);
-        json.WriteString("data_end", JourneyTimestamp.Format(r.DataEnd));
+        CliJson.WriteInstant(json, "data_end", r.DataEnd);
         json.WriteStartArray("models");
         foreach (string m in r.Models)
         {
@@ -282,7 +282,7 @@ internal static class BacktestCommand
         foreach (BacktestCutoff c in r.Cutoffs)
         {
             json.WriteStartObject();
-            json.WriteString("cutoff", JourneyTimestamp.Format(c.Cutoff));
+            CliJson.WriteInstant(json, "cutoff", c.Cutoff);
             json.WriteNumber("training_events", c.TrainingEvents);
             json.WriteNumber("open_runs", c.OpenRuns);
             json.WriteNumber("predicted", c.Predictions.Count);

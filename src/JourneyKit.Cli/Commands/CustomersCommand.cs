@@ -84,11 +84,11 @@ internal static class CustomersCommand
                     var table = new List<IReadOnlyList<string>>(rows.Count);
                     foreach (CustomerRow r in rows)
                     {
-                        table.Add([r.Run == 1 ? r.CustomerId : $"{r.CustomerId} (run {r.Run})", CustomerList.StateName(r.State), r.StageId ?? "-", AnalyzeCommand.D(r.TimeInStage), r.OverdueBy > TimeSpan.Zero ? AnalyzeCommand.D(r.OverdueBy) : "-", r.Persona ?? "-", r.LastTouchpoint ?? "-"]);
+                        table.Add([r.Run == 1 ? r.CustomerId : $"{r.CustomerId} (run {r.Run})", CustomerList.StateName(r.State), r.StageId ?? "-", AnalyzeCommand.D(r.TimeInStage), r.OverdueBy > TimeSpan.Zero ? AnalyzeCommand.D(r.OverdueBy) : DisplayFormat.Missing, r.Persona ?? "-", r.LastTouchpoint ?? "-"]);
                     }
 
                     CliOutput.WriteTable(context.Stdout, ["customer", "state", "stage", "in stage", "overdue", "persona", "last touchpoint"], table);
-                    context.Stdout.WriteLine($"{rows.Count:#,0} customers as of {JourneyTimestamp.Format(when)}");
+                    context.Stdout.WriteLine($"{DisplayFormat.Count(rows.Count)} customers as of {DisplayFormat.Instant(when)}");
                     break;
                 default:
                     throw new CliUsageException($"--format: '{parse.GetValue(format)}' is not table, json or csv");
@@ -112,8 +112,8 @@ internal static class CustomersCommand
     private static void WriteJson(Utf8JsonWriter json, CompiledJourney journey, DateTimeOffset asOf, IReadOnlyList<CustomerRow> rows)
     {
         json.WriteStartObject();
-        json.WriteString("journey", journey.Journey.Id);
-        json.WriteString("as_of", JourneyTimestamp.Format(asOf));
+        json.WriteString("journey_id", journey.Journey.Id);
+        CliJson.WriteInstant(json, "as_of", asOf);
         json.WriteNumber("count", rows.Count);
         json.WriteStartArray("customers");
         foreach (CustomerRow r in rows)
@@ -122,10 +122,10 @@ internal static class CustomersCommand
             json.WriteString("customer_id", r.CustomerId);
             json.WriteNumber("run", r.Run);
             json.WriteString("state", CustomerList.StateName(r.State));
-            json.WriteString("stage", r.StageId);
-            json.WriteString("furthest_stage", r.FurthestStageId);
-            json.WriteNumber("time_in_stage_seconds", (long)r.TimeInStage.TotalSeconds);
-            json.WriteNumber("overdue_seconds", (long)r.OverdueBy.TotalSeconds);
+            json.WriteString("stage_id", r.StageId);
+            json.WriteString("furthest_stage_id", r.FurthestStageId);
+            CliJson.WriteSeconds(json, "time_in_stage_seconds", r.TimeInStage);
+            CliJson.WriteSeconds(json, "overdue_by_seconds", r.OverdueBy);
             json.WriteString("persona", r.Persona);
             json.WriteString("first_channel", r.FirstChannel);
             json.WriteString("cohort", r.Cohort);

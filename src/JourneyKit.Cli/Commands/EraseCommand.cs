@@ -62,7 +62,7 @@ internal static class EraseCommand
                     foreach ((string id, ErasureResult result) in results)
                     {
                         json.WriteStartObject();
-                        json.WriteString("customer", id);
+                        json.WriteString("customer_id", id);
                         json.WriteNumber("events", result.Events);
                         json.WriteNumber("states", result.States);
                         json.WriteEndObject();
@@ -76,7 +76,7 @@ internal static class EraseCommand
             {
                 foreach ((string id, ErasureResult result) in results)
                 {
-                    context.Stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "erased customer {0}: {1} events, {2} states", id, result.Events, result.States));
+                    context.Stdout.WriteLine($"erased customer {id}: {DisplayFormat.Count(result.Events)} events, {DisplayFormat.Count(result.States)} states");
                 }
             }
 

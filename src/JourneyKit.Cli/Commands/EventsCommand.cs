@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using JourneyKit.Events;
 
 namespace JourneyKit.Cli.Commands;
@@ -42,8 +41,8 @@ internal static class EventsCommand
             max = Math.Max(max, ticks[i]);
         }
 
-        string? first = batch.Count > 0 ? new DateTimeOffset(min, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture) : null;
-        string? last = batch.Count > 0 ? new DateTimeOffset(max, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture) : null;
+        DateTimeOffset? first = batch.Count > 0 ? new DateTimeOffset(min, TimeSpan.Zero) : null;
+        DateTimeOffset? last = batch.Count > 0 ? new DateTimeOffset(max, TimeSpan.Zero) : null;
         if (format == OutputFormat.Json)
         {
             CliOutput.WriteJson(output, json =>
@@ -55,7 +54,13 @@ internal static class EventsCommand
                 json.WriteNumber("skipped", summary.Skipped);
                 json.WriteNumber("customers", batch.CustomerCount);
                 json.WriteNumber("touchpoints", batch.Touchpoints.Count);
-                json.WriteNumber("channels", batch.Channels.Count);
+                json.WriteStartArray("channels");
+                foreach (string channel in batch.Channels.ToList())
+                {
+                    json.WriteStringValue(channel);
+                }
+
+                json.WriteEndArray();
                 json.WriteStartArray("attributes");
                 foreach (string key in batch.AttributeKeys.ToList())
                 {
@@ -63,10 +68,10 @@ internal static class EventsCommand
                 }
 
                 json.WriteEndArray();
-                if (first is not null)
+                if (first is { } from && last is { } to)
                 {
-                    json.WriteString("first", first);
-                    json.WriteString("last", last);
+                    CliJson.WriteInstant(json, "first", from);
+                    CliJson.WriteInstant(json, "last", to);
                 }
 
                 json.WriteEndObject();
@@ -74,19 +79,18 @@ internal static class EventsCommand
             return;
         }
 
-        CultureInfo inv = CultureInfo.InvariantCulture;
         CliOutput.WriteTable(output, ["measure", "value"],
         [
-            ["rows", summary.Rows.ToString("N0", inv)],
-            ["events", batch.Count.ToString("N0", inv)],
-            ["duplicates", summary.Duplicates.ToString("N0", inv)],
-            ["skipped", summary.Skipped.ToString("N0", inv)],
-            ["customers", batch.CustomerCount.ToString("N0", inv)],
-            ["touchpoints", batch.Touchpoints.Count.ToString("N0", inv)],
+            ["rows", DisplayFormat.Count(summary.Rows)],
+            ["events", DisplayFormat.Count(batch.Count)],
+            ["duplicates", DisplayFormat.Count(summary.Duplicates)],
+            ["skipped", DisplayFormat.Count(summary.Skipped)],
+            ["customers", DisplayFormat.Count(batch.CustomerCount)],
+            ["touchpoints", DisplayFormat.Count(batch.Touchpoints.Count)],
             ["channels", string.Join(", ", batch.Channels.ToList())],
             ["attributes", string.Join(", ", batch.AttributeKeys.ToList())],
-            ["first", first ?? "-"],
-            ["last", last ?? "-"],
+            ["first", DisplayFormat.Instant(first)],
+            ["last", DisplayFormat.Instant(last)],
         ]);
     }
 }

@@ -140,7 +140,7 @@ internal static class FunnelCommand
                 }
 
                 json.WriteEndArray();
-                json.WriteNumber("window_seconds", (long)funnel.Window.TotalSeconds);
+                CliJson.WriteSeconds(json, "window_seconds", funnel.Window);
                 json.WriteStartArray("modes");
                 foreach (string name in WindowFunnel.ModeNames(funnel.Mode))
                 {
@@ -159,14 +159,14 @@ internal static class FunnelCommand
                     json.WriteStartObject();
                     json.WriteNumber("from_step", c.ToStep - 1);
                     json.WriteNumber("to_step", c.ToStep);
-                    json.WriteNumber("min_seconds", (long)c.MinTime.TotalSeconds);
+                    CliJson.WriteSeconds(json, "min_seconds", c.MinTime);
                     if (Duration.IsUnbounded(c.MaxTime))
                     {
                         json.WriteNull("max_seconds");
                     }
                     else
                     {
-                        json.WriteNumber("max_seconds", (long)c.MaxTime.TotalSeconds);
+                        CliJson.WriteSeconds(json, "max_seconds", c.MaxTime);
                     }
 
                     json.WriteEndObject();
@@ -198,12 +198,12 @@ internal static class FunnelCommand
         for (int k = 0; k < funnel.StepCount; k++)
         {
             int reached = result.Reached[k];
-            string share = total == 0 ? "-" : (reached / (double)total).ToString("P1", inv);
-            rows.Add([(k + 1).ToString(inv), funnel.Steps[k].TouchpointSet[0], reached.ToString("N0", inv), share]);
+            string share = DisplayFormat.Share(reached, total);
+            rows.Add([(k + 1).ToString(inv), funnel.Steps[k].TouchpointSet[0], DisplayFormat.Count(reached), share]);
         }
 
         string constraints = string.Join(", ", funnel.StepConstraints.Select(Describe));
-        output.WriteLine($"{total.ToString("N0", inv)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}");
+        output.WriteLine($"{DisplayFormat.Count(total)} customers; window {JourneyKit.Duration.Format(funnel.Window)}; modes: {string.Join(", ", WindowFunnel.ModeNames(funnel.Mode)) switch { "" => "none", var m => m }}{(constraints.Length == 0 ? string.Empty : "; steps " + constraints)}");
         CliOutput.WriteTable(output, ["step", "touchpoint", "customers", "share"], rows);
     }
 
@@ -211,7 +211,7 @@ internal static class FunnelCommand
     internal static void WriteExplanation(TextWriter output, WindowFunnel funnel, WindowFunnelExplanation x) => CliOutput.WriteJson(output, json =>
     {
         json.WriteStartObject();
-        json.WriteString("customer", x.CustomerId);
+        json.WriteString("customer_id", x.CustomerId);
         json.WriteNumber("level", x.Level);
         json.WriteNumber("step_count", funnel.StepCount);
         if (funnel.HoldAttribute is { } held)
@@ -234,11 +234,11 @@ internal static class FunnelCommand
             json.WriteNumber("step", s.Step);
             json.WriteString("touchpoint", s.Touchpoint);
             json.WriteString("event_id", s.EventId);
-            json.WriteString("timestamp", Instant(s.Timestamp));
-            json.WriteNumber("since_start_seconds", s.SinceStart.TotalSeconds);
+            CliJson.WriteInstant(json, "timestamp", s.Timestamp);
+            CliJson.WriteSeconds(json, "since_start_seconds", s.SinceStart);
             if (s.SincePrevious is { } previous)
             {
-                json.WriteNumber("since_previous_seconds", previous.TotalSeconds);
+                CliJson.WriteSeconds(json, "since_previous_seconds", previous);
             }
             else
             {
@@ -267,12 +267,11 @@ internal static class FunnelCommand
         json.WriteNumber("step", reason.Step);
         json.WriteString("touchpoint", reason.Touchpoint);
         json.WriteString("event_id", reason.EventId);
-        json.WriteString("timestamp", Instant(reason.Timestamp));
+        CliJson.WriteInstant(json, "timestamp", reason.Timestamp);
         json.WriteString("message", reason.Message);
         json.WriteEndObject();
     }
 
-    private static string Instant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A constraint in words: <c>2-3 after 7d within 20d</c>.</summary>
     internal static string Describe(FunnelStepConstraint c)

@@ -96,13 +96,13 @@ internal static class GenerateCommand
             ("customers", s.Customers),
             ("events", s.Events),
             ("duplicates", s.Duplicates),
-            ("outOfOrder", s.OutOfOrder),
+            ("out_of_order", s.OutOfOrder),
             ("converted", s.Converted),
-            ("droppedOut", s.DroppedOut),
+            ("dropped_out", s.DroppedOut),
             ("failed", s.Failed),
-            ("stuckStages", s.StuckStages),
+            ("stuck_stages", s.StuckStages),
             ("backtracks", s.Backtracks),
-            ("channelSwitches", s.ChannelSwitches),
+            ("channel_switches", s.ChannelSwitches),
         ];
         if (format == OutputFormat.Json)
         {
@@ -119,7 +119,7 @@ internal static class GenerateCommand
             return;
         }
 
-        CliOutput.WriteTable(stdout, ["measure", "value"], rows.Select(r => (IReadOnlyList<string>)[r.Name, r.Value.ToString("N0", CultureInfo.InvariantCulture)]).ToList());
+        CliOutput.WriteTable(stdout, ["measure", "value"], rows.Select(r => (IReadOnlyList<string>)[r.Name, DisplayFormat.Count(r.Value)]).ToList());
     }
 
     private static void NotNegative(OptionResult result)

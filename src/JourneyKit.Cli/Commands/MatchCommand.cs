@@ -133,7 +133,7 @@ internal static class MatchCommand
         CliOutput.WriteJson(output, json =>
         {
             json.WriteStartObject();
-            json.WriteString("customer", customer);
+            json.WriteString("customer_id", customer);
             json.WriteString("pattern", pattern);
             json.WriteBoolean("matched", result.Matched);
             json.WriteNumber("count", result.Count);
@@ -147,7 +147,7 @@ internal static class MatchCommand
                 json.WriteStartObject("completed_at");
                 json.WriteNumber("index", completedIndex);
                 json.WriteString("event_id", completed.EventId);
-                json.WriteString("timestamp", completed.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                CliJson.WriteInstant(json, "timestamp", completed.Timestamp);
                 json.WriteString("touchpoint", completed.Touchpoint);
                 json.WriteEndObject();
             }
@@ -185,7 +185,7 @@ internal static class MatchCommand
         output.WriteLine($"pattern: {pattern}");
         CliOutput.WriteTable(output, ["customers", "matched", "share", "matches"],
         [
-            [results.Length.ToString("N0", inv), matched.ToString("N0", inv), results.Length == 0 ? "-" : (matched / (double)results.Length).ToString("P1", inv), total.ToString("N0", inv)],
+            [DisplayFormat.Count(results.Length), DisplayFormat.Count(matched), DisplayFormat.Share(matched, results.Length), DisplayFormat.Count(total)],
         ]);
     }
 }

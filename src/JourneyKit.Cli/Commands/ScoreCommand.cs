@@ -134,8 +134,8 @@ internal static class ScoreCommand
             CliOutput.WriteJson(output, json =>
             {
                 json.WriteStartObject();
-                json.WriteString("journey", journey.Journey.Id);
-                json.WriteString("as_of", asOf.ToString("O", inv));
+                json.WriteString("journey_id", journey.Journey.Id);
+                CliJson.WriteInstant(json, "as_of", asOf);
                 json.WriteStartObject("summary");
                 json.WriteNumber("customers", rows.Count);
                 json.WriteNumber("in_progress", inProgress);
@@ -149,7 +149,7 @@ internal static class ScoreCommand
                 {
                     json.WriteStartObject("model");
                     json.WriteString("version", explanations.Model.Fingerprint);
-                    json.WriteNumber("horizon_seconds", (long)explanations.Model.Horizon.TotalSeconds);
+                    CliJson.WriteSeconds(json, "horizon_seconds", explanations.Model.Horizon);
                     json.WriteNumber("training_rows", explanations.Model.TrainingRows);
                     json.WriteEndObject();
                 }
@@ -165,20 +165,20 @@ internal static class ScoreCommand
                         json.WriteString("persona", i.Persona);
                     }
 
-                    json.WriteString("stage", i.CurrentStage < 0 ? null : journey.Stages[i.CurrentStage].Id);
+                    json.WriteString("stage_id", i.CurrentStage < 0 ? null : journey.Stages[i.CurrentStage].Id);
                     json.WriteString("state", StateName(s.State));
-                    json.WriteNumber("time_in_stage_seconds", (long)s.TimeInStage.TotalSeconds);
+                    CliJson.WriteSeconds(json, "time_in_stage_seconds", s.TimeInStage);
                     if (s.IsStuck)
                     {
-                        json.WriteNumber("overdue_seconds", (long)s.OverdueBy.TotalSeconds);
+                        CliJson.WriteSeconds(json, "overdue_by_seconds", s.OverdueBy);
                     }
                     json.WriteStartArray("moments_of_truth");
                     foreach (MomentOfTruthHit hit in i.MomentsOfTruth)
                     {
                         json.WriteStartObject();
-                        json.WriteString("id", journey.Journey.MomentsOfTruth[hit.Moment].Id);
+                        json.WriteString("moment_id", journey.Journey.MomentsOfTruth[hit.Moment].Id);
                         json.WriteString("outcome", hit.Outcome == MomentOfTruthOutcome.Positive ? "positive" : "negative");
-                        json.WriteString("at", new DateTimeOffset(hit.Ticks, TimeSpan.Zero).ToString("O", inv));
+                        CliJson.WriteInstant(json, "at", new DateTimeOffset(hit.Ticks, TimeSpan.Zero));
                         json.WriteEndObject();
                     }
 
@@ -243,15 +243,15 @@ internal static class ScoreCommand
                 i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
                 Stage(journey, i.CurrentStage),
                 s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
-                i.MomentsOfTruth.Count.ToString(inv),
+                DisplayFormat.Count(i.MomentsOfTruth.Count),
                 score.Value.ToString("0", inv),
                 worst.PointsLost < 0.5 ? "-" : worst.ToString(),
             };
             if (explanations is not null)
             {
                 var p = explanations.Of(i, s);
-                row.Add(p is { } r ? string.Create(inv, $"{r.Risk.NotProgressing:P0}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
-                row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({n.Next[0].Probability:P0})") : "-");
+                row.Add(p is { } r ? string.Create(inv, $"{DisplayFormat.Share(r.Risk.NotProgressing)}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
+                row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({DisplayFormat.Share(n.Next[0].Probability)})") : "-");
             }
 
             table.Add(row);
@@ -261,7 +261,7 @@ internal static class ScoreCommand
             ? ["customer", "stage", "status", "MoTs", "score", "biggest loss"]
             : ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason", "likely next"];
         CliOutput.WriteTable(output, header, table);
-        output.WriteLine(string.Create(inv, $"{rows.Count} customers as of {JourneyTimestamp.Format(asOf)}: {inProgress} in progress, {stuck} stuck, {dormant} dormant, {goal} converted, {failed} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
+        output.WriteLine(string.Create(inv, $"{DisplayFormat.Count(rows.Count)} customers as of {DisplayFormat.Instant(asOf)}: {DisplayFormat.Count(inProgress)} in progress, {DisplayFormat.Count(stuck)} stuck, {DisplayFormat.Count(dormant)} dormant, {DisplayFormat.Count(goal)} converted, {DisplayFormat.Count(failed)} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
     }
 
     /// <summary>The run's conformance: alignment fitness (null without a stage visit) and its deviations (docs/analytics.md).</summary>
@@ -296,7 +296,7 @@ internal static class ScoreCommand
                 json.WriteString("from", d.From);
             }
 
-            json.WriteString("at", d.At.ToString("O", CultureInfo.InvariantCulture));
+            CliJson.WriteInstant(json, "at", d.At);
             json.WriteNumber("count", d.Count);
             json.WriteEndObject();
         }
@@ -369,5 +369,5 @@ internal static class ScoreCommand
     /// <summary>The snake_case name of a lifecycle state, as every command writes it.</summary>
     internal static string StateName(LifecycleState state) => Analytics.CustomerList.StateName(state);
 
-    private static string Format(TimeSpan value) => JourneyKit.Duration.Format(value, 2);
+    private static string Format(TimeSpan value) => DisplayFormat.Duration(value);
 }

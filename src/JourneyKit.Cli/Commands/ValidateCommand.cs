@@ -46,7 +46,7 @@ internal static class ValidateCommand
                     json.WriteBoolean("valid", problems.Count == 0);
                     if (problems.Count == 0)
                     {
-                        json.WriteString("id", journey.Id);
+                        json.WriteString("journey_id", journey.Id);
                         json.WriteNumber("version", journey.Version);
                     }
 

@@ -26,8 +26,8 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(2000, funnel[0].GetProperty("reached").GetInt32());
         Assert.Equal(a.GetProperty("goal_reached").GetInt32(), funnel[funnel.GetArrayLength() - 1].GetProperty("reached").GetInt32());
         JsonElement product = doc.RootElement.GetProperty("product_funnel");
-        Assert.Equal("Ordered", product.GetProperty("type").GetString());
-        Assert.Equal(259200, product.GetProperty("window").GetDouble()); // 3 days in seconds
+        Assert.Equal("ordered", product.GetProperty("type").GetString()); // snake_case enum values, like every name
+        Assert.Equal(259200, product.GetProperty("window_seconds").GetDouble()); // 3 days in seconds
         Assert.Equal(2, product.GetProperty("steps").GetArrayLength());
         Assert.Equal(0, product.GetProperty("steps")[0].GetProperty("in_progress").GetInt32());
         Assert.True(product.TryGetProperty("as_of", out _));
@@ -75,7 +75,7 @@ public sealed class AnalyzeCommandTests
         Assert.True(run.Exit == 0, run.Err);
         using JsonDocument doc = JsonDocument.Parse(run.Out);
         JsonElement root = doc.RootElement;
-        Assert.Equal("c42", root.GetProperty("customer").GetString());
+        Assert.Equal("c42", root.GetProperty("customer_id").GetString());
         Assert.Equal(2, root.GetProperty("level").GetInt32());
         Assert.Equal(3, root.GetProperty("step_count").GetInt32());
         Assert.Equal(["e1", "e2"], root.GetProperty("chain").EnumerateArray().Select(s => s.GetProperty("event_id").GetString()));

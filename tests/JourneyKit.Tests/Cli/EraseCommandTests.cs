@@ -30,7 +30,7 @@ public sealed class EraseCommandTests
             using JsonDocument json = JsonDocument.Parse(run.Out);
             JsonElement[] erased = [.. json.RootElement.GetProperty("erased").EnumerateArray()];
             // ann: 2 events and 1 state; bob: 1 event, no state
-            Assert.Equal([("ann", 2, 1), ("bob", 1, 0)], erased.Select(e => (e.GetProperty("customer").GetString(), e.GetProperty("events").GetInt32(), e.GetProperty("states").GetInt32())));
+            Assert.Equal([("ann", 2, 1), ("bob", 1, 0)], erased.Select(e => (e.GetProperty("customer_id").GetString(), e.GetProperty("events").GetInt32(), e.GetProperty("states").GetInt32())));
 
             Assert.Empty(await store.Events.ReadAsync("ann"));
             Assert.Null(await store.Instances.GetAsync("ann", "onboarding"));

@@ -101,12 +101,12 @@ public sealed class ScoreCommandTests
         Assert.Equal((0, 0, 0), (summary.GetProperty("in_progress").GetInt32(), summary.GetProperty("dormant").GetInt32(), summary.GetProperty("failed").GetInt32()));
         JsonElement a = doc.RootElement.GetProperty("customers")[0];
         Assert.Equal("a", a.GetProperty("customer_id").GetString());
-        Assert.Equal("verify", a.GetProperty("stage").GetString());
+        Assert.Equal("verify", a.GetProperty("stage_id").GetString());
         Assert.Equal("stuck", a.GetProperty("state").GetString());
-        Assert.Equal(2 * 86400, a.GetProperty("overdue_seconds").GetInt64());
+        Assert.Equal(2 * 86400, a.GetProperty("overdue_by_seconds").GetInt64());
         JsonElement b = doc.RootElement.GetProperty("customers")[1];
         Assert.Equal("converted", b.GetProperty("state").GetString());
-        Assert.Equal("fast", b.GetProperty("moments_of_truth")[0].GetProperty("id").GetString());
+        Assert.Equal("fast", b.GetProperty("moments_of_truth")[0].GetProperty("moment_id").GetString());
         double score = b.GetProperty("score").GetDouble();
         Assert.InRange(score, 0, 100);
     }
@@ -133,7 +133,7 @@ public sealed class ScoreCommandTests
         Assert.Equal(0.5, b.GetProperty("fitness").GetDouble());
         Assert.Equal(2, b.GetProperty("stage_visits").GetInt32());
         JsonElement skip = Assert.Single(b.GetProperty("deviations").EnumerateArray());
-        Assert.Equal(("skipped_stage", "verify", "apply", "2026-01-01T05:00:00.0000000+00:00"), (skip.GetProperty("kind").GetString(), skip.GetProperty("stage").GetString(), skip.GetProperty("from").GetString(), skip.GetProperty("at").GetString()));
+        Assert.Equal(("skipped_stage", "verify", "apply", "2026-01-01T05:00:00Z"), (skip.GetProperty("kind").GetString(), skip.GetProperty("stage").GetString(), skip.GetProperty("from").GetString(), skip.GetProperty("at").GetString()));
         JsonElement c = doc.RootElement.GetProperty("customers")[1].GetProperty("conformance");
         Assert.Equal(1.0, c.GetProperty("fitness").GetDouble());
         Assert.Equal(1, c.GetProperty("out_of_path_events").GetInt32());
