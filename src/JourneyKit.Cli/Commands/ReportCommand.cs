@@ -106,7 +106,7 @@ internal static class ReportCommand
 
                 return words;
             },
-            AtRiskReasonsSource = string.Create(CultureInfo.InvariantCulture, $"Reasons: the features that raise each customer's risk of not progressing within {JourneyKit.Duration.Format(horizon)} most, from the boosted-tree model fitted on the events up to {when:yyyy-MM-dd HH:mm} UTC (model {model.Fingerprint}, {model.TrainingRows} training rows; docs/prediction.md). The risk columns are the Kaplan–Meier estimate the table is ranked by."),
+            AtRiskReasonsSource = string.Create(CultureInfo.InvariantCulture, $"Reasons: the features that raise each customer's risk of not progressing within {JourneyKit.Duration.Format(horizon)} most, from the boosted-tree model fitted on the events up to {DisplayFormat.Instant(when)} (model {model.Fingerprint}, {DisplayFormat.Count(model.TrainingRows)} training rows; docs/prediction.md). The risk columns are the Kaplan–Meier estimate the table is ranked by."),
         };
     }
 }
