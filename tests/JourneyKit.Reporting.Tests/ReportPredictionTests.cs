@@ -53,7 +53,7 @@ public sealed class ReportPredictionTests
         // the end: censored. 2 runs, 1 known, 1 censored; no pair with a known order → no concordance.
         ScoreKpiLinkResult links = analyzer.LinkScoresToKpis(batch, asOf);
         string html = JourneyReportTests.Section(Html(journey, analysis, new JourneyReportOptions { ScoreLinks = links }), "scores");
-        Assert.Contains("cut-off 2026-02-07 00:00 UTC (50.0% of the way through the data", html, StringComparison.Ordinal);
+        Assert.Contains("cut-off 2026-02-07T00:00:00Z (50.0% of the way through the data", html, StringComparison.Ordinal);
         Assert.Contains("2 runs were open", html, StringComparison.Ordinal);
         Assert.Contains("<td>Reaching the goal</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">-</td>", html, StringComparison.Ordinal);
         Assert.Contains("Hours to an active account (sooner)", html, StringComparison.Ordinal);
