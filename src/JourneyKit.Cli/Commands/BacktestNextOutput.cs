@@ -16,15 +16,15 @@ internal static class BacktestNextOutput
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         NextStepOptions o = models[0];
-        output.WriteLine(string.Create(inv, $"Next touchpoint and remaining time to the goal for '{r.JourneyId}': outcomes known until {JourneyTimestamp.Format(r.DataEnd)}; remaining-time interval {o.LowerQuantile:0.##}–{o.UpperQuantile:0.##} quantile (nominal coverage {o.UpperQuantile - o.LowerQuantile:0.##})."));
+        output.WriteLine(string.Create(inv, $"Next touchpoint and remaining time to the goal for '{r.JourneyId}': outcomes known until {DisplayFormat.Instant(r.DataEnd)}; remaining-time interval {o.LowerQuantile:0.##}–{o.UpperQuantile:0.##} quantile (nominal coverage {o.UpperQuantile - o.LowerQuantile:0.##})."));
         foreach (NextStepCutoff c in r.Cutoffs)
         {
             output.WriteLine();
-            output.WriteLine(string.Create(inv, $"Cut-off {JourneyTimestamp.Format(c.Cutoff)}: fitted on {c.TrainingEvents:N0} events; {c.OpenRuns:N0} runs open: {c.WithNextEvent:N0} with a later event, {c.ReachedGoal:N0} reached the goal, {c.NeverReached:N0} ended without it, {c.Censored:N0} still open at the end (censored)."));
+            output.WriteLine(string.Create(inv, $"Cut-off {DisplayFormat.Instant(c.Cutoff)}: fitted on {DisplayFormat.Count(c.TrainingEvents)} events; {DisplayFormat.Count(c.OpenRuns)} runs open: {DisplayFormat.Count(c.WithNextEvent)} with a later event, {DisplayFormat.Count(c.ReachedGoal)} reached the goal, {DisplayFormat.Count(c.NeverReached)} ended without it, {DisplayFormat.Count(c.Censored)} still open at the end (censored)."));
             var rows = new List<IReadOnlyList<string>>();
             foreach (NextStepEvaluation m in c.Models)
             {
-                rows.Add([m.Model, F(m.Top1), F(m.Top3), F(m.Goal.Auc), m.Goal.Count > 0 ? F(m.Goal.Brier) : "-", H(m.RemainingMaeHours), m.RemainingKnown.ToString(inv), F(m.Coverage), m.CoverageKnown.ToString(inv)]);
+                rows.Add([m.Model, F(m.Top1), F(m.Top3), F(m.Goal.Auc), m.Goal.Count > 0 ? F(m.Goal.Brier) : "-", H(m.RemainingMaeHours), DisplayFormat.Count(m.RemainingKnown), F(m.Coverage), DisplayFormat.Count(m.CoverageKnown)]);
             }
 
             CliOutput.WriteTable(output, ["model", "top-1", "top-3", "goal AUC", "goal Brier", "MAE (h)", "runs", "coverage", "runs"], rows);
@@ -44,8 +44,8 @@ internal static class BacktestNextOutput
     public static void WriteJson(TextWriter output, NextStepBacktestResult r, IReadOnlyList<NextStepOptions> models) => CliOutput.WriteJson(output, json =>
     {
         json.WriteStartObject();
-        json.WriteString("journey", r.JourneyId);
-        json.WriteString("data_end", JourneyTimestamp.Format(r.DataEnd));
+        json.WriteString("journey_id", r.JourneyId);
+        CliJson.WriteInstant(json, "data_end", r.DataEnd);
         json.WriteNumber("lower_quantile", models[0].LowerQuantile);
         json.WriteNumber("upper_quantile", models[0].UpperQuantile);
         json.WriteStartArray("models");
@@ -59,7 +59,7 @@ internal static class BacktestNextOutput
         foreach (NextStepCutoff c in r.Cutoffs)
         {
             json.WriteStartObject();
-            json.WriteString("cutoff", JourneyTimestamp.Format(c.Cutoff));
+            CliJson.WriteInstant(json, "cutoff", c.Cutoff);
             json.WriteNumber("training_events", c.TrainingEvents);
             json.WriteNumber("open_runs", c.OpenRuns);
             json.WriteNumber("with_next_event", c.WithNextEvent);
@@ -115,13 +115,13 @@ internal static class BacktestNextOutput
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         EveryPrefixResult first = results[0];
-        output.WriteLine(string.Create(inv, $"Next touchpoint on every prefix (one customer = one case): trained on the first {first.TrainingCases:N0} cases by first event, tested on the {first.TestCases:N0} later ones."));
+        output.WriteLine(string.Create(inv, $"Next touchpoint on every prefix (one customer = one case): trained on the first {DisplayFormat.Count(first.TrainingCases)} cases by first event, tested on the {DisplayFormat.Count(first.TestCases)} later ones."));
         var rows = new List<IReadOnlyList<string>>();
         foreach (EveryPrefixResult r in results)
         {
             foreach (EveryPrefixAccuracy m in r.Models)
             {
-                rows.Add([m.Model, r.PredictEnd ? "yes" : "no", r.Prefixes.ToString("N0", inv), F(m.Top1), F(m.Top3)]);
+                rows.Add([m.Model, r.PredictEnd ? "yes" : "no", DisplayFormat.Count(r.Prefixes), F(m.Top1), F(m.Top3)]);
             }
         }
 

@@ -324,7 +324,7 @@ internal static class ScoreCommand
         {
             if (value is { } v)
             {
-                json.WriteNumber(name, (long)v.TotalSeconds);
+                CliJson.WriteSeconds(json, name, v);
             }
             else
             {

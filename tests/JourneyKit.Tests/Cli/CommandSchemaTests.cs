@@ -99,6 +99,13 @@ public sealed class CommandSchemaTests
     public void Backtest_MatchesItsSchema() => AssertValid("backtest", "-j", Bank, "-e", BankEvents, "--cutoff", "2026-01-20T00:00:00Z", "--horizon", "7d");
 
     [Fact]
+    public void BacktestNext_AndEveryPrefix_MatchTheSchema()
+    {
+        AssertValid("backtest", "--next", "-j", Bank, "-e", BankEvents, "--cutoff", "2026-01-20T00:00:00Z");
+        AssertValid("backtest", "--next", "--every-prefix", "-j", Bank, "-e", BankEvents);
+    }
+
+    [Fact]
     public async Task Erase_MatchesItsSchema()
     {
         string path = Path.Combine(Path.GetTempPath(), $"jk-schema-erase-{Guid.NewGuid():N}.db");
