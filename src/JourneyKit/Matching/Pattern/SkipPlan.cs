@@ -14,6 +14,11 @@ namespace JourneyKit.Matching.Pattern;
 /// accepts the event), no state outside S that follows one of S accepts it, no two states of S are linked (a link
 /// could raise a start), and no state that starts a match accepts it (while matches may start). Then the only effect
 /// of the event is the event counter and the previous event's time, so a run of inert events is passed at once.</para>
+/// <para>The contract with the matchers: an event whose atom mask meets none of the moving atoms, at states that all
+/// keep themselves on a self-loop without a rule, must change nothing but the counter and the previous time. A new
+/// effect an event has outside that (an edge rule on a self-loop — e.g. an absence between items forbids an event
+/// while in a skip —, an atom outside the masks) must either put a rule on the loop (then the state is not a loop state
+/// here) or add its atoms to the moving set in <see cref="Moving"/>; PatternSkipTests checks skip = no skip.</para>
 /// <para>Deferring the <c>within</c> check over a run of inert events gives the same answer: times only grow, so a
 /// partial match past its window at an inert event is past it at the next event that is stepped, where it is
 /// dropped before it can match; a later start always beats it.</para>
