@@ -7,6 +7,8 @@ using JourneyKit.Scoring;
 using JourneyKit.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 // A generic host with JourneyKit on SQLite: load the bundled sample events into the store, read them back, score,
 // analyse and write the HTML journey report.
@@ -16,7 +18,17 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Services.AddJourneyKit(o => o.InactivityPeriod = TimeSpan.FromDays(14))
     .AddJourney(Path.Combine(dataDir, "retail-bank-account-opening.journey.json"))
     .UseSqlite(Path.Combine(Path.GetTempPath(), "journeykit-sample.db"));
+
+// Telemetry: JourneyKit's meter (JourneyKitDiagnostics.MeterName, version MeterVersion) and activity source, exported with
+// OpenTelemetry. Here the console exporter prints the store's instruments (journeykit.store.operations and
+// journeykit.store.operation.duration, tagged journeykit.store=sqlite and journeykit.store.operation) when the host
+// stops; an engine adds journeykit.events.ingested, journeykit.interventions.* (tagged with the journey id, a dropped
+// intervention with its rule and reason). In production use .AddOtlpExporter() (OpenTelemetry.Exporter.OpenTelemetryProtocol).
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics.AddMeter(JourneyKitDiagnostics.MeterName).AddConsoleExporter())
+    .WithTracing(tracing => tracing.AddSource(JourneyKitDiagnostics.ActivitySourceName).AddConsoleExporter());
 using IHost host = builder.Build();
+await host.StartAsync();
 
 JourneyStore store = host.Services.GetRequiredService<JourneyStore>();
 CompiledJourney journey = host.Services.GetRequiredService<JourneyCatalog>().Get("retail-bank-account-opening");
@@ -56,6 +68,7 @@ LifecycleCounts states = analysis.States;
 Console.WriteLine($"as of {analysis.AsOf:yyyy-MM-dd HH:mm}: {states.InProgress} in progress, {states.Stuck} stuck, {states.Dormant} dormant, {states.Converted} converted, {states.Failed} failed; " +
     $"conversion {analysis.Conversion.DecidedRate:P1} of decided runs, estimate {analysis.Conversion.Estimate:P1}; {analysis.AtRisk.Count} at risk before their standard time");
 Console.WriteLine($"journey report: {report} (open it in a browser)");
+await host.StopAsync(); // the metrics reach the exporter when the host is disposed, as the program ends
 return 0;
 
 static string FindRoot()

@@ -13,7 +13,7 @@ internal sealed class PostgreSqlDefinitionStore(PostgreSqlJourneyStore store) : 
         journey.EnsureValid();
         PostgreSqlText.Check(journey.Id, "The journey id", nameof(journey));
         string json = JourneyJson.Save(journey);
-        return store.RunAsync(
+        return store.RunAsync("definitions.save", 
             async connection =>
             {
                 await using var insert = new NpgsqlCommand(store.Sql.InsertJourney, connection);
@@ -36,7 +36,7 @@ internal sealed class PostgreSqlDefinitionStore(PostgreSqlJourneyStore store) : 
     {
         ArgumentException.ThrowIfNullOrEmpty(journeyId);
         PostgreSqlText.Check(journeyId, "The journey id", nameof(journeyId));
-        return store.RunAsync(
+        return store.RunAsync("definitions.get", 
             async connection =>
             {
                 string? json = await ReadAsync(connection, journeyId, version, cancellationToken).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal sealed class PostgreSqlDefinitionStore(PostgreSqlJourneyStore store) : 
     }
 
     public override Task<IReadOnlyList<(string Id, int Version)>> ListAsync(CancellationToken cancellationToken = default) =>
-        store.RunAsync<IReadOnlyList<(string Id, int Version)>>(
+        store.RunAsync<IReadOnlyList<(string Id, int Version)>>("definitions.list", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.ListJourneys, connection);

@@ -37,7 +37,7 @@ internal sealed class PostgreSqlEventStore(PostgreSqlJourneyStore store) : Event
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         PostgreSqlText.Check(customerId, "The customer id", nameof(customerId));
-        return store.RunAsync<IReadOnlyList<JourneyEvent>>(
+        return store.RunAsync<IReadOnlyList<JourneyEvent>>("events.read", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.ReadRange, connection);
@@ -135,7 +135,7 @@ internal sealed class PostgreSqlEventStore(PostgreSqlJourneyStore store) : Event
     }
 
     public override Task<long> CountAsync(CancellationToken cancellationToken = default) =>
-        store.RunAsync(
+        store.RunAsync("events.count", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.Count, connection);
@@ -167,7 +167,7 @@ internal sealed class PostgreSqlEventStore(PostgreSqlJourneyStore store) : Event
             attributes[i] = json.Write(e.Attributes);
         }
 
-        return store.RunAsync(
+        return store.RunAsync("events.append", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.InsertFromArrays, connection);
@@ -193,7 +193,7 @@ internal sealed class PostgreSqlEventStore(PostgreSqlJourneyStore store) : Event
     /// INSERT … ON CONFLICT DO NOTHING in key order, in one transaction.
     /// </summary>
     private Task<AppendResult> CopyAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken) =>
-        store.RunAsync(
+        store.RunAsync("events.append", 
             async connection =>
             {
                 long appendNo;

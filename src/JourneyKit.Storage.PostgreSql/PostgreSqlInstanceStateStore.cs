@@ -12,7 +12,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
     public override Task<StoredState?> GetAsync(string customerId, string journeyId, CancellationToken cancellationToken = default)
     {
         CheckKey(customerId, journeyId);
-        return store.RunAsync(
+        return store.RunAsync("instances.get", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.ReadState, connection);
@@ -49,7 +49,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
             return Task.FromResult<IReadOnlyList<StoredState?>>([]);
         }
 
-        return store.RunAsync<IReadOnlyList<StoredState?>>(
+        return store.RunAsync<IReadOnlyList<StoredState?>>("instances.get_many", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.ReadStates, connection);
@@ -81,7 +81,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
         CheckKey(customerId, journeyId);
         PostgreSqlText.Check(expectedETag, "The expected ETag", nameof(expectedETag));
         string etag = NewETag();
-        return store.RunAsync(
+        return store.RunAsync("instances.save", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(expectedETag is null ? store.Sql.InsertState : store.Sql.UpdateState, connection);
@@ -136,7 +136,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
             etags[i] = NewETag();
         }
 
-        return store.RunAsync<IReadOnlyList<string?>>(
+        return store.RunAsync<IReadOnlyList<string?>>("instances.save_many", 
             async connection =>
             {
                 await using var batch = new NpgsqlBatch(connection);
@@ -166,7 +166,7 @@ internal sealed class PostgreSqlInstanceStateStore(PostgreSqlJourneyStore store)
         ArgumentException.ThrowIfNullOrEmpty(journeyId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         PostgreSqlText.Check(journeyId, "The journey id", nameof(journeyId));
-        return store.RunAsync<IReadOnlyList<StoredState>>(
+        return store.RunAsync<IReadOnlyList<StoredState>>("instances.get_due", 
             async connection =>
             {
                 await using var command = new NpgsqlCommand(store.Sql.ReadDue, connection);

@@ -92,7 +92,7 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
     /// <exception cref="JourneyStoreUnavailableException">The server cannot be reached; the inner exception says why.</exception>
     /// <exception cref="JourneyStoreException">The schema is newer than this JourneyKit, or a script failed.</exception>
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(
+        RunAsync("store.migrate", 
             async connection =>
             {
                 await PostgreSqlSchema.EnsureAsync(connection, Sql, SchemaName, migrate: true, cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         PostgreSqlText.Check(customerId, "The customer id", nameof(customerId));
-        return RunAsync(
+        return RunAsync("store.erase_customer", 
             async connection =>
             {
                 // One statement: both deletes are one atomic step.
@@ -144,9 +144,12 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection, after the schema check, translating Npgsql failures.</summary>
-    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken, bool initialize = true)
+    /// <remarks>Each call is one <c>journeykit.store.operations</c> measurement (<see cref="StoreTelemetry"/>) named <paramref name="operation"/>.</remarks>
+    internal async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken, bool initialize = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        long started = StoreTelemetry.Start();
+        Exception? failure = null;
         try
         {
             await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +162,17 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
         }
         catch (Exception e) when (Translate(e) is { } translated)
         {
+            failure = translated;
             throw translated;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            StoreTelemetry.Record("postgresql", operation, started, failure);
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class SqliteJourneyStore : JourneyStore
     public override Task<ErasureResult> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        return WriteAsync(
+        return WriteAsync("store.erase_customer", 
             (connection, tx) =>
             {
                 int events = Execute(connection, tx, "DELETE FROM events WHERE customer = $c", ("$c", customerId));
@@ -95,11 +95,16 @@ public sealed class SqliteJourneyStore : JourneyStore
     /// <returns>A task.</returns>
     /// <exception cref="JourneyStoreException">The store cannot be used; the message names the reason.</exception>
     public Task CheckAsync(CancellationToken cancellationToken = default) =>
-        WriteAsync((connection, tx) => Execute(connection, tx, "DELETE FROM schema_version WHERE version < 0"), cancellationToken); // a write that changes nothing
+        WriteAsync("store.check", (connection, tx) => Execute(connection, tx, "DELETE FROM schema_version WHERE version < 0"), cancellationToken); // a write that changes nothing
 
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>The store's name in <see cref="StoreTelemetry"/>'s <c>journeykit.store</c> tag.</summary>
+    private const string TelemetryName = "sqlite";
+
+    private async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        long started = StoreTelemetry.Start();
+        Exception? failure = null;
         try
         {
             await using var connection = new SqliteConnection(_connectionString);
@@ -113,7 +118,37 @@ public sealed class SqliteJourneyStore : JourneyStore
         }
         catch (SqliteException e)
         {
-            throw Map(e);
+            JourneyStoreException mapped = Map(e);
+            failure = mapped;
+            throw mapped;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            StoreTelemetry.Record(TelemetryName, operation, started, failure);
+        }
+    }
+
+    /// <summary>Records a queued write in <see cref="StoreTelemetry"/> when it is committed (or fails).</summary>
+    private static async Task<T> MeasuredAsync<T>(string operation, long started, Task<T> write)
+    {
+        Exception? failure = null;
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            StoreTelemetry.Record(TelemetryName, operation, started, failure);
         }
     }
 
@@ -127,9 +162,10 @@ public sealed class SqliteJourneyStore : JourneyStore
     /// sees its exception), with one commit — one flush of the WAL — for all of them. Each task completes only after
     /// that commit, so an acknowledged write is durable, and none sees another's partial effects.
     /// </summary>
-    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool checkpoint = false)
+    private Task<T> WriteAsync<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool checkpoint = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        long started = StoreTelemetry.Start();
         var job = new WriteJob<T>(work, cancellationToken, checkpoint);
         _writes.Enqueue(job);
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
@@ -137,7 +173,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             _ = Task.Run(DrainWritesAsync, CancellationToken.None);
         }
 
-        return job.Task;
+        return StoreTelemetry.Enabled ? MeasuredAsync(operation, started, job.Task) : job.Task;
     }
 
     /// <summary>The one writer: commits queued writes in groups until the queue is empty.</summary>
@@ -377,7 +413,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                 ArgumentNullException.ThrowIfNull(e, nameof(events));
             }
 
-            return store.WriteAsync((connection, tx) =>
+            return store.WriteAsync("events.append", (connection, tx) =>
             {
                 using SqliteCommand insert = connection.CreateCommand();
                 insert.Transaction = tx;
@@ -413,7 +449,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         public override Task<IReadOnlyList<JourneyEvent>> ReadAsync(string customerId, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
         {
             ArgumentException.ThrowIfNullOrEmpty(customerId);
-            return store.RunAsync<IReadOnlyList<JourneyEvent>>(async connection =>
+            return store.RunAsync<IReadOnlyList<JourneyEvent>>("events.read", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = $"SELECT {EventColumns} FROM events WHERE customer = $c AND ts >= $from AND ts < $to ORDER BY ts, seq";
@@ -462,7 +498,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             }
 
             string pairs = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-            return store.RunAsync<IReadOnlyList<IReadOnlyList<JourneyEvent>>>(async connection =>
+            return store.RunAsync<IReadOnlyList<IReadOnlyList<JourneyEvent>>>("events.read_many", async connection =>
             {
                 var logs = new List<JourneyEvent>[reads.Count];
                 for (int i = 0; i < logs.Length; i++)
@@ -488,7 +524,7 @@ public sealed class SqliteJourneyStore : JourneyStore
 
         public override async IAsyncEnumerable<JourneyEvent> ScanAsync(IReadOnlyCollection<string>? touchpoints = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            IReadOnlyList<JourneyEvent> all = await store.RunAsync<IReadOnlyList<JourneyEvent>>(async connection =>
+            IReadOnlyList<JourneyEvent> all = await store.RunAsync<IReadOnlyList<JourneyEvent>>("events.scan", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = $"SELECT {EventColumns} FROM events ORDER BY customer, ts, seq";
@@ -514,7 +550,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         }
 
         public override Task<long> CountAsync(CancellationToken cancellationToken = default) =>
-            store.RunAsync(async connection =>
+            store.RunAsync("events.count", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = "SELECT COUNT(*) FROM events";
@@ -529,7 +565,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             ArgumentNullException.ThrowIfNull(journey);
             journey.EnsureValid();
             string json = JourneyJson.Save(journey);
-            return store.WriteAsync((connection, tx) =>
+            return store.WriteAsync("definitions.save", (connection, tx) =>
             {
                 int inserted = Execute(connection, tx, "INSERT INTO journeys (id, version, definition) VALUES ($id, $v, $d) ON CONFLICT DO NOTHING", ("$id", journey.Id), ("$v", journey.Version), ("$d", json));
                 if (inserted == 0)
@@ -552,7 +588,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         public override Task<Journey?> GetAsync(string journeyId, int? version = null, CancellationToken cancellationToken = default)
         {
             ArgumentException.ThrowIfNullOrEmpty(journeyId);
-            return store.RunAsync(async connection =>
+            return store.RunAsync("definitions.get", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = version is null
@@ -566,7 +602,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         }
 
         public override Task<IReadOnlyList<(string Id, int Version)>> ListAsync(CancellationToken cancellationToken = default) =>
-            store.RunAsync<IReadOnlyList<(string Id, int Version)>>(async connection =>
+            store.RunAsync<IReadOnlyList<(string Id, int Version)>>("definitions.list", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = "SELECT id, version FROM journeys";
@@ -590,7 +626,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         {
             ArgumentException.ThrowIfNullOrEmpty(customerId);
             ArgumentException.ThrowIfNullOrEmpty(journeyId);
-            return store.RunAsync(async connection =>
+            return store.RunAsync("instances.get", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = $"SELECT {Columns} FROM states WHERE customer = $c AND journey = $j";
@@ -625,7 +661,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             }
 
             string ids = JsonArray(distinct);
-            return store.RunAsync<IReadOnlyList<StoredState?>>(async connection =>
+            return store.RunAsync<IReadOnlyList<StoredState?>>("instances.get_many", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = $"SELECT {Columns} FROM states WHERE journey = $j AND customer IN (SELECT value FROM json_each($ids))";
@@ -657,7 +693,7 @@ public sealed class SqliteJourneyStore : JourneyStore
             ArgumentException.ThrowIfNullOrEmpty(journeyId);
             byte[] bytes = state.ToArray();
             string etag = Guid.NewGuid().ToString("N");
-            return store.WriteAsync((connection, tx) =>
+            return store.WriteAsync("instances.save", (connection, tx) =>
             {
                 (string, object?)[] p = [("$c", customerId), ("$j", journeyId), ("$v", journeyVersion), ("$s", bytes), ("$e", etag), ("$due", dueAt?.UtcTicks), ("$old", expectedETag)];
                 int changed = expectedETag is null
@@ -682,7 +718,7 @@ public sealed class SqliteJourneyStore : JourneyStore
                 return Task.FromResult<IReadOnlyList<string?>>([]);
             }
 
-            return store.WriteAsync<IReadOnlyList<string?>>((connection, tx) =>
+            return store.WriteAsync<IReadOnlyList<string?>>("instances.save_many", (connection, tx) =>
             {
                 var etags = new string?[writes.Count];
                 using SqliteCommand insert = connection.CreateCommand();
@@ -719,7 +755,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         {
             ArgumentException.ThrowIfNullOrEmpty(journeyId);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-            return store.RunAsync<IReadOnlyList<StoredState>>(async connection =>
+            return store.RunAsync<IReadOnlyList<StoredState>>("instances.get_due", async connection =>
             {
                 using SqliteCommand command = connection.CreateCommand();
                 command.CommandText = $"SELECT {Columns} FROM states WHERE journey = $j AND due IS NOT NULL AND due <= $asOf ORDER BY due, customer LIMIT $limit";

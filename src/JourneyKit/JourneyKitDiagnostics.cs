@@ -1,47 +1,46 @@
 namespace JourneyKit;
 
-/// <summary>Names of JourneyKit's diagnostics: the meter, the activity source and the event-id ranges of its logs.</summary>
+/// <summary>
+/// Names of JourneyKit's diagnostics: the meter and its version, the activity source and the tags its instruments carry
+/// (docs/orchestration.md#telemetry). With OpenTelemetry: <c>.WithMetrics(m =&gt; m.AddMeter(JourneyKitDiagnostics.MeterName))</c>
+/// and <c>.WithTracing(t =&gt; t.AddSource(JourneyKitDiagnostics.ActivitySourceName))</c>.
+/// </summary>
 public static class JourneyKitDiagnostics
 {
-    /// <summary>The name of JourneyKit's <see cref="System.Diagnostics.Metrics.Meter"/>: <c>JourneyKit</c>.</summary>
+    /// <summary>The name of JourneyKit's <see cref="System.Diagnostics.Metrics.Meter"/>: <c>JourneyKit</c>. The store packages report under the same name.</summary>
     public const string MeterName = "JourneyKit";
+
+    /// <summary>
+    /// The version of the meter (<see cref="System.Diagnostics.Metrics.Meter.Version"/>): <c>1.0</c>. It names the set of
+    /// instruments, their units and their tags; it changes when one is renamed, removed or changes meaning (a new
+    /// instrument or tag is a minor change: <c>1.1</c>).
+    /// </summary>
+    public const string MeterVersion = "1.0";
 
     /// <summary>The name of JourneyKit's <see cref="System.Diagnostics.ActivitySource"/>: <c>JourneyKit</c>.</summary>
     public const string ActivitySourceName = "JourneyKit";
-}
 
-/// <summary>
-/// Event ids of JourneyKit's logs: 1000s ingestion, 2000s matching, 3000s orchestration, 4000s storage.
-/// </summary>
-public static class JourneyKitEventId
-{
-    /// <summary>Events were ingested for a customer (Debug).</summary>
-    public const int EventsIngested = 1001;
+    /// <summary>The tag with the journey's id, on every orchestration instrument: <c>journeykit.journey.id</c>.</summary>
+    public const string JourneyIdTag = "journeykit.journey.id";
 
-    /// <summary>Ingestion failed for a customer (Error).</summary>
-    public const int IngestFailed = 1002;
+    /// <summary>The tag with the rule's name, on <c>journeykit.interventions.dropped</c>: <c>journeykit.rule</c>.</summary>
+    public const string RuleTag = "journeykit.rule";
 
-    /// <summary>A rule fired and an intervention was recorded in the outbox (Information).</summary>
-    public const int InterventionFired = 3001;
+    /// <summary>
+    /// The tag with why an occurrence was dropped, on <c>journeykit.interventions.dropped</c>: <c>journeykit.reason</c>, one
+    /// of <c>suppressed</c>, <c>cooldown</c>, <c>rule_frequency_cap</c>, <c>customer_frequency_cap</c>, <c>evaluation_limit</c>.
+    /// </summary>
+    public const string ReasonTag = "journeykit.reason";
 
-    /// <summary>An occurrence was dropped: suppressed, in cooldown or capped (Debug).</summary>
-    public const int InterventionDropped = 3002;
+    /// <summary>The tag with the store, on the store instruments: <c>journeykit.store</c> (<c>sqlite</c>, <c>postgresql</c>).</summary>
+    public const string StoreTag = "journeykit.store";
 
-    /// <summary>The logging dispatcher sent an intervention (Information).</summary>
-    public const int InterventionSent = 3003;
+    /// <summary>
+    /// The tag with the store operation, on the store instruments: <c>journeykit.store.operation</c>, e.g.
+    /// <c>events.append</c>, <c>events.read</c>, <c>instances.get_many</c>, <c>instances.save_many</c>.
+    /// </summary>
+    public const string StoreOperationTag = "journeykit.store.operation";
 
-    /// <summary>An intervention was dispatched and acknowledged (Debug).</summary>
-    public const int InterventionDispatched = 3004;
-
-    /// <summary>A dispatch failed and will be retried (Warning).</summary>
-    public const int DispatchFailed = 3005;
-
-    /// <summary>A state save lost an optimistic-concurrency race and is retried (Debug).</summary>
-    public const int StateConflict = 3006;
-
-    /// <summary>A scheduler tick processed due customers (Debug).</summary>
-    public const int TickCompleted = 3007;
-
-    /// <summary>A scheduler tick or background loop failed (Error).</summary>
-    public const int BackgroundFailure = 3008;
+    /// <summary>The tag with the exception type of a failed store operation (OpenTelemetry's <c>error.type</c>); absent on success.</summary>
+    public const string ErrorTypeTag = "error.type";
 }

@@ -233,10 +233,10 @@ public sealed class JourneyEngine
         }
 
         AppendResult appended = await _store.Events.AppendAsync(events, cancellationToken).ConfigureAwait(false);
-        OrchestrationTelemetry.EventsIngested.Add(appended.Appended);
+        OrchestrationTelemetry.EventsIngested.Add(appended.Appended, OrchestrationTelemetry.Journey(JourneyId));
         if (appended.Duplicates > 0)
         {
-            OrchestrationTelemetry.EventsDuplicate.Add(appended.Duplicates);
+            OrchestrationTelemetry.EventsDuplicate.Add(appended.Duplicates, OrchestrationTelemetry.Journey(JourneyId));
         }
 
         (int fired, int dispatched, int conflicts) = await ProcessManyAsync(customers, earliest, cancellationToken).ConfigureAwait(false);
@@ -245,7 +245,7 @@ public sealed class JourneyEngine
             Log.EventsIngested(_logger, appended.Appended, appended.Duplicates, customers[0]);
         }
 
-        OrchestrationTelemetry.IngestDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
+        OrchestrationTelemetry.IngestDuration.Record(_time.GetElapsedTime(started).TotalSeconds, OrchestrationTelemetry.Journey(JourneyId));
         return new IngestResult(appended.Appended, appended.Duplicates, customers.Count, fired, dispatched, conflicts);
     }
 
@@ -524,7 +524,7 @@ public sealed class JourneyEngine
                     {
                         retry.Add(writing[i].CustomerId);
                         conflicts++;
-                        OrchestrationTelemetry.Conflicts.Add(1);
+                        OrchestrationTelemetry.Conflicts.Add(1, OrchestrationTelemetry.Journey(JourneyId));
                         Log.StateConflict(_logger, writing[i].CustomerId, attempt);
                     }
                 }
@@ -547,7 +547,7 @@ public sealed class JourneyEngine
 
         if (fired > 0)
         {
-            OrchestrationTelemetry.InterventionsFired.Add(fired);
+            OrchestrationTelemetry.InterventionsFired.Add(fired, OrchestrationTelemetry.Journey(JourneyId));
         }
 
         if (StatesSaved is { } saved && savedStates.Count > 0)
@@ -686,7 +686,7 @@ public sealed class JourneyEngine
         {
             if (d.Outcome is not OccurrenceOutcome.Fired and not OccurrenceOutcome.History)
             {
-                OrchestrationTelemetry.InterventionsDropped.Add(1);
+                OrchestrationTelemetry.InterventionsDropped.Add(1, OrchestrationTelemetry.Dropped(JourneyId, d.Rule, d.Outcome));
                 Log.InterventionDropped(_logger, d.Rule, customerId, d.Occurrence, Reason(d.Outcome));
             }
         }
@@ -780,7 +780,7 @@ public sealed class JourneyEngine
             }
             catch (JourneyConcurrencyException e)
             {
-                OrchestrationTelemetry.Conflicts.Add(1);
+                OrchestrationTelemetry.Conflicts.Add(1, OrchestrationTelemetry.Journey(JourneyId));
                 Log.StateConflict(_logger, customerId, attempt);
                 if (attempt >= Options.MaxConflictRetries)
                 {

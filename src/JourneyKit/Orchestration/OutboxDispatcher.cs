@@ -73,7 +73,7 @@ public sealed class OutboxDispatcher
                 {
                     await Dispatcher.DispatchAsync(intervention, cancellationToken).ConfigureAwait(false);
                     dispatch.Add(new DispatchOutcome(intervention.IdempotencyKey, true, entry.Attempts, now));
-                    OrchestrationTelemetry.InterventionsDispatched.Add(1);
+                    OrchestrationTelemetry.InterventionsDispatched.Add(1, OrchestrationTelemetry.Journey(intervention.JourneyId));
                     Log.InterventionDispatched(_logger, intervention.Name, state.CustomerId, intervention.IdempotencyKey);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -81,7 +81,7 @@ public sealed class OutboxDispatcher
                     int attempts = entry.Attempts + 1;
                     DateTimeOffset next = now + Backoff.GetDelay(attempts, RetryBackoff.Seed(intervention.IdempotencyKey));
                     dispatch.Add(new DispatchOutcome(intervention.IdempotencyKey, false, attempts, next));
-                    OrchestrationTelemetry.InterventionsFailed.Add(1);
+                    OrchestrationTelemetry.InterventionsFailed.Add(1, OrchestrationTelemetry.Journey(intervention.JourneyId));
                     activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                     Log.DispatchFailed(_logger, e, intervention.Name, state.CustomerId, attempts, next);
                 }
