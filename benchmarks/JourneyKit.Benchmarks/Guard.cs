@@ -118,6 +118,7 @@ public static class Guard
 
         failures += CheckPatterns(output, small, large);
         failures += CheckEvaluation(output);
+        failures += CheckStreamingEvaluation(output);
         failures += CheckCsvIngestion(output, small, large);
         GC.KeepAlive(largeEvents);
         output.WriteLine(failures == 0 ? "guard passed" : $"guard failed: {failures} check(s)");
@@ -231,6 +232,53 @@ public static class Guard
     }
 
     private const double MaxEvaluationBytesPerEvent = 750;
+
+    /// The per-customer streaming step without a prediction (<see cref="JourneyEvaluator.Advance"/>: stage, clocks,
+    /// effort counters, the three moments of truth as streaming patterns; no risk model asked): after the customer has
+    /// entered the bank journey's verify stage, 20,000 more events there (uploads alternating web and mobile: repeats and
+    /// channel switches, no new stage or moment) allocate nothing per event — the state does not grow with them.
+    /// </summary>
+    private static int CheckStreamingEvaluation(TextWriter output)
+    {
+        Model.Journey journey = Model.Json.JourneyJson.LoadFile(Path.Combine(Root(), "samples", "data", "retail-bank-account-opening.journey.json"));
+        var evaluator = new JourneyEvaluator(journey.Compile());
+        DateTimeOffset t0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var prefix = new List<JourneyEvent>
+        {
+            new("guard", "web.product.view", t0, Model.Channel.Web),
+            new("guard", "application.start", t0.AddMinutes(1), Model.Channel.Web),
+            new("guard", "id.upload", t0.AddMinutes(2), Model.Channel.Mobile),
+        };
+        var tail = new JourneyEvent[20_000];
+        for (int i = 0; i < tail.Length; i++)
+        {
+            tail[i] = new JourneyEvent("guard", "id.upload", t0.AddMinutes(3 + i), i % 2 == 0 ? Model.Channel.Web : Model.Channel.Mobile);
+        }
+
+        long bytes = 0;
+        for (int round = 0; round < 2; round++) // the first round warms up (JIT, per-thread scratch)
+        {
+            JourneyInstance instance = evaluator.CreateInstance("guard");
+            foreach (JourneyEvent e in prefix)
+            {
+                instance = evaluator.Advance(instance, e);
+            }
+
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            foreach (JourneyEvent e in tail)
+            {
+                instance = evaluator.Advance(instance, e);
+            }
+
+            bytes = GC.GetAllocatedBytesForCurrentThread() - start;
+            GC.KeepAlive(instance);
+        }
+
+        double perEvent = bytes / (double)tail.Length;
+        bool ok = perEvent < 0.01;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(ok ? "ok  " : "FAIL")} streaming journey evaluation (no prediction): {bytes} bytes for {tail.Length} events ({perEvent:F4} B/event)"));
+        return ok ? 0 : 1;
+    }
 
     private static string Root()
     {

@@ -18,6 +18,11 @@ public static class Program
         }
 #endif
 
+        if (args.Length > 0 && args[0] == "--prediction")
+        {
+            return PredictionProbe.Run(Console.Out, args);
+        }
+
         if (args.Length > 0 && args[0] == "--pg-append")
         {
             return PostgreSqlAppendProbe.RunAsync(Console.Out, args).GetAwaiter().GetResult();

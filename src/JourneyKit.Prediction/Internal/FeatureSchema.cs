@@ -82,7 +82,15 @@ internal sealed class FeatureSchema
 
         Names = [.. names];
         Groups = [.. groups];
+        _componentColumn = new int[ScoringModel.Default.Components.Count];
+        for (int j = 0; j < _componentColumn.Length; j++)
+        {
+            _componentColumn[j] = IndexOf(components, ScoringModel.Default.Components[j].Component.Name, -1);
+        }
     }
+
+    /// <summary>Per component of <see cref="ScoringModel.Default"/>: its column among <see cref="Components"/>, or -1.</summary>
+    private readonly int[] _componentColumn;
 
     public string[] Stages { get; }
 
@@ -166,12 +174,13 @@ internal sealed class FeatureSchema
         row[k++] = (float)(Math.Max(0, asOfTicks - run.FirstEventTicks) / Hour);
         row[k++] = run.EventCount;
         int sameStage = 0;
-        foreach (StageVisit v in run.Visits)
+        IReadOnlyList<StageVisit> visits = run.Visits;
+        for (int v = 0; v < visits.Count; v++) // indexed: a foreach over the interface would box its enumerator
         {
-            sameStage += v.Stage == stage ? 1 : 0;
+            sameStage += visits[v].Stage == stage ? 1 : 0;
         }
 
-        row[k++] = run.Visits.Count;
+        row[k++] = visits.Count;
         row[k++] = sameStage;
         row[k++] = run.FurthestStage >= 0 && stage >= 0 ? run.FurthestStage - stage : 0;
         row[k++] = run.Backtracks;
@@ -185,8 +194,10 @@ internal sealed class FeatureSchema
         row[k + IndexOf(Channels, run.LastChannel.IsNone ? Analytics.AnalyticsNames.None : run.LastChannel.Name, Channels.Length - 1)] = 1;
         k += Channels.Length;
         double positive = 0, negative = 0;
-        foreach (MomentOfTruthHit hit in run.MomentsOfTruth)
+        IReadOnlyList<MomentOfTruthHit> hits = run.MomentsOfTruth;
+        for (int h = 0; h < hits.Count; h++)
         {
+            MomentOfTruthHit hit = hits[h];
             if (hit.Moment < Moments.Length)
             {
                 row[k + hit.Moment]++;
@@ -199,13 +210,13 @@ internal sealed class FeatureSchema
         k += Moments.Length;
         row[k++] = (float)positive;
         row[k++] = (float)negative;
-        JourneyScore score = ScoringModel.Default.Score(evaluator, run, new DateTimeOffset(asOfTicks, TimeSpan.Zero));
-        foreach (ScoreContribution c in score.Breakdown)
+        Span<double> values = stackalloc double[_componentColumn.Length];
+        ScoringModel.Default.ComponentValues(evaluator, run, new DateTimeOffset(asOfTicks, TimeSpan.Zero), values);
+        for (int j = 0; j < values.Length; j++)
         {
-            int i = IndexOf(Components, c.Component, -1);
-            if (i >= 0)
+            if (_componentColumn[j] >= 0)
             {
-                row[k + i] = (float)c.Value;
+                row[k + _componentColumn[j]] = (float)values[j];
             }
         }
 

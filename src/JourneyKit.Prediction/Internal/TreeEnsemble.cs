@@ -12,10 +12,49 @@ namespace JourneyKit.Prediction.Internal;
 /// </remarks>
 internal sealed class TreeEnsemble
 {
+    // Every tree's nodes in one flat array of 16-byte nodes (feature, threshold, children: one cache line holds four), for
+    // predicting: a child ≥ 0 is a node, < 0 the leaf ~child, whose value already holds the tree's weight (weight × leaf,
+    // the same product the per-tree sum takes, so scores are bit-for-bit those of the trees).
+    private readonly FlatNode[] _nodes;
+    private readonly double[] _leaf;
+    private readonly int[] _root; // per tree: its first node, or ~leaf for a tree without nodes
+
     public TreeEnsemble(double bias, Tree[] trees)
     {
         Bias = bias;
         Trees = trees;
+        int nodes = 0, leaves = 0;
+        foreach (Tree t in trees)
+        {
+            nodes += t.Features.Length;
+            leaves += t.Leaves.Length;
+        }
+
+        _nodes = new FlatNode[nodes];
+        _leaf = new double[leaves];
+        _root = new int[trees.Length];
+        int n0 = 0, l0 = 0;
+        for (int i = 0; i < trees.Length; i++)
+        {
+            Tree t = trees[i];
+            for (int n = 0; n < t.Features.Length; n++)
+            {
+                _nodes[n0 + n] = new FlatNode(
+                    t.Features[n],
+                    t.Thresholds[n],
+                    t.Left[n] >= 0 ? n0 + t.Left[n] : ~(l0 + ~t.Left[n]),
+                    t.Right[n] >= 0 ? n0 + t.Right[n] : ~(l0 + ~t.Right[n]));
+            }
+
+            for (int l = 0; l < t.Leaves.Length; l++)
+            {
+                _leaf[l0 + l] = t.Weight * t.Leaves[l];
+            }
+
+            _root[i] = t.Features.Length == 0 ? ~l0 : n0;
+            n0 += t.Features.Length;
+            l0 += t.Leaves.Length;
+        }
     }
 
     public double Bias { get; }
@@ -24,14 +63,25 @@ internal sealed class TreeEnsemble
 
     public double Score(ReadOnlySpan<float> x)
     {
+        FlatNode[] nodes = _nodes;
         double score = Bias;
-        foreach (Tree t in Trees)
+        foreach (int root in _root)
         {
-            score += t.Weight * t.Leaves[t.LeafOf(x)];
+            int node = root;
+            while (node >= 0)
+            {
+                ref readonly FlatNode n = ref nodes[node];
+                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+            }
+
+            score += _leaf[~node];
         }
 
         return score;
     }
+
+    /// <summary>A node of the flat layout.</summary>
+    private readonly record struct FlatNode(int Feature, float Threshold, int Left, int Right);
 
     /// <summary>Adds each feature's contribution to <paramref name="contributions"/>; returns the base (bias + root values).</summary>
     public double Contributions(ReadOnlySpan<float> x, Span<double> contributions)

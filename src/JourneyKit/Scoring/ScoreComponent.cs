@@ -28,6 +28,13 @@ public abstract class ScoreComponent
     /// <returns>The value and its explanation.</returns>
     public abstract ComponentValue Evaluate(ScoringContext context);
 
+    /// <summary>
+    /// The value alone, as <see cref="Evaluate"/> computes it, without the explanation: the built-in components override it
+    /// to allocate nothing (no context, no text); any other component is evaluated in full.
+    /// </summary>
+    internal virtual double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
+        Evaluate(new ScoringContext(journey, instance, status)).Value;
+
     /// <summary>Formats a duration for explanations, rounded to two units: <c>3d 12h</c>, <c>5h 20m</c>, <c>12m</c> (<see cref="Duration.Format(TimeSpan, int)"/>).</summary>
     /// <param name="value">The duration.</param>
     /// <returns>The text.</returns>
@@ -76,6 +83,27 @@ public sealed class ProgressComponent : ScoreComponent
             ? new(0, "no stage reached yet")
             : new(reached / (double)path, $"reached stage {reached} of {path} ('{stages[i.FurthestStage].Name}')");
     }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status)
+    {
+        if (instance.GoalReached)
+        {
+            return 1;
+        }
+
+        var stages = journey.Stages;
+        int path = 0, reached = 0;
+        for (int s = 0; s < stages.Length; s++)
+        {
+            if (!stages[s].IsFailure)
+            {
+                path++;
+                reached = s <= instance.FurthestStage ? path : reached;
+            }
+        }
+
+        return path == 0 || instance.FurthestStage < 0 ? 0 : reached / (double)path;
+    }
 }
 
 /// <summary>
@@ -92,22 +120,7 @@ public sealed class VelocityComponent : ScoreComponent
     public override ComponentValue Evaluate(ScoringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        double sum = 0;
-        int count = 0;
-        foreach (StageVisit v in context.Instance.Visits)
-        {
-            Stage stage = context.Journey.Stages[v.Stage];
-            if (stage.IsTerminal || stage.StandardTime <= TimeSpan.Zero)
-            {
-                continue;
-            }
-
-            long spent = (v.ExitedTicks ?? context.Status.AsOfTicks) - v.EnteredTicks;
-            sum += spent <= stage.StandardTime.Ticks ? 1 : stage.StandardTime.Ticks / (double)spent;
-            count++;
-        }
-
-        double value = count == 0 ? 1 : sum / count;
+        (double value, int count) = Pace(context.Journey, context.Instance, context.Status.AsOfTicks);
         if (context.Status.IsStuck)
         {
             Stage stage = context.Journey.Stages[context.Status.Stage];
@@ -115,6 +128,30 @@ public sealed class VelocityComponent : ScoreComponent
         }
 
         return new(value, count == 0 ? "no timed stage yet" : $"{Format(value * 100)}% of standard pace over {count} stage visit(s)");
+    }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) => Pace(journey, instance, status.AsOfTicks).Value;
+
+    private static (double Value, int Count) Pace(CompiledJourney journey, JourneyInstance instance, long asOfTicks)
+    {
+        double sum = 0;
+        int count = 0;
+        IReadOnlyList<StageVisit> visits = instance.Visits;
+        for (int k = 0; k < visits.Count; k++)
+        {
+            StageVisit v = visits[k];
+            Stage stage = journey.Stages[v.Stage];
+            if (stage.IsTerminal || stage.StandardTime <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            long spent = (v.ExitedTicks ?? asOfTicks) - v.EnteredTicks;
+            sum += spent <= stage.StandardTime.Ticks ? 1 : stage.StandardTime.Ticks / (double)spent;
+            count++;
+        }
+
+        return (count == 0 ? 1 : sum / count, count);
     }
 }
 
@@ -131,9 +168,12 @@ public sealed class EffortComponent : ScoreComponent
     {
         ArgumentNullException.ThrowIfNull(context);
         JourneyInstance i = context.Instance;
-        double load = (0.25 * i.Backtracks) + (0.1 * i.Repeats) + (0.1 * i.ChannelSwitches) + (0.2 * i.AssistedContacts);
-        return new(1 / (1 + load), $"{i.Backtracks} backtrack(s), {i.Repeats} repeat(s), {i.ChannelSwitches} channel switch(es), {i.AssistedContacts} assisted contact(s)");
+        return new(Load(i), $"{i.Backtracks} backtrack(s), {i.Repeats} repeat(s), {i.ChannelSwitches} channel switch(es), {i.AssistedContacts} assisted contact(s)");
     }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) => Load(instance);
+
+    private static double Load(JourneyInstance i) => 1 / (1 + (0.25 * i.Backtracks) + (0.1 * i.Repeats) + (0.1 * i.ChannelSwitches) + (0.2 * i.AssistedContacts));
 }
 
 /// <summary>
@@ -170,6 +210,20 @@ public sealed class MomentsOfTruthComponent : ScoreComponent
             ? new(0.5, "no moment of truth yet")
             : new(0.5 + (0.5 * (positive - negative) / (positive + negative)), string.Join(", ", names));
     }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status)
+    {
+        double positive = 0, negative = 0;
+        IReadOnlyList<MomentOfTruthHit> hits = instance.MomentsOfTruth;
+        for (int k = 0; k < hits.Count; k++)
+        {
+            double weight = journey.Journey.MomentsOfTruth[hits[k].Moment].Weight;
+            positive += hits[k].Outcome == MomentOfTruthOutcome.Positive ? weight : 0;
+            negative += hits[k].Outcome == MomentOfTruthOutcome.Positive ? 0 : weight;
+        }
+
+        return positive + negative == 0 ? 0.5 : 0.5 + (0.5 * (positive - negative) / (positive + negative));
+    }
 }
 
 /// <summary>Goal attainment: 1 at the goal, 0 after a failure stage or at a dead end, 0.5 while in progress.</summary>
@@ -195,4 +249,7 @@ public sealed class GoalComponent : ScoreComponent
 
         return context.Status.IsDormant ? new(0, $"dormant after '{i.LastTouchpoint}'") : new(0.5, "in progress");
     }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
+        instance.GoalReached ? 1 : instance.Failed ? 0 : status.IsDormant ? 0 : 0.5;
 }

@@ -87,6 +87,33 @@ public sealed class ScoringModel
     /// <returns>The new model.</returns>
     public ScoringModel With(ScoreComponent component, double weight) => new([.. _components, (component, weight)]);
 
+    /// <summary>
+    /// Each component's value as of an instant (0..1, clamped; NaN counts as 0), in model order — what
+    /// <see cref="Score(JourneyEvaluator, JourneyInstance, DateTimeOffset)"/> puts in its breakdown, without the breakdown
+    /// and its explanations. Allocates nothing for the built-in components (feature extraction for prediction models).
+    /// </summary>
+    /// <param name="evaluator">The evaluator (journey, options).</param>
+    /// <param name="instance">The customer's instance.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="values">Receives one value per component (<see cref="Components"/>); at least that long.</param>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is shorter than the components.</exception>
+    public void ComponentValues(JourneyEvaluator evaluator, JourneyInstance instance, DateTimeOffset asOf, Span<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(instance);
+        if (values.Length < _components.Length)
+        {
+            throw new ArgumentException($"Give room for {_components.Length} values.", nameof(values));
+        }
+
+        JourneyStatus status = evaluator.GetStatus(instance, asOf);
+        for (int i = 0; i < _components.Length; i++)
+        {
+            double v = _components[i].Component.ValueOf(evaluator.Journey, instance, status);
+            values[i] = double.IsNaN(v) ? 0 : Math.Clamp(v, 0, 1);
+        }
+    }
+
     /// <summary>Scores a customer as of an instant.</summary>
     /// <param name="evaluator">The evaluator (journey, options).</param>
     /// <param name="instance">The customer's instance.</param>

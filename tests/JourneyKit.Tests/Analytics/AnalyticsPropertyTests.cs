@@ -44,7 +44,7 @@ public sealed class AnalyticsPropertyTests
         return [.. input.OrderBy(_ => random.Next())];
     }
 
-    private static EventBatch BatchOf(IEnumerable<JourneyEvent> events)
+    internal static EventBatch BatchOf(IEnumerable<JourneyEvent> events)
     {
         var b = new EventBatchBuilder();
         foreach (JourneyEvent e in events)

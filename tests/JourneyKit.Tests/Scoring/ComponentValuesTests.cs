@@ -1,0 +1,48 @@
+using FsCheck.Xunit;
+using JourneyKit.Events;
+using JourneyKit.Scoring;
+using JourneyKit.Tests.Analytics;
+
+namespace JourneyKit.Tests.Scoring;
+
+/// <summary>
+/// <see cref="ScoringModel.ComponentValues"/> (the allocation-free path prediction features use) gives exactly the values
+/// of <see cref="ScoringModel.Score"/>'s breakdown, for the built-in components and for a custom one.
+/// </summary>
+public sealed class ComponentValuesTests
+{
+    private sealed class HalfComponent : ScoreComponent
+    {
+        public override string Name => "half";
+
+        public override ComponentValue Evaluate(ScoringContext context) => new(context.Instance.EventCount % 2 == 0 ? 0.25 : 2, "custom");
+    }
+
+    [Property(MaxTest = 100)]
+    public void ComponentValues_EqualTheBreakdownValues(int seed)
+    {
+        EventBatch batch = AnalyticsPropertyTests.BatchOf(AnalyticsPropertyTests.RandomEvents(new Random(seed)));
+        CompiledJourney journey = JourneyKit.Tests.Analytics.JourneyAnalyzerTests.Journey();
+        var evaluator = new JourneyEvaluator(journey);
+        ScoringModel model = ScoringModel.Default.With(new HalfComponent(), 0.1); // a custom component: evaluated in full, clamped to 1
+        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(new Random(seed).Next(0, 40));
+        var values = new double[model.Components.Count];
+        foreach (JourneyInstance run in evaluator.Evaluate(batch.Until(asOf)))
+        {
+            model.ComponentValues(evaluator, run, asOf, values);
+            JourneyScore score = model.Score(evaluator, run, asOf);
+            for (int c = 0; c < values.Length; c++)
+            {
+                Assert.Equal(score.Breakdown[c].Value, values[c]);
+            }
+        }
+    }
+
+    [Fact]
+    public void ComponentValues_TooShort_Throws()
+    {
+        var evaluator = new JourneyEvaluator(JourneyAnalyzerTests.Journey());
+        JourneyInstance run = evaluator.CreateInstance("a");
+        Assert.Throws<ArgumentException>(() => ScoringModel.Default.ComponentValues(evaluator, run, JourneyAnalyzerTests.T0, new double[2]));
+    }
+}
