@@ -35,7 +35,7 @@ internal static class BacktestCommand
         var seed = new Option<int>("--seed") { Description = "The seed for fitting; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         Option<OutputFormat> format = CliOptions.Format();
         var next = new Option<bool>("--next") { Description = "Backtest what happens next instead of the risk: each open run's next touchpoint (top-1/top-3 accuracy) and remaining time to the goal (probability of reaching it; median error and 10th–90th percentile interval coverage, censored runs handled), first-order Markov baseline against the order of --order." };
-        var everyPrefix = new Option<bool>("--every-prefix") { Description = "With --next: instead of cut-offs, the next-activity evaluation of the literature (Tax et al. 2017): one customer = one case, the first 2/3 of the cases by first event train, every prefix of every later case is scored (with and without predicting the end of the case). No --cutoff needed." };
+        var everyPrefix = new Option<bool>("--every-prefix") { Description = "With --next: instead of cut-offs, the next-activity evaluation of the literature (Tax et al. 2017): one customer = one case, the first 2/3 of the cases by first event train, every prefix of every later case is scored (with and without predicting the end of the case; and from length 2 with the end, as Tax et al. score). No --cutoff needed." };
         var order = new Option<int>("--order") { Description = "With --next: how many latest touchpoints the model looks at (1–4); it is compared with the first-order Markov baseline.", DefaultValueFactory = _ => NextStepOptions.DefaultOrder };
         var input = new CliEventOptions();
         var command = new Command("backtest", "Backtest the risk predictions: fit on the events before each cut-off, predict for every run open at it (not progressing past its stage within the horizon; never reaching the goal), and score against what happened after it — AUC, Brier, log loss, calibration by decile, expected calibration error, flagged vs observed — for each model and baseline. Runs still open at the end of the data without the follow-up are censored: counted, not scored.")
@@ -141,7 +141,12 @@ internal static class BacktestCommand
     {
         if (everyPrefix)
         {
-            EveryPrefixResult[] results = [NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: true), NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: false)];
+            EveryPrefixResult[] results =
+            [
+                NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: true, minimumPrefixLength: 1),
+                NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: false, minimumPrefixLength: 1),
+                NextStepBacktest.EveryPrefix(batch, models, 2 / 3.0, predictEnd: true, minimumPrefixLength: 2), // Tax et al.'s protocol
+            ];
             if (json)
             {
                 BacktestNextOutput.WriteEveryPrefixJson(context.Stdout, results);

@@ -121,11 +121,11 @@ internal static class BacktestNextOutput
         {
             foreach (EveryPrefixAccuracy m in r.Models)
             {
-                rows.Add([m.Model, r.PredictEnd ? "yes" : "no", DisplayFormat.Count(r.Prefixes), F(m.Top1), F(m.Top3)]);
+                rows.Add([m.Model, r.PredictEnd ? "yes" : "no", DisplayFormat.Count(r.MinimumPrefixLength), DisplayFormat.Count(r.Prefixes), F(m.Top1), F(m.Top3)]);
             }
         }
 
-        CliOutput.WriteTable(output, ["model", "end predicted", "prefixes", "top-1", "top-3"], rows);
+        CliOutput.WriteTable(output, ["model", "end predicted", "from length", "prefixes", "top-1", "top-3"], rows);
     }
 
     public static void WriteEveryPrefixJson(TextWriter output, IReadOnlyList<EveryPrefixResult> results) => CliOutput.WriteJson(output, json =>
@@ -138,6 +138,7 @@ internal static class BacktestNextOutput
         {
             json.WriteStartObject();
             json.WriteBoolean("predict_end", r.PredictEnd);
+            json.WriteNumber("min_prefix_length", r.MinimumPrefixLength);
             json.WriteNumber("prefixes", r.Prefixes);
             json.WriteStartArray("models");
             foreach (EveryPrefixAccuracy m in r.Models)

@@ -58,8 +58,8 @@ public sealed class BacktestNextCommandTests
         Assert.Equal(0, prefixes.Exit);
         using var doc = JsonDocument.Parse(prefixes.Out);
         JsonElement[] results = [.. doc.RootElement.GetProperty("results").EnumerateArray()];
-        Assert.Equal([true, false], results.Select(r => r.GetProperty("predict_end").GetBoolean()));
-        EveryPrefixResult expected = NextStepBacktest.EveryPrefix(JourneyKit.Events.EventFile.Read(Events).Batch, [NextStepOptions.FirstOrderMarkov, new NextStepOptions()], 2 / 3.0, predictEnd: true);
+        Assert.Equal([(true, 1), (false, 1), (true, 2)], results.Select(r => (r.GetProperty("predict_end").GetBoolean(), r.GetProperty("min_prefix_length").GetInt32())));
+        EveryPrefixResult expected = NextStepBacktest.EveryPrefix(JourneyKit.Events.EventFile.Read(Events).Batch, [NextStepOptions.FirstOrderMarkov, new NextStepOptions()], 2 / 3.0, predictEnd: true, minimumPrefixLength: 1);
         Assert.Equal(expected.Prefixes, results[0].GetProperty("prefixes").GetInt32());
         Assert.Equal(Math.Round(expected.Models[1].Top1!.Value, 6), results[0].GetProperty("models")[1].GetProperty("top1").GetDouble());
     }

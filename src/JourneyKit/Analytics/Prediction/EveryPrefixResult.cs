@@ -5,5 +5,6 @@ namespace JourneyKit.Analytics.Prediction;
 /// <param name="TestCases">The later cases predicted for.</param>
 /// <param name="Prefixes">The prefixes scored.</param>
 /// <param name="PredictEnd">Whether the end of a case is a symbol to predict (the last prefix of every case is then scored too).</param>
+/// <param name="MinimumPrefixLength">The shortest prefix scored.</param>
 /// <param name="Models">Each model's accuracy, in the order given.</param>
-public sealed record EveryPrefixResult(int TrainingCases, int TestCases, int Prefixes, bool PredictEnd, IReadOnlyList<EveryPrefixAccuracy> Models);
+public sealed record EveryPrefixResult(int TrainingCases, int TestCases, int Prefixes, bool PredictEnd, int MinimumPrefixLength, IReadOnlyList<EveryPrefixAccuracy> Models);

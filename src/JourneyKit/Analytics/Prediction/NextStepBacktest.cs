@@ -213,7 +213,8 @@ public static class NextStepBacktest
     /// <summary>
     /// The every-prefix evaluation of the next-activity literature (Tax et al. 2017): each customer is one case; the cases
     /// are sorted by their first event (ties in batch order), the first <paramref name="trainingShare"/> train every model
-    /// on all their transitions, and every prefix (length 1 up) of every later case is predicted and scored.
+    /// on all their transitions, and every prefix (length <paramref name="minimumPrefixLength"/> up) of every later case is
+    /// predicted and scored. Tax et al.'s published evaluation scores prefixes of length 2 up with the end predicted.
     /// </summary>
     /// <remarks>No journey is needed: every event is one step of its customer's sequence, in timestamp order.</remarks>
     /// <param name="events">The events; one customer is one case.</param>
@@ -221,10 +222,12 @@ public static class NextStepBacktest
     /// <param name="trainingShare">The share of the cases to learn from, in (0, 1); ⌊share·cases⌋ are used. The literature's 2/3.</param>
     /// <param name="predictEnd">Whether the end of a case is a symbol to predict, so a case of n events gives n prefixes (the
     /// last one's answer being the end); otherwise n − 1.</param>
+    /// <param name="minimumPrefixLength">The shortest prefix scored; at least 1.</param>
     /// <returns>The accuracies.</returns>
     /// <exception cref="ArgumentException">No model is given, names repeat, or an option is out of range.</exception>
-    public static EveryPrefixResult EveryPrefix(EventBatch events, IReadOnlyList<NextStepOptions> models, double trainingShare, bool predictEnd)
+    public static EveryPrefixResult EveryPrefix(EventBatch events, IReadOnlyList<NextStepOptions> models, double trainingShare, bool predictEnd, int minimumPrefixLength)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minimumPrefixLength, 1);
         ArgumentNullException.ThrowIfNull(events);
         new NextStepBacktestOptions { Cutoffs = [default], Models = models }.Validate();
         if (!(trainingShare > 0 && trainingShare < 1))
@@ -284,7 +287,7 @@ public static class NextStepBacktest
             {
                 int[] sequence = Sequence(order[k], starts, touchpoints);
                 int last = predictEnd ? sequence.Length : sequence.Length - 1;
-                for (int i = 0; i < last; i++)
+                for (int i = minimumPrefixLength - 1; i < last; i++)
                 {
                     contexts.Lookup(sequence.AsSpan(0, i + 1), nodes);
                     IReadOnlyList<TouchpointProbability> top = NextStepModel.TopNext(nodes, names, symbols, options.Smoothing, 3, null);
@@ -306,7 +309,7 @@ public static class NextStepBacktest
             accuracies.Add(new EveryPrefixAccuracy(options.Name, scored == 0 ? null : (double)top1 / scored, scored == 0 ? null : (double)top3 / scored));
         }
 
-        return new EveryPrefixResult(trainCount, cases - trainCount, prefixes, predictEnd, accuracies);
+        return new EveryPrefixResult(trainCount, cases - trainCount, prefixes, predictEnd, minimumPrefixLength, accuracies);
     }
 
     private static int[] Sequence(int customer, ReadOnlySpan<int> starts, ReadOnlySpan<int> touchpoints)

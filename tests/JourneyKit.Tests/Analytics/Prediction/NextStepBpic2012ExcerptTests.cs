@@ -61,7 +61,7 @@ public sealed class NextStepBpic2012ExcerptTests
             }
         }
 
-        EveryPrefixResult result = NextStepBacktest.EveryPrefix(Complete, [new NextStepOptions { Name = "plain", Order = 1, Smoothing = 0 }, NextStepOptions.Default], 2 / 3.0, predictEnd: true);
+        EveryPrefixResult result = NextStepBacktest.EveryPrefix(Complete, [new NextStepOptions { Name = "plain", Order = 1, Smoothing = 0 }, NextStepOptions.Default], 2 / 3.0, predictEnd: true, minimumPrefixLength: 1);
 
         Assert.Equal(4281, Complete.Count);
         Assert.Equal((200, 100, prefixes), (result.TrainingCases, result.TestCases, result.Prefixes));

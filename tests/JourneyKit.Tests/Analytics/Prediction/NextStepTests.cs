@@ -259,13 +259,18 @@ public sealed class NextStepTests
         // counts over everything, y 2 and end 2, tie — by name "(end)" < "y" → hit. With the end: 1 of 2; without: 0 of 1.
         EventBatch events = BatchOf([E("c1", "x", 0), E("c1", "y", 1), E("c2", "x", 1), E("c2", "y", 2), E("c3", "x", 2), E("c3", "z", 3)]);
 
-        EveryPrefixResult withEnd = NextStepBacktest.EveryPrefix(events, [NextStepOptions.FirstOrderMarkov], 2 / 3.0, predictEnd: true);
-        EveryPrefixResult withoutEnd = NextStepBacktest.EveryPrefix(events, [NextStepOptions.FirstOrderMarkov], 2 / 3.0, predictEnd: false);
+        EveryPrefixResult withEnd = NextStepBacktest.EveryPrefix(events, [NextStepOptions.FirstOrderMarkov], 2 / 3.0, predictEnd: true, minimumPrefixLength: 1);
+        EveryPrefixResult withoutEnd = NextStepBacktest.EveryPrefix(events, [NextStepOptions.FirstOrderMarkov], 2 / 3.0, predictEnd: false, minimumPrefixLength: 1);
 
         Assert.Equal((2, 1, 2), (withEnd.TrainingCases, withEnd.TestCases, withEnd.Prefixes));
         Assert.Equal(new EveryPrefixAccuracy("markov-1", 0.5, 0.5), withEnd.Models[0]);
         Assert.Equal(1, withoutEnd.Prefixes);
         Assert.Equal(new EveryPrefixAccuracy("markov-1", 0, 0), withoutEnd.Models[0]);
+
+        // From length 2 (Tax et al.'s protocol) only [x z] → end is scored: a hit.
+        EveryPrefixResult fromTwo = NextStepBacktest.EveryPrefix(events, [NextStepOptions.FirstOrderMarkov], 2 / 3.0, predictEnd: true, minimumPrefixLength: 2);
+        Assert.Equal((1, 2), (fromTwo.Prefixes, fromTwo.MinimumPrefixLength));
+        Assert.Equal(new EveryPrefixAccuracy("markov-1", 1, 1), fromTwo.Models[0]);
     }
 
     [Fact]
