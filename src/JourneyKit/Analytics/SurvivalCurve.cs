@@ -1,12 +1,5 @@
 namespace JourneyKit.Analytics;
 
-/// <summary>One step of a <see cref="SurvivalCurve"/>: the share still without the event just after <paramref name="Time"/>.</summary>
-/// <param name="Time">The event time.</param>
-/// <param name="Survival">S(t): the estimated share without the event after <paramref name="Time"/>.</param>
-/// <param name="AtRisk">Observations still at risk just before <paramref name="Time"/>.</param>
-/// <param name="Events">Events at <paramref name="Time"/>.</param>
-public readonly record struct SurvivalPoint(TimeSpan Time, double Survival, int AtRisk, int Events);
-
 /// <summary>
 /// The Kaplan–Meier estimate of S(t) = P(T &gt; t) from observations that either ended with the event at a duration or were
 /// censored (still without the event when last seen). Observations censored at an event time count as at risk at that time.
@@ -111,26 +104,4 @@ public sealed class SurvivalCurve
         double s = SurvivalAt(time);
         return s <= 0 ? 0 : Math.Min(1, Plateau / s);
     }
-}
-
-/// <summary>
-/// The risk of a customer in a stage: from the Kaplan–Meier curve of the time to reach the next designed stage (visits still
-/// in the stage, or that left it another way, are censored at the analysis instant), and the Markov probability of reaching
-/// the goal from the next stage. See docs/analytics.md.
-/// </summary>
-/// <param name="StageId">The stage.</param>
-/// <param name="NextStageId">The next designed stage.</param>
-/// <param name="Curve">The time-to-next-stage survival curve.</param>
-/// <param name="GoalProbabilityFromNext">P(reaching the goal | entering the next stage), from the stage-level Markov chain.</param>
-public sealed record StageRiskModel(string StageId, string NextStageId, SurvivalCurve Curve, double GoalProbabilityFromNext)
-{
-    /// <summary>Gets P(never reaching the next stage | still in this stage after <paramref name="timeInStage"/>).</summary>
-    /// <param name="timeInStage">The time in the stage so far.</param>
-    /// <returns>The probability, 0..1.</returns>
-    public double RiskOfNotProgressing(TimeSpan timeInStage) => Curve.ProbabilityOfNever(timeInStage);
-
-    /// <summary>Gets P(never reaching the goal | still in this stage after <paramref name="timeInStage"/>) = 1 − (1 − risk of not progressing) × <see cref="GoalProbabilityFromNext"/>.</summary>
-    /// <param name="timeInStage">The time in the stage so far.</param>
-    /// <returns>The probability, 0..1.</returns>
-    public double RiskOfMissingGoal(TimeSpan timeInStage) => 1 - ((1 - RiskOfNotProgressing(timeInStage)) * GoalProbabilityFromNext);
 }

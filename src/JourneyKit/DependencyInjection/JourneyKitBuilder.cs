@@ -8,17 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace JourneyKit.DependencyInjection;
 
-/// <summary>Options of JourneyKit in a service container.</summary>
-public sealed class JourneyKitOptions
-{
-    /// <summary>Gets or sets how long without events makes a journey a dead end.</summary>
-    /// <value>Positive. The default value is 14 days.</value>
-    public TimeSpan InactivityPeriod { get; set; } = EvaluationOptions.DefaultInactivityPeriod;
-
-    /// <summary>Gets the journeys registered with <see cref="JourneyKitBuilder.AddJourney(Journey)"/>.</summary>
-    public IList<Journey> Journeys { get; } = [];
-}
-
 /// <summary>
 /// Configures JourneyKit in a service collection; returned by
 /// <see cref="JourneyKitServiceCollectionExtensions.AddJourneyKit(IServiceCollection, Action{JourneyKitOptions}?)"/>.
@@ -78,35 +67,6 @@ public sealed class JourneyKitBuilder
 
 /// <summary>A score component added through the builder.</summary>
 internal sealed record ScoreComponentRegistration(Type Type, double Weight);
-
-/// <summary>The registered journeys, compiled once, by id.</summary>
-/// <threadsafety>Immutable and thread-safe.</threadsafety>
-public sealed class JourneyCatalog
-{
-    private readonly Dictionary<string, CompiledJourney> _journeys = new(StringComparer.Ordinal);
-
-    /// <summary>Creates the catalog from options (used by the container).</summary>
-    /// <param name="options">The options.</param>
-    public JourneyCatalog(IOptions<JourneyKitOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        foreach (Journey journey in options.Value.Journeys)
-        {
-            _journeys[journey.Id] = journey.Compile();
-        }
-    }
-
-    /// <summary>Gets the compiled journeys.</summary>
-    public IReadOnlyCollection<CompiledJourney> Journeys => _journeys.Values;
-
-    /// <summary>Gets a compiled journey by id.</summary>
-    /// <param name="journeyId">The journey id.</param>
-    /// <returns>The compiled journey.</returns>
-    /// <exception cref="KeyNotFoundException">No journey with that id was added.</exception>
-    public CompiledJourney Get(string journeyId) => _journeys.TryGetValue(journeyId, out CompiledJourney? journey)
-        ? journey
-        : throw new KeyNotFoundException($"No journey '{journeyId}' was added; call AddJourney when registering JourneyKit.");
-}
 
 /// <summary>Validates <see cref="JourneyKitOptions"/> with messages that name the setting.</summary>
 internal sealed class JourneyKitOptionsValidator : IValidateOptions<JourneyKitOptions>

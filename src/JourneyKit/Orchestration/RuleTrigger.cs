@@ -6,28 +6,6 @@ using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration;
 
-/// <summary>What makes a <see cref="JourneyRule"/> fire.</summary>
-public enum RuleTriggerKind
-{
-    /// <summary>The customer entered a stage (each entry is one occurrence).</summary>
-    EnteredStage,
-
-    /// <summary>The customer left a stage (each exit is one occurrence).</summary>
-    LeftStage,
-
-    /// <summary>The customer has been in a stage for a fraction of its standard time (once per stay; fired by timers).</summary>
-    StuckInStage,
-
-    /// <summary>The customer hit a moment of truth (each hit is one occurrence).</summary>
-    MomentOfTruth,
-
-    /// <summary>The customer's events matched a pattern (each new non-overlapping match is one occurrence).</summary>
-    PatternMatched,
-
-    /// <summary>The customer's estimated risk in the current stage reached a threshold (once per stay).</summary>
-    RiskAtLeast,
-}
-
 /// <summary>
 /// The <c>when</c> of a <see cref="JourneyRule"/>: a kind and its arguments. Create one with the static factory methods.
 /// </summary>

@@ -4,22 +4,6 @@ using JourneyKit.Model;
 
 namespace JourneyKit.Scoring;
 
-/// <summary>One stay in a stage: entered at, left at (null while the customer is still there).</summary>
-/// <param name="Stage">The stage index.</param>
-/// <param name="EnteredTicks">When the customer entered, UTC ticks.</param>
-/// <param name="ExitedTicks">When the customer left, UTC ticks, or null.</param>
-public readonly record struct StageVisit(int Stage, long EnteredTicks, long? ExitedTicks)
-{
-    /// <summary>Gets the persona the run had when it entered the stage (for segment analytics), or null.</summary>
-    public string? Persona { get; init; }
-}
-
-/// <summary>A moment of truth that happened: which, when (the time of its last step) and its outcome.</summary>
-/// <param name="Moment">The index of the moment of truth in the journey.</param>
-/// <param name="Ticks">When it completed, UTC ticks.</param>
-/// <param name="Outcome">Its outcome.</param>
-public readonly record struct MomentOfTruthHit(int Moment, long Ticks, MomentOfTruthOutcome Outcome);
-
 /// <summary>
 /// One customer's run through one journey version, advanced by <see cref="JourneyEvaluator"/>: stage history, goal or
 /// failure, effort counters (repeats, backtracks, channel switches, assisted contacts, out-of-path touchpoints,
