@@ -50,6 +50,19 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
     public long TicksCompleted { get; private set; }
 
     /// <summary>
+    /// Starts draining the ingestion queue, then the scheduler. The drain starts here, not in
+    /// <see cref="ExecuteAsync"/>: since .NET 10 the host runs all of <c>ExecuteAsync</c> on the thread pool, so a stop right
+    /// after the start could otherwise come before the drain exists and return with queued events not yet ingested.
+    /// </summary>
+    /// <param name="cancellationToken">Signals that the start must be aborted.</param>
+    /// <returns>A task.</returns>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _drain ??= Task.Run(() => DrainAsync(_drainStop.Token), CancellationToken.None);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Stops taking events, ingests the ones already queued (until <paramref name="cancellationToken"/> says the host
     /// stops waiting; waiters of what is left see a cancellation), then stops the scheduler.
     /// </summary>
@@ -80,7 +93,6 @@ public sealed partial class JourneyOrchestrationService : BackgroundService
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _drain = Task.Run(() => DrainAsync(_drainStop.Token), CancellationToken.None);
         await Task.Yield();
         await TickAsync(stoppingToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(_options.TickInterval, _time);
