@@ -52,25 +52,8 @@ internal static class StepFixtures
     public static JourneyEvent Event(string customer, string touchpoint, DateTimeOffset at, string? id = null) =>
         new(customer, touchpoint, at) { EventId = id ?? $"{customer}/{touchpoint}/{at.UtcTicks}" };
 
-    /// <summary>Reads a hex fixture: hex digits, whitespace ignored, '#' starts a comment to the end of the line.</summary>
-    public static byte[] ReadHex(string name)
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "Orchestration", "Fixtures", name);
-        var hex = new System.Text.StringBuilder();
-        foreach (string line in File.ReadAllLines(path))
-        {
-            string data = line.Split('#')[0];
-            foreach (char c in data)
-            {
-                if (!char.IsWhiteSpace(c))
-                {
-                    hex.Append(c);
-                }
-            }
-        }
-
-        return Convert.FromHexString(hex.ToString());
-    }
+    /// <summary>Reads a golden CustomerState fixture of Orchestration/Fixtures (see <see cref="GoldenBytes"/>).</summary>
+    public static byte[] ReadHex(string name) => GoldenBytes.Read(Path.Combine("Orchestration", "Fixtures", name));
 
     public static string Hours(DateTimeOffset t) => (t - T0).TotalHours.ToString(CultureInfo.InvariantCulture);
 }
