@@ -25,15 +25,7 @@ internal static class CliEventInput
     public static (EventBatch Batch, EventReadSummary Summary) Read(CliContext context, string path, CliEventReading reading, EventBatchBuilder? builder = null)
     {
         using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, IsStdin(path) ? "<stdin>" : Path.GetFileName(path)) : null;
-        var options = new EventReaderOptions
-        {
-            BadRows = reading.SkipBadRows ? BadRowHandling.Skip : BadRowHandling.Fail,
-            Columns = reading.Columns,
-            TimestampFormat = reading.TimestampFormat,
-            TimeZone = reading.TimeZone,
-            LifecycleTransitions = reading.Lifecycle,
-            Progress = bar,
-        };
+        EventReaderOptions options = ReaderOptions(reading, bar);
         builder ??= new EventBatchBuilder();
         EventReadSummary summary;
         if (IsStdin(path))
@@ -57,6 +49,25 @@ internal static class CliEventInput
             summary = EventFile.ReadInto(path, builder, options);
         }
         bar?.Dispose();
+        Report(context, summary);
+        return (builder.Build(), summary);
+    }
+
+    /// <summary>The reader options of a command's event options.</summary>
+    internal static EventReaderOptions ReaderOptions(CliEventReading reading, IProgress<EventReadProgress>? progress, long? maxEvents = null) => new()
+    {
+        MaxEvents = maxEvents ?? new EventReaderOptions().MaxEvents,
+        BadRows = reading.SkipBadRows ? BadRowHandling.Skip : BadRowHandling.Fail,
+        Columns = reading.Columns,
+        TimestampFormat = reading.TimestampFormat,
+        TimeZone = reading.TimeZone,
+        LifecycleTransitions = reading.Lifecycle,
+        Progress = progress,
+    };
+
+    /// <summary>Writes the skipped bad rows (the first few, then the count) to stderr.</summary>
+    internal static void Report(CliContext context, EventReadSummary summary)
+    {
         foreach (EventReadError error in summary.Errors)
         {
             context.Stderr.WriteLine(error.Message);
@@ -66,7 +77,5 @@ internal static class CliEventInput
         {
             context.Stderr.WriteLine(CliMessages.Summary("bad rows skipped", summary.Skipped));
         }
-
-        return (builder.Build(), summary);
     }
 }

@@ -20,6 +20,9 @@ internal static class CliMessages
         "journeykit events events.csv --format json",
     ];
 
+    public static string NotGrouped(string path, string customer) =>
+        $"note: {Path.GetFileName(path)} is not grouped by customer (customer '{customer}' comes back after other customers): reading the whole file into memory; sort it by customer to read it in bounded memory";
+
     public static string SeeHelp(string commandPath) => $"Run '{commandPath} --help' for usage.";
 
     public static string FileNotFound(string? path, string message) =>

@@ -7,7 +7,7 @@ namespace JourneyKit.Cli;
 /// <summary>Writes command results to stdout as an aligned table or as JSON.</summary>
 internal static class CliOutput
 {
-    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes rows as left-aligned columns (numbers right-aligned) under a header.</summary>
     public static void WriteTable(TextWriter output, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows)
@@ -26,10 +26,23 @@ internal static class CliOutput
             {
                 string cell = c < row.Count ? row[c] : string.Empty;
                 widths[c] = Math.Max(widths[c], cell.Length);
-                numeric[c] &= cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] == '-') && double.TryParse(cell.Replace(",", string.Empty, StringComparison.Ordinal).TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+                numeric[c] &= IsNumericCell(cell);
             }
         }
 
+        WriteTable(output, header, rows, widths, numeric);
+    }
+
+    /// <summary>Whether a cell reads as a number (right-aligned when every cell of its column does).</summary>
+    internal static bool IsNumericCell(string cell) =>
+        cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] == '-') && double.TryParse(cell.Replace(",", string.Empty, StringComparison.Ordinal).TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    /// <summary>
+    /// Writes rows under a header with column widths and alignment computed beforehand (at least the header's widths;
+    /// numeric columns right-aligned): a table whose rows are streamed from elsewhere.
+    /// </summary>
+    internal static void WriteTable(TextWriter output, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, int[] widths, bool[] numeric)
+    {
         WriteRow(output, header, widths, new bool[header.Count]);
         var rule = new StringBuilder();
         for (int c = 0; c < header.Count; c++)

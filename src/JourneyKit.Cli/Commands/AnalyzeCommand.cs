@@ -56,12 +56,24 @@ internal static class AnalyzeCommand
             "journeykit analyze -j journey.json -e events.csv --funnel application.start,application.submit,id.upload --window 3d --explain c0042");
         command.SetAction(parse =>
         {
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
-            double risk = parse.GetValue(threshold);
-            if (!(risk is >= 0 and <= 1))
+            bool needsWholeBatch = parse.GetValue(explain) is not null || parse.GetValue(retention) is not null || parse.GetValue(trend) is not null || parse.GetValue(compare) is not null;
+            if (!needsWholeBatch && CliEventStream.CanStream(parse.GetRequiredValue(events)))
             {
-                throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
+                // A file grouped by customer is analysed batch by batch in bounded memory (docs/cli.md, "Big files").
+                CompiledJourney compiledJourney = Compile(parse.GetRequiredValue(journeyOption));
+                var streamedAnalyzer = new JourneyAnalyzer(compiledJourney, new AnalyticsOptions { RiskThreshold = RiskThreshold(parse.GetValue(threshold)) });
+                ProductFunnel? streamedFunnel = parse.GetValue(funnel) is { } streamedSteps
+                    ? ProductFunnelOf(streamedSteps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter), parse.GetValue(funnelHold))
+                    : null;
+                if (AnalyzeByCustomer(context, streamedAnalyzer, parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers), streamedFunnel) is { } streamed)
+                {
+                    Write(context, parse.GetValue(format), streamed.Analysis, streamed.Product, null, null, null);
+                    return CliExitCode.Ok;
+                }
             }
+
+            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
+            double risk = RiskThreshold(parse.GetValue(threshold));
 
             if (parse.GetValue(explain) is { } explained)
             {
@@ -111,35 +123,107 @@ internal static class AnalyzeCommand
                 }
             }
 
-            if (parse.GetValue(format) == OutputFormat.Json)
-            {
-                var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product), trends);
-                context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJson.Options.GetTypeInfo(typeof(AnalyzeDocument))));
-            }
-            else
-            {
-                WriteTables(context.Stdout, analysis, product);
-            }
-
+            Write(context, parse.GetValue(format), analysis, product, retentionTable, comparisons, trends);
             return CliExitCode.Ok;
         });
         return command;
     }
 
-    /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>
-    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, CliEventReading reading, string? customersFile = null)
+    private static void Write(CliContext context, OutputFormat format, JourneyAnalysis analysis, ProductFunnelResult? product, RetentionTable? retentionTable, IReadOnlyList<SegmentComparison>? comparisons, IReadOnlyList<TrendPoint>? trends)
+    {
+        if (format == OutputFormat.Json)
+        {
+            var document = new AnalyzeDocument(analysis, product, retentionTable, comparisons, product is null ? null : AllTimes(product), trends);
+            context.Stdout.WriteLine(JsonSerializer.Serialize(document, AnalyzeJson.Options.GetTypeInfo(typeof(AnalyzeDocument))));
+        }
+        else
+        {
+            WriteTables(context.Stdout, analysis, product);
+        }
+    }
+
+    /// <summary>Checks <c>--risk-threshold</c>.</summary>
+    internal static double RiskThreshold(double risk) =>
+        risk is >= 0 and <= 1 ? risk : throw new CliUsageException($"--risk-threshold must be between 0 and 1; got {risk.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Loads and compiles the journey (a journey the evaluator cannot run is a problem: exit code 1).</summary>
+    internal static CompiledJourney Compile(string journeyPath)
     {
         Journey journey = JourneyJson.LoadFile(journeyPath);
-        CompiledJourney compiled;
         try
         {
-            compiled = journey.Compile();
+            return journey.Compile();
         }
         catch (NotSupportedException e)
         {
             throw new CliProblemsException([e.Message]);
         }
+    }
 
+    /// <summary>
+    /// Analyses a file grouped by customer batch by batch (<see cref="CliEventStream"/>: memory holds a few batches and
+    /// the mergeable accumulators, not the file), the same analysis as the whole file gives. Without <c>--as-of</c> a first
+    /// pass finds the latest event. Null when the file is not grouped by customer (a note on stderr; the caller reads it
+    /// whole).
+    /// </summary>
+    internal static (JourneyAnalysis Analysis, ProductFunnelResult? Product)? AnalyzeByCustomer(CliContext context, JourneyAnalyzer analyzer, string eventsPath, string? asOf, CliEventReading reading, string? customersFile, ProductFunnel? funnel)
+    {
+        try
+        {
+            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
+            IReadOnlySet<string>? cohort = customersFile is null ? null : CustomerList.ReadCustomerIds(customersFile);
+            JourneyAnalysisAccumulator all = analyzer.CreateAccumulator(when);
+            ProductFunnelAccumulator? products = funnel?.CreateAccumulator(when);
+            long events = 0;
+            CliEventStream.Read(
+                context,
+                eventsPath,
+                reading,
+                batch =>
+                {
+                    batch = batch.Until(when);
+                    if (cohort is not null)
+                    {
+                        batch = batch.ForCustomers(cohort);
+                    }
+
+                    int count = batch.Count;
+                    JourneyAnalysisAccumulator part = analyzer.CreateAccumulator(when);
+                    part.Add(batch);
+                    ProductFunnelAccumulator? productPart = funnel?.CreateAccumulator(when);
+                    try
+                    {
+                        productPart?.Add(batch);
+                    }
+                    catch (InvalidOperationException e) when (funnel!.HoldAttribute is not null)
+                    {
+                        throw new CliProblemsException([e.Message]);
+                    }
+
+                    return (part, productPart, count);
+                },
+                part =>
+                {
+                    events += part.count;
+                    all.Merge(part.part);
+                    if (part.productPart is not null)
+                    {
+                        products!.Merge(part.productPart);
+                    }
+                });
+            return WithStatus(context, all.Customers, events, () => (all.Build(), products?.Build()));
+        }
+        catch (EventsNotGroupedException e)
+        {
+            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
+            return null;
+        }
+    }
+
+    /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>
+    internal static (CompiledJourney Journey, EventBatch Batch, DateTimeOffset AsOf) Load(CliContext context, string journeyPath, string eventsPath, string? asOf, CliEventReading reading, string? customersFile = null)
+    {
+        CompiledJourney compiled = Compile(journeyPath);
         (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, reading);
         (batch, DateTimeOffset when) = ScoreCommand.ApplyAsOf(asOf, batch);
         if (customersFile is not null)
@@ -151,16 +235,20 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>Analyses the batch, with a status line on stderr while it runs when stderr is a terminal.</summary>
-    internal static JourneyAnalysis Analyze(CliContext context, JourneyAnalyzer analyzer, EventBatch batch, DateTimeOffset asOf)
+    internal static JourneyAnalysis Analyze(CliContext context, JourneyAnalyzer analyzer, EventBatch batch, DateTimeOffset asOf) =>
+        WithStatus(context, batch.CustomerCount, batch.Count, () => analyzer.Analyze(batch, asOf));
+
+    /// <summary>Runs <paramref name="analyse"/> with a status line on stderr while it runs when stderr is a terminal.</summary>
+    private static T WithStatus<T>(CliContext context, long customers, long events, Func<T> analyse)
     {
-        string status = string.Create(CultureInfo.InvariantCulture, $"analysing {DisplayFormat.Count(batch.CustomerCount)} customers ({DisplayFormat.Count(batch.Count)} events)…");
+        string status = string.Create(CultureInfo.InvariantCulture, $"analysing {DisplayFormat.Count(customers)} customers ({DisplayFormat.Count(events)} events)…");
         if (context.StderrIsTerminal)
         {
             context.Stderr.Write(status);
             context.Stderr.Flush();
         }
 
-        JourneyAnalysis analysis = analyzer.Analyze(batch, asOf);
+        T analysis = analyse();
         if (context.StderrIsTerminal)
         {
             context.Stderr.Write('\r' + new string(' ', status.Length) + '\r');

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
@@ -51,7 +52,14 @@ internal static class ScoreCommand
                 throw new CliProblemsException([e.Message]);
             }
 
-            (EventBatch batch, _) = CliEventInput.Read(context, parse.GetRequiredValue(events), input.Get(parse));
+            string eventsPath = parse.GetRequiredValue(events);
+            if (!parse.GetValue(explain) && CliEventStream.CanStream(eventsPath)
+                && ScoreByCustomer(context, compiled, eventsPath, parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers), parse.GetValue(customer), parse.GetValue(format)))
+            {
+                return CliExitCode.Ok; // a file grouped by customer, scored batch by batch in bounded memory (docs/cli.md, "Big files")
+            }
+
+            (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, input.Get(parse));
             (batch, DateTimeOffset when) = ApplyAsOf(parse.GetValue(asOf), batch);
             if (parse.GetValue(customers) is { } cohort)
             {
@@ -105,46 +113,29 @@ internal static class ScoreCommand
             return (batch, batch.LatestTimestamp ?? DateTimeOffset.UnixEpoch);
         }
 
-        if (!JourneyTimestamp.TryParse(text, out DateTimeOffset asOf, out string? error))
-        {
-            throw new CliUsageException("--as-of: " + error);
-        }
-
+        DateTimeOffset asOf = ParseAsOf(text);
         return (batch.Until(asOf), asOf);
     }
+
+    /// <summary><c>--as-of</c> through the event files' timestamp parser (same messages).</summary>
+    internal static DateTimeOffset ParseAsOf(string text) =>
+        JourneyTimestamp.TryParse(text, out DateTimeOffset asOf, out string? error) ? asOf : throw new CliUsageException("--as-of: " + error);
 
     private static string Stage(CompiledJourney journey, int stage) => stage < 0 ? "-" : journey.Stages[stage].Name;
 
     private static void Write(TextWriter output, OutputFormat format, CompiledJourney journey, DateTimeOffset asOf, List<ScoredRun> rows, Explanations? explanations)
     {
-        var states = new int[(int)LifecycleState.Failed + 1];
-        double sum = 0;
-        foreach (var (_, s, score, _) in rows)
+        var totals = new ScoreTotals();
+        foreach (ScoredRun row in rows)
         {
-            states[(int)s.State]++;
-            sum += score.Value;
+            totals.Add(row.Status.State, row.Score.Value);
         }
 
-        int goal = states[(int)LifecycleState.Converted], failed = states[(int)LifecycleState.Failed], stuck = states[(int)LifecycleState.Stuck];
-        int dormant = states[(int)LifecycleState.Dormant], inProgress = states[(int)LifecycleState.InProgress];
-
-        CultureInfo inv = CultureInfo.InvariantCulture;
         if (format == OutputFormat.Json)
         {
             CliOutput.WriteJson(output, json =>
             {
-                json.WriteStartObject();
-                json.WriteString("journey_id", journey.Journey.Id);
-                CliJson.WriteInstant(json, "as_of", asOf);
-                json.WriteStartObject("summary");
-                json.WriteNumber("customers", rows.Count);
-                json.WriteNumber("in_progress", inProgress);
-                json.WriteNumber("stuck", stuck);
-                json.WriteNumber("dormant", dormant);
-                json.WriteNumber("converted", goal);
-                json.WriteNumber("failed", failed);
-                json.WriteNumber("mean_score", rows.Count == 0 ? 0 : Math.Round(sum / rows.Count, 2));
-                json.WriteEndObject();
+                WriteHead(json, journey, asOf, totals);
                 if (explanations is not null)
                 {
                     json.WriteStartObject("model");
@@ -155,77 +146,9 @@ internal static class ScoreCommand
                 }
 
                 json.WriteStartArray("customers");
-                foreach (var (i, s, score, conformance) in rows)
+                foreach (ScoredRun row in rows)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("customer_id", i.CustomerId);
-                    json.WriteNumber("run", i.RunNumber);
-                    if (i.Persona is not null)
-                    {
-                        json.WriteString("persona", i.Persona);
-                    }
-
-                    json.WriteString("stage_id", i.CurrentStage < 0 ? null : journey.Stages[i.CurrentStage].Id);
-                    json.WriteString("state", StateName(s.State));
-                    CliJson.WriteSeconds(json, "time_in_stage_seconds", s.TimeInStage);
-                    if (s.IsStuck)
-                    {
-                        CliJson.WriteSeconds(json, "overdue_by_seconds", s.OverdueBy);
-                    }
-                    json.WriteStartArray("moments_of_truth");
-                    foreach (MomentOfTruthHit hit in i.MomentsOfTruth)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("moment_id", journey.Journey.MomentsOfTruth[hit.Moment].Id);
-                        json.WriteString("outcome", hit.Outcome == MomentOfTruthOutcome.Positive ? "positive" : "negative");
-                        CliJson.WriteInstant(json, "at", new DateTimeOffset(hit.Ticks, TimeSpan.Zero));
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteNumber("score", Math.Round(score.Value, 2));
-                    json.WriteStartArray("breakdown");
-                    foreach (ScoreContribution c in score.Breakdown)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("component", c.Component);
-                        json.WriteNumber("points", Math.Round(c.Points, 2));
-                        json.WriteNumber("points_lost", Math.Round(c.PointsLost, 2));
-                        json.WriteString("explanation", c.Explanation);
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                    if (conformance is not null)
-                    {
-                        WriteConformance(json, conformance);
-                    }
-
-                    if (explanations?.Of(i, s) is { } prediction)
-                    {
-                        json.WriteStartObject("prediction");
-                        json.WriteNumber("not_progressing", Math.Round(prediction.Risk.NotProgressing, 4));
-                        json.WriteNumber("missing_goal", Math.Round(prediction.Risk.MissingGoal, 4));
-                        json.WriteStartArray("reasons");
-                        foreach (RiskFactor f in prediction.Reasons)
-                        {
-                            json.WriteStartObject();
-                            json.WriteString("feature", f.Feature);
-                            json.WriteNumber("contribution", Math.Round(f.Contribution, 4));
-                            json.WriteString("description", f.Description);
-                            json.WriteEndObject();
-                        }
-
-                        json.WriteEndArray();
-                        if (prediction.Next is { } next)
-                        {
-                            WriteNext(json, next);
-                        }
-
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndObject();
+                    WriteRun(json, journey, row, explanations);
                 }
 
                 json.WriteEndArray();
@@ -235,33 +158,360 @@ internal static class ScoreCommand
         }
 
         var table = new List<IReadOnlyList<string>>();
-        foreach (var (i, s, score, _) in rows)
+        foreach (ScoredRun row in rows)
         {
-            ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
-            var row = new List<string>
-            {
-                i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
-                Stage(journey, i.CurrentStage),
-                s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
-                DisplayFormat.Count(i.MomentsOfTruth.Count),
-                score.Value.ToString("0", inv),
-                worst.PointsLost < 0.5 ? "-" : worst.ToString(),
-            };
-            if (explanations is not null)
-            {
-                var p = explanations.Of(i, s);
-                row.Add(p is { } r ? string.Create(inv, $"{DisplayFormat.Share(r.Risk.NotProgressing)}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
-                row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({DisplayFormat.Share(n.Next[0].Probability)})") : "-");
-            }
-
-            table.Add(row);
+            table.Add(TableRow(journey, row, explanations));
         }
 
-        string[] header = explanations is null
-            ? ["customer", "stage", "status", "MoTs", "score", "biggest loss"]
-            : ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason", "likely next"];
-        CliOutput.WriteTable(output, header, table);
-        output.WriteLine(string.Create(inv, $"{DisplayFormat.Count(rows.Count)} customers as of {DisplayFormat.Instant(asOf)}: {DisplayFormat.Count(inProgress)} in progress, {DisplayFormat.Count(stuck)} stuck, {DisplayFormat.Count(dormant)} dormant, {DisplayFormat.Count(goal)} converted, {DisplayFormat.Count(failed)} failed; mean score {(rows.Count == 0 ? 0 : sum / rows.Count):0.0}"));
+        CliOutput.WriteTable(output, Header(explanations is not null), table);
+        output.WriteLine(totals.Line(asOf));
+    }
+
+    /// <summary>The document's start: journey, as-of and the summary counts.</summary>
+    private static void WriteHead(System.Text.Json.Utf8JsonWriter json, CompiledJourney journey, DateTimeOffset asOf, ScoreTotals totals)
+    {
+        json.WriteStartObject();
+        json.WriteString("journey_id", journey.Journey.Id);
+        CliJson.WriteInstant(json, "as_of", asOf);
+        json.WriteStartObject("summary");
+        json.WriteNumber("customers", totals.Rows);
+        json.WriteNumber("in_progress", totals.Count(LifecycleState.InProgress));
+        json.WriteNumber("stuck", totals.Count(LifecycleState.Stuck));
+        json.WriteNumber("dormant", totals.Count(LifecycleState.Dormant));
+        json.WriteNumber("converted", totals.Count(LifecycleState.Converted));
+        json.WriteNumber("failed", totals.Count(LifecycleState.Failed));
+        json.WriteNumber("mean_score", totals.Rows == 0 ? 0 : Math.Round(totals.Sum / totals.Rows, 2));
+        json.WriteEndObject();
+    }
+
+    /// <summary>One run of the <c>customers</c> array.</summary>
+    private static void WriteRun(System.Text.Json.Utf8JsonWriter json, CompiledJourney journey, ScoredRun run, Explanations? explanations)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        var (i, s, score, conformance) = run;
+        json.WriteStartObject();
+        json.WriteString("customer_id", i.CustomerId);
+        json.WriteNumber("run", i.RunNumber);
+        if (i.Persona is not null)
+        {
+            json.WriteString("persona", i.Persona);
+        }
+
+        json.WriteString("stage_id", i.CurrentStage < 0 ? null : journey.Stages[i.CurrentStage].Id);
+        json.WriteString("state", StateName(s.State));
+        CliJson.WriteSeconds(json, "time_in_stage_seconds", s.TimeInStage);
+        if (s.IsStuck)
+        {
+            CliJson.WriteSeconds(json, "overdue_by_seconds", s.OverdueBy);
+        }
+        json.WriteStartArray("moments_of_truth");
+        foreach (MomentOfTruthHit hit in i.MomentsOfTruth)
+        {
+            json.WriteStartObject();
+            json.WriteString("moment_id", journey.Journey.MomentsOfTruth[hit.Moment].Id);
+            json.WriteString("outcome", hit.Outcome == MomentOfTruthOutcome.Positive ? "positive" : "negative");
+            CliJson.WriteInstant(json, "at", new DateTimeOffset(hit.Ticks, TimeSpan.Zero));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("score", Math.Round(score.Value, 2));
+        json.WriteStartArray("breakdown");
+        foreach (ScoreContribution c in score.Breakdown)
+        {
+            json.WriteStartObject();
+            json.WriteString("component", c.Component);
+            json.WriteNumber("points", Math.Round(c.Points, 2));
+            json.WriteNumber("points_lost", Math.Round(c.PointsLost, 2));
+            json.WriteString("explanation", c.Explanation);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (conformance is not null)
+        {
+            WriteConformance(json, conformance);
+        }
+
+        if (explanations?.Of(i, s) is { } prediction)
+        {
+            json.WriteStartObject("prediction");
+            json.WriteNumber("not_progressing", Math.Round(prediction.Risk.NotProgressing, 4));
+            json.WriteNumber("missing_goal", Math.Round(prediction.Risk.MissingGoal, 4));
+            json.WriteStartArray("reasons");
+            foreach (RiskFactor f in prediction.Reasons)
+            {
+                json.WriteStartObject();
+                json.WriteString("feature", f.Feature);
+                json.WriteNumber("contribution", Math.Round(f.Contribution, 4));
+                json.WriteString("description", f.Description);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (prediction.Next is { } next)
+            {
+                WriteNext(json, next);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static string[] Header(bool explained) => explained
+        ? ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason", "likely next"]
+        : ["customer", "stage", "status", "MoTs", "score", "biggest loss"];
+
+    /// <summary>One run's table row.</summary>
+    private static List<string> TableRow(CompiledJourney journey, ScoredRun run, Explanations? explanations)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        var (i, s, score, _) = run;
+        ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
+        var row = new List<string>
+        {
+            i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
+            Stage(journey, i.CurrentStage),
+            s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
+            DisplayFormat.Count(i.MomentsOfTruth.Count),
+            score.Value.ToString("0", inv),
+            worst.PointsLost < 0.5 ? "-" : worst.ToString(),
+        };
+        if (explanations is not null)
+        {
+            var p = explanations.Of(i, s);
+            row.Add(p is { } r ? string.Create(inv, $"{DisplayFormat.Share(r.Risk.NotProgressing)}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
+            row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({DisplayFormat.Share(n.Next[0].Probability)})") : "-");
+        }
+
+        return row;
+    }
+
+    /// <summary>
+    /// Scores a file grouped by customer batch by batch (<see cref="CliEventStream"/>): each batch's runs are evaluated,
+    /// scored and written (JSON array elements or table cells) on a worker; the pieces go, in file order, to a temporary
+    /// file that is deleted on close, while the counts, the scores (summed in run order, as the whole read sums them) and
+    /// the table's column widths are kept. Then the head and the pieces are written: the same bytes as the whole read.
+    /// False when the file is not grouped by customer (a note on stderr; the caller reads it whole).
+    /// </summary>
+    private static bool ScoreByCustomer(CliContext context, CompiledJourney journey, string eventsPath, string? asOfText, CliEventReading reading, string? cohortFile, string? only, OutputFormat format)
+    {
+        try
+        {
+            DateTimeOffset when = asOfText is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ParseAsOf(asOfText);
+            IReadOnlySet<string>? cohort = cohortFile is null ? null : Analytics.CustomerList.ReadCustomerIds(cohortFile);
+            var evaluator = new JourneyEvaluator(journey);
+            bool json = format == OutputFormat.Json;
+            ConformanceChecker? checker = json ? new ConformanceChecker(journey) : null;
+            string[] header = Header(explained: false);
+            var totals = new ScoreTotals();
+            int[] widths = Array.ConvertAll(header, h => h.Length);
+            bool[] numeric = Array.ConvertAll(header, _ => true);
+            using var spill = new FileStream(Path.Combine(Path.GetTempPath(), "journeykit-score-" + Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            CliEventStream.Read(
+                context,
+                eventsPath,
+                reading,
+                batch =>
+                {
+                    batch = batch.Until(when);
+                    if (cohort is not null)
+                    {
+                        batch = batch.ForCustomers(cohort);
+                    }
+
+                    return ScorePart.Of(journey, evaluator, checker, batch, when, only, header.Length);
+                },
+                part =>
+                {
+                    for (int r = 0; r < part.States.Length; r++)
+                    {
+                        totals.Add(part.States[r], part.Scores[r]);
+                    }
+
+                    if (json && part.Bytes.Length > 0 && spill.Position > 0)
+                    {
+                        spill.WriteByte((byte)',');
+                    }
+
+                    spill.Write(part.Bytes);
+                    for (int c = 0; c < header.Length; c++)
+                    {
+                        widths[c] = Math.Max(widths[c], part.Widths[c]);
+                        numeric[c] &= part.Numeric[c];
+                    }
+                });
+            if (only is not null && totals.Rows == 0)
+            {
+                throw new CliProblemsException([$"customer '{only}' has no events in the file"]);
+            }
+
+            spill.Position = 0;
+            if (json)
+            {
+                WriteStreamedJson(context.Stdout, journey, when, totals, spill);
+            }
+            else
+            {
+                for (int c = 0; c < numeric.Length; c++)
+                {
+                    numeric[c] &= totals.Rows > 0;
+                }
+
+                CliOutput.WriteTable(context.Stdout, header, ScorePart.ReadRows(spill, header.Length), widths, numeric);
+                context.Stdout.WriteLine(totals.Line(when));
+            }
+
+            return true;
+        }
+        catch (EventsNotGroupedException e)
+        {
+            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The JSON document around the spilled array elements: the head as <see cref="Write"/> writes it up to the array's
+    /// start, the elements, and the end — each end taken from a writer so the indentation is the writer's own.
+    /// </summary>
+    private static void WriteStreamedJson(TextWriter output, CompiledJourney journey, DateTimeOffset asOf, ScoreTotals totals, Stream elements)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        int headLength, bodyLength;
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, CliOutput.JsonOptions))
+        {
+            WriteHead(json, journey, asOf, totals);
+            json.WriteStartArray("customers");
+            json.Flush();
+            headLength = buffer.WrittenCount;
+            if (totals.Rows > 0)
+            {
+                json.WriteNullValue(); // stands for the elements: the end after it is the end after a non-empty array
+            }
+
+            json.Flush();
+            bodyLength = buffer.WrittenCount - headLength;
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var chars = new char[UTF8Encoding.UTF8.GetMaxCharCount(1 << 16)];
+        void Write(ReadOnlySpan<byte> bytes, bool flush)
+        {
+            int n = decoder.GetChars(bytes, chars, flush);
+            output.Write(chars, 0, n);
+        }
+
+        Write(buffer.WrittenSpan[..headLength], false);
+        var piece = new byte[1 << 16];
+        for (int n; (n = elements.Read(piece, 0, piece.Length)) > 0;)
+        {
+            Write(piece.AsSpan(0, n), false);
+        }
+
+        Write(buffer.WrittenSpan[(headLength + bodyLength)..], true);
+        output.WriteLine();
+    }
+
+    /// <summary>The summary counts and the scores' sum, added in run order.</summary>
+    private sealed class ScoreTotals
+    {
+        private readonly int[] _states = new int[(int)LifecycleState.Failed + 1];
+
+        public int Rows { get; private set; }
+
+        public double Sum { get; private set; }
+
+        public void Add(LifecycleState state, double score)
+        {
+            _states[(int)state]++;
+            Sum += score;
+            Rows++;
+        }
+
+        public int Count(LifecycleState state) => _states[(int)state];
+
+        public string Line(DateTimeOffset asOf) => string.Create(CultureInfo.InvariantCulture, $"{DisplayFormat.Count(Rows)} customers as of {DisplayFormat.Instant(asOf)}: {DisplayFormat.Count(Count(LifecycleState.InProgress))} in progress, {DisplayFormat.Count(Count(LifecycleState.Stuck))} stuck, {DisplayFormat.Count(Count(LifecycleState.Dormant))} dormant, {DisplayFormat.Count(Count(LifecycleState.Converted))} converted, {DisplayFormat.Count(Count(LifecycleState.Failed))} failed; mean score {(Rows == 0 ? 0 : Sum / Rows):0.0}");
+    }
+
+    /// <summary>One batch's scored runs, written: JSON array elements (without the comma before the first) or table cells.</summary>
+    private sealed record ScorePart(LifecycleState[] States, double[] Scores, byte[] Bytes, int[] Widths, bool[] Numeric)
+    {
+        public static ScorePart Of(CompiledJourney journey, JourneyEvaluator evaluator, ConformanceChecker? checker, EventBatch batch, DateTimeOffset when, string? only, int columns)
+        {
+            var states = new List<LifecycleState>();
+            var scores = new List<double>();
+            var widths = new int[columns];
+            var numeric = new bool[columns];
+            Array.Fill(numeric, true);
+            using var bytes = new MemoryStream();
+            System.Text.Json.Utf8JsonWriter? json = null;
+            BinaryWriter? cells = null;
+            long prefix = 0;
+            if (checker is not null)
+            {
+                json = new System.Text.Json.Utf8JsonWriter(bytes, CliOutput.JsonOptions);
+                json.WriteStartObject(); // the elements' depth in the document: root object, customers array
+                json.WriteStartArray("customers");
+                json.Flush();
+                prefix = bytes.Length;
+            }
+            else
+            {
+                cells = new BinaryWriter(bytes, new UTF8Encoding(false), leaveOpen: true);
+            }
+
+            foreach (JourneyInstance instance in evaluator.Evaluate(batch))
+            {
+                if (only is not null && instance.CustomerId != only)
+                {
+                    continue;
+                }
+
+                var run = new ScoredRun(instance, evaluator.GetStatus(instance, when), ScoringModel.Default.Score(evaluator, instance, when), checker?.Check(instance, batch));
+                states.Add(run.Status.State);
+                scores.Add(run.Score.Value);
+                if (json is not null)
+                {
+                    WriteRun(json, journey, run, null);
+                    continue;
+                }
+
+                List<string> row = TableRow(journey, run, null);
+                for (int c = 0; c < columns; c++)
+                {
+                    cells!.Write(row[c]);
+                    widths[c] = Math.Max(widths[c], row[c].Length);
+                    numeric[c] &= CliOutput.IsNumericCell(row[c]);
+                }
+            }
+
+            json?.Flush();
+            json?.Dispose();
+            cells?.Dispose();
+            byte[] written = bytes.ToArray()[(int)prefix..];
+            return new ScorePart([.. states], [.. scores], written, widths, numeric);
+        }
+
+        /// <summary>The table rows spilled by <see cref="Of"/>, read back one at a time.</summary>
+        public static IEnumerable<IReadOnlyList<string>> ReadRows(Stream spill, int columns)
+        {
+            using var reader = new BinaryReader(spill, new UTF8Encoding(false), leaveOpen: true);
+            var row = new string[columns];
+            while (spill.Position < spill.Length)
+            {
+                for (int c = 0; c < columns; c++)
+                {
+                    row[c] = reader.ReadString();
+                }
+
+                yield return row;
+            }
+        }
     }
 
     /// <summary>The run's conformance: alignment fitness (null without a stage visit) and its deviations (docs/analytics.md).</summary>

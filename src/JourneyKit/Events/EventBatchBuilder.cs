@@ -25,15 +25,16 @@ namespace JourneyKit.Events;
 /// </remarks>
 public sealed class EventBatchBuilder
 {
-    private readonly SymbolTable _customers;
-    private readonly SymbolTable _touchpoints;
-    private readonly SymbolTable _channels;
-    private readonly SymbolTable _attributeKeys = new();
-    private readonly SymbolTable _attributeValues = new();
     private readonly bool _ownsCustomers;
     private readonly bool _ownsTouchpoints;
     private readonly bool _ownsChannels;
-    private readonly EventIdColumn _eventIds = new(); // and the (customer, event id) de-duplication
+    private SymbolTable _customers; // these five and the columns are replaced when a customer batch is cut (_split)
+    private SymbolTable _touchpoints;
+    private SymbolTable _channels;
+    private SymbolTable _attributeKeys = new();
+    private SymbolTable _attributeValues = new();
+    private EventIdColumn _eventIds = new(); // and the (customer, event id) de-duplication
+    private CustomerBatchSplitter? _split; // set when reading by customer batches (EventFile.ReadByCustomer)
     private AttributeColumn[] _attributes = []; // indexed by attribute key id (keys are added only here): sparse, per key
     private ColumnBuilder<int> _customerIds;
     private ColumnBuilder<int> _touchpointIds;
@@ -174,6 +175,11 @@ public sealed class EventBatchBuilder
         }
         else
         {
+            if (_split is not null && !_customers.TryGetId(customerId, out _))
+            {
+                NewCustomerOfSplit(customerId);
+            }
+
             customer = _customers.GetOrAdd(customerId);
             _lastCustomerName = _customers[customer];
             _lastCustomer = customer;
@@ -297,6 +303,55 @@ public sealed class EventBatchBuilder
             _channels,
             _attributeKeys,
             _attributeValues);
+    }
+
+    /// <summary>Reads by customer batches: <paramref name="split"/> gets every batch cut before a new customer.</summary>
+    internal void SplitByCustomer(CustomerBatchSplitter split)
+    {
+        if (!_ownsCustomers || !_ownsTouchpoints || !_ownsChannels || Count > 0)
+        {
+            throw new InvalidOperationException("Only a new builder with its own symbol tables reads by customer batches.");
+        }
+
+        _split = split;
+    }
+
+    /// <summary>
+    /// A customer not in this batch starts (before its first event is added): one seen in an earlier batch means the input
+    /// is not grouped by customer; a batch of <see cref="CustomerBatchSplitter.BatchEvents"/> or more is handed over and
+    /// the builder starts the next one (new symbol tables and columns).
+    /// </summary>
+    private void NewCustomerOfSplit(ReadOnlySpan<char> customerId)
+    {
+        CustomerBatchSplitter split = _split!;
+        split.CheckNew(customerId);
+        if (Count < split.BatchEvents)
+        {
+            return;
+        }
+
+        split.Remember(_customers);
+        EventBatch batch = Build();
+        int duplicates = DuplicateCount;
+        _customers = new SymbolTable();
+        _touchpoints = new SymbolTable();
+        _channels = new SymbolTable();
+        _attributeKeys = new SymbolTable();
+        _attributeValues = new SymbolTable();
+        _eventIds = new EventIdColumn();
+        _attributes = [];
+        _customerIds = new ColumnBuilder<int>(0);
+        _touchpointIds = new ColumnBuilder<int>(0);
+        _ticks = new ColumnBuilder<long>(0);
+        _channelIds = new ColumnBuilder<int>(0);
+        _values = new ColumnBuilder<double>(0);
+        _lastCustomerName = null;
+        _lastCustomer = 0;
+        _hasValues = false;
+        _hasEventIds = false;
+        _built = false;
+        DuplicateCount = duplicates;
+        split.Hand(batch);
     }
 
     /// <summary>The table to intern into: a new one, a copy of a read-only one (owned), or the caller's writable one.</summary>
@@ -642,6 +697,11 @@ public sealed class EventBatchBuilder
     /// <summary>Makes room for <paramref name="additional"/> more events in the main columns (a reader's estimate).</summary>
     internal void Reserve(int additional)
     {
+        if (_split is not null)
+        {
+            additional = Math.Min(additional, _split.BatchEvents + (_split.BatchEvents >> 2)); // one batch, not the file
+        }
+
         int capacity = (int)Math.Min((long)Count + Math.Max(0, additional), Limits.MaxEvents);
         _customerIds.EnsureCapacity(capacity);
         _touchpointIds.EnsureCapacity(capacity);

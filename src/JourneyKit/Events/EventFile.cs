@@ -88,6 +88,54 @@ public static class EventFile
         return ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options); // a pipe cannot seek
     }
 
+    /// <summary>The default number of events per batch of <see cref="ReadByCustomer(string, EventReaderOptions?, int, Action{EventBatch})"/>: 262,144.</summary>
+    public const int DefaultCustomerBatchEvents = 1 << 18;
+
+    /// <summary>
+    /// Reads an event file grouped by customer (every customer's events together, in any time order within the customer:
+    /// the usual export) as a sequence of batches of whole customers, each handed to <paramref name="onBatch"/> as soon as
+    /// it is complete, so memory holds one batch instead of the file. A batch is cut before the first event of a new
+    /// customer once it holds <paramref name="batchEvents"/> events or more (a customer with more events than that is one
+    /// larger batch). Each batch is what <see cref="Read(string, EventReaderOptions?)"/> gives for its customers (same
+    /// sort, de-duplication and attribute columns) with its own symbol tables; the batches come in file order, so
+    /// customers come in the order the whole file's batch has them.
+    /// </summary>
+    /// <param name="path">The file path, the format chosen by <see cref="DetectFormat"/>.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <param name="batchEvents">The number of events at or above which a batch is cut; at least 1.</param>
+    /// <param name="onBatch">Called with each batch, in file order, on the calling thread.</param>
+    /// <returns>The counts and errors of the whole read (as <see cref="Read(string, EventReaderOptions?)"/> gives them).</returns>
+    /// <exception cref="ArgumentException">The extension is not known, or the options are not valid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchEvents"/> is less than 1.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="EventFormatException">The data is not valid; the batches before the bad row were handed over.</exception>
+    /// <exception cref="EventsNotGroupedException">A customer has events after a batch with its earlier events was handed
+    /// over: the file is not grouped by customer (the batches before were handed over).</exception>
+    public static EventReadSummary ReadByCustomer(string path, EventReaderOptions? options, int batchEvents, Action<EventBatch> onBatch)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchEvents, 1);
+        ArgumentNullException.ThrowIfNull(onBatch);
+        EventFileFormat format = DetectFormat(path);
+        options ??= EventReaderOptions.Default;
+        options.Validate();
+        var builder = new EventBatchBuilder();
+        builder.SplitByCustomer(new CustomerBatchSplitter(batchEvents, onBatch));
+        EventReadSummary summary;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan))
+        {
+            summary = ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options);
+        }
+
+        if (builder.Count > 0)
+        {
+            onBatch(builder.Build());
+        }
+
+        return summary;
+    }
+
     /// <summary>
     /// Reads events from a stream that need not be seekable (standard input, a pipe, a network stream) into
     /// <paramref name="builder"/>. Gzip is recognised by its signature (1f 8b) and decompressed; the format is

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using JourneyKit.Events;
+
+namespace JourneyKit.Cli;
+
+/// <summary>
+/// Reads an events file grouped by customer in batches of whole customers (<see cref="EventFile.ReadByCustomer"/>) and
+/// works on them on every core: the reader runs on its own thread, workers process batches as they come, and the results
+/// are consumed in file order on the calling thread. At most a few batches are alive at once, so memory does not grow
+/// with the file (docs/cli.md, "Big files").
+/// </summary>
+internal static class CliEventStream
+{
+    /// <summary>Tests set a small number of events per batch (for the commands run on their thread) to get many batches from a small file.</summary>
+    internal static readonly AsyncLocal<int?> BatchEventsForTests = new();
+
+    private static int BatchEvents => BatchEventsForTests.Value ?? EventFile.DefaultCustomerBatchEvents;
+
+    /// <summary>Whether a command may read <paramref name="path"/> by customer batches: a file with a known extension,
+    /// not standard input or a pipe (the read may have to start again from the beginning).</summary>
+    public static bool CanStream(string path) =>
+        !CliEventInput.IsStreamPath(path) && EventFile.TryDetectFormat(path, out _) && File.Exists(path);
+
+    /// <summary>The latest event's instant in the file (a first pass, when --as-of is not given), or null for no events.</summary>
+    /// <exception cref="EventsNotGroupedException">The file is not grouped by customer.</exception>
+    public static DateTimeOffset? Latest(CliContext context, string path, CliEventReading reading)
+    {
+        long latest = long.MinValue;
+        using (var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(path)) : null)
+        {
+            Run(path, reading, bar, batch => batch.LatestTimestamp?.UtcTicks ?? long.MinValue, t => latest = Math.Max(latest, t));
+        }
+
+        return latest == long.MinValue ? null : new DateTimeOffset(latest, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Reads the file by customer batches: <paramref name="work"/> runs on worker threads (several batches at once), and
+    /// <paramref name="consume"/> gets each batch's result in file order on the calling thread. Bad rows are reported on
+    /// stderr as <see cref="CliEventInput.Read"/> reports them.
+    /// </summary>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    /// <exception cref="EventsNotGroupedException">The file is not grouped by customer; some results were consumed.</exception>
+    public static EventReadSummary Read<T>(CliContext context, string path, CliEventReading reading, Func<EventBatch, T> work, Action<T> consume)
+    {
+        using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(path)) : null;
+        EventReadSummary summary = Run(path, reading, bar, work, consume);
+        bar?.Dispose();
+        CliEventInput.Report(context, summary);
+        return summary;
+    }
+
+    private static EventReadSummary Run<T>(string path, CliEventReading reading, IProgress<EventReadProgress>? progress, Func<EventBatch, T> work, Action<T> consume)
+    {
+        EventReaderOptions options = CliEventInput.ReaderOptions(reading, progress, long.MaxValue); // memory is bounded by the batch, not the file
+        int workers = Math.Max(1, Environment.ProcessorCount);
+        int inFlight = workers + 1; // batches read but not yet consumed
+        using var slots = new SemaphoreSlim(inFlight, inFlight);
+        using var queue = new BlockingCollection<(int Index, EventBatch Batch)>();
+        var done = new Dictionary<int, T>();
+        var failures = new ConcurrentQueue<ExceptionDispatchInfo>();
+        using var failed = new CancellationTokenSource();
+        EventReadSummary? summary = null;
+        int batchEvents = BatchEvents;
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                int index = 0;
+                summary = EventFile.ReadByCustomer(path, options, batchEvents, batch =>
+                {
+                    slots.Wait(failed.Token);
+                    queue.Add((index++, batch));
+                });
+            }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(ExceptionDispatchInfo.Capture(e));
+                failed.Cancel();
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        }) { IsBackground = true, Name = "journeykit reader" };
+        reader.Start();
+        var pool = new Task[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            pool[w] = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    foreach ((int index, EventBatch batch) in queue.GetConsumingEnumerable(failed.Token))
+                    {
+                        T result = work(batch);
+                        lock (done)
+                        {
+                            done.Add(index, result);
+                            Monitor.PulseAll(done);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (failed.IsCancellationRequested)
+                {
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(ExceptionDispatchInfo.Capture(e));
+                    failed.Cancel();
+                    lock (done)
+                    {
+                        Monitor.PulseAll(done);
+                    }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        Task all = Task.WhenAll(pool).ContinueWith(_ =>
+        {
+            lock (done)
+            {
+                Monitor.PulseAll(done);
+            }
+        }, TaskScheduler.Default);
+        try
+        {
+            for (int next = 0; ; next++)
+            {
+                T result;
+                lock (done)
+                {
+                    while (!done.ContainsKey(next) && !all.IsCompleted && !failed.IsCancellationRequested)
+                    {
+                        Monitor.Wait(done, 100);
+                    }
+
+                    if (!done.Remove(next, out result!))
+                    {
+                        break; // every batch consumed, or a failure
+                    }
+                }
+
+                consume(result);
+                slots.Release();
+            }
+        }
+        catch
+        {
+            failed.Cancel();
+            throw;
+        }
+        finally
+        {
+            reader.Join();
+            all.Wait();
+        }
+
+        if (failures.TryDequeue(out ExceptionDispatchInfo? failure))
+        {
+            failure.Throw();
+        }
+
+        return summary!;
+    }
+}

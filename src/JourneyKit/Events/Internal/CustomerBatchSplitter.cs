@@ -1,0 +1,62 @@
+namespace JourneyKit.Events.Internal;
+
+/// <summary>
+/// Cuts a read into batches of whole customers (<see cref="EventFile.ReadByCustomer(string, EventReaderOptions?, int, Action{EventBatch})"/>):
+/// remembers a 64-bit hash of every customer of the batches handed over, so a customer coming back after its batch was cut
+/// (input not grouped by customer) is caught. A hash collision can only report a grouped file as not grouped, never the
+/// other way round.
+/// </summary>
+internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> hand)
+{
+    private readonly HashSet<ulong> _earlier = [];
+
+    /// <summary>Gets the number of events at or above which a batch is cut before the next new customer.</summary>
+    public int BatchEvents { get; } = batchEvents;
+
+    /// <summary>Gets the number of batches handed over.</summary>
+    public int Batches { get; private set; }
+
+    /// <summary>Throws <see cref="EventsNotGroupedException"/> when <paramref name="customerId"/> was in a batch handed over.</summary>
+    public void CheckNew(ReadOnlySpan<char> customerId)
+    {
+        if (_earlier.Count > 0 && _earlier.Contains(Hash(customerId)))
+        {
+            throw new EventsNotGroupedException(customerId.ToString());
+        }
+    }
+
+    /// <summary>Remembers every customer of a batch about to be handed over.</summary>
+    public void Remember(SymbolTable customers)
+    {
+        _earlier.EnsureCapacity(_earlier.Count + customers.Count);
+        for (int c = 0; c < customers.Count; c++)
+        {
+            _earlier.Add(Hash(customers[c]));
+        }
+    }
+
+    /// <summary>Hands a batch over.</summary>
+    public void Hand(EventBatch batch)
+    {
+        Batches++;
+        hand(batch);
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units, then a 64-bit finaliser (MurmurHash3's) to spread the bits.</summary>
+    internal static ulong Hash(ReadOnlySpan<char> text)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in text)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        h ^= (ulong)text.Length;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdUL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53UL;
+        h ^= h >> 33;
+        return h;
+    }
+}
