@@ -25,7 +25,7 @@ namespace JourneyKit.Events;
 /// <para>The input is streamed line by line; events are added in file order (see <see cref="CsvEventReader"/>).</para>
 /// <threadsafety>All members are thread-safe; one builder must not be filled by two reads at once.</threadsafety>
 /// </remarks>
-public static class JsonLinesEventReader
+public static partial class JsonLinesEventReader
 {
     /// <summary>Reads JSON Lines events from a stream into a new batch. The stream is read to its end and not disposed.</summary>
     /// <param name="stream">The UTF-8 JSON Lines bytes.</param>
@@ -52,7 +52,11 @@ public static class JsonLinesEventReader
     /// <returns>The counts and errors.</returns>
     /// <exception cref="EventFormatException">The data is not valid; events before the bad row stay in the builder.</exception>
     /// <exception cref="ArgumentException">The options are not valid.</exception>
-    public static EventReadSummary ReadInto(Stream stream, EventBatchBuilder builder, string? fileName = null, EventReaderOptions? options = null)
+    public static EventReadSummary ReadInto(Stream stream, EventBatchBuilder builder, string? fileName = null, EventReaderOptions? options = null) =>
+        ReadInto(stream, builder, fileName, options, plainLines: true);
+
+    /// <summary><see cref="ReadInto(Stream, EventBatchBuilder, string?, EventReaderOptions?)"/>, with or without the byte-level path for plain lines (tests compare the two).</summary>
+    internal static EventReadSummary ReadInto(Stream stream, EventBatchBuilder builder, string? fileName, EventReaderOptions? options, bool plainLines)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(builder);
@@ -61,11 +65,11 @@ public static class JsonLinesEventReader
         long? total = stream.CanSeek ? stream.Length - stream.Position : null;
         using var counting = new CountingStream(stream, leaveOpen: true);
         var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, total);
-        new JsonLinesParser(context, options.MaxRecordLength).ReadAll(counting);
+        new JsonLinesParser(context, options.MaxRecordLength) { PlainLines = plainLines }.ReadAll(counting);
         return context.Finish();
     }
 
-    internal sealed class JsonLinesParser(ReadContext context, int maxRecordLength)
+    internal sealed partial class JsonLinesParser(ReadContext context, int maxRecordLength)
     {
         private static readonly JsonReaderOptions JsonOptions = new() { MaxDepth = 4, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -197,7 +201,10 @@ public static class JsonLinesEventReader
             context.Line = line;
             try
             {
-                Parse(bytes, line);
+                if (!PlainLines || !TryParsePlain(bytes))
+                {
+                    Parse(bytes, line);
+                }
             }
             catch (EventLimitExceededException e)
             {
