@@ -201,7 +201,7 @@ public sealed class JourneyEvaluator
                 Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], channels[channelIds[i] + 1]);
                 for (int m = 0; m < momentConditions.Length; m++)
                 {
-                    AdvanceMoment(instance, m, momentConditions[m].Match(batch, i), ticks[i]);
+                    AdvanceMoment(instance, m, momentConditions[m], batch, i);
                 }
             }
 
@@ -452,13 +452,13 @@ public sealed class JourneyEvaluator
         }
     }
 
-    private void AdvanceMoment(JourneyInstance instance, int m, ulong mask, long ticks)
+    private void AdvanceMoment(JourneyInstance instance, int m, in Matching.Pattern.BoundPattern bound, EventBatch batch, int row)
     {
         Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
         Matching.Pattern.PatternState state = instance.MomentStates[m];
         int before = pattern.GetResult(state).Count;
-        pattern.Advance(state, mask, ticks);
-        RecordHit(instance, m, before, pattern.GetResult(state).Count, ticks);
+        pattern.Advance(state, bound, batch, row);
+        RecordHit(instance, m, before, pattern.GetResult(state).Count, batch.TimestampTicks[row]);
     }
 
     /// <summary>A moment of truth is hit each time its pattern's match count grows.</summary>

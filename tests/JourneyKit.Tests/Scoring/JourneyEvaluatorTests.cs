@@ -108,6 +108,37 @@ public sealed class JourneyEvaluatorTests
     }
 
     [Fact]
+    public void MomentOfTruth_HoldingAnAttribute_BatchAndStreamingAgree()
+    {
+        // "upload{doc=$d} .* branch{doc=$d}": a branch visit about the same document. upload(A)@1 branch(B)@2 → no hit;
+        // branch(A)@3 → a hit at 3h. Batch evaluation steps the moment from the batch's columns, streaming from the events.
+        CompiledJourney journey = new JourneyBuilder("j")
+            .Touchpoint("upload", Channel.Mobile)
+            .Touchpoint("branch", Channel.Branch)
+            .Touchpoint("active", Channel.Mobile)
+            .Stage("verify", s => s.Touchpoints("upload", "branch").StandardTime(TimeSpan.FromDays(1)).Next("done"))
+            .Stage("done", s => s.Touchpoints("active").Goal())
+            .MomentOfTruth("same-doc", "upload{doc=$d} .* branch{doc=$d}", MomentOfTruthOutcome.Negative, 2)
+            .Build()
+            .Compile();
+        JourneyEvent D(string touchpoint, double hours, string doc) =>
+            new("c", touchpoint, T0.AddHours(hours)) { Attributes = new Dictionary<string, string> { ["doc"] = doc } };
+        JourneyEvent[] events = [D("upload", 1, "A"), D("branch", 2, "B"), D("branch", 3, "A")];
+        var evaluator = new JourneyEvaluator(journey);
+        JourneyInstance streamed = Run(evaluator, events);
+        var builder = new EventBatchBuilder();
+        foreach (JourneyEvent e in events)
+        {
+            builder.Add(e);
+        }
+
+        JourneyInstance batched = evaluator.Evaluate(builder.Build())[0];
+        MomentOfTruthHit expected = new(0, T0.AddHours(3).UtcTicks, MomentOfTruthOutcome.Negative);
+        Assert.Equal([expected], streamed.MomentsOfTruth);
+        Assert.Equal([expected], batched.MomentsOfTruth);
+    }
+
+    [Fact]
     public void MomentsOfTruth_RecordedWithOutcome()
     {
         var evaluator = new JourneyEvaluator(Journey());

@@ -13,7 +13,15 @@ internal readonly struct BoundPattern
 {
     private readonly BoundConditions _conditions;
 
-    internal BoundPattern(BoundConditions conditions) => _conditions = conditions;
+    internal BoundPattern(BoundConditions conditions, int[]?[]? columns)
+    {
+        _conditions = conditions;
+        Columns = columns;
+    }
+
+    /// <summary>Gets the batch columns of the pattern variable's attribute keys (null entries: no event has the key), or
+    /// null when the pattern has no variable.</summary>
+    public int[]?[]? Columns { get; }
 
     /// <summary>Gets the atoms the event at <paramref name="row"/> satisfies, as a bit mask.</summary>
     /// <param name="batch">The batch the pattern was bound to.</param>

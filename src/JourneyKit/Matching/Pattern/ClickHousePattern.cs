@@ -149,6 +149,11 @@ public static class ClickHousePattern
                 throw new PatternSyntaxException(PatternError.UnexpectedToken, 0, $"condition {i + 1} must be one event: a touchpoint, '[…]' or '.', with optional '{{…}}' predicates", text);
             }
 
+            if (tree.Variable is not null)
+            {
+                throw new PatternSyntaxException(PatternError.InvalidVariable, text.IndexOf('$', StringComparison.Ordinal), $"condition {i + 1}: ClickHouse patterns hold no variables; write the pattern in this language to hold an attribute constant", text);
+            }
+
             result[i] = atom.Condition;
         }
 

@@ -32,7 +32,7 @@ public readonly record struct PatternMatch(bool Matched, int Count, int FirstSta
 /// non-overlapping matches there are. The first match is the one that ends first; of those, the shortest.</para>
 /// <threadsafety>Immutable and thread-safe; <see cref="PatternState"/> is not.</threadsafety>
 /// </remarks>
-public sealed class CompiledPattern
+public sealed partial class CompiledPattern
 {
     private readonly PatternAutomaton _nfa;
     private readonly BoundConditions _streaming;
@@ -70,6 +70,7 @@ public sealed class CompiledPattern
         }
 
         _nfa = nfa;
+        _variable = tree.Variable is { } variable ? new PatternVariable(variable, nfa.Atoms, options.MaxBoundValues, text) : null;
         AnchoredStart = tree.AnchorStart;
         AnchoredEnd = tree.AnchorEnd;
         Within = tree.Within;
@@ -167,6 +168,7 @@ public sealed class CompiledPattern
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStates, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEdges, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPartialMatches, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBoundValues, 1, nameof(options));
         return FromParsed(ParsedPattern.Parse(pattern, options));
     }
 
@@ -270,7 +272,11 @@ public sealed class CompiledPattern
 
     private void EvaluateRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results, long asOf, bool skip)
     {
-        if (_timed is not null)
+        if (_variable is not null)
+        {
+            EvaluateBoundRuns(batch, plan.Bound, fromRun, toRun, results, asOf);
+        }
+        else if (_timed is not null)
         {
             EvaluateTimedRuns(batch, plan, fromRun, toRun, results, asOf, skip);
         }
@@ -287,6 +293,11 @@ public sealed class CompiledPattern
     public PatternMatch GetResult(PatternState state, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Bound is not null)
+        {
+            return FinishBound(state, asOf.UtcTicks);
+        }
+
         return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core, asOf.UtcTicks);
     }
 
@@ -297,12 +308,17 @@ public sealed class CompiledPattern
     public DateTimeOffset? NextDeadline(PatternState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Bound is not null)
+        {
+            return NextDeadlineBound(state);
+        }
+
         return state.Core.Waiting && state.Core.WaitDeadline != long.MaxValue ? new DateTimeOffset(Math.Min(state.Core.WaitDeadline, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero) : null;
     }
 
     /// <summary>Creates an empty streaming state for one customer.</summary>
     /// <returns>The state.</returns>
-    public PatternState CreateState() => _timed is null ? new(_nfa.StateCount) : new(_nfa.StateCount, _timed.Stride);
+    public PatternState CreateState() => _variable is not null ? CreateBoundState() : _timed is null ? new(_nfa.StateCount) : new(_nfa.StateCount, _timed.Stride);
 
     /// <summary>Advances a customer's state by one event; give events in timestamp order.</summary>
     /// <param name="state">The state.</param>
@@ -312,7 +328,7 @@ public sealed class CompiledPattern
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(journeyEvent);
-        if (state.StateCount != _nfa.StateCount)
+        if (state.StateCount != _nfa.StateCount || (state.Bound is null) != (_variable is null))
         {
             throw new ArgumentException("The state was created by another pattern.", nameof(state));
         }
@@ -330,11 +346,17 @@ public sealed class CompiledPattern
         }
 
         ulong mask = _streaming.Match(touchpoint, channel, journeyEvent.Value ?? double.NaN, journeyEvent.Attributes);
+        if (state.Bound is not null)
+        {
+            AdvanceBound(state, mask, journeyEvent.Attributes, journeyEvent.TimestampTicks);
+            return;
+        }
+
         Advance(state, mask, journeyEvent.TimestampTicks);
     }
 
     /// <summary>Binds the atoms to a batch, for <see cref="Advance(PatternState, ulong, long)"/> over its rows.</summary>
-    internal BoundPattern Bind(EventBatch batch) => new(BoundConditions.Bind(_nfa.Atoms, batch));
+    internal BoundPattern Bind(EventBatch batch) => new(BoundConditions.Bind(_nfa.Atoms, batch), VariableColumns(batch));
 
     /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
     internal void Advance(PatternState state, ulong mask, long ticks)
@@ -388,6 +410,11 @@ public sealed class CompiledPattern
     public PatternMatch GetResult(PatternState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Bound is not null)
+        {
+            return FinishBound(state, long.MinValue);
+        }
+
         return _timed is null ? Finish(state.Start, state.StartIndex, state.Core) : FinishTimed(state.Cands!, state.CandCount, state.Core, long.MinValue);
     }
 
@@ -1058,6 +1085,7 @@ public sealed class PatternState
 {
     private const byte FormatVersion = 1;
     private const byte TimedFormatVersion = 2;
+    private const byte BoundFormatVersion = 3;
     private const int Header = 45;
 
     internal long[] Start;
@@ -1067,6 +1095,10 @@ public sealed class PatternState
     /// <summary>The timed form's partial matches (<see cref="Stride"/> longs each), or null.</summary>
     internal long[]? Cands;
     internal int CandCount;
+
+    /// <summary>The copies of a pattern with a variable (<c>{order_id=$o}</c>), or null; then <see cref="Core"/> holds
+    /// the counts and the other fields are unused.</summary>
+    internal BindingState? Bound;
 
     internal PatternState(int states)
     {
@@ -1083,7 +1115,14 @@ public sealed class PatternState
         Cands = new long[stride * 4];
     }
 
-    internal int StateCount => Cands is null ? Start.Length : TimedStates;
+    internal PatternState(BindingState bound, int states)
+        : this(0)
+    {
+        Bound = bound;
+        TimedStates = states;
+    }
+
+    internal int StateCount => Bound is not null || Cands is not null ? TimedStates : Start.Length;
 
     /// <summary>Gets the longs per partial match of the timed form (0 for the plain form).</summary>
     internal int Stride { get; }
@@ -1095,7 +1134,7 @@ public sealed class PatternState
     internal long PrevTicks => Core.PrevTicks;
 
     /// <summary>Gets the number of bytes <see cref="WriteTo"/> writes.</summary>
-    public int SerializedSize => Cands is null ? Header + (12 * Start.Length) : Header + 8 + WaitBytes + (8 * Stride * CandCount);
+    public int SerializedSize => Bound is not null ? BoundSize() : Cands is null ? Header + (12 * Start.Length) : Header + 8 + WaitBytes + (8 * Stride * CandCount);
 
     private const int WaitBytes = 1 + 8 + 8 + 4;
 
@@ -1105,7 +1144,7 @@ public sealed class PatternState
     public int WriteTo(Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SerializedSize, nameof(destination));
-        destination[0] = Cands is null ? FormatVersion : TimedFormatVersion;
+        destination[0] = Bound is not null ? BoundFormatVersion : Cands is null ? FormatVersion : TimedFormatVersion;
         BinaryPrimitives.WriteInt32LittleEndian(destination[1..], StateCount);
         BinaryPrimitives.WriteInt32LittleEndian(destination[5..], Core.Index);
         BinaryPrimitives.WriteInt64LittleEndian(destination[9..], Core.PrevTicks);
@@ -1115,6 +1154,11 @@ public sealed class PatternState
         BinaryPrimitives.WriteInt64LittleEndian(destination[29..], Core.FirstStartTicks);
         BinaryPrimitives.WriteInt64LittleEndian(destination[37..], Core.FirstEndTicks);
         int offset = Header;
+        if (Bound is not null)
+        {
+            return WriteBound(destination, offset);
+        }
+
         if (Cands is not null)
         {
             BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], Stride);
@@ -1146,17 +1190,21 @@ public sealed class PatternState
     /// <summary>Reads a state written by <see cref="WriteTo"/>.</summary>
     /// <param name="source">The bytes.</param>
     /// <returns>The state.</returns>
-    /// <exception cref="FormatException">Not a pattern state of format version 1 or 2.</exception>
+    /// <exception cref="FormatException">Not a pattern state of format version 1, 2 or 3.</exception>
     public static PatternState ReadFrom(ReadOnlySpan<byte> source)
     {
-        if (source.Length < Header || (source[0] != FormatVersion && source[0] != TimedFormatVersion))
+        if (source.Length < Header || (source[0] != FormatVersion && source[0] != TimedFormatVersion && source[0] != BoundFormatVersion))
         {
-            throw new FormatException("The bytes are not a pattern state of format version 1 or 2.");
+            throw new FormatException("The bytes are not a pattern state of format version 1, 2 or 3.");
         }
 
         int states = BinaryPrimitives.ReadInt32LittleEndian(source[1..]);
         PatternState state;
-        if (source[0] == TimedFormatVersion)
+        if (source[0] == BoundFormatVersion)
+        {
+            state = ReadBound(source, states);
+        }
+        else if (source[0] == TimedFormatVersion)
         {
             int stride = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[Header..]) : -1;
             int count = source.Length >= Header + 8 ? BinaryPrimitives.ReadInt32LittleEndian(source[(Header + 4)..]) : -1;
@@ -1215,5 +1263,89 @@ public sealed class PatternState
         state.Core.FirstStartTicks = BinaryPrimitives.ReadInt64LittleEndian(source[29..]);
         state.Core.FirstEndTicks = BinaryPrimitives.ReadInt64LittleEndian(source[37..]);
         return state;
+    }
+    // Format 3 (a pattern with a variable): the header (the counts), then the unbound copy's bytes and, per bound
+    // copy, its value (UTF-8) and its bytes, each length-prefixed.
+    private int BoundSize()
+    {
+        BindingState b = Bound!;
+        int size = Header + 4 + 4 + b.Unbound.SerializedSize;
+        for (int c = 0; c < b.Count; c++)
+        {
+            size += 4 + System.Text.Encoding.UTF8.GetByteCount(b.Values[c]) + 4 + b.States[c].SerializedSize;
+        }
+
+        return size;
+    }
+
+    private int WriteBound(Span<byte> destination, int offset)
+    {
+        BindingState b = Bound!;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], b.Count);
+        offset = WriteCopy(destination, offset + 4, b.Unbound);
+        for (int c = 0; c < b.Count; c++)
+        {
+            int n = System.Text.Encoding.UTF8.GetBytes(b.Values[c], destination[(offset + 4)..]);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], n);
+            offset = WriteCopy(destination, offset + 4 + n, b.States[c]);
+        }
+
+        return offset;
+
+        static int WriteCopy(Span<byte> destination, int offset, PatternState copy)
+        {
+            int n = copy.WriteTo(destination[(offset + 4)..]);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], n);
+            return offset + 4 + n;
+        }
+    }
+
+    private static PatternState ReadBound(ReadOnlySpan<byte> source, int states)
+    {
+        int offset = Header;
+        int count = Int(source, offset);
+        if (count < 0 || count > 1_000_000)
+        {
+            throw new FormatException("The pattern state is truncated or has an invalid size.");
+        }
+
+        offset += 4;
+        PatternState unbound = ReadCopy(source, ref offset, states);
+        var bound = new BindingState(unbound, 0);
+        for (int c = 0; c < count; c++)
+        {
+            int n = Int(source, offset);
+            if (n < 0 || source.Length - offset - 4 < n)
+            {
+                throw new FormatException("The pattern state is truncated or has an invalid size.");
+            }
+
+            string value = System.Text.Encoding.UTF8.GetString(source.Slice(offset + 4, n));
+            offset += 4 + n;
+            bound.Add(value, ReadCopy(source, ref offset, states));
+        }
+
+        return new PatternState(bound, states);
+
+        static int Int(ReadOnlySpan<byte> source, int offset) =>
+            source.Length - offset >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(source[offset..]) : throw new FormatException("The pattern state is truncated or has an invalid size.");
+
+        static PatternState ReadCopy(ReadOnlySpan<byte> source, ref int offset, int states)
+        {
+            int n = Int(source, offset);
+            if (n < Header || source.Length - offset - 4 < n || source[offset + 4] == BoundFormatVersion)
+            {
+                throw new FormatException("The pattern state is truncated or has an invalid size.");
+            }
+
+            PatternState copy = ReadFrom(source.Slice(offset + 4, n));
+            if (copy.StateCount != states)
+            {
+                throw new FormatException("The pattern state's copies do not agree on the automaton's size.");
+            }
+
+            offset += 4 + n;
+            return copy;
+        }
     }
 }

@@ -28,6 +28,15 @@ public sealed class AttributeCondition : IEquatable<AttributeCondition>
         IsNegated = isNegated;
     }
 
+    /// <summary>Creates a pattern variable use <c>key=$name</c>: the attribute must be present, and the pattern holds its
+    /// value constant (the first event of a match binds it, later ones must have the same value).</summary>
+    internal AttributeCondition(string key, string variable)
+    {
+        Key = key;
+        Values = ["$" + variable];
+        Variable = variable;
+    }
+
     /// <summary>Gets the attribute key.</summary>
     public string Key { get; }
 
@@ -37,14 +46,18 @@ public sealed class AttributeCondition : IEquatable<AttributeCondition>
     /// <summary>Gets a value indicating whether the condition is negated.</summary>
     public bool IsNegated { get; }
 
+    /// <summary>Gets the pattern variable (<c>order_id=$o</c> gives <c>o</c>) whose bound value the attribute must equal, or
+    /// null for a literal condition. On its own (<see cref="Matches"/>) a variable condition only needs the attribute.</summary>
+    internal string? Variable { get; }
+
     /// <summary>Tests the condition on an attribute value.</summary>
     /// <param name="value">The event's value of the attribute, or null when absent.</param>
     /// <returns><see langword="true"/> when the condition holds.</returns>
-    public bool Matches(string? value) => (value is not null && Values.Contains(value)) != IsNegated;
+    public bool Matches(string? value) => Variable is not null ? value is not null : (value is not null && Values.Contains(value)) != IsNegated;
 
     /// <inheritdoc/>
     public bool Equals(AttributeCondition? other) =>
-        other is not null && Key == other.Key && IsNegated == other.IsNegated && Values.SequenceEqual(other.Values);
+        other is not null && Key == other.Key && IsNegated == other.IsNegated && Variable == other.Variable && Values.SequenceEqual(other.Values);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as AttributeCondition);

@@ -8,6 +8,7 @@ internal static class PatternConstants
     public const int DefaultMaxStates = 1024;
     public const int DefaultMaxEdges = 4096;
     public const int DefaultMaxPartialMatches = 64;
+    public const int DefaultMaxBoundValues = 64;
 
     /// <summary>The most distinct event conditions (atoms) a pattern may use: the matcher keeps them in a 64-bit mask.</summary>
     public const int MaxAtoms = 64;

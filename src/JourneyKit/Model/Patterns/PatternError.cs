@@ -41,4 +41,8 @@ public enum PatternError
 
     /// <summary>More than 16 time gaps <c>~~(…)</c> and groups with <c>within</c> (each is a time kept per partial match).</summary>
     TooManyTimeConstraints,
+
+    /// <summary>A variable (<c>{order_id=$o}</c>) is used wrongly: a second variable, <c>!=$o</c>, <c>$o|x</c>, a variable on
+    /// <c>channel</c> or <c>value</c>, or one in an absence that some match before it does not bind.</summary>
+    InvalidVariable,
 }

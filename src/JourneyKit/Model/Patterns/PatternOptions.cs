@@ -43,4 +43,13 @@ public sealed class PatternOptions
     /// </summary>
     /// <value>The default value is 64.</value>
     public int MaxPartialMatches { get; init; } = PatternConstants.DefaultMaxPartialMatches;
+
+    /// <summary>
+    /// Gets the most distinct values of a pattern's variable (<c>{order_id=$o}</c>) one customer may hold open at once:
+    /// the matcher keeps one copy of its state per value bound by a partial match still alive (an order added to the
+    /// cart and not yet paid). Matching past it throws <see cref="InvalidOperationException"/> naming the pattern, the
+    /// event and this option; the work per event is at most this times the pattern's own.
+    /// </summary>
+    /// <value>The default value is 64.</value>
+    public int MaxBoundValues { get; init; } = PatternConstants.DefaultMaxBoundValues;
 }

@@ -9,6 +9,9 @@ internal sealed record PatternTree(PatternNode Root, bool AnchorStart, bool Anch
     /// <summary>Gets the trailing <c>!(X within D)</c>: after the match of <see cref="Root"/>, no event satisfying it for
     /// D (then the match completes at the deadline), or null.</summary>
     public AbsenceNode? Absence { get; init; }
+
+    /// <summary>Gets the pattern's variable (<c>$o</c> in <c>{order_id=$o}</c>, without the '$'), or null.</summary>
+    public string? Variable { get; init; }
 }
 
 /// <summary><c>!(X within D)</c> at the end of a pattern: no event satisfying X for D after the last matched event.</summary>
@@ -55,6 +58,13 @@ internal sealed class PatternParser
     private int _depth;
     private int _absences;
     private int _firstAbsence = -1;
+    private bool _inAbsence;
+
+    /// <summary>Gets the variable seen so far, or null.</summary>
+    private string? Variable { get; set; }
+
+    /// <summary>Gets the offset of the first variable use inside the absence, or -1.</summary>
+    private int AbsenceVariableAt { get; set; } = -1;
 
     private PatternParser(string text, PatternOptions options)
     {
@@ -126,8 +136,24 @@ internal sealed class PatternParser
             throw Error(PatternError.UnexpectedToken, _firstAbsence, "an absence '!(X within D)' may only end the whole pattern (after at least one item)");
         }
 
-        return new PatternTree(root, start, end, within) { Absence = absence };
+        if (absence is not null && AbsenceVariableAt >= 0 && !Binds(root))
+        {
+            throw Error(PatternError.InvalidVariable, AbsenceVariableAt, $"'${Variable}' in the absence must be bound by every match before it (an absence cannot bind: it is the event that does not come)");
+        }
+
+        return new PatternTree(root, start, end, within) { Absence = absence, Variable = Variable };
     }
+
+    /// <summary>Whether every match of <paramref name="node"/> has an event with a variable use (so binds it).</summary>
+    private static bool Binds(PatternNode node) => node switch
+    {
+        AtomNode atom => atom.Condition.Attributes.Any(a => a.Variable is not null),
+        SeqNode seq => seq.Items.Any(Binds),
+        AltNode alt => alt.Options.All(Binds),
+        RepeatNode repeat => repeat.Min > 0 && Binds(repeat.Inner),
+        WithinNode within => Binds(within.Inner),
+        _ => false,
+    };
 
     /// <summary>Reads the duration after <c>within</c> (unbounded beyond the largest TimeSpan, like ClickHouse's UInt64 seconds).</summary>
     private TimeSpan ReadWithin()
@@ -250,7 +276,9 @@ internal sealed class PatternParser
 
         _pos++;
         SkipSpace();
+        _inAbsence = true;
         PatternNode inner = ParsePrimary();
+        _inAbsence = false;
         if (inner is not AtomNode atom)
         {
             throw Error(PatternError.UnexpectedToken, at + 2, "an absence names one event: a touchpoint, '[…]' or '.', with optional '{…}' predicates");
@@ -444,13 +472,18 @@ internal sealed class PatternParser
             string op = ReadWhile(ch => ch is '=' or '!' or '<' or '>');
             SkipSpace();
             int valueAt = _pos;
-            string value = Peek() == '"' ? ReadQuoted() : ReadWhile(ch => !char.IsWhiteSpace(ch) && ch is not ',' and not '}');
+            bool quoted = Peek() == '"';
+            string value = quoted ? ReadQuoted() : ReadWhile(ch => !char.IsWhiteSpace(ch) && ch is not ',' and not '}');
             if (value.Length == 0)
             {
                 throw Error(PatternError.InvalidPredicate, valueAt, $"'{key}{op}' needs a value");
             }
 
-            if (key == "value")
+            if (!quoted && value[0] == '$')
+            {
+                condition = condition.WithAttribute(ParseVariable(key, op, value, opAt, valueAt));
+            }
+            else if (key == "value")
             {
                 ValueComparison cmp = op switch
                 {
@@ -514,6 +547,44 @@ internal sealed class PatternParser
 
             throw Error(PatternError.Unclosed, open, "'{' is not closed");
         }
+    }
+
+    /// <summary>Checks <c>key=$name</c>: one variable per pattern, compared with '=' only, on an attribute.</summary>
+    private AttributeCondition ParseVariable(string key, string op, string value, int opAt, int valueAt)
+    {
+        string name = value[1..];
+        if (name.Contains('|', StringComparison.Ordinal))
+        {
+            throw Error(PatternError.InvalidVariable, valueAt, $"a variable is one value, not one of several ('{value}')");
+        }
+
+        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
+        {
+            throw Error(PatternError.InvalidVariable, valueAt, $"'{value}' is not a variable: write '$' and a name of letters, digits and '_' (e.g. '$order'); quote a literal value that starts with '$'");
+        }
+
+        if (key is "value" or "channel")
+        {
+            throw Error(PatternError.InvalidVariable, valueAt, $"only an attribute can hold a variable ('{key}={value}' is not supported)");
+        }
+
+        if (op != "=")
+        {
+            throw Error(PatternError.InvalidVariable, opAt, $"a variable is compared with '=' only ('{key}{op}{value}')");
+        }
+
+        if (Variable is { } first && first != name)
+        {
+            throw Error(PatternError.InvalidVariable, valueAt, $"a pattern holds at most one variable; '${first}' is already used");
+        }
+
+        Variable = name;
+        if (_inAbsence)
+        {
+            AbsenceVariableAt = AbsenceVariableAt < 0 ? valueAt : AbsenceVariableAt;
+        }
+
+        return new AttributeCondition(key, name);
     }
 
     /// <summary>
