@@ -82,7 +82,9 @@ public sealed class PatternAbsenceTests
 
     [Theory]
     [InlineData("!(a within 1m) b", 0)]
-    [InlineData("a !(b within 1m) c", 2)]
+    [InlineData("a !(b within 1m) !(c within 1m) d", 2)]
+    [InlineData("a ~~(>1m) !(b within 1m) c", 10)]
+    [InlineData("a? !(b within 1m) c", 3)]
     [InlineData("(a !(b within 1m)) c", 3)]
     [InlineData("a !(b) ", 5)]
     [InlineData("a !((b c) within 1m)", 4)]

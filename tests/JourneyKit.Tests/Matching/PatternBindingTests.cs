@@ -206,6 +206,8 @@ public sealed class PatternBindingTests
         "a{k=$o} .* b{k=$o} !(c within 1s)",
         "a{k=$o} ~~(..3s) b{k=$o} !(c{k=$o} within 2s)",
         "[a b]{k=$o} !([a b]{k=$o} within 1s)",
+        "a{k=$o} !(c{k=$o} within 2s) b{k=$o}",
+        "a{k=$o} !(c within 1s) .* b{k=$o} !(b{k=$o} within 1s)",
     ];
 
     private static readonly string[] Tps = ["a", "b", "c"];
@@ -418,6 +420,13 @@ internal static class BindingReference
                 {
                     for (int j = i + 1; j <= ev.Count; j++)
                     {
+                        // An absence between two items: no skipped event within its window after the item before.
+                        JourneyEvent skipped = ev[j - 1];
+                        if (skip.Forbid is { } forbid && skipped.TimestampTicks - anchor <= skip.ForbidTicks && Cancels(forbid, skipped, at.Bound))
+                        {
+                            break;
+                        }
+
                         result.Add(new Chain(j, new Pend(anchor, skip.Bounds.MinTicks, skip.Bounds.MaxTicks, null), at.Bound));
                     }
                 }

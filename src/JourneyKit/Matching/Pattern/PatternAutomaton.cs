@@ -28,6 +28,7 @@ internal sealed class PatternAutomaton
     private readonly Dictionary<PatternNode, int> _registerOf = new(ReferenceEqualityComparer.Instance);
     private readonly List<(int Lo, int Reg)> _openGroups = [];
     private readonly List<(int Lo, int Hi, int Reg)> _groupCopies = [];
+    private readonly Dictionary<int, (ulong Atom, long Ticks)> _forbidOf = []; // skip register → absence in its window
     private long _edgeCount;
 
     private PatternAutomaton(IReadOnlyDictionary<PatternNode, PatternSize> sizes, PatternOptions options, string text)
@@ -219,14 +220,25 @@ internal sealed class PatternAutomaton
                 int reg = RegisterOf(skip, new TimeRegister(skip.Bounds.MinTicks, skip.Bounds.MaxTicks, FromPrevious: true));
                 int p = NewState(EventCondition.Any, skip.Offset);
                 _skipOf[p] = reg;
+                if (skip.Forbid is { } forbid)
+                {
+                    _forbidOf[reg] = (1UL << AtomIndex(forbid, skip.Offset), skip.ForbidTicks);
+                }
+
                 _edgeCount++;
                 if (_edgeCount > _options.MaxEdges)
                 {
                     throw new PatternSyntaxException(PatternError.TooManyEdges, skip.Offset, $"the automaton needs more than {_options.MaxEdges} edges (PatternOptions.MaxEdges)", _text);
                 }
 
-                _follow[p].Add((p, -1)); // the skip's own loop: carries its register, checks nothing
+                _follow[p].Add((p, -1)); // the skip's own loop: carries its register, checks nothing (but an absence)
                 _followRule[p].Add(-1);
+                if (_forbidOf.TryGetValue(reg, out (ulong Atom, long Ticks) f))
+                {
+                    _rules.Add(new EdgeRule(0, long.MaxValue, 0, 0) { Forbid = f.Atom, ForbidTicks = f.Ticks, ForbidRegister = reg });
+                    _followRule[p][^1] = _rules.Count - 1;
+                }
+
                 return new Fragment(true, [p], [p], [1UL << reg]) { NullPending = 1UL << reg };
             }
 
@@ -314,7 +326,7 @@ internal sealed class PatternAutomaton
         }
     }
 
-    private int NewState(EventCondition condition, int offset)
+    private int AtomIndex(EventCondition condition, int offset)
     {
         int atomIndex = _atoms.IndexOf(condition);
         if (atomIndex < 0)
@@ -328,6 +340,12 @@ internal sealed class PatternAutomaton
             _atoms.Add(condition);
         }
 
+        return atomIndex;
+    }
+
+    private int NewState(EventCondition condition, int offset)
+    {
+        int atomIndex = AtomIndex(condition, offset);
         int p = _atomOf.Count;
         if (p >= _options.MaxStates)
         {
@@ -424,12 +442,20 @@ internal sealed class PatternAutomaton
         ulong entered = GroupsContaining(q, open: false) & ~inside;
         check |= inside;
         ulong set = entered | (_skipOf[q] >= 0 && p != q ? 1UL << _skipOf[q] : 0);
-        if (min == 0 && max == long.MaxValue && check == 0 && set == 0)
+        bool forbids = _skipOf[q] >= 0 && _forbidOf.ContainsKey(_skipOf[q]);
+        if (min == 0 && max == long.MaxValue && check == 0 && set == 0 && !forbids)
         {
             return -1;
         }
 
-        _rules.Add(new EdgeRule(min, max, check, set));
+        EdgeRule rule = new(min, max, check, set);
+        if (forbids)
+        {
+            (ulong atom, long ticks) = _forbidOf[_skipOf[q]];
+            rule = rule with { Forbid = atom, ForbidTicks = ticks, ForbidRegister = _skipOf[q] };
+        }
+
+        _rules.Add(rule);
         return _rules.Count - 1;
     }
 
@@ -448,7 +474,18 @@ internal readonly record struct TimeRegister(long MinTicks, long MaxTicks, bool 
 
 /// <summary>What an edge checks and sets: Since* bounds the time since the previous event; every register in Check
 /// must be within its bounds; the registers in Set take this (group) or the previous (skip) event's time.</summary>
-internal readonly record struct EdgeRule(long SinceMin, long SinceMax, ulong Check, ulong Set);
+internal readonly record struct EdgeRule(long SinceMin, long SinceMax, ulong Check, ulong Set)
+{
+    /// <summary>Gets the atoms (an absence between two items) an event entering or staying in a skip may not satisfy
+    /// while it is at most <see cref="ForbidTicks"/> after the skip's register <see cref="ForbidRegister"/>; 0: none.</summary>
+    public ulong Forbid { get; init; }
+
+    /// <summary>Gets the absence's window (inclusive).</summary>
+    public long ForbidTicks { get; init; }
+
+    /// <summary>Gets the skip's register the window is measured from.</summary>
+    public int ForbidRegister { get; init; }
+}
 
 /// <summary>How a partial match at a state prefers a register: not used, later (only upper bounds ahead), earlier
 /// (only lower bounds ahead), or exactly (both: no partial match dominates another with a different value).</summary>

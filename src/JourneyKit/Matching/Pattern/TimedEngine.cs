@@ -175,6 +175,11 @@ internal sealed class TimedEngine
                         continue;
                     }
 
+                    if ((mask & e.Forbid) != 0 && t - ((e.Set >> e.ForbidRegister & 1) != 0 ? core.PrevTicks : cur[off + 3 + e.ForbidRegister]) <= e.ForbidTicks)
+                    {
+                        continue; // the absent event came within its window after the item before (a !(c within D) b)
+                    }
+
                     set = e.Set;
                 }
 

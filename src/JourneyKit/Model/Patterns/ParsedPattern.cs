@@ -72,6 +72,11 @@ internal sealed class ParsedPattern
             case SkipNode skip:
                 Time(skip);
                 Atom(EventCondition.Any, skip.Offset);
+                if (skip.Forbid is { } forbid)
+                {
+                    Atom(forbid, skip.Offset);
+                }
+
                 break;
             case WithinNode within:
                 Time(within);

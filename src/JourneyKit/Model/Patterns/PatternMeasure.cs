@@ -45,7 +45,9 @@ internal static class PatternMeasure
                 {
                     if (seq.Items[i] is SkipNode skip && sizes[seq.Items[i - 1]].Nullable)
                     {
-                        throw new PatternSyntaxException(PatternError.UnexpectedToken, skip.Offset, "the item before a time gap '~~(…)' may match no events; make it required (the gap is measured from its last event)", text);
+                        throw new PatternSyntaxException(PatternError.UnexpectedToken, skip.Offset, skip.Forbid is null
+                            ? "the item before a time gap '~~(…)' may match no events; make it required (the gap is measured from its last event)"
+                            : "the item before an absence '!(X within D)' may match no events; make it required (the absence is measured from its last event)", text);
                     }
 
                     size = PatternSize.Concat(size, Measure(seq.Items[i], options, text, sizes));

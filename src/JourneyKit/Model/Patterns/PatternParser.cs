@@ -43,7 +43,15 @@ internal readonly record struct GapBounds(long MinTicks, long MaxTicks)
 /// <c>~~(min..max)</c> between two items: any number of events (like <c>.*</c>), and the next item's first event comes
 /// min..max after the last event before the skip, whatever lies between.
 /// </summary>
-internal sealed record SkipNode(int Offset, GapBounds Bounds) : PatternNode(Offset);
+internal sealed record SkipNode(int Offset, GapBounds Bounds) : PatternNode(Offset)
+{
+    /// <summary>Gets the event that may not come among the skipped events within <see cref="ForbidTicks"/> of the item
+    /// before (an absence followed by more items, <c>a !(c within D) b</c>), or null.</summary>
+    public EventCondition? Forbid { get; init; }
+
+    /// <summary>Gets how long after the item before <see cref="Forbid"/> may not come (inclusive).</summary>
+    public long ForbidTicks { get; init; }
+}
 
 /// <summary><c>(… within D)</c>: a group whose events span at most <see cref="MaxTicks"/> (last − first, inclusive).</summary>
 internal sealed record WithinNode(int Offset, PatternNode Inner, long MaxTicks) : PatternNode(Offset);
@@ -57,14 +65,10 @@ internal sealed class PatternParser
     private int _pos;
     private int _depth;
     private int _absences;
-    private int _firstAbsence = -1;
-    private bool _inAbsence;
+    private readonly List<int> _absenceAt = []; // absences not (yet) between two items
 
     /// <summary>Gets the variable seen so far, or null.</summary>
     private string? Variable { get; set; }
-
-    /// <summary>Gets the offset of the first variable use inside the absence, or -1.</summary>
-    private int AbsenceVariableAt { get; set; } = -1;
 
     private PatternParser(string text, PatternOptions options)
     {
@@ -133,21 +137,26 @@ internal sealed class PatternParser
 
         if (_absences > (absence is null ? 0 : 1))
         {
-            throw Error(PatternError.UnexpectedToken, _firstAbsence, "an absence '!(X within D)' may only end the whole pattern (after at least one item)");
+            throw Error(PatternError.UnexpectedToken, _absenceAt[0], "an absence '!(X within D)' ends the whole pattern or stands between two items of a sequence (after at least one item)");
         }
 
-        if (absence is not null && AbsenceVariableAt >= 0 && !Binds(root))
+        if (absence is not null && UsesVariable(absence.Condition) && !Binds(root))
         {
-            throw Error(PatternError.InvalidVariable, AbsenceVariableAt, $"'${Variable}' in the absence must be bound by every match before it (an absence cannot bind: it is the event that does not come)");
+            throw UnboundInAbsence(absence.Offset);
         }
 
         return new PatternTree(root, start, end, within) { Absence = absence, Variable = Variable };
     }
 
+    private static bool UsesVariable(EventCondition condition) => condition.Attributes.Any(a => a.Variable is not null);
+
+    private PatternSyntaxException UnboundInAbsence(int absenceAt) =>
+        Error(PatternError.InvalidVariable, _text.IndexOf('$', absenceAt), $"'${Variable}' in the absence must be bound by every match before it (an absence cannot bind: it is the event that does not come)");
+
     /// <summary>Whether every match of <paramref name="node"/> has an event with a variable use (so binds it).</summary>
     private static bool Binds(PatternNode node) => node switch
     {
-        AtomNode atom => atom.Condition.Attributes.Any(a => a.Variable is not null),
+        AtomNode atom => UsesVariable(atom.Condition),
         SeqNode seq => seq.Items.Any(Binds),
         AltNode alt => alt.Options.All(Binds),
         RepeatNode repeat => repeat.Min > 0 && Binds(repeat.Inner),
@@ -254,7 +263,41 @@ internal sealed class PatternParser
             throw Error(PatternError.UnexpectedToken, at, Peek() == '\0' ? "expected an event (a touchpoint, '.', '[…]' or '(…)')" : $"expected an event before '{Peek()}'");
         }
 
+        for (int k = 0; k < items.Count - 1; k++)
+        {
+            if (items[k] is AbsenceNode absence)
+            {
+                items[k] = AbsenceThenMore(absence, items, k);
+            }
+        }
+
         return items.Count == 1 ? items[0] : new SeqNode(at, items, gaps);
+    }
+
+    /// <summary>
+    /// <c>A !(C within D) B</c>: no C within D after A's last event, then B after that window — any events between (as
+    /// <c>~~(&gt;D)</c>), those within D of A not satisfying C. Built as a time gap that also forbids C in the window.
+    /// </summary>
+    private SkipNode AbsenceThenMore(AbsenceNode absence, List<PatternNode> items, int k)
+    {
+        if (absence.Ticks == long.MaxValue)
+        {
+            throw Error(PatternError.InvalidDuration, absence.Offset, "an absence for an unbounded time leaves no time for the items after it");
+        }
+
+        if (items[k - 1] is SkipNode || items[k + 1] is SkipNode or AbsenceNode)
+        {
+            throw Error(PatternError.UnexpectedToken, absence.Offset, "an absence '!(X within D)' stands between two items (not next to a time gap '~~(…)' or another absence)");
+        }
+
+        if (UsesVariable(absence.Condition) && !Binds(new SeqNode(absence.Offset, items.Take(k).ToList(), [.. Enumerable.Repeat<GapBounds?>(null, k)])))
+        {
+            throw UnboundInAbsence(absence.Offset);
+        }
+
+        _absences--;
+        _absenceAt.Remove(absence.Offset);
+        return new SkipNode(absence.Offset, new GapBounds(absence.Ticks + 1, long.MaxValue)) { Forbid = absence.Condition, ForbidTicks = absence.Ticks };
     }
 
     /// <summary>Reads <c>!(X within D)</c>: X one event (touchpoint, set or '.', with predicates).</summary>
@@ -262,7 +305,7 @@ internal sealed class PatternParser
     {
         int at = _pos;
         _absences++;
-        _firstAbsence = _firstAbsence < 0 ? at : _firstAbsence;
+        _absenceAt.Add(at);
         _pos++;
         if (first)
         {
@@ -276,9 +319,7 @@ internal sealed class PatternParser
 
         _pos++;
         SkipSpace();
-        _inAbsence = true;
         PatternNode inner = ParsePrimary();
-        _inAbsence = false;
         if (inner is not AtomNode atom)
         {
             throw Error(PatternError.UnexpectedToken, at + 2, "an absence names one event: a touchpoint, '[…]' or '.', with optional '{…}' predicates");
@@ -579,10 +620,6 @@ internal sealed class PatternParser
         }
 
         Variable = name;
-        if (_inAbsence)
-        {
-            AbsenceVariableAt = AbsenceVariableAt < 0 ? valueAt : AbsenceVariableAt;
-        }
 
         return new AttributeCondition(key, name);
     }
