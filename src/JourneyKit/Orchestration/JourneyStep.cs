@@ -35,6 +35,7 @@ public sealed class JourneyStep
     private readonly CompiledRule[] _rules;
     private readonly JourneyEvaluator _evaluator;
     private readonly bool _hasPatternRules;
+    private readonly bool _hasMomentRules;
 
     private JourneyStep(CompiledJourney journey, CompiledRule[] rules, OrchestrationOptions options, EvaluationOptions evaluation)
     {
@@ -48,6 +49,7 @@ public sealed class JourneyStep
         {
             list[i] = rules[i].Rule;
             _hasPatternRules |= rules[i].Rule.When.Kind == RuleTriggerKind.PatternMatched;
+            _hasMomentRules |= rules[i].Rule.When.Kind == RuleTriggerKind.MomentOfTruth;
         }
 
         Rules = list;
@@ -617,6 +619,45 @@ public sealed class JourneyStep
         }
     }
 
+    /// <summary>
+    /// Moments of truth whose pattern ends in an absence complete at the deadline without an event: their rules are due
+    /// then, with the occurrence id the event after the deadline would record (<c>moment:ID:N</c>, N the moment's next
+    /// hit), so whichever comes first fires it once.
+    /// </summary>
+    private void AddMomentDeadlines(CustomerState state, List<TimedRule> result)
+    {
+        if (!_hasMomentRules)
+        {
+            return;
+        }
+
+        JourneyInstance instance = state.Instance;
+        string suffix = RunSuffix(instance) + Suffix(state);
+        for (int m = 0; m < Journey.MomentCount && m < instance.MomentStates.Length; m++)
+        {
+            if (Journey.Moment(m).NextDeadline(instance.MomentStates[m]) is not { } deadline)
+            {
+                continue;
+            }
+
+            int n = 1;
+            foreach (MomentOfTruthHit hit in instance.MomentsOfTruth)
+            {
+                n += hit.Moment == m ? 1 : 0;
+            }
+
+            MomentOfTruth moment = Journey.Journey.MomentsOfTruth[m];
+            foreach (CompiledRule rule in _rules)
+            {
+                RuleTrigger when = rule.Rule.When;
+                if (when.Kind == RuleTriggerKind.MomentOfTruth && (rule.Moment < 0 || rule.Moment == m) && (when.Outcome is null || when.Outcome == moment.Outcome))
+                {
+                    result.Add(new TimedRule(rule, $"moment:{moment.Id}:{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}{suffix}", deadline.UtcTicks, -1, -1));
+                }
+            }
+        }
+    }
+
     /// <summary>Time-based occurrences (stuck, risk) of the current stay that are due at <paramref name="now"/>.</summary>
     private void CollectTimed(CustomerState state, long now, List<Candidate> candidates)
     {
@@ -653,6 +694,7 @@ public sealed class JourneyStep
         }
 
         JourneyInstance instance = state.Instance;
+        AddMomentDeadlines(state, result);
         if (instance.CurrentStage < 0 || instance.CurrentStageEnteredTicks is not { } entered)
         {
             return result;

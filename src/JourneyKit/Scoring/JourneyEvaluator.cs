@@ -447,8 +447,9 @@ public sealed class JourneyEvaluator
             Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
             Matching.Pattern.PatternState state = instance.MomentStates[m];
             int before = pattern.GetResult(state).Count;
+            DateTimeOffset? deadline = pattern.NextDeadline(state);
             pattern.Advance(state, journeyEvent);
-            RecordHit(instance, m, before, pattern.GetResult(state).Count, journeyEvent.TimestampTicks);
+            RecordHit(instance, m, before, pattern.GetResult(state).Count, HitTicks(deadline, journeyEvent.TimestampTicks));
         }
     }
 
@@ -457,8 +458,52 @@ public sealed class JourneyEvaluator
         Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
         Matching.Pattern.PatternState state = instance.MomentStates[m];
         int before = pattern.GetResult(state).Count;
+        DateTimeOffset? deadline = pattern.NextDeadline(state);
         pattern.Advance(state, bound, batch, row);
-        RecordHit(instance, m, before, pattern.GetResult(state).Count, batch.TimestampTicks[row]);
+        RecordHit(instance, m, before, pattern.GetResult(state).Count, HitTicks(deadline, batch.TimestampTicks[row]));
+    }
+
+    /// <summary>When a hit at an event happened: a pattern ending in an absence completed at its deadline, before the
+    /// event that proved it (the same instant <see cref="GetMomentsOfTruth"/> gives without the event).</summary>
+    private static long HitTicks(DateTimeOffset? deadline, long eventTicks) =>
+        deadline is { } d && d.UtcTicks < eventTicks ? d.UtcTicks : eventTicks;
+
+    /// <summary>
+    /// The instance's moments of truth as of an instant: those its events recorded, plus a moment whose pattern ends in
+    /// an absence (<c>id.upload !(help.call within 3h)</c>) and whose deadline is at or before <paramref name="asOf"/> —
+    /// seen without a later event, at its deadline, as the event after the deadline will record it. The instance does
+    /// not change.
+    /// </summary>
+    /// <param name="instance">The instance, advanced with the customer's events up to <paramref name="asOf"/> only.</param>
+    /// <param name="asOf">The instant (e.g. the <see cref="TimeProvider"/>'s now); at or after the instance's latest event.</param>
+    /// <returns>The hits in time order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="asOf"/> is before the instance's latest event.</exception>
+    public IReadOnlyList<MomentOfTruthHit> GetMomentsOfTruth(JourneyInstance instance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.EventCount > 0 && asOf.UtcTicks < instance.LastEventTicks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"Customer '{instance.CustomerId}' has events after the as-of instant: evaluate only the events up to the instant (EventBatch.Until), or ask as of a later instant.");
+        }
+
+        List<MomentOfTruthHit>? hits = null;
+        for (int m = 0; m < instance.MomentStates.Length; m++)
+        {
+            Matching.Pattern.CompiledPattern pattern = _journey.Moment(m);
+            Matching.Pattern.PatternState state = instance.MomentStates[m];
+            if (pattern.NextDeadline(state) is { } deadline && deadline <= asOf && pattern.GetResult(state, asOf).Count > pattern.GetResult(state).Count)
+            {
+                hits ??= [.. instance.HitList];
+                hits.Add(new MomentOfTruthHit(m, deadline.UtcTicks, _journey.Journey.MomentsOfTruth[m].Outcome));
+            }
+        }
+
+        if (hits is null)
+        {
+            return instance.MomentsOfTruth;
+        }
+
+        return [.. hits.OrderBy(h => h.Ticks)]; // stable: equal instants keep the recorded order
     }
 
     /// <summary>A moment of truth is hit each time its pattern's match count grows.</summary>
