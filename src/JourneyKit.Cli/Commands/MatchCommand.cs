@@ -114,6 +114,7 @@ internal static class MatchCommand
         }
 
         PatternState state = compiled.CreateState();
+        var customerEvents = new List<JourneyEvent>();
         JourneyEvent? completed = null;
         int completedIndex = -1;
         int start = batch.CustomerStarts[found];
@@ -121,6 +122,7 @@ internal static class MatchCommand
         for (int row = start; row < end; row++)
         {
             JourneyEvent e = batch.GetEvent(row);
+            customerEvents.Add(e);
             compiled.Advance(state, e);
             if (completed is null && compiled.GetResult(state).Matched)
             {
@@ -130,6 +132,7 @@ internal static class MatchCommand
         }
 
         PatternMatch result = compiled.GetResult(state);
+        PatternExplanation explanation = compiled.Explain(customerEvents);
         CliOutput.WriteJson(output, json =>
         {
             json.WriteStartObject();
@@ -150,6 +153,32 @@ internal static class MatchCommand
                 CliJson.WriteInstant(json, "timestamp", completed.Timestamp);
                 json.WriteString("touchpoint", completed.Touchpoint);
                 json.WriteEndObject();
+            }
+
+            // The chain: for each matched pattern atom the event, and the time since the previous step.
+            json.WriteNumber("items", explanation.Items);
+            json.WriteNumber("items_matched", explanation.ItemsMatched);
+            json.WriteStartArray("chain");
+            foreach (PatternChainStep step in explanation.Chain)
+            {
+                json.WriteStartObject();
+                json.WriteString("item", step.Item);
+                json.WriteNumber("index", step.Index);
+                json.WriteString("event_id", step.EventId);
+                json.WriteString("timestamp", step.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                json.WriteString("touchpoint", step.Touchpoint);
+                json.WriteNumber("seconds_since_previous", step.SincePrevious.TotalSeconds);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (explanation.StoppedBecause is { } why)
+            {
+                json.WriteString("stopped_because", why);
+            }
+            else
+            {
+                json.WriteNull("stopped_because");
             }
 
             json.WriteEndObject();

@@ -128,9 +128,22 @@ public sealed class MatchCommandTests
         Assert.Equal("2026-05-01T11:00:00Z", at.GetProperty("timestamp").GetString());
         Assert.Equal("checkout", at.GetProperty("touchpoint").GetString());
 
+        // The chain: cart.add e4 (index 3) then checkout e5 (index 4), 20 minutes = 1,200 s later; all 3 items
+        // (cart.add, .*, checkout) matched; the '.*' skipped no event and is not a step.
+        Assert.Equal(3, root.GetProperty("items_matched").GetInt32());
+        Assert.Equal(
+            ["cart.add|3|e4|0", "checkout|4|e5|1200"],
+            root.GetProperty("chain").EnumerateArray().Select(s => $"{s.GetProperty("item").GetString()}|{s.GetProperty("index").GetInt32()}|{s.GetProperty("event_id").GetString()}|{s.GetProperty("seconds_since_previous").GetDouble()}"));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("stopped_because").ValueKind);
+
         using JsonDocument none = JsonDocument.Parse(CliRunner.Run([.. common, "c9"]).Out);
         Assert.False(none.RootElement.GetProperty("matched").GetBoolean());
         Assert.Equal(JsonValueKind.Null, none.RootElement.GetProperty("completed_at").ValueKind);
+
+        // c9: cart.add (e7) and the '.*' after it are the 2 leading items reached; no checkout came.
+        Assert.Equal(2, none.RootElement.GetProperty("items_matched").GetInt32());
+        Assert.Equal("e7", Assert.Single(none.RootElement.GetProperty("chain").EnumerateArray()).GetProperty("event_id").GetString());
+        Assert.Equal("no event matched item 3 ('checkout') after event 0", none.RootElement.GetProperty("stopped_because").GetString());
 
         CliRun missing = CliRunner.Run([.. common, "nobody"]);
         Assert.Equal(2, missing.Exit);

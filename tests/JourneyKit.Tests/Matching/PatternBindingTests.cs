@@ -63,6 +63,30 @@ public sealed class PatternBindingTests
     }
 
     [Fact]
+    public void Explain_ShowsTheChainOfOneOrder_OrTheItemThatNeverCame()
+    {
+        // cart(A)@0 checkout(A)@10 pay(B)@20: the leading items cart, .*, checkout, .* are reached by order A's cart and
+        // checkout (events 0 and 1); pay of order A (item 5) never came. Adding pay(A)@30: the chain 0 → 1 → 3, 10 s then
+        // 20 s apart; the '.*' fillers are not steps.
+        CompiledPattern p = CompiledPattern.Compile("cart.add{order_id=$o} .* checkout{order_id=$o} .* pay{order_id=$o}");
+        List<JourneyEvent> events = [E("cart.add", 0, "A") with { EventId = "e0" }, E("checkout", 10, "A"), E("pay", 20, "B")];
+        PatternExplanation no = p.Explain(events);
+        Assert.False(no.Result.Matched);
+        Assert.Equal((4, 5), (no.ItemsMatched, no.Items));
+        Assert.Equal([0, 1], no.Chain.Select(s => s.Index));
+        Assert.Equal("e0", no.Chain[0].EventId);
+        Assert.Equal("no event matched item 5 ('pay{order_id=$o}') after event 1", no.StoppedBecause);
+
+        events.Add(E("pay", 30, "A"));
+        PatternExplanation yes = p.Explain(events);
+        Assert.True(yes.Result.Matched);
+        Assert.Null(yes.StoppedBecause);
+        Assert.Equal(
+            ["cart.add order_id=$o|0|0", "checkout order_id=$o|1|10", "pay order_id=$o|3|20"],
+            yes.Chain.Select(s => $"{s.Item}|{s.Index}|{s.SincePrevious.TotalSeconds}"));
+    }
+
+    [Fact]
     public void InterleavedOrders_EachHeldSeparately_AndCountedNonOverlapping()
     {
         // cart(A)@0 cart(B)@1 checkout(B)@2 pay(A)@3 pay(B)@4 checkout(A)@5 pay(A)@6, pattern cart→checkout→pay of one

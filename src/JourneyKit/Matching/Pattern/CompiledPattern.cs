@@ -64,6 +64,8 @@ public sealed partial class CompiledPattern
     private CompiledPattern(string text, PatternTree tree, PatternAutomaton nfa, PatternOptions options, ulong visible = 0)
     {
         Text = text;
+        _tree = tree;
+        _visibleMask = visible;
         if (nfa.Registers.Length > 0 || visible != 0 || tree.Absence is not null)
         {
             _timed = new TimedEngine(nfa, tree, visible, options.MaxPartialMatches, text);
