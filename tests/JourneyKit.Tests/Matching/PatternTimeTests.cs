@@ -60,6 +60,22 @@ public sealed class PatternTimeTests
     }
 
     [Fact]
+    public void TimeGapInsideAWindowedGroup_TheSkippedEventsAreTheGroups()
+    {
+        // (a ~~(>2s) a? within 0s) a over a@0 a@0 a@1 a@3 (found by the pattern-AST property): the only way to reach a@3
+        // is for the ~~ to skip a@0 and a@1 inside the group, whose events then span 1 s > 0 s: no match. The skip's own
+        // loop used to leave the group's window unchecked and matched (0, 3).
+        PatternMatch m = Run("(a ~~(>2s) a? within 0s) a", ("a", 0), ("a", 0), ("a", 1 / 3600.0), ("a", 3 / 3600.0));
+        Assert.False(m.Matched);
+
+        // Within 2 s the skip fits. Ending at a@3 (nothing ends earlier: a@1 is 1 s after an a@0, not > 2 s): from event 0
+        // (skipping a@0 a@1, span 1 s) or from event 1 (a@0, skipping a@1; 3 s > 2 s); from event 2 (a@1) a@3 is only 2 s
+        // later. The shortest, from event 1, is the first match: (1, 3).
+        m = Run("(a ~~(>2s) a? within 2s) a", ("a", 0), ("a", 0), ("a", 1 / 3600.0), ("a", 3 / 3600.0));
+        Assert.Equal((true, 1, 3), (m.Matched, m.FirstStart, m.FirstEnd));
+    }
+
+    [Fact]
     public void TimeGap_MinMaxAndComparisons_AreInclusiveOrStrictAsWritten()
     {
         // a@0, x@1h, b@2h: a→b is 2h.

@@ -231,11 +231,15 @@ internal sealed class PatternAutomaton
                     throw new PatternSyntaxException(PatternError.TooManyEdges, skip.Offset, $"the automaton needs more than {_options.MaxEdges} edges (PatternOptions.MaxEdges)", _text);
                 }
 
-                _follow[p].Add((p, -1)); // the skip's own loop: carries its register, checks nothing (but an absence)
+                // The skip's own loop carries its register; a skipped event is an event of every group the skip is in
+                // (their 'within' is checked), and may not be an absence's event inside its window.
+                _follow[p].Add((p, -1));
                 _followRule[p].Add(-1);
-                if (_forbidOf.TryGetValue(reg, out (ulong Atom, long Ticks) f))
+                ulong inside = GroupsContaining(p, open: true);
+                bool forbids = _forbidOf.TryGetValue(reg, out (ulong Atom, long Ticks) f);
+                if (inside != 0 || forbids)
                 {
-                    _rules.Add(new EdgeRule(0, long.MaxValue, 0, 0) { Forbid = f.Atom, ForbidTicks = f.Ticks, ForbidRegister = reg });
+                    _rules.Add(new EdgeRule(0, long.MaxValue, inside, 0) { Forbid = forbids ? f.Atom : 0, ForbidTicks = f.Ticks, ForbidRegister = reg });
                     _followRule[p][^1] = _rules.Count - 1;
                 }
 
