@@ -165,9 +165,9 @@ internal static class MatchCommand
                 json.WriteString("item", step.Item);
                 json.WriteNumber("index", step.Index);
                 json.WriteString("event_id", step.EventId);
-                json.WriteString("timestamp", step.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                CliJson.WriteInstant(json, "timestamp", step.Timestamp);
                 json.WriteString("touchpoint", step.Touchpoint);
-                json.WriteNumber("seconds_since_previous", step.SincePrevious.TotalSeconds);
+                CliJson.WriteSeconds(json, "since_previous_seconds", step.SincePrevious);
                 json.WriteEndObject();
             }
 

@@ -133,7 +133,7 @@ public sealed class MatchCommandTests
         Assert.Equal(3, root.GetProperty("items_matched").GetInt32());
         Assert.Equal(
             ["cart.add|3|e4|0", "checkout|4|e5|1200"],
-            root.GetProperty("chain").EnumerateArray().Select(s => $"{s.GetProperty("item").GetString()}|{s.GetProperty("index").GetInt32()}|{s.GetProperty("event_id").GetString()}|{s.GetProperty("seconds_since_previous").GetDouble()}"));
+            root.GetProperty("chain").EnumerateArray().Select(s => $"{s.GetProperty("item").GetString()}|{s.GetProperty("index").GetInt32()}|{s.GetProperty("event_id").GetString()}|{s.GetProperty("since_previous_seconds").GetDouble()}"));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("stopped_because").ValueKind);
 
         using JsonDocument none = JsonDocument.Parse(CliRunner.Run([.. common, "c9"]).Out);
