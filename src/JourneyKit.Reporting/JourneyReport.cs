@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using JourneyKit.Analytics;
+using JourneyKit.Analytics.Prediction;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
 
@@ -529,6 +530,7 @@ public static class JourneyReport
                 [r.CustomerId, names.StageCell(r.StageId), D(r.TimeInStage), D(r.StandardTime), Pct(r.RiskOfNotProgressing), Pct(r.RiskOfMissingGoal)]);
         }
 
+        Trust(w, options.Backtest);
         if (a.Risk.Count > 0)
         {
             RiskCurves(w, a, names);
@@ -537,6 +539,77 @@ public static class JourneyReport
         }
 
         Close(w);
+    }
+
+    /// <summary>
+    /// Can these predictions be trusted? Each backtested model's metrics over the cut-offs (fitted on the events up to a
+    /// cut-off, scored on what happened after it), and per target a reliability diagram of the latest cut-off: each
+    /// decile's mean prediction against how often the event happened; on the diagonal a prediction means what it says.
+    /// </summary>
+    private static void Trust(Html w, BacktestResult? backtest)
+    {
+        w.Raw("<h3 id=\"trust\">Can these predictions be trusted?</h3>");
+        if (backtest is null || backtest.Cutoffs.Count == 0)
+        {
+            w.Raw("<p class=\"intro\">").Text("Not measured for this report: journeykit backtest (or Backtest.Run) fits each model on the events before a cut-off and scores its predictions against what happened after it.").Raw("</p>");
+            return;
+        }
+
+        var cutoffs = new List<string>(backtest.Cutoffs.Count);
+        foreach (BacktestCutoff c in backtest.Cutoffs)
+        {
+            cutoffs.Add(Instant(c.Cutoff));
+        }
+
+        BacktestCutoff latest = backtest.Cutoffs[^1];
+        w.Raw("<p class=\"intro\">").Text($"Backtested at {N(backtest.Cutoffs.Count)} cut-offs ({string.Join(", ", cutoffs)}): at each, every model is fitted on the events up to it only and predicts for the runs open then ({N(latest.OpenRuns)} at the latest); the predictions are scored against what the data shows after it, up to {Instant(backtest.DataEnd)}. Runs whose outcome is still unknown are censored and left out, never counted as negatives. Not progressing means no later stage within {D(backtest.Horizon)}. AUC: 0.5 is chance, 1 perfect. Calibration error: the mean gap between predicted and observed, by decile (0 is perfect). Flagged gap: the runs at or above {Pct(backtest.RiskThreshold)} risk, their mean prediction minus how many did not progress.").Raw("</p>");
+        Table(w, ["Prediction", "Model", "AUC", "Brier score", "Calibration error", "Flagged gap"], backtest.Summary, s =>
+            [TargetName(s.Target), s.Model, Metric(s.Auc), Metric(s.Brier), Metric(s.ExpectedCalibrationError), Metric(s.FlaggedGap)]);
+        foreach (TargetEvaluation target in latest.Targets)
+        {
+            Reliability(w, target, latest.Cutoff);
+        }
+    }
+
+    private static string TargetName(RiskTarget target) => target == RiskTarget.NotProgressing ? "Not progressing" : "Missing the goal";
+
+    /// <summary>A metric's mean over the cut-offs, with its spread (± one standard deviation) when there are two or more.</summary>
+    private static string Metric(MetricSummary m) => m.Mean is not { } mean
+        ? "-"
+        : m.StandardDeviation is { } sd ? string.Create(Inv, $"{mean:0.000} ± {sd:0.000}") : mean.ToString("0.000", Inv);
+
+    /// <summary>One target's reliability diagram: per model, its calibration bins as points joined by a line, over the diagonal.</summary>
+    private static void Reliability(Html w, TargetEvaluation target, DateTimeOffset cutoff)
+    {
+        const int size = 240, left = 50, top = 10, legendX = left + size + 20, height = size + 50;
+        w.Raw("<figure>");
+        w.Svg(legendX + 240, height, $"Reliability diagram, {TargetName(target.Target)}, cut-off {Instant(cutoff)}: predicted against observed by decile");
+        w.Raw(string.Create(Inv, $"<rect x=\"{left}\" y=\"{top}\" width=\"{size}\" height=\"{size}\" fill=\"none\" stroke=\"{Grey}\"/>"));
+        w.Raw(string.Create(Inv, $"<line x1=\"{left}\" y1=\"{top + size}\" x2=\"{left + size}\" y2=\"{top}\" stroke=\"{Grey}\" stroke-dasharray=\"4 3\"/>"));
+        w.Raw(string.Create(Inv, $"<text x=\"{left + (size / 2)}\" y=\"{top + size + 30}\" text-anchor=\"middle\">predicted</text>"));
+        w.Raw(string.Create(Inv, $"<text x=\"{left - 8}\" y=\"{top + 12}\" text-anchor=\"end\">1</text><text x=\"{left - 8}\" y=\"{top + size}\" text-anchor=\"end\">0</text>"));
+        for (int m = 0; m < target.Models.Count; m++)
+        {
+            ModelEvaluation model = target.Models[m];
+            string color = Palette[m % Palette.Length];
+            var points = new System.Text.StringBuilder();
+            foreach (CalibrationBin bin in model.Metrics.Calibration)
+            {
+                double x = left + (bin.MeanPredicted * size), y = top + size - (bin.Observed * size);
+                points.Append(string.Create(Inv, $"{x:0.#},{y:0.#} "));
+            }
+
+            w.Raw("<polyline class=\"reliability\" fill=\"none\" stroke=\"").Raw(color).Raw("\" stroke-width=\"2\" points=\"").Raw(points.ToString().TrimEnd()).Raw("\"/>");
+            foreach (CalibrationBin bin in model.Metrics.Calibration)
+            {
+                double x = left + (bin.MeanPredicted * size), y = top + size - (bin.Observed * size);
+                w.Raw(string.Create(Inv, $"<circle cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"3\" fill=\"{color}\"><title>")).Text($"{model.Model}: {N(bin.Count)} runs, predicted {Pct(bin.MeanPredicted)}, observed {Pct(bin.Observed)}").Raw("</title></circle>");
+            }
+
+            w.Raw(string.Create(Inv, $"<rect x=\"{legendX}\" y=\"{top + (m * 20)}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{legendX + 18}\" y=\"{top + (m * 20) + 11}\">")).Text(model.Model).Raw("</text>");
+        }
+
+        w.Raw("</svg><figcaption>").Text($"{TargetName(target.Target)} at the cut-off {Instant(cutoff)}: {N(target.Known)} runs with a known outcome, {N(target.Censored)} censored.").Raw("</figcaption></figure>");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using JourneyKit.Analytics;
+using JourneyKit.Analytics.Prediction;
 
 namespace JourneyKit.Reporting;
 
@@ -23,4 +24,12 @@ public sealed class JourneyReportOptions
     /// <summary>Gets how the reasons were found, shown under the at-risk table (for example the model and its version); or null.</summary>
     /// <value>The default value is null.</value>
     public string? AtRiskReasonsSource { get; init; }
+
+    /// <summary>
+    /// Gets a backtest of the risk estimates (<see cref="Analytics.Prediction.Backtest.Run"/>), shown under the at-risk
+    /// table as "Can these predictions be trusted?": each model's metrics over the cut-offs and a reliability diagram of the
+    /// latest cut-off; or null, when the section says it was not measured.
+    /// </summary>
+    /// <value>The default value is null.</value>
+    public BacktestResult? Backtest { get; init; }
 }

@@ -1,4 +1,5 @@
 using JourneyKit.Analytics;
+using JourneyKit.Analytics.Prediction;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
@@ -79,5 +80,38 @@ public sealed class ReportPredictionTests
         Assert.Contains("3d in &#39;Apply&#39;; called the contact centre twice", html, StringComparison.Ordinal);
         Assert.Contains("Reasons from model m1.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Top reasons", JourneyReportTests.Section(Html(journey, analysis, null), "at-risk"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// "Can these predictions be trusted?" shows what a backtest measured, not something the report computes: a hand-made
+    /// result with two cut-offs and one model. AUC 0.6 and 0.8 → mean 0.700, sample sd √((0.1² + 0.1²)/1) = 0.141; the
+    /// latest cut-off's bins (0.25 predicted, 0.5 observed) and (0.75, 1) sit at x = 50 + 0.25·240 = 110, y = 10 + 240 −
+    /// 0.5·240 = 130 and x = 50 + 180 = 230, y = 10; with no backtest the section says it was not measured.
+    /// </summary>
+    [Fact]
+    public void AtRisk_ShowsTheBacktestAndAReliabilityDiagram_OrSaysItWasNotMeasured()
+    {
+        (CompiledJourney journey, EventBatch batch) = Data();
+        JourneyAnalysis analysis = new JourneyAnalyzer(journey).Analyze(batch, T0.AddDays(10));
+        Assert.Contains("Not measured for this report: journeykit backtest", JourneyReportTests.Section(Html(journey, analysis, null), "at-risk"), StringComparison.Ordinal);
+
+        static PredictionMetrics Metrics(double auc, params CalibrationBin[] bins) =>
+            new(4, 2, 0.5, 0.5, auc, 0.2, 0.6, bins, 0.1, new FlaggedRuns(0.5, 2, 0.75, 1));
+        static BacktestCutoff Cutoff(DateTimeOffset at, double auc, params CalibrationBin[] bins) =>
+            new(at, 10, 4, 0, [new TargetEvaluation(RiskTarget.NotProgressing, 4, 1, 2, [new ModelEvaluation("km", Metrics(auc, bins))]), new TargetEvaluation(RiskTarget.MissingGoal, 4, 0, 2, [new ModelEvaluation("km", Metrics(auc, bins))])], []);
+        CalibrationBin low = new(2, 0.2, 0.3, 0.25, 0.5), high = new(2, 0.7, 0.8, 0.75, 1);
+        BacktestCutoff[] cutoffs = [Cutoff(T0.AddDays(4), 0.6, low), Cutoff(T0.AddDays(5), 0.8, low, high)];
+        MetricSummary auc = MetricSummary.Of([0.6, 0.8]), other = MetricSummary.Of([0.1, 0.1]);
+        var result = new BacktestResult("j", TimeSpan.FromDays(14), 0.5, T0.AddDays(10), ["km"], cutoffs,
+            [new BacktestSummary(RiskTarget.NotProgressing, "km", auc, other, other, other, other), new BacktestSummary(RiskTarget.MissingGoal, "km", auc, other, other, other, other)]);
+
+        string html = JourneyReportTests.Section(Html(journey, analysis, new JourneyReportOptions { Backtest = result }), "at-risk");
+        Assert.Contains("Can these predictions be trusted?", html, StringComparison.Ordinal);
+        Assert.Contains("Backtested at 2 cut-offs (2026-02-06T00:00:00Z, 2026-02-07T00:00:00Z)", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Not progressing</td><td>km</td><td class=\"num\">0.700 &#177; 0.141</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Missing the goal</td><td>km</td>", html, StringComparison.Ordinal);
+        Assert.Equal(2, html.Split("class=\"reliability\"").Length - 1); // one diagram per target, one line per model
+        Assert.Contains("points=\"110,130 230,10\"", html, StringComparison.Ordinal);
+        Assert.Contains("4 runs with a known outcome, 1 censored", html, StringComparison.Ordinal);
     }
 }

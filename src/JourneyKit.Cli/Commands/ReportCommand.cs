@@ -27,7 +27,7 @@ internal static class ReportCommand
         var threshold = new Option<double>("--risk-threshold") { Description = "Flag customers whose risk of not progressing is at least this (0..1).", DefaultValueFactory = _ => 0.5 };
         Option<string> customers = CliOptions.CustomersFilter();
         var explain = new Option<bool>("--explain") { Description = "Give each at-risk customer's top reasons in plain words, from the boosted-tree model (risk of not progressing within --horizon) fitted on the events up to the as-of instant." };
-        Option<TimeSpan> horizon = CliOptions.Duration("--horizon", "With --explain: how far ahead 'not progressing' looks.", BacktestOptions.DefaultHorizon);
+        Option<TimeSpan> horizon = CliOptions.Duration("--horizon", "How far ahead 'not progressing' looks, in the report's backtest and with --explain.", BacktestOptions.DefaultHorizon);
         var input = new CliEventOptions();
         var command = new Command("report", "Write the journey report: one self-contained HTML file with the journey map, funnel, flow, time in stage, stuck and dead ends, channel switches, attribution, scores and customers at risk.")
         {
@@ -49,16 +49,17 @@ internal static class ReportCommand
             var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
             JourneyAnalysis analysis = AnalyzeCommand.Analyze(context, analyzer, batch, when);
             ScoreKpiLinkResult? links = batch.EarliestTimestamp is { } first && first < when ? analyzer.LinkScoresToKpis(batch, when) : null;
-            JourneyReportOptions options = new() { ScoreLinks = links };
+            TimeSpan h = parse.GetValue(horizon);
+            if (h <= TimeSpan.Zero || JourneyKit.Duration.IsUnbounded(h))
+            {
+                throw new CliUsageException("--horizon must be a positive, bounded duration");
+            }
+
+            BacktestResult? trust = TrustBacktest(journey, batch, when, h, risk);
+            JourneyReportOptions options = new() { ScoreLinks = links, Backtest = trust };
             if (parse.GetValue(explain))
             {
-                TimeSpan h = parse.GetValue(horizon);
-                if (h <= TimeSpan.Zero || JourneyKit.Duration.IsUnbounded(h))
-                {
-                    throw new CliUsageException("--horizon must be a positive, bounded duration");
-                }
-
-                options = Explain(journey, batch, when, h, links);
+                options = Explain(journey, batch, when, h, links, trust);
             }
 
             string path = CliOutputFile.Write(parse.GetRequiredValue(output), "--out", [parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events)], stream =>
@@ -72,8 +73,26 @@ internal static class ReportCommand
         return command;
     }
 
+    /// <summary>
+    /// The report's "Can these predictions be trusted?" backtest: the dependency-free baselines the report's risk columns
+    /// come from (the stage's historical rate, Kaplan–Meier) at three cut-offs, half, two thirds and four fifths of the way
+    /// from the first event to the as-of instant; null when the data spans no time.
+    /// </summary>
+    private static BacktestResult? TrustBacktest(CompiledJourney journey, EventBatch batch, DateTimeOffset when, TimeSpan horizon, double threshold)
+    {
+        if (batch.EarliestTimestamp is not { } first || first >= when)
+        {
+            return null;
+        }
+
+        TimeSpan span = when - first;
+        static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        DateTimeOffset[] cutoffs = [Minute(first + (span / 2)), Minute(first + (span * 2 / 3)), Minute(first + (span * 4 / 5))];
+        return Backtest.Run(journey, batch.Until(when), new BacktestOptions { Cutoffs = cutoffs, Horizon = horizon, RiskThreshold = threshold });
+    }
+
     /// <summary>The report options with each at-risk customer's top three reasons for not progressing, from the boosted trees fitted at the as-of instant.</summary>
-    private static JourneyReportOptions Explain(CompiledJourney journey, EventBatch batch, DateTimeOffset when, TimeSpan horizon, ScoreKpiLinkResult? links)
+    private static JourneyReportOptions Explain(CompiledJourney journey, EventBatch batch, DateTimeOffset when, TimeSpan horizon, ScoreKpiLinkResult? links, BacktestResult? trust)
     {
         var evaluator = new JourneyEvaluator(journey);
         batch = batch.Until(when);
@@ -87,6 +106,7 @@ internal static class ReportCommand
         return new JourneyReportOptions
         {
             ScoreLinks = links,
+            Backtest = trust,
             AtRiskReasons = customer =>
             {
                 if (!latest.TryGetValue(customer.CustomerId, out JourneyInstance? run))
