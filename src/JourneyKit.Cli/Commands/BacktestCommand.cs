@@ -366,7 +366,8 @@ internal static class BacktestCommand
         json.WriteEndObject();
     }
 
-    private static void Summary(Utf8JsonWriter json, string name, MetricSummary s)
+    /// <summary>Writes a metric over the cut-offs: how many, mean, sd, min and max (null where undefined).</summary>
+    internal static void Summary(Utf8JsonWriter json, string name, MetricSummary s)
     {
         json.WriteStartObject(name);
         json.WriteNumber("cutoffs", s.Count);
@@ -377,7 +378,8 @@ internal static class BacktestCommand
         json.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter json, string name, double? value)
+    /// <summary>Writes a number rounded to 6 decimals, or null.</summary>
+    internal static void Number(Utf8JsonWriter json, string name, double? value)
     {
         if (value is { } v)
         {

@@ -72,19 +72,19 @@ internal static class BacktestNextOutput
                 json.WriteStartObject();
                 json.WriteString("model", m.Model);
                 json.WriteNumber("next_known", m.NextKnown);
-                Number(json, "top1", m.Top1);
-                Number(json, "top3", m.Top3);
+                BacktestCommand.Number(json, "top1", m.Top1);
+                BacktestCommand.Number(json, "top3", m.Top3);
                 json.WriteStartObject("goal");
                 json.WriteNumber("count", m.Goal.Count);
                 json.WriteNumber("positives", m.Goal.Positives);
-                Number(json, "auc", m.Goal.Auc);
-                Number(json, "brier", m.Goal.Count > 0 ? m.Goal.Brier : null);
-                Number(json, "ece", m.Goal.Count > 0 ? m.Goal.ExpectedCalibrationError : null);
+                BacktestCommand.Number(json, "auc", m.Goal.Auc);
+                BacktestCommand.Number(json, "brier", m.Goal.Count > 0 ? m.Goal.Brier : null);
+                BacktestCommand.Number(json, "ece", m.Goal.Count > 0 ? m.Goal.ExpectedCalibrationError : null);
                 json.WriteEndObject();
                 json.WriteNumber("remaining_known", m.RemainingKnown);
-                Number(json, "remaining_mae_hours", m.RemainingMaeHours);
+                BacktestCommand.Number(json, "remaining_mae_hours", m.RemainingMaeHours);
                 json.WriteNumber("coverage_known", m.CoverageKnown);
-                Number(json, "coverage", m.Coverage);
+                BacktestCommand.Number(json, "coverage", m.Coverage);
                 json.WriteEndObject();
             }
 
@@ -98,12 +98,12 @@ internal static class BacktestNextOutput
         {
             json.WriteStartObject();
             json.WriteString("model", s.Model);
-            Summary(json, "top1", s.Top1);
-            Summary(json, "top3", s.Top3);
-            Summary(json, "goal_auc", s.GoalAuc);
-            Summary(json, "goal_brier", s.GoalBrier);
-            Summary(json, "remaining_mae_hours", s.RemainingMaeHours);
-            Summary(json, "coverage", s.Coverage);
+            BacktestCommand.Summary(json, "top1", s.Top1);
+            BacktestCommand.Summary(json, "top3", s.Top3);
+            BacktestCommand.Summary(json, "goal_auc", s.GoalAuc);
+            BacktestCommand.Summary(json, "goal_brier", s.GoalBrier);
+            BacktestCommand.Summary(json, "remaining_mae_hours", s.RemainingMaeHours);
+            BacktestCommand.Summary(json, "coverage", s.Coverage);
             json.WriteEndObject();
         }
 
@@ -145,8 +145,8 @@ internal static class BacktestNextOutput
             {
                 json.WriteStartObject();
                 json.WriteString("model", m.Model);
-                Number(json, "top1", m.Top1);
-                Number(json, "top3", m.Top3);
+                BacktestCommand.Number(json, "top1", m.Top1);
+                BacktestCommand.Number(json, "top3", m.Top3);
                 json.WriteEndObject();
             }
 
@@ -166,27 +166,4 @@ internal static class BacktestNextOutput
         s.Mean is not { } mean ? "-"
         : s.StandardDeviation is { } sd ? mean.ToString(format, CultureInfo.InvariantCulture) + " ± " + sd.ToString(format, CultureInfo.InvariantCulture)
         : mean.ToString(format, CultureInfo.InvariantCulture);
-
-    private static void Summary(Utf8JsonWriter json, string name, MetricSummary s)
-    {
-        json.WriteStartObject(name);
-        json.WriteNumber("cutoffs", s.Count);
-        Number(json, "mean", s.Mean);
-        Number(json, "sd", s.StandardDeviation);
-        Number(json, "min", s.Min);
-        Number(json, "max", s.Max);
-        json.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, Math.Round(v, 6));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
 }
