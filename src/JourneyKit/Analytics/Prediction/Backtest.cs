@@ -33,20 +33,7 @@ public static class Backtest
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (events.EarliestTimestamp is not { } first || events.LatestTimestamp is not { } end)
-        {
-            throw new ArgumentException("A backtest needs events.", nameof(events));
-        }
-
-        var cutoffs = new List<DateTimeOffset>(options.Cutoffs);
-        cutoffs.Sort();
-        foreach (DateTimeOffset t in cutoffs)
-        {
-            if (t < first || t >= end)
-            {
-                throw new ArgumentException($"The cut-off {t:O} must be at or after the first event ({first:O}) and before the last ({end:O}).", nameof(options));
-            }
-        }
+        (List<DateTimeOffset> cutoffs, DateTimeOffset end) = SortedCutoffs(events, options.Cutoffs);
 
         var evaluator = new JourneyEvaluator(journey, options.Evaluation);
         var order = new DesignedOrder(journey);
@@ -213,5 +200,28 @@ public static class Backtest
                 throw new InvalidOperationException($"Model '{model}' predicted {risks[i]} for run {i}; predictions must be probabilities in [0, 1].");
             }
         }
+    }
+
+    /// <summary>The cut-offs in time order, checked against the data: each at or after the first event and before the last.</summary>
+    /// <returns>The sorted cut-offs and the last event's instant.</returns>
+    /// <exception cref="ArgumentException">There are no events, or a cut-off is outside the data.</exception>
+    internal static (List<DateTimeOffset> Cutoffs, DateTimeOffset End) SortedCutoffs(EventBatch events, IReadOnlyList<DateTimeOffset> cutoffs)
+    {
+        if (events.EarliestTimestamp is not { } first || events.LatestTimestamp is not { } end)
+        {
+            throw new ArgumentException("A backtest needs events.", nameof(events));
+        }
+
+        var sorted = new List<DateTimeOffset>(cutoffs);
+        sorted.Sort();
+        foreach (DateTimeOffset t in sorted)
+        {
+            if (t < first || t >= end)
+            {
+                throw new ArgumentException($"The cut-off {t:O} must be at or after the first event ({first:O}) and before the last ({end:O}).", "options");
+            }
+        }
+
+        return (sorted, end);
     }
 }

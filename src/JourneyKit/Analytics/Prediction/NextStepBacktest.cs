@@ -32,20 +32,7 @@ public static class NextStepBacktest
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (events.EarliestTimestamp is not { } first || events.LatestTimestamp is not { } end)
-        {
-            throw new ArgumentException("A backtest needs events.", nameof(events));
-        }
-
-        var cutoffs = new List<DateTimeOffset>(options.Cutoffs);
-        cutoffs.Sort();
-        foreach (DateTimeOffset t in cutoffs)
-        {
-            if (t < first || t >= end)
-            {
-                throw new ArgumentException($"The cut-off {t:O} must be at or after the first event ({first:O}) and before the last ({end:O}).", nameof(options));
-            }
-        }
+        (List<DateTimeOffset> cutoffs, DateTimeOffset end) = Backtest.SortedCutoffs(events, options.Cutoffs);
 
         var evaluator = new JourneyEvaluator(journey, options.Evaluation);
         var outcomes = new Dictionary<(string Customer, long First), JourneyInstance>();
