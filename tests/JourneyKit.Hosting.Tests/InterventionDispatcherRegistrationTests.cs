@@ -1,7 +1,7 @@
 using JourneyKit.DependencyInjection;
 using JourneyKit.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
-using static JourneyKit.Hosting.Tests.Orchestration.TestJourneys;
+using static JourneyKit.Hosting.Tests.TestJourneys;
 
 namespace JourneyKit.Hosting.Tests;
 

@@ -1,11 +1,11 @@
-using JourneyKit.Hosting.Tests.Orchestration;
+using JourneyKit.Hosting.Tests;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using static JourneyKit.Hosting.Tests.Orchestration.TestJourneys;
+using static JourneyKit.Hosting.Tests.TestJourneys;
 
 namespace JourneyKit.Hosting.Tests;
 

@@ -3,10 +3,10 @@ using System.Text;
 namespace JourneyKit.Tests;
 
 /// <summary>
-/// Golden-bytes fixtures of the persisted formats (Orchestration/Fixtures, Scoring/Fixtures, Matching/Fixtures): hex
-/// digits, whitespace ignored, '#' starts a comment to the end of the line. A test compares today's writer with them;
-/// when it fails the format changed — give it a new version, keep reading the old one and add a fixture for the new
-/// one (the failure prints the new bytes); never just regenerate a fixture.
+/// Golden-bytes fixtures of the persisted formats (Orchestration/Fixtures, Scoring/Fixtures, Matching/Pattern/Fixtures,
+/// Matching/WindowFunnel/Fixtures): hex digits, whitespace ignored, '#' starts a comment to the end of the line. A test
+/// compares today's writer with them; when it fails the format changed — give it a new version, keep reading the old one
+/// and add a fixture for the new one (the failure prints the new bytes); never just regenerate a fixture.
 /// </summary>
 internal static class GoldenBytes
 {

@@ -7,6 +7,8 @@ using JourneyKit.Matching.Pattern;
 using JourneyKit.Matching.WindowFunnel;
 using JourneyKit.Model.Patterns;
 using JourneyKit.Tests.Generators;
+// An alias: in this namespace the simple name WindowFunnel is the test namespace Matching.WindowFunnel.
+using Funnel = JourneyKit.Matching.WindowFunnel.WindowFunnel;
 
 namespace JourneyKit.Tests.Matching;
 
@@ -84,11 +86,11 @@ public sealed class ParallelPathTests
         EventBatch batch = ManyCustomers();
         Assert.True(batch.CustomerCount > CustomerRanges.ParallelThreshold, $"{batch.CustomerCount} customers");
 
-        WindowFunnel plain = WindowFunnel.Create(["a", "b", "c"], TimeSpan.FromSeconds(20), WindowFunnelMode.StrictDeduplication);
-        WindowFunnel constrained = WindowFunnel.Create(
+        Funnel plain = Funnel.Create(["a", "b", "c"], TimeSpan.FromSeconds(20), WindowFunnelMode.StrictDeduplication);
+        Funnel constrained = Funnel.Create(
             [EventCondition.Touchpoint("a"), EventCondition.Touchpoint("b"), EventCondition.Touchpoint("c")],
             new WindowFunnelOptions { Window = TimeSpan.FromSeconds(30), StepConstraints = [new FunnelStepConstraint(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10))] });
-        foreach (WindowFunnel funnel in new[] { plain, constrained })
+        foreach (Funnel funnel in new[] { plain, constrained })
         {
             WindowFunnelResult one = funnel.Evaluate(batch), four = funnel.Evaluate(batch, 4);
             Assert.Equal(one.Levels.ToArray(), four.Levels.ToArray());
