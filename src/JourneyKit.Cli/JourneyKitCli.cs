@@ -77,6 +77,7 @@ internal static class JourneyKitCli
         root.Add(MatchCommand.Create(context));
         root.Add(ScoreCommand.Create(context));
         root.Add(CustomersCommand.Create(context));
+        root.Add(PathsCommand.Create(context));
         root.Add(BacktestCommand.Create(context));
         root.Add(EraseCommand.Create(context));
         CliHelp.AddExamples(root, CliMessages.RootExamples);

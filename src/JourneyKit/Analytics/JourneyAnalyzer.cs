@@ -90,6 +90,72 @@ public sealed class JourneyAnalyzer
         return result;
     }
 
+    /// <summary>Queries the paths of a batch as of its latest event (<see cref="EventBatch.LatestTimestamp"/>); see <see cref="QueryPaths(EventBatch, PathQuery, DateTimeOffset)"/>.</summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="query">The query.</param>
+    /// <returns>The paths.</returns>
+    /// <exception cref="ArgumentException">The query is not valid, or names a stage the journey does not have.</exception>
+    public PathQueryResult QueryPaths(EventBatch batch, PathQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return QueryPaths(batch, query, batch.LatestTimestamp ?? DateTimeOffset.MinValue);
+    }
+
+    /// <summary>
+    /// Queries the paths of a batch as of an instant (events after it are ignored, drop-offs are judged at it): the most
+    /// frequent paths after a start anchor and/or up to an end anchor or a drop-off in a stage, with hidden and excluded
+    /// steps, a depth, collapsed repeats and a top-K with an "other" bucket (<see cref="PathQuery"/>, docs/analytics.md).
+    /// One pass over each run's steps; with <see cref="AnalysisUnit.Customers"/> each customer's latest run only.
+    /// </summary>
+    /// <param name="batch">The events.</param>
+    /// <param name="query">The query.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>The paths.</returns>
+    /// <exception cref="ArgumentException">The query is not valid, names a stage the journey does not have (at stage
+    /// level every name is a stage id), or drops off at a terminal stage.</exception>
+    public PathQueryResult QueryPaths(EventBatch batch, PathQuery query, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        if (query.Level == PathLevel.Stage)
+        {
+            StageIndex(query.StartingAt, nameof(query.StartingAt));
+            StageIndex(query.EndingAt, nameof(query.EndingAt));
+            foreach (string name in query.Hidden)
+            {
+                StageIndex(name, nameof(query.Hidden));
+            }
+
+            foreach (string name in query.Excluded)
+            {
+                StageIndex(name, nameof(query.Excluded));
+            }
+        }
+
+        int dropOff = StageIndex(query.DropOffAt, nameof(query.DropOffAt));
+        if (dropOff >= 0 && Journey.Stages[dropOff].IsTerminal)
+        {
+            throw new ArgumentException($"{nameof(query.DropOffAt)}: '{query.DropOffAt}' is a terminal stage; a run that reaches it has ended, it never drops off there.", nameof(query));
+        }
+
+        batch = batch.Until(asOf);
+        var counter = new PathQueryCounter(query, batch, Journey, dropOff);
+        IReadOnlyList<JourneyInstance> runs = Evaluator.Evaluate(batch);
+        bool latestOnly = Options.Unit == AnalysisUnit.Customers;
+        for (int r = 0; r < runs.Count; r++)
+        {
+            if (latestOnly && r + 1 < runs.Count && runs[r + 1].CustomerId == runs[r].CustomerId)
+            {
+                continue; // counting customers: each by their latest run
+            }
+
+            counter.Add(runs[r], Evaluator.GetStatus(runs[r], asOf));
+        }
+
+        return counter.Build(asOf);
+    }
+
     /// <summary>
     /// The retention table of a batch as of an instant (events after it are ignored): per start cohort, the share of runs
     /// active — or having reached <see cref="RetentionOptions.ActiveStage"/> — k periods after they started, counting

@@ -93,6 +93,14 @@ public sealed class CommandSchemaTests
     public void Customers_MatchesItsSchema() => AssertValid("customers", "-j", Bank, "-e", BankEvents);
 
     [Fact]
+    public void Paths_MatchesItsSchema()
+    {
+        AssertValid("paths", "-j", Bank, "-e", BankEvents, "--from", "application.submit", "--depth", "3");
+        AssertValid("paths", "-j", Bank, "-e", BankEvents, "--level", "stage", "--drop-off-at", "verify", "--as-of", "2026-02-01T00:00:00Z");
+        AssertValid("paths", "-j", Bank, "-e", BankEvents, "--from", "nobody.does.this");
+    }
+
+    [Fact]
     public void Analyze_MatchesItsSchema() => AssertValid("analyze", "-j", Bank, "-e", BankEvents, "--funnel", "application.start,application.submit,id.upload", "--window", "3d");
 
     [Fact]
@@ -138,8 +146,8 @@ public sealed class CommandSchemaTests
             }
         }
 
-        // validate, generate, events, funnel, analyze, match, score, customers, backtest, erase: all but report.
-        Assert.Equal(10, withJson.Count);
+        // validate, generate, events, funnel, analyze, match, score, customers, paths, backtest, erase: all but report.
+        Assert.Equal(11, withJson.Count);
     }
 
     [Fact]
