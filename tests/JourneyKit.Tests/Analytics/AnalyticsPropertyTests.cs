@@ -1,9 +1,12 @@
 using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics;
 
@@ -17,32 +20,14 @@ public sealed class AnalyticsPropertyTests
     private static readonly Channel[] Channels = [Channel.None, Channel.Web, Channel.Mobile, Channel.Email];
     private static readonly CompiledJourney Journey = JourneyAnalyzerTests.Journey();
 
-    internal static List<JourneyEvent> RandomEvents(Random random)
-    {
-        var events = new List<JourneyEvent>();
-        int customers = random.Next(0, 12);
-        for (int c = 0; c < customers; c++)
-        {
-            int count = random.Next(1, 15);
-            double hours = random.Next(0, 100);
-            for (int i = 0; i < count; i++)
-            {
-                hours += random.Next(4) == 0 ? 0 : random.Next(1, 60); // equal timestamps now and then
-                events.Add(new JourneyEvent("c" + c, Touchpoints[random.Next(Touchpoints.Length)], JourneyAnalyzerTests.T0.AddHours(hours), Channels[random.Next(Channels.Length)])
-                {
-                    EventId = $"c{c}-{i}",
-                });
-            }
-        }
+    /// <summary>How a generated history becomes events here: this journey's touchpoints and two it does not name ("ad",
+    /// "zz"), gaps of 0–3 × 20 hours (equal timestamps now and then), channels by value (None among them), duplicates by
+    /// event id whose copy is an "ad" (same id, other content: the first in the input wins) and shuffled input.</summary>
+    internal static readonly HistoryShape Shape = new(Touchpoints, TimeSpan.FromHours(20), JourneyAnalyzerTests.T0, Channels, DuplicateTouchpoint: "ad");
 
-        var input = new List<JourneyEvent>(events);
-        for (int d = 0; d < events.Count / 6; d++)
-        {
-            input.Add(events[random.Next(events.Count)] with { Touchpoint = "ad" }); // same id: a duplicate, dropped
-        }
-
-        return [.. input.OrderBy(_ => random.Next())];
-    }
+    /// <summary>Histories of up to 10 customers and 60 events in <see cref="Shape"/>'s touchpoints; they shrink.</summary>
+    internal static Arbitrary<History> Streams() =>
+        Histories.Of(customers: 10, touchpoints: Touchpoints.Length, maxEvents: 60, maxValue: Channels.Length - 1);
 
     internal static EventBatch BatchOf(IEnumerable<JourneyEvent> events)
     {
@@ -80,10 +65,9 @@ public sealed class AnalyticsPropertyTests
     }
 
     [Property(MaxTest = 150)]
-    public void Analysis_AgreesWithTheReference(int seed)
+    public Property Analysis_AgreesWithTheReference() => Prop.ForAll(Streams(), history =>
     {
-        var random = new Random(seed);
-        List<JourneyEvent> input = RandomEvents(random);
+        List<JourneyEvent> input = history.Input(Shape);
         DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(60);
         JourneyAnalysis a = new JourneyAnalyzer(Journey, new AnalyticsOptions { TopVariants = 1000 }).Analyze(BatchOf(input), asOf);
         List<List<JourneyEvent>> customers = Customers(input);
@@ -119,12 +103,12 @@ public sealed class AnalyticsPropertyTests
         Assert.Equal(goal, a.GoalReached);
         Assert.Equal((goal, customers.Count), (a.ChannelAttribution.Conversions, a.ChannelAttribution.Paths));
         Assert.Equal(a.Customers, a.Scores.Histogram.Sum());
-    }
+    });
 
     [Property(MaxTest = 150)]
-    public void Funnel_NeverIncreases_AndDropOffsAddUp(int seed)
+    public Property Funnel_NeverIncreases_AndDropOffsAddUp() => Prop.ForAll(Streams(), history =>
     {
-        JourneyAnalysis a = new JourneyAnalyzer(Journey).Analyze(BatchOf(RandomEvents(new Random(seed))), JourneyAnalyzerTests.T0.AddDays(30));
+        JourneyAnalysis a = new JourneyAnalyzer(Journey).Analyze(history.Batch(Shape), JourneyAnalyzerTests.T0.AddDays(30));
         Assert.True(a.Funnel[0].Reached <= a.Customers);
         for (int p = 1; p < a.Funnel.Count; p++)
         {
@@ -138,30 +122,34 @@ public sealed class AnalyticsPropertyTests
         Assert.True(a.ChannelAttribution.States.All(s => s.RemovalEffect is >= 0 and <= 1 + 1e-9));
         Assert.True(totalAttributed == 0 || Math.Abs(totalAttributed - a.ChannelAttribution.Conversions) < 1e-6);
         Assert.All(a.AtRisk, r => Assert.True(r.TimeInStage <= r.StandardTime && r.RiskOfNotProgressing >= 0.5));
-    }
+    });
 
+    /// <summary>Knobs: the instant (days after T0), the number of parts, and the part of each customer and the merge
+    /// order, both given by a rotation (customer k goes to part (k + rotation) mod parts; the accumulators merge starting
+    /// from part rotation mod parts).</summary>
     [Property(MaxTest = 100)]
-    public void MergedPartitions_EqualTheWhole(int seed)
+    public Property MergedPartitions_EqualTheWhole() => Pair.ForAll(Streams(), Small.Each((1, 39), (1, 3), (0, 2)), (history, knobs) =>
     {
-        var random = new Random(seed);
-        List<JourneyEvent> input = RandomEvents(random);
+        List<JourneyEvent> input = history.Input(Shape);
         var analyzer = new JourneyAnalyzer(Journey, new AnalyticsOptions { MinRiskSamples = 1 });
-        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(random.Next(1, 40));
+        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(knobs[0]);
         JourneyAnalysis whole = analyzer.Analyze(BatchOf(input), asOf);
 
-        int parts = random.Next(1, 4);
-        var partition = input.Select(e => e.CustomerId).Distinct().ToDictionary(c => c, _ => random.Next(parts));
+        int parts = knobs[1], rotation = knobs[2];
+        var partition = input.Select(e => e.CustomerId).Distinct().Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (x.k + rotation) % parts);
         var accumulators = Enumerable.Range(0, parts).Select(p =>
         {
             JourneyAnalysisAccumulator acc = analyzer.CreateAccumulator(asOf);
             acc.Add(BatchOf(input.Where(e => partition[e.CustomerId] == p)));
             return acc;
-        }).OrderBy(_ => random.Next()).ToList();
+        }).ToList();
+        accumulators = [.. accumulators.Skip(rotation % parts), .. accumulators.Take(rotation % parts)];
         for (int i = 1; i < accumulators.Count; i++)
         {
             accumulators[0].Merge(accumulators[i]);
         }
 
         Assert.Equal(JsonSerializer.Serialize(whole), JsonSerializer.Serialize(accumulators[0].Build()));
-    }
+        return true;
+    });
 }

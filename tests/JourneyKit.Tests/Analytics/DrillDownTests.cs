@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics;
 
@@ -12,11 +13,11 @@ public sealed class DrillDownTests
 {
     private static readonly string[] Touchpoints = ["form", "call", "upload", "active", "no", "ad"];
 
-    private static Arbitrary<(int Customer, int Touchpoint, int Time)[]> Histories() => Scoring.EventHistories.Of(7, Touchpoints.Length, 600);
+    private static Arbitrary<(int Customer, int Touchpoint, int Time)[]> Histories() => EventHistories.Of(7, Touchpoints.Length, 600);
 
     [Property(MaxTest = 100)]
     public Property Lists_SumToTheCountsTheyExplain() =>
-        Prop.ForAll(Histories(), Gen.Choose(0, 900).ToArbitrary(), (history, asOfHour) =>
+        Pair.ForAll(Histories(), Small.Between(0, 900), (history, asOfHour) =>
         {
             var b = new EventBatchBuilder();
             foreach ((int c, int t, int h) in history)

@@ -14,7 +14,17 @@ namespace JourneyKit.Tests.Generators;
 public sealed record HistoryEvent(int Customer, int Touchpoint, int Gap, bool Web, int Value, bool Duplicate, int Shuffle)
 {
     public override string ToString() =>
-        $"u{Customer}:{History.Letters[Touchpoint]}+{Gap}{(Web ? "w" : string.Empty)}{(Value != 0 ? "v" + Value.ToString(CultureInfo.InvariantCulture) : string.Empty)}{(Duplicate ? "d" : string.Empty)}{(Shuffle != 0 ? "~" + Shuffle.ToString(CultureInfo.InvariantCulture) : string.Empty)}";
+        $"u{Customer}:{(Touchpoint < History.Letters.Length ? History.Letters[Touchpoint] : "t" + Touchpoint.ToString(CultureInfo.InvariantCulture))}+{Gap}{(Web ? "w" : string.Empty)}{(Value != 0 ? "v" + Value.ToString(CultureInfo.InvariantCulture) : string.Empty)}{(Duplicate ? "d" : string.Empty)}{(Shuffle != 0 ? "~" + Shuffle.ToString(CultureInfo.InvariantCulture) : string.Empty)}";
+}
+
+/// <summary>How a <see cref="History"/> becomes events: touchpoint names by index, the time unit of a gap, the first
+/// instant, optionally channels by <see cref="HistoryEvent.Value"/> (index modulo their count) instead of web/email
+/// by <see cref="HistoryEvent.Web"/> (the value is then not set), and optionally the touchpoint a duplicated event's
+/// copy carries (same id, other content: the first one in the input must win).</summary>
+public sealed record HistoryShape(IReadOnlyList<string> Touchpoints, TimeSpan Unit, DateTimeOffset Start, IReadOnlyList<Channel>? Channels = null, string? DuplicateTouchpoint = null)
+{
+    /// <summary>Touchpoints <see cref="History.Letters"/>, gaps in seconds from <see cref="History.T0"/>.</summary>
+    public static readonly HistoryShape Default = new(History.Letters, TimeSpan.FromSeconds(1), History.T0);
 }
 
 /// <summary>
@@ -34,8 +44,9 @@ public sealed record History(HistoryEvent[] Events)
     public int Count => Events.Length;
 
     /// <summary>The distinct events in generation order (one per <see cref="HistoryEvent"/>, ids "c{customer}-{index}").</summary>
-    public List<JourneyEvent> Distinct()
+    public List<JourneyEvent> Distinct(HistoryShape? shape = null)
     {
+        shape ??= HistoryShape.Default;
         var time = new Dictionary<int, int>();
         var result = new List<JourneyEvent>(Events.Length);
         for (int i = 0; i < Events.Length; i++)
@@ -43,10 +54,11 @@ public sealed record History(HistoryEvent[] Events)
             HistoryEvent e = Events[i];
             int t = time.GetValueOrDefault(e.Customer) + e.Gap;
             time[e.Customer] = t;
-            result.Add(new JourneyEvent("c" + e.Customer.ToString(CultureInfo.InvariantCulture), Letters[e.Touchpoint], T0.AddSeconds(t), e.Web ? Channel.Web : Channel.Email)
+            Channel channel = shape.Channels is { } channels ? channels[e.Value % channels.Count] : e.Web ? Channel.Web : Channel.Email;
+            result.Add(new JourneyEvent("c" + e.Customer.ToString(CultureInfo.InvariantCulture), shape.Touchpoints[e.Touchpoint], shape.Start + (shape.Unit * t), channel)
             {
                 EventId = $"c{e.Customer}-{i}",
-                Value = e.Value,
+                Value = shape.Channels is null ? e.Value : null,
             });
         }
 
@@ -54,17 +66,20 @@ public sealed record History(HistoryEvent[] Events)
     }
 
     /// <summary>The input as a reader would see it: the distinct events plus a copy of each duplicated one, stably
-    /// ordered by the shuffle keys (a copy's key is its original's plus 3, so it can land before or after it).</summary>
-    public List<JourneyEvent> Input()
+    /// ordered by the shuffle keys (a copy's key is its original's plus 3, so it can land before or after it; with
+    /// <see cref="HistoryShape.DuplicateTouchpoint"/> the copy has that touchpoint).</summary>
+    public List<JourneyEvent> Input(HistoryShape? shape = null)
     {
-        List<JourneyEvent> distinct = Distinct();
+        shape ??= HistoryShape.Default;
+        List<JourneyEvent> distinct = Distinct(shape);
         var keyed = new List<(int Key, int Order, JourneyEvent Event)>(distinct.Count * 2);
         for (int i = 0; i < distinct.Count; i++)
         {
             keyed.Add((Events[i].Shuffle, i, distinct[i]));
             if (Events[i].Duplicate)
             {
-                keyed.Add(((Events[i].Shuffle + 3) % (Histories.MaxShuffle + 1), distinct.Count + i, distinct[i]));
+                JourneyEvent copy = shape.DuplicateTouchpoint is { } other ? distinct[i] with { Touchpoint = other } : distinct[i];
+                keyed.Add(((Events[i].Shuffle + 3) % (Histories.MaxShuffle + 1), distinct.Count + i, copy));
             }
         }
 
@@ -73,10 +88,10 @@ public sealed record History(HistoryEvent[] Events)
     }
 
     /// <summary>The batch built from <see cref="Input"/> (sorted by customer and time, de-duplicated).</summary>
-    public EventBatch Batch()
+    public EventBatch Batch(HistoryShape? shape = null)
     {
         var builder = new EventBatchBuilder();
-        foreach (JourneyEvent e in Input())
+        foreach (JourneyEvent e in Input(shape))
         {
             builder.Add(e);
         }
@@ -106,7 +121,9 @@ public static class Histories
     public const int MaxShuffle = 7;
 
     /// <summary>Histories of up to <paramref name="maxEvents"/> events over <paramref name="customers"/> customers and the
-    /// first <paramref name="touchpoints"/> of <see cref="History.Letters"/>.</summary>
+    /// first <paramref name="touchpoints"/> of <see cref="History.Letters"/> (now and then a later letter, which no
+    /// generated definition names); from <see cref="History.Letters"/>' length on, touchpoint indices 0 to
+    /// <paramref name="touchpoints"/> − 1 for a <see cref="HistoryShape"/> of that many names.</summary>
     public static Arbitrary<History> Of(int customers = 3, int touchpoints = 4, int maxEvents = 24, int maxValue = 2) =>
         Arb.From(Generate(customers, touchpoints, maxEvents, maxValue), Shrink);
 
@@ -118,7 +135,7 @@ public static class Histories
     public static Gen<HistoryEvent> Event(int customers, int touchpoints, int maxValue) =>
         from customer in Gen.Choose(0, customers - 1)
         from touchpoint in touchpoints >= History.Letters.Length
-            ? Gen.Choose(0, History.Letters.Length - 1)
+            ? Gen.Choose(0, touchpoints - 1)
             : Gen.Frequency((6, Gen.Choose(0, touchpoints - 1)), (1, Gen.Choose(touchpoints, History.Letters.Length - 1)))
         from gap in Gen.Frequency((2, Gen.Constant(0)), (3, Gen.Choose(1, 3)))
         from web in Gen.Elements(false, true)

@@ -20,4 +20,8 @@ public static class Pair
     /// <summary>A property over two inputs that shrink together (see <see cref="Of{T1, T2}"/>).</summary>
     public static Property ForAll<T1, T2>(Arbitrary<T1> first, Arbitrary<T2> second, Func<T1, T2, bool> property) =>
         Prop.ForAll(Of(first, second), p => property(p.First, p.Second));
+
+    /// <summary>A property over two inputs that shrink together, with a labelled verdict.</summary>
+    public static Property ForAll<T1, T2>(Arbitrary<T1> first, Arbitrary<T2> second, Func<T1, T2, Property> property) =>
+        Prop.ForAll(Of(first, second), p => property(p.First, p.Second));
 }

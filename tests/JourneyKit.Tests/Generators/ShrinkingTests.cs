@@ -134,4 +134,33 @@ public sealed class ShrinkingTests
         Assert.Equal([new FunnelStepDefinition(t, -1, false, false), new FunnelStepDefinition(t, -1, false, false)], funnel.Steps);
         Assert.Equal([new HistoryEvent(0, t, 0, false, 0, false, 0)], history.Events);
     }
+
+    [Fact]
+    public void EventHistories_FalseProperty_ShrinkToTheOneTripleThatBreaksIt()
+    {
+        // "No event has touchpoint 2 or more" is false. Dropping any other triple still fails, so one remains; its
+        // customer and time shrink to 0 and its touchpoint down to 2 (1 would pass): the minimum is (0, 2, 0).
+        ((int Customer, int Touchpoint, int Time)[] shrunk, _) = Falsify(EventHistories.Of(5, 4, 100), h => h.All(e => e.Touchpoint < 2));
+        Assert.Equal([(0, 2, 0)], shrunk);
+    }
+
+    [Fact]
+    public void SmallArrays_FalseProperty_ShrinkToOneElementAtTheBound()
+    {
+        // "No element is 5 or more" is false. One element remains (at least one is required), shrunk down to 5.
+        (int[] shrunk, _) = Falsify(Small.ArrayOf(Gen.Choose(0, 9), 1, 5), a => a.All(x => x < 5));
+        Assert.Equal([5], shrunk);
+    }
+
+    [Fact]
+    public void SmallKnobs_FalseProperty_ShrinkUntilNoKnobCanMove()
+    {
+        // "k0 + k1 < 10" (k0 in 1..20, k1 in 5..20) is false. Each knob shrinks alone towards its minimum, one less at
+        // the least; while the sum is above 10 a knob above its minimum can take one less and still fail, so the shrink
+        // ends on a sum of exactly 10 (as 1 + 9 or 5 + 5, …: which one depends on the order the steps succeed).
+        (int[] shrunk, _) = Falsify(Small.Each((1, 20), (5, 20)), k => k[0] + k[1] < 10);
+        Assert.Equal(10, shrunk[0] + shrunk[1]);
+        Assert.InRange(shrunk[0], 1, 20);
+        Assert.InRange(shrunk[1], 5, 20);
+    }
 }

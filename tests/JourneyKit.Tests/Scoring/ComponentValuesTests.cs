@@ -1,7 +1,9 @@
+using FsCheck;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Scoring;
 using JourneyKit.Tests.Analytics;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Scoring;
 
@@ -19,13 +21,13 @@ public sealed class ComponentValuesTests
     }
 
     [Property(MaxTest = 100)]
-    public void ComponentValues_EqualTheBreakdownValues(int seed)
+    public Property ComponentValues_EqualTheBreakdownValues() => Pair.ForAll(AnalyticsPropertyTests.Streams(), Small.Between(0, 39), (history, asOfDays) =>
     {
-        EventBatch batch = AnalyticsPropertyTests.BatchOf(AnalyticsPropertyTests.RandomEvents(new Random(seed)));
+        EventBatch batch = history.Batch(AnalyticsPropertyTests.Shape);
         CompiledJourney journey = JourneyKit.Tests.Analytics.JourneyAnalyzerTests.Journey();
         var evaluator = new JourneyEvaluator(journey);
         ScoringModel model = ScoringModel.Default.With(new HalfComponent(), 0.1); // a custom component: evaluated in full, clamped to 1
-        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(new Random(seed).Next(0, 40));
+        DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(asOfDays);
         var values = new double[model.Components.Count];
         foreach (JourneyInstance run in evaluator.Evaluate(batch.Until(asOf)))
         {
@@ -36,7 +38,9 @@ public sealed class ComponentValuesTests
                 Assert.Equal(score.Breakdown[c].Value, values[c]);
             }
         }
-    }
+
+        return true;
+    });
 
     [Fact]
     public void ComponentValues_TooShort_Throws()

@@ -5,6 +5,7 @@ using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Scoring;
 
@@ -188,7 +189,7 @@ public sealed class LifecycleStateTests
 
     [Property(MaxTest = 300)]
     public Property BatchStreamingAndReference_AgreeOnTheOneState_AtRandomInstants() =>
-        Prop.ForAll(Histories(), Gen.Choose(0, 700).ToArbitrary(), (history, asOfHour) =>
+        Pair.ForAll(Histories(), Small.Between(0, 700), (history, asOfHour) =>
         {
             long asOf = T0.AddHours(asOfHour).UtcTicks;
             EventBatch batch = BatchOf(history).Until(new DateTimeOffset(asOf, TimeSpan.Zero));
@@ -220,7 +221,7 @@ public sealed class LifecycleStateTests
 
     [Property(MaxTest = 200)]
     public Property Analysis_StatesAddUpToRuns_AndEveryFunnelStepAddsUp() =>
-        Prop.ForAll(Histories(), Gen.Choose(0, 700).ToArbitrary(), (history, asOfHour) =>
+        Pair.ForAll(Histories(), Small.Between(0, 700), (history, asOfHour) =>
         {
             var analyzer = new JourneyAnalyzer(Journey, new AnalyticsOptions { Evaluation = new EvaluationOptions { InactivityPeriod = Inactivity } });
             JourneyAnalysis a = analyzer.Analyze(BatchOf(history), T0.AddHours(asOfHour));

@@ -6,6 +6,7 @@ using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Scoring;
 

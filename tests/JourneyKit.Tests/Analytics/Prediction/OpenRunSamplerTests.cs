@@ -6,6 +6,7 @@ using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
 using JourneyKit.Tests.Analytics;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics.Prediction;
 
@@ -88,16 +89,17 @@ public sealed class OpenRunSamplerTests
         return b.Build();
     }
 
+    /// <summary>Knobs: the end of the data and the horizon (hours after T0 and hours), and 1–5 landmarks (hours after T0).</summary>
     [Property(MaxTest = 150)]
-    public Property Sample_AgreesWithTheReference(int seed)
+    public Property Sample_AgreesWithTheReference() =>
+        Pair.ForAll(AnalyticsPropertyTests.Streams(), Pair.Of(Small.Each((50, 599), (1, 199)), Small.ArrayOf(Gen.Choose(0, 699), 1, 5)), (history, knobs) =>
     {
-        var random = new Random(seed);
-        List<JourneyEvent> input = AnalyticsPropertyTests.RandomEvents(random);
+        List<JourneyEvent> input = history.Input(AnalyticsPropertyTests.Shape);
         EventBatch batch = BatchOf(input);
         Dictionary<string, List<JourneyEvent>> customers = Customers(input);
-        DateTimeOffset until = JourneyAnalyzerTests.T0.AddHours(random.Next(50, 600));
-        var horizon = TimeSpan.FromHours(random.Next(1, 200));
-        DateTimeOffset[] landmarks = [.. Enumerable.Range(0, random.Next(1, 6)).Select(_ => JourneyAnalyzerTests.T0.AddHours(random.Next(0, 700)))];
+        DateTimeOffset until = JourneyAnalyzerTests.T0.AddHours(knobs.First[0]);
+        var horizon = TimeSpan.FromHours(knobs.First[1]);
+        DateTimeOffset[] landmarks = [.. knobs.Second.Select(h => JourneyAnalyzerTests.T0.AddHours(h))];
         var seen = new List<(int Index, int Events)>();
         IReadOnlyList<OpenRunSample> samples = OpenRunSampler.Sample(new JourneyEvaluator(Journey), batch, landmarks, horizon, until, (int index, JourneyInstance run, in OpenRunSample s) => seen.Add((index, run.EventCount)));
 
@@ -117,24 +119,25 @@ public sealed class OpenRunSamplerTests
         var actual = samples.Select(s => (s.CustomerId, s.Landmark, Journey.Stages[s.Stage].Id, s.TimeInStage, s.NotProgressed, s.MissedGoal)).OrderBy(s => s.CustomerId, StringComparer.Ordinal).ThenBy(s => s.Landmark).ToList();
         bool visitorSawEach = seen.Select(s => s.Index).SequenceEqual(Enumerable.Range(0, samples.Count))
             && seen.All(s => s.Events == samples[s.Index].EndRow - batch.CustomerStarts[samples[s.Index].EventRun]);
-        return (expected.SequenceEqual(actual) && visitorSawEach).Label($"expected {string.Join("; ", expected)}\nactual   {string.Join("; ", actual)}");
-    }
+        Assert.True(expected.SequenceEqual(actual) && visitorSawEach, $"expected {string.Join("; ", expected)}\nactual   {string.Join("; ", actual)}");
+        return true;
+    });
 
+    /// <summary>Knobs: the cut-off (thousandths of the way from the first event to the last) and the horizon (hours).</summary>
     [Property(MaxTest = 100)]
-    public Property BacktestOutcomes_AgreeWithTheReference(int seed)
+    public Property BacktestOutcomes_AgreeWithTheReference() => Pair.ForAll(AnalyticsPropertyTests.Streams(), Small.Each((0, 999), (1, 199)), (history, knobs) =>
     {
-        var random = new Random(seed);
-        List<JourneyEvent> input = AnalyticsPropertyTests.RandomEvents(random);
+        List<JourneyEvent> input = history.Input(AnalyticsPropertyTests.Shape);
         EventBatch batch = BatchOf(input);
         if (batch.Count < 2 || batch.EarliestTimestamp == batch.LatestTimestamp)
         {
-            return true.ToProperty();
+            return true;
         }
 
         Dictionary<string, List<JourneyEvent>> customers = Customers(input);
         DateTimeOffset first = batch.EarliestTimestamp!.Value, end = batch.LatestTimestamp!.Value;
-        DateTimeOffset cutoff = first + ((end - first) * random.NextDouble());
-        var horizon = TimeSpan.FromHours(random.Next(1, 200));
+        DateTimeOffset cutoff = first + ((end - first) * (knobs[0] / 1000.0));
+        var horizon = TimeSpan.FromHours(knobs[1]);
         BacktestCutoff c = Backtest.Run(Journey, batch, new BacktestOptions { Cutoffs = [cutoff], Horizon = horizon }).Cutoffs[0];
 
         var expected = new List<(string, string, bool?, bool?)>();
@@ -148,6 +151,7 @@ public sealed class OpenRunSamplerTests
         }
 
         var actual = c.Predictions.Select(p => (p.CustomerId, p.StageId, p.NotProgressed, p.MissedGoal)).OrderBy(p => p.CustomerId, StringComparer.Ordinal).ToList();
-        return expected.SequenceEqual(actual).Label($"expected {string.Join("; ", expected)}\nactual   {string.Join("; ", actual)}");
-    }
+        Assert.True(expected.SequenceEqual(actual), $"expected {string.Join("; ", expected)}\nactual   {string.Join("; ", actual)}");
+        return true;
+    });
 }
