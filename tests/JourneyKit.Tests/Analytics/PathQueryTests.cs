@@ -186,6 +186,53 @@ public sealed class PathQueryTests
     }
 
     [Fact]
+    public void Reentry_EachRunIsAPath_OrEachCustomersLatestRun()
+    {
+        // Re-entry after the end: u1 a@0 d@1 (goal: run 1 ends), a@2 b@3 (run 2). Runs: a > d and a > b, one each;
+        // counting customers: the latest run only, a > b.
+        CompiledJourney journey = new JourneyBuilder("reentry")
+            .Touchpoint("a", Channel.Web).Touchpoint("b", Channel.Web).Touchpoint("d", Channel.Web)
+            .Stage("s1", s => s.Touchpoints("a", "b").StandardTime(TimeSpan.FromHours(2)))
+            .Stage("g", s => s.Touchpoints("d").Goal())
+            .Reentry(ReentryPolicy.AfterEnd)
+            .Build()
+            .Compile();
+        EventBatch batch = Batch("u1:a@0", "u1:d@1", "u1:a@2", "u1:b@3");
+        Assert.Equal(["a > b ×1", "a > d ×1"], new JourneyAnalyzer(journey).QueryPaths(batch, new PathQuery()).Paths.Select(Show));
+        PathQueryResult latest = new JourneyAnalyzer(journey, new AnalyticsOptions { Unit = AnalysisUnit.Customers }).QueryPaths(batch, new PathQuery());
+        Assert.Equal(["a > b ×1"], latest.Paths.Select(Show));
+        Assert.Equal(1, latest.Runs);
+    }
+
+    [Fact]
+    public void Counter_AllocatesNothingPerEvent_ForAPathSeenBefore()
+    {
+        // One run of 200 events added 1,000 times: after the first (which creates the path), only the per-path duration
+        // lists grow (amortised doubling), so the bytes per event stay far below one.
+        var events = new List<string>();
+        for (int i = 0; i < 200; i++)
+        {
+            events.Add($"u1:{(i % 2 == 0 ? "a" : "b")}@{i}");
+        }
+
+        EventBatch batch = Batch([.. events]);
+        var evaluator = new JourneyEvaluator(Hours.Journey, Hours.Options.Evaluation);
+        JourneyInstance run = evaluator.Evaluate(batch)[0];
+        JourneyStatus status = evaluator.GetStatus(run, T0.AddHours(300));
+        var counter = new JourneyKit.Analytics.Internal.PathQueryCounter(new PathQuery { StartingAt = "b", Depth = 50, Hidden = ["x"] }, batch, Hours.Journey, -1);
+        counter.Add(run, status);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 1000; k++)
+        {
+            counter.Add(run, status);
+        }
+
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(bytes < 200 * 1000 / 4, $"{bytes} bytes for 200,000 events");
+        Assert.Equal(1001, counter.Build(T0).Paths[0].Runs);
+    }
+
+    [Fact]
     public void InvalidQueries_Throw()
     {
         EventBatch batch = Batch("u1:a@0");
