@@ -22,8 +22,19 @@ public static class BenchData
         return [.. names];
     }
 
+    /// <summary>The attribute <see cref="Generate"/> sets with <c>orders: true</c>.</summary>
+    public const string OrderKey = "order_id";
+
     /// <summary>Generates <paramref name="events"/> events over <paramref name="customers"/> customers.</summary>
-    public static (EventBatch Batch, List<JourneyEvent> Events) Generate(int events, int customers, int distinctTouchpoints = 16, ulong seed = 42)
+    /// <param name="events">The number of events.</param>
+    /// <param name="customers">The number of customers.</param>
+    /// <param name="distinctTouchpoints">The number of touchpoints (the four funnel steps first).</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="orders">Whether <c>cart.add</c>, <c>checkout.start</c> and <c>order.placed</c> carry an
+    /// <see cref="OrderKey"/> attribute in the batch (not in the list): three orders per customer; half of the customers
+    /// keep their first order, the others switch to another one at a third of their <c>cart.add</c> events. The orders
+    /// come from a second random stream, so the events are the same with and without them.</param>
+    public static (EventBatch Batch, List<JourneyEvent> Events) Generate(int events, int customers, int distinctTouchpoints = 16, ulong seed = 42, bool orders = false)
     {
         string[] touchpoints = Touchpoints(distinctTouchpoints);
         Channel[] channels = [Channel.Web, Channel.Mobile, Channel.Email, Channel.ContactCentre];
@@ -32,11 +43,15 @@ public static class BenchData
         ulong state = seed;
         int perCustomer = Math.Max(1, events / customers);
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        ulong orderState = seed ^ 0x0DDBA11UL;
+        Span<char> orderId = stackalloc char[24];
         for (int c = 0; c < customers && list.Count < events; c++)
         {
             string customer = "cust-" + c;
             long t = start.UtcTicks + (long)(Next(ref state) % (30UL * TimeSpan.TicksPerDay));
             int step = 0;
+            int order = 0;
+            bool switches = orders && Next(ref orderState) % 2 == 0;
             for (int i = 0; i < perCustomer && list.Count < events; i++)
             {
                 ulong r = Next(ref state);
@@ -58,6 +73,17 @@ public static class BenchData
                 var e = new JourneyEvent(customer, tp, new DateTimeOffset(t, TimeSpan.Zero), channels[(int)((r >> 40) % (ulong)channels.Length)]);
                 list.Add(e);
                 builder.Add(e);
+                if (orders && tp is "cart.add" or "checkout.start" or "order.placed")
+                {
+                    if (switches && tp == "cart.add" && Next(ref orderState) % 3 == 0)
+                    {
+                        order = (order + 1 + (int)(Next(ref orderState) % 2)) % 3;
+                    }
+
+                    orderId[0] = 'o';
+                    ((long)c * 3 + order).TryFormat(orderId[1..], out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+                    builder.SetAttribute(OrderKey, orderId[..(1 + written)]);
+                }
             }
         }
 

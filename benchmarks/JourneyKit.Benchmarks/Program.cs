@@ -11,6 +11,11 @@ public static class Program
             return Guard.Run(Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "--timed-probe")
+        {
+            return Guard.TimedProbe(Console.Out);
+        }
+
 #if PEERS
         if (args.Length > 0 && args[0] == "--duckdb-funnel")
         {

@@ -17,6 +17,7 @@ namespace JourneyKit.Matching.Pattern;
 public sealed partial class CompiledPattern
 {
     private readonly PatternVariable? _variable;
+    private PatternState? _batchBoundState; // the batch matcher's state and copies, kept between calls
 
     /// <summary>Gets whether the pattern holds a variable (<c>{order_id=$o}</c>).</summary>
     internal bool HasVariable => _variable is not null;
@@ -83,22 +84,48 @@ public sealed partial class CompiledPattern
         return columns;
     }
 
-    /// <summary>Evaluates customer runs of a pattern with a variable (allocates the copies' states per call).</summary>
-    private void EvaluateBoundRuns(EventBatch batch, BoundConditions bound, int fromRun, int toRun, Span<PatternMatch> results, long asOf)
+    /// <summary>Evaluates customer runs of a pattern with a variable. The state and its copies are kept by the pattern
+    /// between calls (taken while a call runs: a parallel or nested call makes its own), so a warm call allocates
+    /// nothing. With <paramref name="skip"/>, events no copy can use are passed with the search of the union of the
+    /// copies' active states (each copy's states are a subset, and an event inert for the union is inert for each: see
+    /// <see cref="SkipShape"/>), and at a stepped event a copy for which it is inert is not stepped (nor opened).</summary>
+    private void EvaluateBoundRuns(EventBatch batch, SkipPlan plan, int fromRun, int toRun, Span<PatternMatch> results, long asOf, bool skip)
     {
-        int[]?[] columns = VariableColumns(batch)!;
-        PatternState state = CreateBoundState();
+        int[]?[] columns = plan.VariableColumns!;
+        PatternState state = Interlocked.Exchange(ref _batchBoundState, null) ?? CreateBoundState();
+        BindingState b = state.Bound!;
+        BoundConditions bound = plan.Bound;
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
+        ReadOnlySpan<int> ids = batch.TouchpointIds;
+        skip &= _skipShape is not null;
+        bool loops = skip && plan.HasLoops && !(AnchoredEnd && _withinTicks != long.MaxValue); // see EvaluatePlainRuns
+        var cursor = new SkipCursor(plan, loops);
         for (int run = fromRun; run < toRun; run++)
         {
             ResetBound(state);
+            int end = starts[run + 1];
             try
             {
-                for (int i = starts[run]; i < starts[run + 1]; i++)
+                for (int i = starts[run]; i < end; i++)
                 {
-                    FillValues(state.Bound!, columns, batch, i);
-                    StepBound(state, bound.Match(batch, i), ticks[i]);
+                    if (skip)
+                    {
+                        ulong states = ActiveStates(b, out bool waiting, out long deadline);
+                        int j = cursor.Next(states, waiting, deadline, AnchoredStart && state.Core.Index > 0, ids, ticks, i, end);
+                        if (j > i)
+                        {
+                            PassBound(state, j - i, ticks[j - 1]);
+                            i = j;
+                            if (i == end)
+                            {
+                                break;
+                            }
+                        }
+                    }
+
+                    FillValues(b, columns, batch, i);
+                    StepBound(state, bound.Match(batch, i), ticks[i], skip);
                 }
             }
             catch (InvalidOperationException e)
@@ -108,6 +135,75 @@ public sealed partial class CompiledPattern
 
             results[run] = FinishBound(state, asOf);
         }
+
+        _batchBoundState = state;
+    }
+
+    /// <summary>The union of the copies' active states (at most 64 automaton states), whether one waits for an absence
+    /// deadline, and the earliest such deadline.</summary>
+    private ulong ActiveStates(BindingState b, out bool waiting, out long deadline)
+    {
+        ulong states = StatesOf(b.Unbound);
+        waiting = b.Unbound.Core.Waiting;
+        deadline = waiting ? b.Unbound.Core.WaitDeadline : long.MaxValue;
+        for (int c = 0; c < b.Count; c++)
+        {
+            PatternState s = b.States[c];
+            states |= StatesOf(s);
+            if (s.Core.Waiting)
+            {
+                waiting = true;
+                deadline = Math.Min(deadline, s.Core.WaitDeadline);
+            }
+        }
+
+        return states;
+    }
+
+    private static ulong StatesOf(PatternState s) => s.Cands is null ? s.Core.ActiveMask : StatesOf(s.Cands, s.CandCount, s.Stride);
+
+    /// <summary>Passes <paramref name="events"/> events inert for every copy: only the counters and the previous time move.</summary>
+    private static void PassBound(PatternState state, int events, long prevTicks)
+    {
+        BindingState b = state.Bound!;
+        state.Core.Index += events;
+        state.Core.PrevTicks = prevTicks;
+        b.Unbound.Core.Index += events;
+        b.Unbound.Core.PrevTicks = prevTicks;
+        for (int c = 0; c < b.Count; c++)
+        {
+            b.States[c].Core.Index += events;
+            b.States[c].Core.PrevTicks = prevTicks;
+        }
+    }
+
+    /// <summary>Whether an event at <paramref name="t"/> satisfying <paramref name="mask"/> would leave copy
+    /// <paramref name="s"/> unchanged but for its counter and previous time. A copy with a partial match past the
+    /// <c>within</c> window is stepped (the step drops it, and may make the copy the unbound one's equal): copies are
+    /// then dropped at the same events with and without the skip, so the cap on open values is met at the same point.</summary>
+    private bool IsInert(PatternState s, ulong mask, long t) =>
+        _skipShape!.IsInert(StatesOf(s), !AnchoredStart || s.Core.Index == 0, s.Core.Waiting, mask)
+        && (_withinTicks == long.MaxValue || t - EarliestStart(s) <= _withinTicks);
+
+    private static long EarliestStart(PatternState s)
+    {
+        long earliest = long.MaxValue;
+        if (s.Cands is null)
+        {
+            for (ulong m = s.Core.ActiveMask; m != 0; m &= m - 1)
+            {
+                earliest = Math.Min(earliest, s.Start[System.Numerics.BitOperations.TrailingZeroCount(m)]);
+            }
+        }
+        else
+        {
+            for (int k = 0; k < s.CandCount; k++)
+            {
+                earliest = Math.Min(earliest, s.Cands[(k * s.Stride) + 1]);
+            }
+        }
+
+        return earliest;
     }
 
     /// <summary>Empties a state for the next customer, keeping its buffers.</summary>
@@ -119,8 +215,9 @@ public sealed partial class CompiledPattern
         state.Core = default;
     }
 
-    /// <summary>One event through every copy: the heart of holding a variable. No allocation once the pool is warm.</summary>
-    private void StepBound(PatternState state, ulong mask, long t)
+    /// <summary>One event through every copy: the heart of holding a variable. No allocation once the pool is warm. With
+    /// <paramref name="skip"/> (batch), a copy for which the event is inert is not stepped, nor opened.</summary>
+    private void StepBound(PatternState state, ulong mask, long t, bool skip = false)
     {
         BindingState b = state.Bound!;
         PatternVariable variable = _variable!;
@@ -136,9 +233,11 @@ public sealed partial class CompiledPattern
         {
             for (int k = 0; k < values.Length; k++)
             {
-                if (values[k] is { } x && Array.IndexOf(values, x, 0, k) < 0 && b.Find(x) < 0)
+                // A new copy is a clone of the unbound one: when the event is inert for it, the step would leave it
+                // equal to the unbound one and it would be dropped at once, so it is not made.
+                if (values[k] is { } x && Array.IndexOf(values, x, 0, k) < 0 && b.Find(x) < 0 && !(skip && IsInert(b.Unbound, CopyMask(variable, values, x, hit, rest), t)))
                 {
-                    b.Open(x, CreateInnerState); // the cap is checked after the step, once expired copies are dropped
+                    b.Open(x, b.HasPooled ? null : CreateInnerState()); // the cap is checked after the step, once expired copies are dropped
                 }
             }
         }
@@ -146,27 +245,16 @@ public sealed partial class CompiledPattern
         bool matched = false;
         long bestStart = 0;
         int bestIndex = 0;
-        StepCopy(b.Unbound, rest, t, ref matched, ref bestStart, ref bestIndex);
-        for (int c = 0; c < b.Count; c++)
+        bool unboundMoved = StepCopy(b.Unbound, rest, t, skip, ref matched, ref bestStart, ref bestIndex);
+        for (int c = b.Count - 1; c >= 0; c--)
         {
-            ulong m = rest;
-            if (hit != 0)
+            // Backwards, so that dropping copy c (the last one takes its place) leaves the copies still to step in place.
+            ulong m = hit == 0 ? rest : CopyMask(variable, values, b.Values[c], hit, rest);
+            bool moved = StepCopy(b.States[c], m, t, skip, ref matched, ref bestStart, ref bestIndex);
+            if ((moved || unboundMoved) && SamePartials(b.States[c], b.Unbound))
             {
-                ulong equal = 0;
-                string v = b.Values[c];
-                for (int k = 0; k < values.Length; k++)
-                {
-                    equal |= string.Equals(values[k], v, StringComparison.Ordinal) ? 1UL << k : 0;
-                }
-
-                for (ulong h = hit; h != 0; h &= h - 1)
-                {
-                    int a = System.Numerics.BitOperations.TrailingZeroCount(h);
-                    m |= (variable.KeysOf[a] & ~equal) == 0 ? 1UL << a : 0;
-                }
+                b.Close(c); // unchanged copies of an unchanged unbound one differ from it still
             }
-
-            StepCopy(b.States[c], m, t, ref matched, ref bestStart, ref bestIndex);
         }
 
         if (matched)
@@ -174,29 +262,47 @@ public sealed partial class CompiledPattern
             state.Core.RecordMatch(bestIndex, bestStart, t);
             RestartAll(b);
         }
-        else
+        else if (b.Count > variable.MaxValues)
         {
-            for (int c = b.Count - 1; c >= 0; c--)
-            {
-                if (SamePartials(b.States[c], b.Unbound))
-                {
-                    b.Close(c);
-                }
-            }
-
-            if (b.Count > variable.MaxValues)
-            {
-                throw new InvalidOperationException(
-                    $"The pattern '{Text}' holds more than {variable.MaxValues} distinct values of '${variable.Name}' open at once (at event {state.Core.Index}); raise PatternOptions.MaxBoundValues or bound the pattern with 'within'.");
-            }
+            throw new InvalidOperationException(
+                $"The pattern '{Text}' holds more than {variable.MaxValues} distinct values of '${variable.Name}' open at once (at event {state.Core.Index}); raise PatternOptions.MaxBoundValues or bound the pattern with 'within'.");
         }
 
         state.Core.PrevTicks = t;
         state.Core.Index++;
     }
 
-    private void StepCopy(PatternState copy, ulong mask, long t, ref bool matched, ref long bestStart, ref int bestIndex)
+    /// <summary>The atoms an event satisfies in the copy for value <paramref name="v"/>: the atoms without the variable,
+    /// and those with it whose keys all have the value <paramref name="v"/> in the event.</summary>
+    private static ulong CopyMask(PatternVariable variable, string?[] values, string v, ulong hit, ulong rest)
     {
+        ulong equal = 0;
+        for (int k = 0; k < values.Length; k++)
+        {
+            equal |= string.Equals(values[k], v, StringComparison.Ordinal) ? 1UL << k : 0;
+        }
+
+        ulong m = rest;
+        for (ulong h = hit; h != 0; h &= h - 1)
+        {
+            int a = System.Numerics.BitOperations.TrailingZeroCount(h);
+            m |= (variable.KeysOf[a] & ~equal) == 0 ? 1UL << a : 0;
+        }
+
+        return m;
+    }
+
+    /// <summary>Steps one copy (or, with <paramref name="skip"/>, only its counters when the event is inert for it);
+    /// returns whether it was stepped.</summary>
+    private bool StepCopy(PatternState copy, ulong mask, long t, bool skip, ref bool matched, ref long bestStart, ref int bestIndex)
+    {
+        if (skip && IsInert(copy, mask, t))
+        {
+            copy.Core.PrevTicks = t;
+            copy.Core.Index++;
+            return false;
+        }
+
         copy.Core.Count = 0; // the copy records its match as its first one: start and start index
         Advance(copy, mask, t);
         if (copy.Core.Count > 0)
@@ -210,6 +316,8 @@ public sealed partial class CompiledPattern
             matched = true;
             copy.Core.Count = 0;
         }
+
+        return true;
     }
 
     /// <summary>Completes the waiting match (absence) whose deadline passed before an event at <paramref name="t"/>:
@@ -446,8 +554,12 @@ internal sealed class BindingState
         return -1;
     }
 
-    /// <summary>Adds a copy for <paramref name="value"/>, a clone of the unbound one.</summary>
-    public void Open(string value, Func<PatternState> create)
+    /// <summary>Gets whether a dropped copy can be reused by <see cref="Open"/>.</summary>
+    public bool HasPooled => _pool.Count > 0;
+
+    /// <summary>Adds a copy for <paramref name="value"/>, a clone of the unbound one: a dropped copy, or
+    /// <paramref name="fresh"/> when none is left (a state, not a factory: a delegate would be allocated per call).</summary>
+    public void Open(string value, PatternState? fresh)
     {
         PatternState copy;
         if (_pool.Count > 0)
@@ -457,7 +569,7 @@ internal sealed class BindingState
         }
         else
         {
-            copy = create();
+            copy = fresh ?? throw new ArgumentNullException(nameof(fresh));
         }
 
         CopyPartials(Unbound, copy);

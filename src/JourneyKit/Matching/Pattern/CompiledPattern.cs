@@ -255,7 +255,7 @@ public sealed partial class CompiledPattern
     private SkipPlan AddPlan(EventBatch batch)
     {
         // Apart from PlanFor: the lambda's closure would otherwise be allocated on every call, found or not.
-        var plan = new SkipPlan(BoundConditions.Bind(_nfa.Atoms, batch), _skipShape);
+        var plan = new SkipPlan(BoundConditions.Bind(_nfa.Atoms, batch), _skipShape, VariableColumns(batch));
         return _plans.GetValue(batch, _ => plan);
     }
 
@@ -263,7 +263,7 @@ public sealed partial class CompiledPattern
     {
         if (_variable is not null)
         {
-            EvaluateBoundRuns(batch, plan.Bound, fromRun, toRun, results, asOf);
+            EvaluateBoundRuns(batch, plan, fromRun, toRun, results, asOf, skip);
         }
         else if (_timed is not null)
         {
@@ -421,10 +421,7 @@ public sealed partial class CompiledPattern
         ReadOnlySpan<int> ids = batch.TouchpointIds;
         skip &= _skipShape is not null;
         bool loops = skip && plan.HasLoops && !(AnchoredEnd && engine.HasWithin); // see EvaluatePlainRuns
-        ulong loopStates = plan.LoopStates;
-        ulong lastStates = ulong.MaxValue;
-        bool lastWaiting = false;
-        IdSkip lastSkip = IdSkip.Never;
+        var cursor = new SkipCursor(plan, loops);
         for (int run = fromRun; run < toRun; run++)
         {
             int count = 0;
@@ -434,49 +431,16 @@ public sealed partial class CompiledPattern
             {
                 if (skip)
                 {
-                    IdSkip? pass = null;
-                    if (count == 0)
+                    ulong states = count == 0 ? 0 : loops ? StatesOf(cur, count, stride) : ulong.MaxValue;
+                    int j = cursor.Next(states, core.Waiting, core.WaitDeadline, AnchoredStart && core.Index > 0, ids, ticks, i, end);
+                    if (j > i)
                     {
-                        pass = core.Waiting ? plan.IdleWaiting : _skipShape!.AnchoredStart && core.Index > 0 ? IdSkip.All : plan.Idle;
-                    }
-                    else if (loops)
-                    {
-                        ulong states = 0;
-                        for (int k = 0; k < count; k++)
+                        core.Index += j - i;
+                        core.PrevTicks = ticks[j - 1];
+                        i = j;
+                        if (i == end)
                         {
-                            states |= 1UL << (int)cur[k * stride];
-                        }
-
-                        if ((states & ~loopStates) == 0)
-                        {
-                            if (states != lastStates || core.Waiting != lastWaiting)
-                            {
-                                lastSkip = plan.ForActive(states, core.Waiting);
-                                lastStates = states;
-                                lastWaiting = core.Waiting;
-                            }
-
-                            pass = lastSkip;
-                        }
-                    }
-
-                    if (pass is not null && !pass.Moves(ids[i]))
-                    {
-                        int j = i + 1 + pass.Next(ids[(i + 1)..end]);
-                        if (core.Waiting)
-                        {
-                            j = FirstAfter(ticks, i, j, core.WaitDeadline); // the deadline passing moves the state too
-                        }
-
-                        if (j > i)
-                        {
-                            core.Index += j - i;
-                            core.PrevTicks = ticks[j - 1];
-                            i = j;
-                            if (i == end)
-                            {
-                                break;
-                            }
+                            break;
                         }
                     }
                 }
@@ -491,8 +455,20 @@ public sealed partial class CompiledPattern
         _batchNext = next;
     }
 
+    /// <summary>The automaton states of <paramref name="count"/> timed partial matches, as a mask.</summary>
+    private static ulong StatesOf(long[] cands, int count, int stride)
+    {
+        ulong states = 0;
+        for (int k = 0; k < count; k++)
+        {
+            states |= 1UL << (int)cands[k * stride];
+        }
+
+        return states;
+    }
+
     /// <summary>The first index in [from, to) whose time is after <paramref name="deadline"/>, or <paramref name="to"/> (times ascend).</summary>
-    private static int FirstAfter(ReadOnlySpan<long> ticks, int from, int to, long deadline)
+    internal static int FirstAfter(ReadOnlySpan<long> ticks, int from, int to, long deadline)
     {
         int lo = from, hi = to;
         while (lo < hi)
@@ -1061,5 +1037,58 @@ internal struct MatchCore
         }
 
         Count++;
+    }
+}
+
+/// <summary>
+/// The timed and variable batch matchers' use of a <see cref="SkipPlan"/>: from the active states (0: idle) and a
+/// waiting match's deadline, the next event that may change the state; the search for the last set of active states is
+/// kept, since it rarely changes from one stepped event to the next.
+/// </summary>
+internal struct SkipCursor
+{
+    private readonly SkipPlan _plan;
+    private readonly bool _loops;
+    private ulong _lastStates;
+    private bool _lastWaiting;
+    private IdSkip _lastSkip;
+
+    /// <summary>Initializes a cursor; <paramref name="loops"/>: whether active states may pass events at all.</summary>
+    public SkipCursor(SkipPlan plan, bool loops)
+    {
+        _plan = plan;
+        _loops = loops;
+        _lastStates = ulong.MaxValue;
+        _lastSkip = IdSkip.Never;
+    }
+
+    /// <summary>The first event in [<paramref name="i"/>, <paramref name="end"/>) that may change the state: an event
+    /// the search for <paramref name="states"/> stops at, or the first one after a waiting match's deadline.</summary>
+    public int Next(ulong states, bool waiting, long deadline, bool pastAnchoredStart, ReadOnlySpan<int> ids, ReadOnlySpan<long> ticks, int i, int end)
+    {
+        IdSkip? pass = null;
+        if (states == 0)
+        {
+            pass = waiting ? _plan.IdleWaiting : pastAnchoredStart ? IdSkip.All : _plan.Idle;
+        }
+        else if (_loops && (states & ~_plan.LoopStates) == 0)
+        {
+            if (states != _lastStates || waiting != _lastWaiting)
+            {
+                _lastSkip = _plan.ForActive(states, waiting);
+                _lastStates = states;
+                _lastWaiting = waiting;
+            }
+
+            pass = _lastSkip;
+        }
+
+        if (pass is null || pass.Moves(ids[i]))
+        {
+            return i;
+        }
+
+        int j = i + 1 + pass.Next(ids[(i + 1)..end]);
+        return waiting ? CompiledPattern.FirstAfter(ticks, i, j, deadline) : j; // the deadline passing moves the state too
     }
 }

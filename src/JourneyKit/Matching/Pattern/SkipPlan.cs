@@ -81,29 +81,9 @@ internal sealed class SkipShape
     /// <summary>Builds the per-id flags for active states <paramref name="states"/>, or null when no event is inert there.</summary>
     public bool[]? Moving(ReadOnlySpan<ulong> touchpointTable, ulong states, bool mayStart, bool waiting)
     {
-        if ((states & ~LoopStates) != 0)
+        if (!TryInertAtoms(states, mayStart, waiting, out ulong moving, out ulong held))
         {
             return null;
-        }
-
-        ulong held = 0;   // atoms every state of S needs (to keep itself)
-        ulong leaving = 0; // successors outside S: accepting one of them moves the state
-        for (ulong m = states; m != 0; m &= m - 1)
-        {
-            int p = System.Numerics.BitOperations.TrailingZeroCount(m);
-            if ((_successors[p] & states & ~(1UL << p)) != 0)
-            {
-                return null; // two active states linked: the event could raise a start
-            }
-
-            held |= 1UL << _atomOf[p];
-            leaving |= _successors[p] & ~states;
-        }
-
-        ulong moving = (mayStart ? StartAtoms : 0) | (waiting ? AbsenceAtoms : 0);
-        for (ulong m = leaving; m != 0; m &= m - 1)
-        {
-            moving |= 1UL << _atomOf[System.Numerics.BitOperations.TrailingZeroCount(m)];
         }
 
         var flags = new bool[touchpointTable.Length];
@@ -114,6 +94,45 @@ internal sealed class SkipShape
         }
 
         return flags;
+    }
+
+    /// <summary>Whether an event satisfying the atoms <paramref name="mask"/> is inert at active states
+    /// <paramref name="states"/> (the same rule as <see cref="Moving"/>, on one event's atoms instead of a touchpoint's):
+    /// a copy of a pattern with a variable passes such an event without a step.</summary>
+    public bool IsInert(ulong states, bool mayStart, bool waiting, ulong mask) =>
+        TryInertAtoms(states, mayStart, waiting, out ulong moving, out ulong held) && (mask & moving) == 0 && (mask & held) == held;
+
+    /// <summary>The atoms that move active states <paramref name="states"/> and the atoms they need to keep themselves;
+    /// false when no event is inert there.</summary>
+    private bool TryInertAtoms(ulong states, bool mayStart, bool waiting, out ulong moving, out ulong held)
+    {
+        moving = 0;
+        held = 0;   // atoms every state of S needs (to keep itself)
+        if ((states & ~LoopStates) != 0)
+        {
+            return false;
+        }
+
+        ulong leaving = 0; // successors outside S: accepting one of them moves the state
+        for (ulong m = states; m != 0; m &= m - 1)
+        {
+            int p = System.Numerics.BitOperations.TrailingZeroCount(m);
+            if ((_successors[p] & states & ~(1UL << p)) != 0)
+            {
+                return false; // two active states linked: the event could raise a start
+            }
+
+            held |= 1UL << _atomOf[p];
+            leaving |= _successors[p] & ~states;
+        }
+
+        moving = (mayStart ? StartAtoms : 0) | (waiting ? AbsenceAtoms : 0);
+        for (ulong m = leaving; m != 0; m &= m - 1)
+        {
+            moving |= 1UL << _atomOf[System.Numerics.BitOperations.TrailingZeroCount(m)];
+        }
+
+        return true;
     }
 }
 
@@ -127,10 +146,11 @@ internal sealed class SkipPlan
     private readonly SkipShape? _shape;
     private readonly ConcurrentDictionary<(ulong States, bool Waiting), IdSkip> _active = new();
 
-    public SkipPlan(BoundConditions bound, SkipShape? shape)
+    public SkipPlan(BoundConditions bound, SkipShape? shape, int[]?[]? variableColumns = null)
     {
         Bound = bound;
         _shape = shape;
+        VariableColumns = variableColumns;
         if (shape is null)
         {
             Idle = IdSkip.Never;
@@ -159,6 +179,13 @@ internal sealed class SkipPlan
 
     /// <summary>Gets the atoms bound to the batch.</summary>
     public BoundConditions Bound { get; }
+
+    /// <summary>Gets the batch columns of the pattern variable's attribute keys (null entries: no event has the key), or
+    /// null when the pattern has no variable.</summary>
+    public int[]?[]? VariableColumns { get; }
+
+    /// <summary>Gets the shape the searches come from, or null when nothing is skipped.</summary>
+    public SkipShape? Shape => _shape;
 
     /// <summary>Gets the search for an idle matcher: the next event that can start a match.</summary>
     public IdSkip Idle { get; }
