@@ -13,7 +13,7 @@ public static class Program
 
         if (args.Length > 0 && args[0] == "--timed-probe")
         {
-            return Guard.TimedProbe(Console.Out);
+            return Guard.TimedProbe(Console.Out, args);
         }
 
 #if PEERS

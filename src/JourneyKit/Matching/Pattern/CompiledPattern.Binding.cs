@@ -60,10 +60,15 @@ public sealed partial class CompiledPattern
     private static void FillValues(BindingState b, int[]?[] columns, EventBatch batch, int row)
     {
         b.SizeValues(columns.Length);
+        string?[] values = b.EventValues;
         for (int k = 0; k < columns.Length; k++)
         {
             int id = columns[k] is { } column ? column[row] : -1;
-            b.EventValues[k] = id < 0 ? null : batch.AttributeValues[id];
+            string? v = id < 0 ? null : batch.AttributeValues[id];
+            if (!ReferenceEquals(values[k], v))
+            {
+                values[k] = v; // a store into an array of references is type-checked: skipped while the value repeats
+            }
         }
     }
 

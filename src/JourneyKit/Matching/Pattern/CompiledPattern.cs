@@ -200,7 +200,7 @@ public sealed partial class CompiledPattern
     }
 
     /// <summary>Evaluates every customer of a batch into a caller-owned span, on the calling thread. Once the pattern
-    /// has seen the batch (the atoms are bound once per batch and kept while it lives), nothing is allocated (a pattern with a variable, <c>{order_id=$o}</c>, allocates its state copies once per call).</summary>
+    /// has seen the batch (the atoms are bound once per batch and kept while it lives), nothing is allocated (a pattern with a variable, <c>{order_id=$o}</c>, too: its copies are kept between calls).</summary>
     /// <param name="batch">The events.</param>
     /// <param name="results">Receives one answer per customer run; at least <see cref="EventBatch.CustomerCount"/> long.</param>
     public void EvaluateInto(EventBatch batch, Span<PatternMatch> results)
@@ -228,7 +228,7 @@ public sealed partial class CompiledPattern
     }
 
     /// <summary>Evaluates every customer of a batch as of an instant into a caller-owned span, on the calling thread
-    /// (see <see cref="EvaluateAsOf(EventBatch, DateTimeOffset, int)"/>); allocates nothing once the pattern has seen the batch (a pattern with a variable: its state copies, once per call).</summary>
+    /// (see <see cref="EvaluateAsOf(EventBatch, DateTimeOffset, int)"/>); allocates nothing once the pattern has seen the batch (a pattern with a variable too).</summary>
     /// <param name="batch">The events.</param>
     /// <param name="asOf">The instant.</param>
     /// <param name="results">Receives one answer per customer run; at least <see cref="EventBatch.CustomerCount"/> long.</param>
