@@ -67,7 +67,7 @@ internal static class ReportCommand
                 using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                 JourneyReport.WriteHtml(writer, journey, analysis, options);
             });
-            context.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {path}: {analysis.Customers} customers, {analysis.GoalReached} reached the goal, {analysis.StuckNow.Count} stuck, {analysis.AtRisk.Count} at risk (as of {analysis.AsOf:O})."));
+            context.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {path}: {DisplayFormat.Count(analysis.Customers)} customers, {DisplayFormat.Count(analysis.GoalReached)} reached the goal, {DisplayFormat.Count(analysis.StuckNow.Count)} stuck, {DisplayFormat.Count(analysis.AtRisk.Count)} at risk (as of {DisplayFormat.Instant(analysis.AsOf)})."));
             return CliExitCode.Ok;
         });
         return command;

@@ -20,46 +20,16 @@ public static partial class CsvEventReader
     private static void AddRecord<TFields>(TFields fields, CsvLayout layout, ReadContext context, long line)
         where TFields : struct, IRecordFields
     {
+        EventReaderOptions options = context.Options;
+        RowProblem problem = TryConvert(fields, layout, options, out long ticks, out double value, out TimestampError timestampError);
+        if (problem != RowProblem.None)
+        {
+            ReportProblem(fields, layout, context, line, problem, timestampError);
+            return;
+        }
+
         ReadOnlySpan<char> customer = fields.Field(layout.CustomerId);
         ReadOnlySpan<char> touchpoint = fields.Field(layout.Touchpoint);
-        if (customer.IsEmpty)
-        {
-            Bad(context, layout, EventReadErrorCode.RequiredFieldEmpty, line, layout.CustomerId, EventReaderMessages.RequiredEmpty);
-            return;
-        }
-
-        if (touchpoint.IsEmpty)
-        {
-            Bad(context, layout, EventReadErrorCode.RequiredFieldEmpty, line, layout.Touchpoint, EventReaderMessages.RequiredEmpty);
-            return;
-        }
-
-        EventReaderOptions options = context.Options;
-        ReadOnlySpan<char> timestamp = fields.Transient(layout.Timestamp);
-        if (!EventTimestamp.TryParse(timestamp, options.TimestampFormat, options.TimeZone, out long ticks, out TimestampError timestampError))
-        {
-            if (context.WantsDetails)
-            {
-                Bad(context, layout, EventReaderMessages.TimestampCode(timestampError), line, layout.Timestamp, EventReaderMessages.Timestamp(timestampError, timestamp.Trim(), options.TimestampFormat, options.TimeZone));
-            }
-            else
-            {
-                context.BadRowUndescribed();
-            }
-
-            return;
-        }
-
-        double value = double.NaN;
-        if (layout.Value >= 0)
-        {
-            ReadOnlySpan<char> valueText = fields.Transient(layout.Value).Trim();
-            if (!valueText.IsEmpty && !TryParseValue(context, layout, valueText, out value, line))
-            {
-                return;
-            }
-        }
-
         ReadOnlySpan<char> channel = layout.Channel >= 0 ? fields.Field(layout.Channel) : default;
         ReadOnlySpan<char> eventId = layout.EventId >= 0 ? fields.Field(layout.EventId) : default;
         EventBatchBuilder builder = context.Builder;
@@ -69,6 +39,13 @@ public static partial class CsvEventReader
         }
 
         context.Added++;
+        SetAttributes(fields, layout, builder);
+    }
+
+    /// <summary>Sets the record's non-empty attribute cells on the event added last.</summary>
+    private static void SetAttributes<TFields>(TFields fields, CsvLayout layout, EventBatchBuilder builder)
+        where TFields : struct, IRecordFields
+    {
         int[] attributes = layout.AttributeOrdinals;
         for (int a = 0; a < attributes.Length; a++)
         {
@@ -81,24 +58,80 @@ public static partial class CsvEventReader
         }
     }
 
-    private static bool TryParseValue(ReadContext context, CsvLayout layout, ReadOnlySpan<char> text, out double value, long line)
+    /// <summary>Why a record with the expected number of fields is a bad row.</summary>
+    private enum RowProblem
     {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+        None,
+        CustomerEmpty,
+        TouchpointEmpty,
+        Timestamp,
+        Value,
+    }
+
+    /// <summary>
+    /// The checks and conversions of a record with the expected number of fields, before anything is added: the
+    /// required cells, the timestamp and the value. Every reader of plain records (sequential, chunked) goes through it.
+    /// </summary>
+    private static RowProblem TryConvert<TFields>(TFields fields, CsvLayout layout, EventReaderOptions options, out long ticks, out double value, out TimestampError timestampError)
+        where TFields : struct, IRecordFields
+    {
+        ticks = 0;
+        value = double.NaN;
+        timestampError = TimestampError.None;
+        if (fields.Field(layout.CustomerId).IsEmpty)
         {
-            return true;
+            return RowProblem.CustomerEmpty;
         }
 
-        bool isNumber = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        if (context.WantsDetails)
+        if (fields.Field(layout.Touchpoint).IsEmpty)
         {
-            Bad(context, layout, EventReadErrorCode.InvalidValue, line, layout.Value, isNumber ? EventReaderMessages.NotFinite(text) : EventReaderMessages.NotANumber(text));
-        }
-        else
-        {
-            context.BadRowUndescribed();
+            return RowProblem.TouchpointEmpty;
         }
 
-        return false;
+        if (!EventTimestamp.TryParse(fields.Transient(layout.Timestamp), options.TimestampFormat, options.TimeZone, out ticks, out timestampError))
+        {
+            return RowProblem.Timestamp;
+        }
+
+        if (layout.Value >= 0)
+        {
+            ReadOnlySpan<char> valueText = fields.Transient(layout.Value).Trim();
+            if (!valueText.IsEmpty && !(double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value)))
+            {
+                value = double.NaN;
+                return RowProblem.Value;
+            }
+        }
+
+        return RowProblem.None;
+    }
+
+    /// <summary>Handles the bad row <see cref="TryConvert"/> found (described, or only counted when skipped past the reported ones).</summary>
+    private static void ReportProblem<TFields>(TFields fields, CsvLayout layout, ReadContext context, long line, RowProblem problem, TimestampError timestampError)
+        where TFields : struct, IRecordFields
+    {
+        EventReaderOptions options = context.Options;
+        switch (problem)
+        {
+            case RowProblem.CustomerEmpty:
+                Bad(context, layout, EventReadErrorCode.RequiredFieldEmpty, line, layout.CustomerId, EventReaderMessages.RequiredEmpty);
+                return;
+            case RowProblem.TouchpointEmpty:
+                Bad(context, layout, EventReadErrorCode.RequiredFieldEmpty, line, layout.Touchpoint, EventReaderMessages.RequiredEmpty);
+                return;
+            case RowProblem.Timestamp when context.WantsDetails:
+                ReadOnlySpan<char> timestamp = fields.Transient(layout.Timestamp);
+                Bad(context, layout, EventReaderMessages.TimestampCode(timestampError), line, layout.Timestamp, EventReaderMessages.Timestamp(timestampError, timestamp.Trim(), options.TimestampFormat, options.TimeZone));
+                return;
+            case RowProblem.Value when context.WantsDetails:
+                ReadOnlySpan<char> text = fields.Transient(layout.Value).Trim();
+                bool isNumber = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                Bad(context, layout, EventReadErrorCode.InvalidValue, line, layout.Value, isNumber ? EventReaderMessages.NotFinite(text) : EventReaderMessages.NotANumber(text));
+                return;
+            default:
+                context.BadRowUndescribed();
+                return;
+        }
     }
 
     private static void Bad(ReadContext context, CsvLayout layout, EventReadErrorCode code, long line, int ordinal, string reason) =>
@@ -125,9 +158,6 @@ public static partial class CsvEventReader
     /// <summary>The UTF-8 reader: plain records straight from the bytes, anything else to Sylvan.</summary>
     private sealed class Utf8Reader(Stream input, ReadContext context, int maxRecordLength)
     {
-        /// <summary>Bytes a plain record never has: controls (tab and a lone CR included), quotes, DEL and non-ASCII.</summary>
-        private static readonly SearchValues<byte> NotPlain = SearchValues.Create(NotPlainBytes());
-
         private const int BufferSize = 1 << 18;
 
         /// <summary>
@@ -173,10 +203,28 @@ public static partial class CsvEventReader
             }
 
             CsvLayout layout = CsvLayout.FromHeader(names, context);
-            ReserveEstimate(pos + newline + 1);
+            int first = pos + newline + 1;
+            ReserveEstimate(first);
             try
             {
-                ReadRecords(layout, pos + newline + 1);
+                long line = 2;
+                if (context.SeekableFile is { } file && ChunkedReader.Applies(context, layout, file.Length))
+                {
+                    // Large file: parsed by chunks on every core; the rest from the first record the chunks left to this
+                    // reader (quotes, other bytes, a bad row, a limit), from the start of that record.
+                    (long resume, line) = new ChunkedReader(file, context, layout, maxRecordLength, countedBytes: _end).Read(first);
+                    if (resume < 0)
+                    {
+                        return;
+                    }
+
+                    file.Position = resume;
+                    _eof = false;
+                    Fill(0);
+                    first = 0;
+                }
+
+                ReadRecords(layout, first, line);
             }
             catch (EventLimitExceededException e)
             {
@@ -184,12 +232,11 @@ public static partial class CsvEventReader
             }
         }
 
-        private void ReadRecords(CsvLayout layout, int pos)
+        private void ReadRecords(CsvLayout layout, int pos, long line)
         {
             int fieldCount = layout.FieldCount;
             var starts = new int[fieldCount];
             var lengths = new int[fieldCount];
-            long line = 2;
             while (true)
             {
                 int length = _buffer.AsSpan(pos, _end - pos).IndexOf((byte)'\n');
@@ -237,28 +284,7 @@ public static partial class CsvEventReader
                 }
 
                 Ascii.ToUtf16(record, _chars, out int written);
-                ReadOnlySpan<char> text = _chars.AsSpan(0, written);
-                int found = 0;
-                int start = 0;
-                while (true)
-                {
-                    int comma = text[start..].IndexOf(',');
-                    int end = comma < 0 ? text.Length : start + comma;
-                    if (found < fieldCount)
-                    {
-                        starts[found] = start;
-                        lengths[found] = end - start;
-                    }
-
-                    found++;
-                    if (comma < 0)
-                    {
-                        break;
-                    }
-
-                    start = end + 1;
-                }
-
+                int found = SplitPlain(_chars.AsSpan(0, written), starts, lengths);
                 if (found != fieldCount)
                 {
                     Bad(context, layout, EventReadErrorCode.FieldCount, line, -1, EventReaderMessages.FieldCount(found, fieldCount));
@@ -331,27 +357,59 @@ public static partial class CsvEventReader
                 _end += read;
             }
         }
+    }
 
-        private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>
-            line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+    /// <summary>Bytes a plain record never has: controls (tab and a lone CR included), quotes, DEL and non-ASCII.</summary>
+    private static readonly SearchValues<byte> NotPlain = SearchValues.Create(NotPlainBytes());
 
-        /// <summary>Printable ASCII without quotes, and not blank (a blank line is Sylvan's to skip).</summary>
-        private static bool IsPlain(ReadOnlySpan<byte> record) =>
-            record.IndexOfAny(NotPlain) < 0 && record.IndexOfAnyExcept((byte)' ') >= 0;
-
-        private static byte[] NotPlainBytes()
+    /// <summary>
+    /// Splits a plain record at its commas into <paramref name="starts"/> and <paramref name="lengths"/> (as many fields
+    /// as they hold) and returns the number of fields found.
+    /// </summary>
+    private static int SplitPlain(ReadOnlySpan<char> text, int[] starts, int[] lengths)
+    {
+        int fieldCount = starts.Length;
+        int found = 0;
+        int start = 0;
+        while (true)
         {
-            var bytes = new List<byte>();
-            for (int b = 0; b < 256; b++)
+            int comma = text[start..].IndexOf(',');
+            int end = comma < 0 ? text.Length : start + comma;
+            if (found < fieldCount)
             {
-                if (b < 0x20 || b == '"' || b >= 0x7F)
-                {
-                    bytes.Add((byte)b);
-                }
+                starts[found] = start;
+                lengths[found] = end - start;
             }
 
-            return [.. bytes];
+            found++;
+            if (comma < 0)
+            {
+                return found;
+            }
+
+            start = end + 1;
         }
+    }
+
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+
+    /// <summary>Printable ASCII without quotes, and not blank (a blank line is Sylvan's to skip).</summary>
+    private static bool IsPlain(ReadOnlySpan<byte> record) =>
+        record.IndexOfAny(NotPlain) < 0 && record.IndexOfAnyExcept((byte)' ') >= 0;
+
+    private static byte[] NotPlainBytes()
+    {
+        var bytes = new List<byte>();
+        for (int b = 0; b < 256; b++)
+        {
+            if (b < 0x20 || b == '"' || b >= 0x7F)
+            {
+                bytes.Add((byte)b);
+            }
+        }
+
+        return [.. bytes];
     }
 
     /// <summary>A read-only stream of a header, some buffered bytes, then the rest of another stream (not disposed).</summary>

@@ -185,14 +185,95 @@ public sealed class EventBatchBuilder
             _lastCustomer = customer;
         }
 
+        if (DropsDuplicate(customer, eventId))
+        {
+            return false;
+        }
+
+        AppendInterned(customer, _touchpoints.GetOrAdd(touchpoint), InternChannel(_channels, channel), timestampTicks, eventId, value);
+        return true;
+    }
+
+    /// <summary>Whether a builder reads by customer batches (<see cref="SplitByCustomer"/>): its tables are replaced at each cut.</summary>
+    internal bool IsSplitting => _split is not null;
+
+    /// <summary>Gets the customer table the builder interns into (for a reader that interns elsewhere and maps its ids).</summary>
+    internal SymbolTable CustomerTable => _customers;
+
+    /// <summary>Gets the touchpoint table the builder interns into.</summary>
+    internal SymbolTable TouchpointTable => _touchpoints;
+
+    /// <summary>Gets the channel table the builder interns into (normalized names, <see cref="InternChannel"/>).</summary>
+    internal SymbolTable ChannelTable => _channels;
+
+    /// <summary>
+    /// Counts and drops the event when <paramref name="customer"/> (an id of <see cref="CustomerTable"/>) already has
+    /// event id <paramref name="eventId"/>: what <see cref="Add(ReadOnlySpan{char}, ReadOnlySpan{char}, long, ReadOnlySpan{char}, ReadOnlySpan{char}, double)"/>
+    /// does after interning the customer and before interning anything else.
+    /// </summary>
+    internal bool DropsDuplicate(int customer, ReadOnlySpan<char> eventId)
+    {
+        if (!eventId.IsEmpty && _hasEventIds && _eventIds.Contains(customer, eventId, _customerIds.Span))
+        {
+            DuplicateCount++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an event added so far has an event id (rows are then added one at a time, de-duplicated).</summary>
+    internal bool HasEventIds => _hasEventIds;
+
+    /// <summary>
+    /// Appends <paramref name="rows"/> events without event ids or attributes at once, for a reader that interned
+    /// elsewhere and fills the returned columns with ids of this builder's tables (what <see cref="AppendInterned"/> would
+    /// append row by row). Only when <see cref="HasEventIds"/> is false; the caller checked the limits.
+    /// </summary>
+    /// <param name="rows">The number of events.</param>
+    /// <param name="hasValue">Whether any of them has a value: the value column is then filled by the caller, else NaN.</param>
+    /// <param name="customers">The customer ids to write.</param>
+    /// <param name="touchpoints">The touchpoint ids to write.</param>
+    /// <param name="channels">The channel ids to write (-1 for none).</param>
+    /// <param name="ticks">The timestamps to write.</param>
+    /// <param name="values">The values to write when <paramref name="hasValue"/>, else empty.</param>
+    internal void AppendRows(int rows, bool hasValue, out Span<int> customers, out Span<int> touchpoints, out Span<int> channels, out Span<long> ticks, out Span<double> values)
+    {
+        if (hasValue && !_hasValues)
+        {
+            _hasValues = true;
+            _values.PadTo(Count, double.NaN);
+        }
+
+        values = _hasValues ? _values.Extend(rows) : default;
+        if (!hasValue)
+        {
+            values.Fill(double.NaN);
+            values = default;
+        }
+
+        _lastCustomerName = null; // the caller's last customer is not known here: the next Add looks it up
+        customers = _customerIds.Extend(rows);
+        touchpoints = _touchpointIds.Extend(rows);
+        channels = _channelIds.Extend(rows);
+        ticks = _ticks.Extend(rows);
+    }
+
+    /// <summary>
+    /// Appends an event whose customer, touchpoint and channel are ids of this builder's tables (a chunked reader mapped
+    /// them), after <see cref="DropsDuplicate"/> said it is not a duplicate: the rest of <see cref="Add(ReadOnlySpan{char}, ReadOnlySpan{char}, long, ReadOnlySpan{char}, ReadOnlySpan{char}, double)"/>.
+    /// The caller checked what Add checks first (lengths, the timestamp's range, <see cref="EventLimits.MaxEvents"/>).
+    /// </summary>
+    internal void AppendInterned(int customer, int touchpoint, int channel, long timestampTicks, ReadOnlySpan<char> eventId, double value)
+    {
+        if (customer != _lastCustomer || _lastCustomerName is null)
+        {
+            _lastCustomerName = _customers[customer];
+            _lastCustomer = customer;
+        }
+
         if (!eventId.IsEmpty)
         {
-            if (_hasEventIds && _eventIds.Contains(customer, eventId, _customerIds.Span))
-            {
-                DuplicateCount++;
-                return false;
-            }
-
             if (!_hasEventIds)
             {
                 _hasEventIds = true;
@@ -218,10 +299,9 @@ public sealed class EventBatchBuilder
         }
 
         _customerIds.Add(customer);
-        _touchpointIds.Add(_touchpoints.GetOrAdd(touchpoint));
-        _channelIds.Add(InternChannel(channel));
+        _touchpointIds.Add(touchpoint);
+        _channelIds.Add(channel);
         _ticks.Add(timestampTicks);
-        return true;
     }
 
     /// <summary>Sets an attribute on the event added last (again for the same key: the last value wins).</summary>
@@ -532,7 +612,8 @@ public sealed class EventBatchBuilder
         }
     }
 
-    private int InternChannel(ReadOnlySpan<char> channel)
+    /// <summary>The id of a channel name in <paramref name="channels"/>, normalized (trimmed, lower case); -1 for none.</summary>
+    internal static int InternChannel(SymbolTable channels, ReadOnlySpan<char> channel)
     {
         channel = channel.Trim();
         if (channel.IsEmpty)
@@ -544,11 +625,11 @@ public sealed class EventBatchBuilder
         {
             if (char.IsUpper(c))
             {
-                return _channels.GetOrAdd(channel.ToString().ToLowerInvariant());
+                return channels.GetOrAdd(channel.ToString().ToLowerInvariant());
             }
         }
 
-        return _channels.GetOrAdd(channel);
+        return channels.GetOrAdd(channel);
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public static class EventFile
         options ??= EventReaderOptions.Default;
         options.Validate();
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        return ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options); // a pipe cannot seek
+        return ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options, file.CanSeek ? file : null); // a pipe cannot seek
     }
 
     /// <summary>The default number of events per batch of <see cref="ReadByCustomer(string, EventReaderOptions?, int, Action{EventBatch})"/>: 262,144.</summary>
@@ -168,12 +168,15 @@ public static class EventFile
         return ReadCore(peek, null, fileName ?? EventReaderMessages.StandardInputName, format, gzip, builder, options);
     }
 
-    private static EventReadSummary ReadCore(Stream source, long? totalBytes, string fileName, EventFileFormat? format, bool gzip, EventBatchBuilder builder, EventReaderOptions options)
+    private static EventReadSummary ReadCore(Stream source, long? totalBytes, string fileName, EventFileFormat? format, bool gzip, EventBatchBuilder builder, EventReaderOptions options, FileStream? seekable = null)
     {
         using var counting = new CountingStream(source, leaveOpen: true);
         using var gunzip = gzip ? new GzipReadStream(counting, leaveOpen: true) : null;
         Stream input = gunzip ?? (Stream)counting;
-        var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, totalBytes);
+        var context = new ReadContext(fileName, options, builder, () => counting.BytesRead, totalBytes)
+        {
+            SeekableFile = gzip || format != EventFileFormat.Csv || builder.IsSplitting ? null : seekable, // CSV read as is may go by chunks
+        };
         try
         {
             if (format is null)

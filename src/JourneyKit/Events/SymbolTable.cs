@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace JourneyKit.Events;
 
@@ -76,15 +77,14 @@ public sealed class SymbolTable
             ThrowReadOnly();
         }
 
-        if (_ids.TryGetValue(symbol, out int id))
+        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, symbol, out bool exists); // one hash, hit or miss
+        if (!exists)
         {
-            return id;
+            slot = _names.Count;
+            _names.Add(symbol);
         }
 
-        id = _names.Count;
-        _ids.Add(symbol, id);
-        _names.Add(symbol);
-        return id;
+        return slot;
     }
 
     /// <summary>Gets the id of <paramref name="symbol"/>, adding it when new; allocates a string only when new.</summary>
@@ -103,7 +103,11 @@ public sealed class SymbolTable
             return id;
         }
 
-        return GetOrAdd(symbol.ToString());
+        string name = symbol.ToString();
+        id = _names.Count;
+        _ids.Add(name, id); // known to be new: one more hash, not a second lookup
+        _names.Add(name);
+        return id;
     }
 
     /// <summary>Looks up the id of a string without adding it.</summary>

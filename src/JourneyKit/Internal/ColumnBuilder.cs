@@ -41,6 +41,19 @@ internal struct ColumnBuilder<T>
 
     public void Set(int index, T item) => _items[index] = item;
 
+    /// <summary>Appends <paramref name="count"/> items and returns them to be written (their values are not defined).</summary>
+    public Span<T> Extend(int count)
+    {
+        if (_count + count > _items.Length)
+        {
+            EnsureCapacity(Math.Max(_count + count, (int)Math.Min(Array.MaxLength, _items.Length * 2L)));
+        }
+
+        Span<T> added = _items.AsSpan(_count, count);
+        _count += count;
+        return added;
+    }
+
     public readonly T[] ToArray() => _items.AsSpan(0, _count).ToArray();
 
     /// <summary>The items as an array of exactly <see cref="Count"/>: the array itself when it is that long, else a copy.</summary>

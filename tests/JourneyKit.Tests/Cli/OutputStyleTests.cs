@@ -213,7 +213,9 @@ public sealed class OutputStyleTests : IDisposable
     public void Report_UsesTheOneStyle()
     {
         string html = Path.Combine(_dir, "report.html");
-        Ok("report", "-j", Journey, "-e", Events, "--out", html);
+        string wrote = Ok("report", "-j", Journey, "-e", Events, "--out", html);
+        Assert.Contains(": 1,200 customers, ", wrote, StringComparison.Ordinal); // the "Wrote …" line: counts and instant in the one style
+        Assert.EndsWith("(as of 2026-03-12T05:45:53Z).\n", wrote.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         string text = File.ReadAllText(html);
         Assert.Contains("1,200 customers as of 2026-03-12T05:45:53Z", text, StringComparison.Ordinal);
         Assert.Contains("Journey report as of 2026-03-12T05:45:53Z &#183; journey", text, StringComparison.Ordinal); // the header, HTML-encoded

@@ -37,6 +37,13 @@ internal sealed class ReadContext
 
     public long Rows { get; set; }
 
+    /// <summary>Gets or sets the file being read when it is a regular file read as is (not compressed, not a pipe): the
+    /// CSV reader may then parse it by chunks on several threads (<see cref="CsvEventReader"/>, chunked path).</summary>
+    public FileStream? SeekableFile { get; init; }
+
+    /// <summary>Gets or sets bytes read outside the counted stream (a chunked read of a mapped file), for progress.</summary>
+    public long UncountedBytes { get; set; }
+
     /// <summary>Gets the events added by this read; setting past <see cref="EventReaderOptions.MaxEvents"/> stops it.</summary>
     public long Added
     {
@@ -110,7 +117,7 @@ internal sealed class ReadContext
             return;
         }
 
-        long bytes = _bytesRead?.Invoke() ?? 0;
+        long bytes = (_bytesRead?.Invoke() ?? 0) + UncountedBytes;
         if (bytes - _lastReportedBytes >= EventReaderConstants.ProgressIntervalBytes)
         {
             _lastReportedBytes = bytes;
@@ -120,7 +127,7 @@ internal sealed class ReadContext
 
     public EventReadSummary Finish()
     {
-        _progress?.Report(new EventReadProgress(_bytesRead?.Invoke() ?? 0, _totalBytes, Rows));
+        _progress?.Report(new EventReadProgress((_bytesRead?.Invoke() ?? 0) + UncountedBytes, _totalBytes, Rows));
         long duplicates = Builder.DuplicateCount - _duplicatesBefore;
         return new EventReadSummary(Rows, Added, Skipped, duplicates, _errors is null ? [] : _errors.AsReadOnly());
     }
