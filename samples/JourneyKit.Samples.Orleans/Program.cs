@@ -35,7 +35,7 @@ Journey journey = JourneyJson.LoadFile(Path.Combine(options.Root, "samples", "da
 CompiledJourney compiled = journey.Compile();
 JourneyRule[] rules =
 [
-    .. JourneyRule.FromJourney(journey),
+    .. journey.Rules,
     JourneyRule.Create("stage-welcome").WhenEntered(null).Then("stage-welcome", Channel.Email).Build(),
 ];
 var sent = new RecordingInterventionDispatcher();

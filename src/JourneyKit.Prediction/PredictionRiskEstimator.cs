@@ -5,7 +5,7 @@ namespace JourneyKit.Prediction;
 
 /// <summary>
 /// A fitted <see cref="RiskPredictionModel"/> as an orchestration <see cref="RiskEstimator"/>, so that risk rules
-/// (<see cref="RuleTriggerKind.RiskAtLeast"/>) act on it: the estimate is the model's probability of not progressing past the
+/// (<see cref="Model.RuleTriggerKind.RiskAtLeast"/>) act on it: the estimate is the model's probability of not progressing past the
 /// current stage within its horizon, as of the moment the customer has spent <c>timeInStage</c> in the stage.
 /// </summary>
 /// <remarks>

@@ -144,11 +144,11 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection, after the schema check, translating Npgsql failures.</summary>
-    /// <remarks>Each call is one <c>journeykit.store.operations</c> measurement (<see cref="StoreTelemetry"/>) named <paramref name="operation"/>.</remarks>
+    /// <remarks>Each call is one <c>journeykit.store.operations</c> measurement and one span (<see cref="StoreTelemetry"/>) named <paramref name="operation"/>.</remarks>
     internal async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken, bool initialize = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        long started = StoreTelemetry.Start();
+        StoreOperation measured = StoreTelemetry.Begin("postgresql", operation);
         Exception? failure = null;
         try
         {
@@ -172,7 +172,7 @@ public sealed class PostgreSqlJourneyStore : JourneyStore, IAsyncDisposable, IDi
         }
         finally
         {
-            StoreTelemetry.Record("postgresql", operation, started, failure);
+            measured.End(failure);
         }
     }
 

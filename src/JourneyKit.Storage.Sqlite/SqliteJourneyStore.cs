@@ -103,7 +103,7 @@ public sealed class SqliteJourneyStore : JourneyStore
     private async Task<T> RunAsync<T>(string operation, Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        long started = StoreTelemetry.Start();
+        StoreOperation measured = StoreTelemetry.Begin(TelemetryName, operation);
         Exception? failure = null;
         try
         {
@@ -129,17 +129,20 @@ public sealed class SqliteJourneyStore : JourneyStore
         }
         finally
         {
-            StoreTelemetry.Record(TelemetryName, operation, started, failure);
+            measured.End(failure);
         }
     }
 
-    /// <summary>Records a queued write in <see cref="StoreTelemetry"/> when it is committed (or fails).</summary>
-    private static async Task<T> MeasuredAsync<T>(string operation, long started, Task<T> write)
+    /// <summary>Records a queued write in <see cref="StoreTelemetry"/> (metrics and span) when it is committed (or fails).</summary>
+    /// <remarks>An async method, so the span it begins is <see cref="System.Diagnostics.Activity.Current"/> only inside it, not in the caller after it returns.</remarks>
+    private async Task<T> MeasuredWriteAsync<T>(string operation, WriteJob<T> job)
     {
+        StoreOperation measured = StoreTelemetry.Begin(TelemetryName, operation);
         Exception? failure = null;
         try
         {
-            return await write.ConfigureAwait(false);
+            Enqueue(job);
+            return await job.Task.ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -148,7 +151,7 @@ public sealed class SqliteJourneyStore : JourneyStore
         }
         finally
         {
-            StoreTelemetry.Record(TelemetryName, operation, started, failure);
+            measured.End(failure);
         }
     }
 
@@ -165,15 +168,23 @@ public sealed class SqliteJourneyStore : JourneyStore
     private Task<T> WriteAsync<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken, bool checkpoint = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        long started = StoreTelemetry.Start();
         var job = new WriteJob<T>(work, cancellationToken, checkpoint);
+        if (StoreTelemetry.Enabled)
+        {
+            return MeasuredWriteAsync(operation, job);
+        }
+
+        Enqueue(job);
+        return job.Task;
+    }
+
+    private void Enqueue(WriteJob job)
+    {
         _writes.Enqueue(job);
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             _ = Task.Run(DrainWritesAsync, CancellationToken.None);
         }
-
-        return StoreTelemetry.Enabled ? MeasuredAsync(operation, started, job.Task) : job.Task;
     }
 
     /// <summary>The one writer: commits queued writes in groups until the queue is empty.</summary>

@@ -360,15 +360,6 @@ public sealed class JourneyEngineTests
         Assert.Throws<ArgumentException>(() => Engine(new InMemoryJourneyStore(), new RecordingInterventionDispatcher(), Clock(), new OrchestrationOptions { DueBatchSize = 0 }));
     }
 
-    [Fact]
-    public void Build_WithoutTrigger_Throws()
-    {
-        var e = Assert.Throws<InvalidOperationException>(() => JourneyRule.Create("r").Then("x", Channel.Email).Build());
-        Assert.Contains("'r'", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => RuleTrigger.StuckInStage("apply", 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => RuleTrigger.RiskAtLeast(1.5));
-    }
-
     private sealed class GatedDispatcher : InterventionDispatcher
     {
         private int _calls;

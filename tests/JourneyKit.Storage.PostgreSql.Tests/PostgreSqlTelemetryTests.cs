@@ -7,8 +7,8 @@ namespace JourneyKit.Storage.PostgreSql.Tests;
 public sealed class PostgreSqlTelemetryCollection;
 
 /// <summary>
-/// Issue 20 item 7: the SQLite store counts and times every operation on JourneyKit's meter, tagged with the store, the
-/// operation and, for a failure, the exception type. Not run in parallel with other tests, whose stores would add to the counts.
+/// Issue 20 item 7: the PostgreSQL store counts and times every operation on JourneyKit's meter, tagged with the store, the
+/// operation and, for a failure, the exception type, and traces each as a span on JourneyKit's activity source. Not run in parallel with other tests, whose stores would add to the counts.
 /// </summary>
 [Collection(nameof(PostgreSqlTelemetryTests))]
 public sealed class PostgreSqlTelemetryTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
@@ -69,6 +69,10 @@ public sealed class PostgreSqlTelemetryTests(PostgresDatabase database) : IClass
         Assert.Equal(["events.append", "events.read", "instances.save", "instances.save"], durations.Select(d => d.Operation));
         Assert.All(durations, d => Assert.InRange(d.Seconds, 0, 60));
     }
+
+    [Fact]
+    public Task Operations_AreTraced_AsStoreSpansUnderTheCaller() =>
+        JourneyKit.Tests.Shared.StoreSpanCheck.RunAsync(database.NewStore(), "postgresql");
 
     private static (string? Store, string? Operation, string? Error) Read(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

@@ -8,7 +8,7 @@ public sealed class SqliteTelemetryCollection;
 
 /// <summary>
 /// Issue 20 item 7: the SQLite store counts and times every operation on JourneyKit's meter, tagged with the store, the
-/// operation and, for a failure, the exception type. Not run in parallel with other tests, whose stores would add to the counts.
+/// operation and, for a failure, the exception type, and traces each as a span on JourneyKit's activity source. Not run in parallel with other tests, whose stores would add to the counts.
 /// </summary>
 [Collection(nameof(SqliteTelemetryTests))]
 public sealed class SqliteTelemetryTests
@@ -71,6 +71,21 @@ public sealed class SqliteTelemetryTests
                 counts);
             Assert.Equal(["events.append", "events.read", "instances.save", "instances.save"], durations.Select(d => d.Operation));
             Assert.All(durations, d => Assert.InRange(d.Seconds, 0, 60));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Operations_AreTraced_AsStoreSpansUnderTheCaller()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"jk-spans-{Guid.NewGuid():N}.db");
+        try
+        {
+            await JourneyKit.Tests.Shared.StoreSpanCheck.RunAsync(new SqliteJourneyStore(path), "sqlite");
         }
         finally
         {

@@ -82,7 +82,7 @@ internal static class BacktestNextOutput
                 BacktestCommand.Number(json, "ece", m.Goal.Count > 0 ? m.Goal.ExpectedCalibrationError : null);
                 json.WriteEndObject();
                 json.WriteNumber("remaining_known", m.RemainingKnown);
-                BacktestCommand.Number(json, "remaining_mae_hours", m.RemainingMaeHours);
+                BacktestCommand.Number(json, "remaining_mae_seconds", Seconds(m.RemainingMaeHours));
                 json.WriteNumber("coverage_known", m.CoverageKnown);
                 BacktestCommand.Number(json, "coverage", m.Coverage);
                 json.WriteEndObject();
@@ -102,7 +102,7 @@ internal static class BacktestNextOutput
             BacktestCommand.Summary(json, "top3", s.Top3);
             BacktestCommand.Summary(json, "goal_auc", s.GoalAuc);
             BacktestCommand.Summary(json, "goal_brier", s.GoalBrier);
-            BacktestCommand.Summary(json, "remaining_mae_hours", s.RemainingMaeHours);
+            BacktestCommand.Summary(json, "remaining_mae_seconds", new MetricSummary(s.RemainingMaeHours.Count, Seconds(s.RemainingMaeHours.Mean), Seconds(s.RemainingMaeHours.StandardDeviation), Seconds(s.RemainingMaeHours.Min), Seconds(s.RemainingMaeHours.Max)));
             BacktestCommand.Summary(json, "coverage", s.Coverage);
             json.WriteEndObject();
         }
@@ -110,6 +110,9 @@ internal static class BacktestNextOutput
         json.WriteEndArray();
         json.WriteEndObject();
     });
+
+    /// <summary>Hours (the library's unit for remaining-time errors) as JSON seconds, millisecond precision like every duration.</summary>
+    private static double? Seconds(double? hours) => hours is { } h ? CliJson.Seconds(TimeSpan.FromHours(h)) : null;
 
     public static void WriteEveryPrefixTable(TextWriter output, IReadOnlyList<EveryPrefixResult> results)
     {

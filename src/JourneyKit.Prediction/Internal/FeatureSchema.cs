@@ -85,7 +85,12 @@ internal sealed class FeatureSchema
         _componentColumn = new int[ScoringModel.Default.Components.Count];
         for (int j = 0; j < _componentColumn.Length; j++)
         {
-            _componentColumn[j] = IndexOf(components, ScoringModel.Default.Components[j].Component.Name, -1);
+            string name = ScoringModel.Default.Components[j].Component.Name;
+            _componentColumn[j] = IndexOf(components, name, -1);
+            if (_componentColumn[j] < 0 && name == "moments_of_truth")
+            {
+                _componentColumn[j] = IndexOf(components, "momentsOfTruth", -1); // a model saved before the component's id became snake_case
+            }
         }
     }
 

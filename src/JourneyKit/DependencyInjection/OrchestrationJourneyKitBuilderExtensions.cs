@@ -1,4 +1,5 @@
 using JourneyKit.DependencyInjection;
+using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
@@ -53,7 +54,7 @@ public static class OrchestrationJourneyKitBuilderExtensions
                 journey,
                 sp.GetRequiredService<JourneyStore>(),
                 sp.GetRequiredService<InterventionDispatcher>(),
-                includeJourneyRules ? [.. JourneyRule.FromJourney(journey.Journey), .. codeRules] : codeRules,
+                includeJourneyRules ? [.. journey.Journey.Rules, .. codeRules] : codeRules,
                 setup.Options,
                 new EvaluationOptions { InactivityPeriod = options.InactivityPeriod },
                 sp.GetRequiredService<TimeProvider>(),

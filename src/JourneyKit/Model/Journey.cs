@@ -46,8 +46,8 @@ public sealed record Journey
     /// <summary>Gets the KPIs.</summary>
     public EquatableArray<Kpi> Kpis { get; init; }
 
-    /// <summary>Gets the orchestration rules defined with the journey (see docs/orchestration.md); empty when none.</summary>
-    public EquatableArray<JourneyRuleDefinition> Rules { get; init; }
+    /// <summary>Gets the orchestration rules defined with the journey (JSON <c>rules</c>, <see cref="JourneyBuilder.Rule"/>; see docs/orchestration.md); empty when none.</summary>
+    public EquatableArray<JourneyRule> Rules { get; init; }
 
     /// <summary>Gets whether and when a customer can start the journey again (<see cref="ReentryPolicy"/>).</summary>
     /// <value>The default value is <see cref="ReentryPolicy.Never"/>.</value>

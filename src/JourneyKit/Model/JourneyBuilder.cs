@@ -27,6 +27,7 @@ public sealed class JourneyBuilder
     private readonly List<Persona> _personas = [];
     private readonly List<MomentOfTruth> _moments = [];
     private readonly List<Kpi> _kpis = [];
+    private readonly List<JourneyRule> _rules = [];
     private ReentryPolicy _reentry;
     private TimeSpan _reentryGap;
     private int _version = 1;
@@ -122,6 +123,16 @@ public sealed class JourneyBuilder
     public JourneyBuilder Kpi(string id, KpiKind kind, double? target = null, string? name = null, TimeSpan? horizon = null, string? touchpoint = null) =>
         Set(() => _kpis.Add(new Kpi { Id = id, Name = name ?? id, Kind = kind, Target = target, Horizon = horizon, Touchpoint = touchpoint }));
 
+    /// <summary>Adds an orchestration rule (JSON <c>rules</c>); <see cref="Build"/> validates it with the journey, as a loaded journey's rules are.</summary>
+    /// <param name="rule">The rule (see <see cref="JourneyRule.Create(string)"/>).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rule"/> is null.</exception>
+    public JourneyBuilder Rule(JourneyRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return Set(() => _rules.Add(rule));
+    }
+
     /// <summary>Validates and returns the journey.</summary>
     /// <returns>The journey.</returns>
     /// <exception cref="JourneyValidationException">The journey is invalid; lists every problem.</exception>
@@ -161,6 +172,7 @@ public sealed class JourneyBuilder
             Personas = _personas.ToArray(),
             MomentsOfTruth = _moments.ToArray(),
             Kpis = _kpis.ToArray(),
+            Rules = _rules.ToArray(),
             Reentry = _reentry,
             ReentryMinimumGap = _reentryGap,
         };

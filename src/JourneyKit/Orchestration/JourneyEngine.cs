@@ -62,7 +62,7 @@ public sealed class JourneyEngine
     /// <param name="evaluation">The evaluation options, or null for defaults.</param>
     /// <param name="timeProvider">The clock; null for <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger, or null.</param>
-    /// <exception cref="JourneyValidationException">A rule names an unknown stage or moment of truth, or two rules share a name.</exception>
+    /// <exception cref="JourneyValidationException">A rule is invalid (the same codes and paths as the journey's own rules; see <see cref="JourneyStep.Create"/>).</exception>
     public JourneyEngine(
         CompiledJourney journey,
         JourneyStore store,

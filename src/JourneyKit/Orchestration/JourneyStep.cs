@@ -67,13 +67,13 @@ public sealed class JourneyStep
     /// <summary>Gets the evaluation options.</summary>
     public EvaluationOptions Evaluation { get; }
 
-    /// <summary>Creates a step: validates the options and resolves the rules against the journey, once.</summary>
+    /// <summary>Creates a step: validates the options and the rules (with the journey's validator), resolves the rules against the journey and compiles their patterns, once.</summary>
     /// <param name="journey">The compiled journey.</param>
-    /// <param name="rules">The rules; names unique, stages and moments of truth must exist in the journey.</param>
+    /// <param name="rules">The rules (for example <c>journey.Journey.Rules</c>, or rules built in code); checked like the journey's own rules, paths <c>rules[i]…</c> index this sequence.</param>
     /// <param name="options">The options, or null for defaults.</param>
     /// <param name="evaluation">The evaluation options, or null for defaults.</param>
     /// <returns>The step.</returns>
-    /// <exception cref="JourneyValidationException">A rule names an unknown stage or moment of truth, or two rules share a name (every problem listed).</exception>
+    /// <exception cref="JourneyValidationException">A rule is invalid: the same problems, codes (<see cref="JourneyProblemCodes"/>) and paths as the same rules in the journey's JSON (every problem listed).</exception>
     /// <exception cref="ArgumentException">An option is out of range (every problem listed).</exception>
     public static JourneyStep Create(CompiledJourney journey, IEnumerable<JourneyRule> rules, OrchestrationOptions? options = null, EvaluationOptions? evaluation = null)
     {
@@ -495,7 +495,7 @@ public sealed class JourneyStep
                 if (rule.Rule.When.Kind == RuleTriggerKind.PatternMatched)
                 {
                     RuleBook book = state.Book(rule.Rule.Name);
-                    book.Pattern ??= rule.Rule.When.Pattern!.CreateState();
+                    book.Pattern ??= rule.Pattern!.CreateState();
                 }
             }
         }
@@ -552,7 +552,7 @@ public sealed class JourneyStep
                 continue;
             }
 
-            CompiledPattern pattern = rule.Rule.When.Pattern!;
+            CompiledPattern pattern = rule.Pattern!;
             PatternState ps = state.Book(rule.Rule.Name).Pattern!;
             int before = pattern.GetResult(ps).Count;
             pattern.Advance(ps, e);
@@ -685,9 +685,9 @@ public sealed class JourneyStep
             foreach (CompiledRule rule in _rules)
             {
                 if (rule.Rule.When.Kind == RuleTriggerKind.PatternMatched && state.Rules.TryGetValue(rule.Rule.Name, out RuleBook? book)
-                    && book.Pattern is { } ps && rule.Rule.When.Pattern!.NextDeadline(ps) is { } deadline)
+                    && book.Pattern is { } ps && rule.Pattern!.NextDeadline(ps) is { } deadline)
                 {
-                    int k = rule.Rule.When.Pattern.GetResult(ps).Count + 1;
+                    int k = rule.Pattern!.GetResult(ps).Count + 1;
                     result.Add(new TimedRule(rule, $"pattern:{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}{Suffix(state)}", deadline.UtcTicks, -1, -1));
                 }
             }

@@ -45,7 +45,7 @@ public sealed class OrchestrationOptions
     /// <value>Positive. The default value is 1 hour.</value>
     public TimeSpan RiskRecheckInterval { get; init; } = OrchestrationDefaults.RiskRecheckInterval;
 
-    /// <summary>Gets the risk estimator for <see cref="RuleTriggerKind.RiskAtLeast"/> rules.</summary>
+    /// <summary>Gets the risk estimator for <see cref="Model.RuleTriggerKind.RiskAtLeast"/> rules.</summary>
     /// <value>The default value is <see cref="StandardTimeRiskEstimator.Instance"/>.</value>
     public RiskEstimator RiskEstimator { get; init; } = StandardTimeRiskEstimator.Instance;
 

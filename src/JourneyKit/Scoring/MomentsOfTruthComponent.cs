@@ -10,7 +10,7 @@ namespace JourneyKit.Scoring;
 public sealed class MomentsOfTruthComponent : ScoreComponent
 {
     /// <inheritdoc/>
-    public override string Name => "momentsOfTruth";
+    public override string Name => "moments_of_truth";
 
     /// <inheritdoc/>
     public override ComponentValue Evaluate(ScoringContext context)

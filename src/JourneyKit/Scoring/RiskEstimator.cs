@@ -2,7 +2,7 @@ namespace JourneyKit.Scoring;
 
 /// <summary>
 /// Estimates the probability that a customer gets stuck or drops out of their current stage, for
-/// risk rules (<c>RuleTriggerKind.RiskAtLeast</c> in <c>JourneyKit.Orchestration</c>) and backtests. Plug in a model (e.g. from journey analytics) by deriving.
+/// risk rules (<see cref="Model.RuleTriggerKind.RiskAtLeast"/>) and backtests. Plug in a model (e.g. from journey analytics) by deriving.
 /// </summary>
 /// <remarks><threadsafety>Implementations must be thread-safe.</threadsafety></remarks>
 public abstract class RiskEstimator

@@ -9,7 +9,7 @@ namespace JourneyKit.Scoring;
 /// </summary>
 public abstract class ScoreComponent
 {
-    /// <summary>Gets the component's name, unique within a model.</summary>
+    /// <summary>Gets the component's name, unique within a model: a snake_case id (<c>moments_of_truth</c>), written as is in JSON, reports and webhook payloads.</summary>
     public abstract string Name { get; }
 
     /// <summary>Computes the component's value for one customer. Must be deterministic.</summary>

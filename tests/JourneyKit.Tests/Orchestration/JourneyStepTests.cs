@@ -237,17 +237,17 @@ public sealed class JourneyStepTests
         Assert.Equal(
             [("JK0105", "rules[0].stage"), ("JK0122", "rules[1].momentOfTruth"), ("JK0102", "rules[1].name")],
             e.Problems.Select(p => (p.Code, p.Path)).OrderBy(p => p.Path, StringComparer.Ordinal));
-        Journey withJsonRules = Onboarding.Journey with
+        Journey withRules = Onboarding.Journey with
         {
             Rules = new[]
             {
-                new JourneyRuleDefinition { Name = "a", When = RuleWhen.Stuck, Stage = "nope", Intervention = "x" },
-                new JourneyRuleDefinition { Name = "a", When = RuleWhen.MomentOfTruth, MomentOfTruth = "missing", Intervention = "x" },
+                a,
+                b,
             },
         };
         Assert.Equal(
             [("JK0105", "rules[0].stage"), ("JK0122", "rules[1].momentOfTruth"), ("JK0102", "rules[1].name")],
-            withJsonRules.Validate().Select(p => (p.Code, p.Path)).OrderBy(p => p.Path, StringComparer.Ordinal));
+            withRules.Validate().Select(p => (p.Code, p.Path)).OrderBy(p => p.Path, StringComparer.Ordinal));
         Assert.Throws<ArgumentException>(() => JourneyStep.Create(Onboarding, [], new OrchestrationOptions { DispatchRetryJitter = 1.5 }));
     }
 

@@ -190,11 +190,11 @@ internal static class JourneyValidator
             }
         }
 
-        // Orchestration rules.
+        // Orchestration rules (from JSON, JourneyBuilder.Rule or given to the orchestration engine): paths are the JSON's.
         var ruleNames = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < journey.Rules.Count; i++)
         {
-            JourneyRuleDefinition? r = journey.Rules[i];
+            JourneyRule? r = journey.Rules[i];
             string path = $"rules[{i}]";
             if (r is null)
             {
@@ -211,46 +211,23 @@ internal static class JourneyValidator
                 Add(JourneyProblemCodes.DuplicateId, path + ".name", ModelMessages.DuplicateId("rule", r.Name));
             }
 
-            if (string.IsNullOrWhiteSpace(r.Intervention))
+            if (string.IsNullOrWhiteSpace(r.Then?.Name))
             {
                 Add(JourneyProblemCodes.Required, path + ".then", ModelMessages.Required("intervention name (then)"));
             }
 
-            if (r.Stage is { } stage && !stageIds.Contains(stage))
+            if (r.When is not { } when)
             {
-                Add(JourneyProblemCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds, budget)));
+                Add(JourneyProblemCodes.Required, path + ".when", ModelMessages.Required("when"));
+            }
+            else
+            {
+                CheckTrigger(when, path, stageIds, motIds, budget, Add);
             }
 
-            if (r.MomentOfTruth is { } moment && !motIds.Contains(moment))
+            if (r.Then is { Channel: { IsNone: false } channel } && !declaredChannels.Contains(channel))
             {
-                Add(JourneyProblemCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds, budget)));
-            }
-
-            if (!r.Channel.IsNone && !declaredChannels.Contains(r.Channel))
-            {
-                Add(JourneyProblemCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(r.Channel.Name, Suggest(r.Channel.Name, declaredChannels.Select(c => c.Name), budget)));
-            }
-
-            if (r.When == RuleWhen.Pattern)
-            {
-                if (string.IsNullOrWhiteSpace(r.Pattern))
-                {
-                    Add(JourneyProblemCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
-                }
-                else if (!ParsedPattern.TryParse(r.Pattern, out _, out string? error, out int column))
-                {
-                    Add(JourneyProblemCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
-                }
-            }
-
-            if (r.When == RuleWhen.Risk && !(r.Threshold is > 0 and <= 1))
-            {
-                Add(JourneyProblemCodes.InvalidValue, path + ".threshold", ModelMessages.RuleValue("a risk rule needs a threshold in (0, 1]", r.Threshold));
-            }
-
-            if (r.Fraction is { } fraction && !(fraction > 0 && double.IsFinite(fraction)))
-            {
-                Add(JourneyProblemCodes.InvalidValue, path + ".fraction", ModelMessages.RuleValue("the fraction of the standard time must be positive", fraction));
+                Add(JourneyProblemCodes.UnknownChannel, path + ".channel", ModelMessages.UnknownChannel(channel.Name, Suggest(channel.Name, declaredChannels.Select(c => c.Name), budget)));
             }
 
             if (r.Cooldown < TimeSpan.Zero)
@@ -325,6 +302,46 @@ internal static class JourneyValidator
         else if (!seen.Add(id))
         {
             add(JourneyProblemCodes.DuplicateId, path + ".id", ModelMessages.DuplicateId(what, id));
+        }
+    }
+
+    private static void CheckTrigger(RuleTrigger when, string path, HashSet<string> stageIds, HashSet<string> motIds, SuggestBudget budget, Action<string, string, string> add)
+    {
+        if (!Enum.IsDefined(when.Kind))
+        {
+            add(JourneyProblemCodes.InvalidValue, path + ".when", $"unknown rule trigger kind {(int)when.Kind}");
+        }
+
+        if (when.Stage is { } stage && !stageIds.Contains(stage))
+        {
+            add(JourneyProblemCodes.UnknownStage, path + ".stage", ModelMessages.UnknownStage(stage, Suggest(stage, stageIds, budget)));
+        }
+
+        if (when.MomentOfTruthId is { } moment && !motIds.Contains(moment))
+        {
+            add(JourneyProblemCodes.InvalidValue, path + ".momentOfTruth", ModelMessages.UnknownMomentOfTruth(moment, Suggest(moment, motIds, budget)));
+        }
+
+        if (when.Kind == RuleTriggerKind.PatternMatched)
+        {
+            if (string.IsNullOrWhiteSpace(when.Pattern))
+            {
+                add(JourneyProblemCodes.Required, path + ".pattern", ModelMessages.Required("pattern"));
+            }
+            else if (!ParsedPattern.TryParse(when.Pattern, out _, out string? error, out int column))
+            {
+                add(JourneyProblemCodes.InvalidPattern, path + ".pattern", ModelMessages.InvalidPattern(error!, column));
+            }
+        }
+
+        if (when.Kind == RuleTriggerKind.RiskAtLeast && !(when.Threshold is > 0 and <= 1))
+        {
+            add(JourneyProblemCodes.InvalidValue, path + ".threshold", ModelMessages.RuleValue("a risk rule needs a threshold in (0, 1]", when.Threshold));
+        }
+
+        if (!(when.StandardTimeFraction > 0 && double.IsFinite(when.StandardTimeFraction)))
+        {
+            add(JourneyProblemCodes.InvalidValue, path + ".fraction", ModelMessages.RuleValue("the fraction of the standard time must be positive", when.StandardTimeFraction));
         }
     }
 

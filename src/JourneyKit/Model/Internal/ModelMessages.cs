@@ -17,6 +17,9 @@ internal static class ModelMessages
     public const string GoalAndFailure = "a stage cannot be both the goal and a failure";
     public const string TerminalWithNext = "a goal or failure stage ends the journey and cannot have next stages";
 
+    public static string RuleIncomplete(string rule, bool noTrigger, bool noIntervention) =>
+        $"Rule '{rule}' is incomplete: {(noTrigger ? "call When… to set a trigger" : string.Empty)}{(noTrigger && noIntervention ? " and " : string.Empty)}{(noIntervention ? "call Then to set an intervention" : string.Empty)}.";
+
     public static string Required(string what) => $"{what} is required";
 
     public static string DuplicateId(string what, string id) => $"duplicate {what} id '{id}'";

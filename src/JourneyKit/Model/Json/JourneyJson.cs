@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -170,29 +171,33 @@ public static class JourneyJson
                 return value;
             }
 
-            Add(JourneyProblemCodes.InvalidValue, path, error == DurationParseError.NotADuration
+            // A negative duration is the model's "negative duration" fault (JK0110, as from code); text that is no duration is an invalid value.
+            Add(error == DurationParseError.Negative ? JourneyProblemCodes.InvalidDuration : JourneyProblemCodes.InvalidValue, path, error == DurationParseError.NotADuration
                 ? $"expected a duration like '2d', '36h', '90m' or 'PT36H', got '{text}'"
                 : Duration.ErrorMessage(text, error));
             return TimeSpan.Zero;
         }
 
         TEnum ParseEnum<TEnum>(string? text, string path, TEnum fallback)
-            where TEnum : struct, Enum
+            where TEnum : struct, Enum =>
+            ParseName(text, path, Array.ConvertAll(Enum.GetValues<TEnum>(), v => (Camel(v.ToString()), v)), fallback);
+
+        T ParseName<T>(string? text, string path, (string Name, T Value)[] known, T fallback)
         {
             if (text is null)
             {
                 return fallback;
             }
 
-            foreach (TEnum value in Enum.GetValues<TEnum>())
+            foreach ((string name, T value) in known)
             {
-                if (string.Equals(Camel(value.ToString()), text, StringComparison.Ordinal))
+                if (string.Equals(name, text, StringComparison.Ordinal))
                 {
                     return value;
                 }
             }
 
-            string[] names = Array.ConvertAll(Enum.GetNames<TEnum>(), Camel);
+            string[] names = Array.ConvertAll(known, k => k.Name);
             string? suggestion = JourneyValidator.Suggest(text, names);
             Add(JourneyProblemCodes.InvalidValue, path, $"unknown value '{text}'" + (suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)") + $"; expected one of {string.Join(", ", names)}");
             return fallback;
@@ -358,7 +363,7 @@ public static class JourneyJson
             });
         }
 
-        var ruleDefinitions = new List<JourneyRuleDefinition>();
+        var journeyRules = new List<JourneyRule>();
         for (int i = 0; i < (dto.Rules?.Count ?? 0); i++)
         {
             RuleDefinitionDto? r = dto.Rules![i];
@@ -374,26 +379,19 @@ public static class JourneyJson
                 Add(JourneyProblemCodes.Required, path + ".when", ModelMessages.Required("when"));
             }
 
-            var parameters = new List<KeyValuePair<string, string>>();
-            foreach (KeyValuePair<string, string?> p in (r.Parameters ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+            var parameters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string?> p in r.Parameters ?? [])
             {
-                parameters.Add(new KeyValuePair<string, string>(p.Key, p.Value ?? string.Empty));
+                parameters[p.Key] = p.Value ?? string.Empty;
             }
 
-            ruleDefinitions.Add(new JourneyRuleDefinition
+            RuleTriggerKind kind = ParseName(r.When, path + ".when", RuleTriggerKinds, RuleTriggerKind.EnteredStage);
+            MomentOfTruthOutcome? outcome = r.Outcome is null ? null : ParseEnum(r.Outcome, path + ".outcome", MomentOfTruthOutcome.Positive);
+            journeyRules.Add(new JourneyRule
             {
                 Name = r.Name ?? string.Empty,
-                When = ParseEnum(r.When, path + ".when", RuleWhen.Entered),
-                Stage = r.Stage,
-                Fraction = r.Fraction,
-                Outcome = r.Outcome is null ? null : ParseEnum(r.Outcome, path + ".outcome", MomentOfTruthOutcome.Positive),
-                MomentOfTruth = r.MomentOfTruth,
-                Pattern = r.Pattern,
-                Threshold = r.Threshold,
-                Intervention = r.Then ?? string.Empty,
-                Channel = r.Channel is null ? Channel.None : ParseChannel(r.Channel, path + ".channel"),
-                Template = r.Template,
-                Parameters = parameters.ToArray(),
+                When = RuleTrigger.FromParts(kind, r.Stage, r.Fraction, outcome, r.MomentOfTruth, r.Pattern, r.Threshold),
+                Then = new InterventionTemplate(r.Then ?? string.Empty, r.Channel is null ? Channel.None : ParseChannel(r.Channel, path + ".channel"), r.Template, parameters.ToImmutable()),
                 Priority = r.Priority ?? 0,
                 Cooldown = r.Cooldown is null ? TimeSpan.Zero : ParseDuration(r.Cooldown, path + ".cooldown", required: false),
                 MaxPerPeriod = r.MaxPerPeriod ?? 0,
@@ -415,7 +413,7 @@ public static class JourneyJson
             Stages = stages.ToArray(),
             MomentsOfTruth = moments.ToArray(),
             Kpis = kpis.ToArray(),
-            Rules = ruleDefinitions.ToArray(),
+            Rules = journeyRules.ToArray(),
             Reentry = dto.Reentry is null ? ReentryPolicy.Never : ParseEnum(dto.Reentry.Policy, "reentry.policy", ReentryPolicy.Never),
             ReentryMinimumGap = dto.Reentry?.MinimumGap is { } gap ? ParseDuration(gap, "reentry.minimumGap", required: false) : TimeSpan.Zero,
         };
@@ -519,17 +517,17 @@ public static class JourneyJson
         Rules = j.Rules.Count == 0 ? null : [.. j.Rules.Select(r => (RuleDefinitionDto?)new RuleDefinitionDto
         {
             Name = r.Name,
-            When = Camel(r.When.ToString()),
-            Stage = r.Stage,
-            Fraction = r.Fraction,
-            Outcome = r.Outcome is { } o ? Camel(o.ToString()) : null,
-            MomentOfTruth = r.MomentOfTruth,
-            Pattern = r.Pattern,
-            Threshold = r.Threshold,
-            Then = r.Intervention,
-            Channel = r.Channel.IsNone ? null : r.Channel.Name,
-            Template = r.Template,
-            Parameters = r.Parameters.Count == 0 ? null : r.Parameters.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
+            When = WhenName(r.When.Kind),
+            Stage = r.When.Stage,
+            Fraction = r.When.StandardTimeFraction == 1 ? null : r.When.StandardTimeFraction,
+            Outcome = r.When.Outcome is { } o ? Camel(o.ToString()) : null,
+            MomentOfTruth = r.When.MomentOfTruthId,
+            Pattern = r.When.Pattern,
+            Threshold = r.When.Threshold == 0 ? null : r.When.Threshold,
+            Then = r.Then.Name,
+            Channel = r.Then.Channel.IsNone ? null : r.Then.Channel.Name,
+            Template = r.Then.TemplateId,
+            Parameters = r.Then.Parameters.Count == 0 ? null : r.Then.Parameters.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
             Priority = r.Priority == 0 ? null : r.Priority,
             Cooldown = r.Cooldown == TimeSpan.Zero ? null : Duration.Format(r.Cooldown),
             MaxPerPeriod = r.MaxPerPeriod == 0 ? null : r.MaxPerPeriod,
@@ -537,6 +535,19 @@ public static class JourneyJson
             SuppressWhenProgressed = r.SuppressWhenProgressed ? null : false,
         })],
     };
+
+    /// <summary>The JSON names of the rule trigger kinds (<c>when</c>).</summary>
+    private static readonly (string Name, RuleTriggerKind Value)[] RuleTriggerKinds =
+    [
+        ("entered", RuleTriggerKind.EnteredStage),
+        ("left", RuleTriggerKind.LeftStage),
+        ("stuck", RuleTriggerKind.StuckInStage),
+        ("momentOfTruth", RuleTriggerKind.MomentOfTruth),
+        ("pattern", RuleTriggerKind.PatternMatched),
+        ("risk", RuleTriggerKind.RiskAtLeast),
+    ];
+
+    private static string WhenName(RuleTriggerKind kind) => Array.Find(RuleTriggerKinds, k => k.Value == kind).Name ?? Camel(kind.ToString());
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

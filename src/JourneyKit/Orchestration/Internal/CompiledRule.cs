@@ -1,57 +1,62 @@
+using JourneyKit.Matching.Pattern;
 using JourneyKit.Model;
+using JourneyKit.Model.Patterns;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration.Internal;
 
-/// <summary>A rule resolved against one compiled journey: its order, stage index and moment index (-1: any / none).</summary>
-internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int Moment)
+/// <summary>
+/// A rule resolved against one compiled journey: its order, stage index and moment index (-1: any / none), and its
+/// pattern compiled once (pattern rules).
+/// </summary>
+internal sealed record CompiledRule(JourneyRule Rule, int Index, int Stage, int Moment, CompiledPattern? Pattern)
 {
-    /// <summary>Resolves rules against a journey; every problem is collected and thrown once.</summary>
-    /// <exception cref="JourneyValidationException">A rule names an unknown stage or moment of truth, or two rules share a name.</exception>
+    /// <summary>
+    /// Validates the rules with the journey's validator (the journey with these rules: the same codes and paths as the
+    /// same rules in the journey's JSON) and resolves them; every problem is collected and thrown once.
+    /// </summary>
+    /// <exception cref="JourneyValidationException">A rule is invalid.</exception>
     public static CompiledRule[] CompileAll(CompiledJourney journey, JourneyRule[] rules)
     {
-        var problems = new List<JourneyProblem>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var compiled = new CompiledRule[rules.Length];
-        for (int i = 0; i < rules.Length; i++)
+        IReadOnlyList<JourneyProblem> problems = (journey.Journey with { Rules = rules }).Validate();
+        if (problems.Count > 0)
         {
-            JourneyRule rule = rules[i] ?? throw new ArgumentException($"rules[{i}] is null.", nameof(rules));
-            if (!names.Add(rule.Name))
-            {
-                problems.Add(new JourneyProblem(JourneyProblemCodes.DuplicateId, $"rules[{i}].name", OrchestrationMessages.DuplicateRule(rule.Name)));
-            }
-
-            int stage = -1;
-            if (rule.When.Stage is { } stageId)
-            {
-                stage = IndexOfStage(journey, stageId);
-                if (stage < 0)
-                {
-                    problems.Add(new JourneyProblem(JourneyProblemCodes.UnknownStage, $"rules[{i}].stage", OrchestrationMessages.UnknownStage(stageId, journey.Journey.Id)));
-                }
-            }
-
-            int moment = -1;
-            if (rule.When.MomentOfTruthId is { } momentId)
-            {
-                for (int m = 0; m < journey.Journey.MomentsOfTruth.Count; m++)
-                {
-                    if (journey.Journey.MomentsOfTruth[m].Id == momentId)
-                    {
-                        moment = m;
-                    }
-                }
-
-                if (moment < 0)
-                {
-                    problems.Add(new JourneyProblem(JourneyProblemCodes.InvalidValue, $"rules[{i}].momentOfTruth", OrchestrationMessages.UnknownMoment(momentId, journey.Journey.Id)));
-                }
-            }
-
-            compiled[i] = new CompiledRule(rule, i, stage, moment);
+            throw new JourneyValidationException(problems);
         }
 
-        return problems.Count > 0 ? throw new JourneyValidationException(problems) : compiled;
+        var compiled = new CompiledRule[rules.Length];
+        List<JourneyProblem>? budget = null;
+        for (int i = 0; i < rules.Length; i++)
+        {
+            RuleTrigger when = rules[i].When;
+            int stage = when.Stage is { } stageId ? IndexOfStage(journey, stageId) : -1;
+            int moment = -1;
+            for (int m = 0; when.MomentOfTruthId is { } momentId && m < journey.Journey.MomentsOfTruth.Count; m++)
+            {
+                if (journey.Journey.MomentsOfTruth[m].Id == momentId)
+                {
+                    moment = m;
+                }
+            }
+
+            CompiledPattern? pattern = null;
+            if (when.Kind == RuleTriggerKind.PatternMatched)
+            {
+                try
+                {
+                    pattern = CompiledPattern.Compile(when.Pattern!);
+                }
+                catch (PatternSyntaxException e)
+                {
+                    // Parsed by the validator; only the automaton budget is left to fail here.
+                    (budget ??= []).Add(new JourneyProblem(JourneyProblemCodes.InvalidPattern, $"rules[{i}].pattern", e.Message));
+                }
+            }
+
+            compiled[i] = new CompiledRule(rules[i], i, stage, moment, pattern);
+        }
+
+        return budget is null ? compiled : throw new JourneyValidationException(budget);
     }
 
     public static int IndexOfStage(CompiledJourney journey, string stageId)

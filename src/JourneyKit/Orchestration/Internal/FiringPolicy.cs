@@ -1,3 +1,4 @@
+using JourneyKit.Model;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Orchestration.Internal;

@@ -3,25 +3,14 @@ namespace JourneyKit.Orchestration.Internal;
 /// <summary>Message texts of the orchestration area.</summary>
 internal static class OrchestrationMessages
 {
-    public const string FractionMustBePositive = "The fraction of the standard time must be positive and finite.";
-
-    public const string ThresholdOutOfRange = "The risk threshold must be in (0, 1].";
-
     public const string StateFormat = "The stored orchestration state is not of a known format version.";
 
     public const string StateTruncated = "The stored orchestration state is truncated.";
 
-    public static string RuleIncomplete(string rule, bool noTrigger, bool noIntervention) =>
-        $"Rule '{rule}' is incomplete: {(noTrigger ? "call When… to set a trigger" : string.Empty)}{(noTrigger && noIntervention ? " and " : string.Empty)}{(noIntervention ? "call Then to set an intervention" : string.Empty)}.";
-
     public static string InvalidOptions(IEnumerable<string> problems) =>
         "Invalid orchestration options:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p));
 
-    public static string DuplicateRule(string rule) => $"rule '{rule}' is defined more than once; rule names must be unique.";
-
     public static string UnknownStage(string stage, string journey) => $"unknown stage '{stage}' in journey '{journey}'.";
-
-    public static string UnknownMoment(string moment, string journey) => $"unknown moment of truth '{moment}' in journey '{journey}'.";
 
     public static string BadMigrationVersion(int from, int current) =>
         $"a migration from version {from} must name an earlier version than the journey's ({current}), once.";

@@ -36,7 +36,7 @@ public sealed class BacktestNextCommandTests
             for (int m = 0; m < models.Length; m++)
             {
                 Assert.Equal(Math.Round(c.Models[m].Top1!.Value, 6), models[m].GetProperty("top1").GetDouble());
-                Assert.Equal(Math.Round(c.Models[m].RemainingMaeHours!.Value, 6), models[m].GetProperty("remaining_mae_hours").GetDouble());
+                Assert.Equal(Math.Round(c.Models[m].RemainingMaeHours!.Value * 3600, 3), models[m].GetProperty("remaining_mae_seconds").GetDouble(), 6); // hours × 3,600 s
                 Assert.Equal(c.Models[m].CoverageKnown, models[m].GetProperty("coverage_known").GetInt32());
             }
         }

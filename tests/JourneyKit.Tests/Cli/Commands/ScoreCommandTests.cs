@@ -107,6 +107,8 @@ public sealed class ScoreCommandTests
         JsonElement b = doc.RootElement.GetProperty("customers")[1];
         Assert.Equal("converted", b.GetProperty("state").GetString());
         Assert.Equal("fast", b.GetProperty("moments_of_truth")[0].GetProperty("moment_id").GetString());
+        // Component ids are snake_case like every JSON name (issue 20; the default model's five, in order).
+        Assert.Equal(["progress", "velocity", "effort", "moments_of_truth", "goal"], b.GetProperty("breakdown").EnumerateArray().Select(c => c.GetProperty("component").GetString()));
         double score = b.GetProperty("score").GetDouble();
         Assert.InRange(score, 0, 100);
     }

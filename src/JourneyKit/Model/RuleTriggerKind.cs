@@ -1,12 +1,7 @@
-using JourneyKit.Matching.Pattern;
-using JourneyKit.Model;
-using JourneyKit.Model.Patterns;
-using JourneyKit.Orchestration.Internal;
-using JourneyKit.Scoring;
+namespace JourneyKit.Model;
 
-namespace JourneyKit.Orchestration;
-
-/// <summary>What makes a <see cref="JourneyRule"/> fire.</summary>
+/// <summary>What makes a <see cref="JourneyRule"/> fire (JSON <c>when</c>: <c>entered</c>, <c>left</c>, <c>stuck</c>,
+/// <c>momentOfTruth</c>, <c>pattern</c>, <c>risk</c>).</summary>
 public enum RuleTriggerKind
 {
     /// <summary>The customer entered a stage (each entry is one occurrence).</summary>

@@ -1,40 +1,34 @@
 using System.Collections.Immutable;
-using JourneyKit.Model;
-using JourneyKit.Orchestration.Internal;
+using JourneyKit.Model.Internal;
 
-namespace JourneyKit.Orchestration;
+namespace JourneyKit.Model;
 
 /// <summary>Builds a <see cref="JourneyRule"/>: one <c>When…</c>, one <c>Then</c>, optional limits, then <see cref="Build"/>.</summary>
-/// <remarks><threadsafety>Not thread-safe.</threadsafety></remarks>
+/// <remarks>
+/// The builder takes values as given; the rule's journey validates them (<see cref="Journey.Validate"/>,
+/// <see cref="JourneyBuilder.Rule"/>, the orchestration engine's constructor), so a fault gets the same code and path as
+/// the same rule in a journey's JSON.
+/// <threadsafety>Not thread-safe.</threadsafety>
+/// </remarks>
 public sealed class JourneyRuleBuilder
 {
+    private readonly string _name;
+    private readonly ImmutableSortedDictionary<string, string>.Builder _parameters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+    private RuleTrigger? _trigger;
+    private string? _intervention;
+    private Channel _channel;
+    private string? _templateId;
+    private int _priority;
+    private TimeSpan _cooldown;
+    private int _capCount;
+    private TimeSpan _capPeriod;
+    private bool _suppress = true;
+
     internal JourneyRuleBuilder(string name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        RuleName = name;
+        ArgumentNullException.ThrowIfNull(name);
+        _name = name;
     }
-
-    internal string RuleName { get; }
-
-    internal RuleTrigger? Trigger { get; private set; }
-
-    internal string? InterventionName { get; private set; }
-
-    internal Channel InterventionChannel { get; private set; }
-
-    internal string? TemplateId { get; private set; }
-
-    internal ImmutableSortedDictionary<string, string>.Builder Parameters { get; } = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-
-    internal int RulePriority { get; private set; }
-
-    internal TimeSpan RuleCooldown { get; private set; }
-
-    internal int CapCount { get; private set; }
-
-    internal TimeSpan CapPeriod { get; private set; }
-
-    internal bool Suppress { get; private set; } = true;
 
     /// <summary>Sets the trigger.</summary>
     /// <param name="trigger">The trigger.</param>
@@ -42,7 +36,7 @@ public sealed class JourneyRuleBuilder
     public JourneyRuleBuilder When(RuleTrigger trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
-        Trigger = trigger;
+        _trigger = trigger;
         return this;
     }
 
@@ -58,7 +52,7 @@ public sealed class JourneyRuleBuilder
 
     /// <summary>When the customer has been in a stage for <paramref name="fraction"/> × its standard time.</summary>
     /// <param name="stage">The stage id, or null for any.</param>
-    /// <param name="fraction">The fraction; positive (1: past the standard time).</param>
+    /// <param name="fraction">The fraction; positive and finite (1: past the standard time).</param>
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder WhenStuck(string? stage, double fraction = 1) => When(RuleTrigger.StuckInStage(stage, fraction));
 
@@ -80,16 +74,16 @@ public sealed class JourneyRuleBuilder
     public JourneyRuleBuilder WhenRiskAtLeast(double threshold, string? stage = null) => When(RuleTrigger.RiskAtLeast(threshold, stage));
 
     /// <summary>Sets the intervention.</summary>
-    /// <param name="interventionName">The intervention name; not empty.</param>
-    /// <param name="channel">The channel.</param>
+    /// <param name="interventionName">The intervention name; not empty (else JK0101 at <c>rules[i].then</c>).</param>
+    /// <param name="channel">The channel; <see cref="Channel.None"/> or one the journey declares (else JK0104 at <c>rules[i].channel</c>).</param>
     /// <param name="templateId">The message template id, or null.</param>
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder Then(string interventionName, Channel channel, string? templateId = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(interventionName);
-        InterventionName = interventionName;
-        InterventionChannel = channel;
-        TemplateId = templateId;
+        ArgumentNullException.ThrowIfNull(interventionName);
+        _intervention = interventionName;
+        _channel = channel;
+        _templateId = templateId;
         return this;
     }
 
@@ -101,7 +95,7 @@ public sealed class JourneyRuleBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        Parameters[key] = value;
+        _parameters[key] = value;
         return this;
     }
 
@@ -110,30 +104,27 @@ public sealed class JourneyRuleBuilder
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder WithPriority(int priority)
     {
-        RulePriority = priority;
+        _priority = priority;
         return this;
     }
 
     /// <summary>Sets the cooldown per customer.</summary>
-    /// <param name="cooldown">Zero or positive.</param>
+    /// <param name="cooldown">Zero or positive (else JK0110 at <c>rules[i].cooldown</c>).</param>
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder WithCooldown(TimeSpan cooldown)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(cooldown, TimeSpan.Zero);
-        RuleCooldown = cooldown;
+        _cooldown = cooldown;
         return this;
     }
 
     /// <summary>Caps the rule to <paramref name="max"/> interventions per customer per <paramref name="period"/>.</summary>
     /// <param name="max">Positive.</param>
-    /// <param name="period">Positive.</param>
+    /// <param name="period">Positive (both, else JK0122 at <c>rules[i].maxPerPeriod</c>).</param>
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder WithFrequencyCap(int max, TimeSpan period)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
-        CapCount = max;
-        CapPeriod = period;
+        _capCount = max;
+        _capPeriod = period;
         return this;
     }
 
@@ -142,20 +133,30 @@ public sealed class JourneyRuleBuilder
     /// <returns>This builder.</returns>
     public JourneyRuleBuilder SuppressWhenProgressed(bool suppress)
     {
-        Suppress = suppress;
+        _suppress = suppress;
         return this;
     }
 
     /// <summary>Builds the rule.</summary>
     /// <returns>The rule.</returns>
-    /// <exception cref="InvalidOperationException">No trigger or no intervention was set.</exception>
+    /// <exception cref="InvalidOperationException">No trigger (<c>When…</c>) or no intervention (<c>Then</c>) was set.</exception>
     public JourneyRule Build()
     {
-        if (Trigger is null || InterventionName is null)
+        if (_trigger is null || _intervention is null)
         {
-            throw new InvalidOperationException(OrchestrationMessages.RuleIncomplete(RuleName, Trigger is null, InterventionName is null));
+            throw new InvalidOperationException(ModelMessages.RuleIncomplete(_name, _trigger is null, _intervention is null));
         }
 
-        return new JourneyRule(this);
+        return new JourneyRule
+        {
+            Name = _name,
+            When = _trigger,
+            Then = new InterventionTemplate(_intervention, _channel, _templateId, _parameters.ToImmutable()),
+            Priority = _priority,
+            Cooldown = _cooldown,
+            MaxPerPeriod = _capCount,
+            CapPeriod = _capPeriod,
+            SuppressWhenProgressed = _suppress,
+        };
     }
 }
