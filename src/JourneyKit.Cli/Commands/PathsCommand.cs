@@ -59,7 +59,6 @@ internal static class PathsCommand
                 throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--top must be at least 1; got {parse.GetValue(top)}"));
             }
 
-            (CompiledJourney journey, EventBatch batch, DateTimeOffset when) = AnalyzeCommand.Load(context, parse.GetRequiredValue(journeyOption), parse.GetRequiredValue(events), parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers));
             var query = new PathQuery
             {
                 Level = parse.GetValue(level),
@@ -72,19 +71,30 @@ internal static class PathsCommand
                 CollapseRepeats = parse.GetValue(collapse),
                 Top = parse.GetValue(top),
             };
-            PathQueryResult result;
-            try
+            CompiledJourney journey = AnalyzeCommand.Compile(parse.GetRequiredValue(journeyOption));
+            var analyzer = new JourneyAnalyzer(journey);
+            Accumulator(analyzer, query, DateTimeOffset.UnixEpoch); // a bad query is a usage error before the file is read
+            string eventsPath = parse.GetRequiredValue(events);
+            PathQueryResult? result = CliEventStream.CanStream(eventsPath)
+                ? Streamed(context, analyzer, query, eventsPath, parse.GetValue(asOf), input.Get(parse), parse.GetValue(customers))
+                : null;
+            if (result is null)
             {
-                result = new JourneyAnalyzer(journey).QueryPaths(batch, query, when);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliUsageException(InOptionNames(e.Message));
+                (EventBatch batch, _) = CliEventInput.Read(context, eventsPath, input.Get(parse));
+                (batch, DateTimeOffset when) = ScoreCommand.ApplyAsOf(parse.GetValue(asOf), batch);
+                if (parse.GetValue(customers) is { } cohort)
+                {
+                    batch = batch.ForCustomers(CustomerList.ReadCustomerIds(cohort));
+                }
+
+                PathQueryAccumulator whole = Accumulator(analyzer, query, when);
+                whole.Add(batch);
+                result = whole.Build();
             }
 
             if (parse.GetValue(format) == OutputFormat.Json)
             {
-                CliOutput.WriteJson(context.Stdout, json => WriteJson(json, journey, result));
+                CliOutput.WriteJson(context.Stdout, json => WriteJson(json, journey, result!));
             }
             else
             {
@@ -94,6 +104,52 @@ internal static class PathsCommand
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>The query's accumulator; a query the library refuses is a usage error naming the option.</summary>
+    private static PathQueryAccumulator Accumulator(JourneyAnalyzer analyzer, PathQuery query, DateTimeOffset when)
+    {
+        try
+        {
+            return analyzer.CreatePathAccumulator(query, when);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(InOptionNames(e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Queries a file grouped by customer batch by batch (<see cref="CliEventStream"/>: memory holds a few batches and the
+    /// distinct paths, not the file), the same result as the whole file; null when the file is not grouped by customer (a
+    /// note on stderr; the caller reads it whole).
+    /// </summary>
+    private static PathQueryResult? Streamed(CliContext context, JourneyAnalyzer analyzer, PathQuery query, string eventsPath, string? asOf, CliEventReading reading, string? customersFile)
+    {
+        try
+        {
+            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
+            IReadOnlySet<string>? cohort = customersFile is null ? null : CustomerList.ReadCustomerIds(customersFile);
+            PathQueryAccumulator all = analyzer.CreatePathAccumulator(query, when);
+            CliEventStream.Read(
+                context,
+                eventsPath,
+                reading,
+                batch =>
+                {
+                    batch = batch.Until(when);
+                    PathQueryAccumulator part = analyzer.CreatePathAccumulator(query, when);
+                    part.Add(cohort is null ? batch : batch.ForCustomers(cohort));
+                    return part;
+                },
+                all.Merge);
+            return all.Build();
+        }
+        catch (EventsNotGroupedException e)
+        {
+            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
+            return null;
+        }
     }
 
     private static string[] Names(string? list, string option)

@@ -116,6 +116,23 @@ public sealed class JourneyAnalyzer
     public PathQueryResult QueryPaths(EventBatch batch, PathQuery query, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        PathQueryAccumulator accumulator = CreatePathAccumulator(query, asOf);
+        accumulator.Add(batch);
+        return accumulator.Build();
+    }
+
+    /// <summary>
+    /// Creates an empty path-query accumulator for one partition of customers: partitions added and merged
+    /// (<see cref="PathQueryAccumulator.Merge(PathQueryAccumulator)"/>) give the same result as
+    /// <see cref="QueryPaths(EventBatch, PathQuery, DateTimeOffset)"/> over the whole.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <returns>The accumulator.</returns>
+    /// <exception cref="ArgumentException">The query is not valid, names a stage the journey does not have (at stage
+    /// level every name is a stage id), or drops off at a terminal stage.</exception>
+    public PathQueryAccumulator CreatePathAccumulator(PathQuery query, DateTimeOffset asOf)
+    {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         if (query.Level == PathLevel.Stage)
@@ -139,21 +156,7 @@ public sealed class JourneyAnalyzer
             throw new ArgumentException($"{nameof(query.DropOffAt)}: '{query.DropOffAt}' is a terminal stage; a run that reaches it has ended, it never drops off there.", nameof(query));
         }
 
-        batch = batch.Until(asOf);
-        var counter = new PathQueryCounter(query, batch, Journey, dropOff);
-        IReadOnlyList<JourneyInstance> runs = Evaluator.Evaluate(batch);
-        bool latestOnly = Options.Unit == AnalysisUnit.Customers;
-        for (int r = 0; r < runs.Count; r++)
-        {
-            if (latestOnly && r + 1 < runs.Count && runs[r + 1].CustomerId == runs[r].CustomerId)
-            {
-                continue; // counting customers: each by their latest run
-            }
-
-            counter.Add(runs[r], Evaluator.GetStatus(runs[r], asOf));
-        }
-
-        return counter.Build(asOf);
+        return new PathQueryAccumulator(this, query, dropOff, asOf.UtcTicks);
     }
 
     /// <summary>

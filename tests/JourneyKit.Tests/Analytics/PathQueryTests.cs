@@ -229,7 +229,7 @@ public sealed class PathQueryTests
 
         long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(bytes < 200 * 1000 / 4, $"{bytes} bytes for 200,000 events");
-        Assert.Equal(1001, counter.Build(T0).Paths[0].Runs);
+        Assert.Equal(1001, counter.Paths().Single().Runs);
     }
 
     [Fact]
@@ -270,6 +270,44 @@ public sealed class PathQueryTests
                 && actual.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.MedianDuration))
                     .SequenceEqual(expected.Paths.Take(query.Top).Select(p => (string.Join(">", p.Steps), p.Truncated, p.Durations.Count, Median(p.Durations)!.Value)));
         });
+
+    [Property(MaxTest = 100)]
+    public Property Partitions_MergedInAnyOrder_EqualTheWhole() =>
+        Pair.ForAll(PathQueryDefinitions.Of(), Histories.Of(customers: 4, touchpoints: 6, maxEvents: 30), (definition, history) =>
+        {
+            JourneyAnalyzer analyzer = Analyzer(TimeSpan.FromSeconds(1));
+            EventBatch batch = history.Batch();
+            DateTimeOffset asOf = (batch.LatestTimestamp ?? T0).AddSeconds(definition.AsOfOffset);
+            PathQuery query = definition.ToQuery();
+            PathQueryResult whole = analyzer.QueryPaths(batch, query, asOf);
+            var odd = new HashSet<string>(StringComparer.Ordinal) { "c1", "c3" };
+            var even = new HashSet<string>(StringComparer.Ordinal) { "c0", "c2" };
+            PathQueryAccumulator first = analyzer.CreatePathAccumulator(query, asOf), second = analyzer.CreatePathAccumulator(query, asOf);
+            first.Add(batch.ForCustomers(odd));
+            second.Add(batch.ForCustomers(even));
+            second.Merge(first);
+            PathQueryResult merged = second.Build();
+            return Same(whole, merged);
+        });
+
+    [Fact]
+    public void Accumulator_SharedCustomerOrOtherQuery_Throws()
+    {
+        EventBatch batch = Batch("u1:a@0");
+        var query = new PathQuery();
+        PathQueryAccumulator a = Hours.CreatePathAccumulator(query, T0), b = Hours.CreatePathAccumulator(query, T0);
+        a.Add(batch);
+        b.Add(batch);
+        Assert.Throws<ArgumentException>(() => a.Merge(b));
+        Assert.Throws<ArgumentException>(() => a.Add(batch));
+        Assert.Throws<ArgumentException>(() => a.Merge(Hours.CreatePathAccumulator(new PathQuery(), T0)));
+    }
+
+    private static bool Same(PathQueryResult x, PathQueryResult y) =>
+        (x.Runs, x.WithoutStart, x.WithoutEnd, x.OpenInDropOffStage, x.Excluded, x.OtherRuns, x.DistinctPaths, x.MedianDuration, x.AsOf)
+            == (y.Runs, y.WithoutStart, y.WithoutEnd, y.OpenInDropOffStage, y.Excluded, y.OtherRuns, y.DistinctPaths, y.MedianDuration, y.AsOf)
+        && x.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.Share, p.MedianDuration))
+            .SequenceEqual(y.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.Share, p.MedianDuration)));
 
     private sealed record ExpectedPath(string[] Steps, bool Truncated, List<long> Durations);
 

@@ -5,7 +5,7 @@ using JourneyKit.Tests.Model;
 namespace JourneyKit.Tests.Cli;
 
 /// <summary>
-/// <c>analyze</c> and <c>score</c> read a file grouped by customer batch by batch (bounded memory); the
+/// <c>analyze</c>, <c>score</c> and <c>paths</c> read a file grouped by customer batch by batch (bounded memory); the
 /// same command reading the same bytes from standard input reads them whole, as before. Both must answer the same, byte
 /// for byte, with many small batches (so customers and batches interleave on the workers).
 /// </summary>
@@ -27,6 +27,8 @@ public sealed class StreamedCommandTests : IDisposable
         { ["score", "--format", "json", "--as-of", "2026-02-01T00:00:00Z"] },
         { ["score", "--customer", "c0042"] },
         { ["score", "--customer", "nobody"] },
+        { ["paths", "--from", "application.submit", "--format", "json"] },
+        { ["paths", "--level", "stage", "--drop-off-at", "verify", "--as-of", "2026-02-01T00:00:00Z", "--top", "3"] },
     };
 
     [Theory]

@@ -6,7 +6,8 @@ namespace JourneyKit.Analytics.Internal;
 /// <summary>
 /// Counts the paths of a <see cref="PathQuery"/> over the runs of one batch, one run at a time, in time linear in the
 /// run's steps: the steps go into reused buffers (no allocation per event or per run once the buffers have grown), and a
-/// path is looked up by a key built in a reused buffer, so only a new distinct path allocates.
+/// path is looked up by a key of the batch's ids built in a reused buffer, so only a new distinct path allocates.
+/// <see cref="PathQueryAccumulator"/> folds the batch's counts into its own, keyed by step names.
 /// </summary>
 internal sealed class PathQueryCounter
 {
@@ -23,7 +24,6 @@ internal sealed class PathQueryCounter
     private readonly bool[] _excluded;
     private readonly Dictionary<string, Entry> _paths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly List<long> _durations = [];
     private int[] _ids = new int[16];
     private long[] _ticks = new long[16];
     private char[] _key = new char[(2 * (PathQuery.MaxDepth + 1)) + 1];
@@ -103,41 +103,28 @@ internal sealed class PathQueryCounter
         Count(first, shown, truncated);
     }
 
-    /// <summary>Builds the result.</summary>
-    public PathQueryResult Build(DateTimeOffset asOf)
+    /// <summary>Gets the runs added.</summary>
+    public int Runs => _runs;
+
+    /// <summary>Gets the runs without a start.</summary>
+    public int WithoutStart => _withoutStart;
+
+    /// <summary>Gets the runs without an end.</summary>
+    public int WithoutEnd => _withoutEnd;
+
+    /// <summary>Gets the runs without an end that are open in the drop-off stage.</summary>
+    public int OpenInDropOffStage => _open;
+
+    /// <summary>Gets the excluded runs.</summary>
+    public int ExcludedRuns => _excludedRuns;
+
+    /// <summary>Gets the distinct paths counted: step names, truncation, runs and each run's duration in ticks.</summary>
+    public IEnumerable<(string[] Steps, bool Truncated, int Runs, List<long> Durations)> Paths()
     {
-        var entries = new List<Entry>(_paths.Values);
-        entries.Sort(static (a, b) =>
+        foreach (Entry entry in _paths.Values)
         {
-            int c = b.Runs.CompareTo(a.Runs);
-            for (int i = 0; c == 0 && i < Math.Min(a.Steps.Length, b.Steps.Length); i++)
-            {
-                c = string.CompareOrdinal(a.Steps[i], b.Steps[i]);
-            }
-
-            c = c != 0 ? c : a.Steps.Length.CompareTo(b.Steps.Length);
-            return c != 0 ? c : a.Truncated.CompareTo(b.Truncated);
-        });
-        int matched = _runs - _withoutStart - _withoutEnd - _excludedRuns;
-        var paths = new List<QueriedPath>(Math.Min(_query.Top, entries.Count));
-        int other = 0;
-        for (int i = 0; i < entries.Count; i++)
-        {
-            Entry entry = entries[i];
-            if (i >= _query.Top)
-            {
-                other += entry.Runs;
-                continue;
-            }
-
-            long[] sorted = [.. entry.Durations];
-            Array.Sort(sorted);
-            paths.Add(new QueriedPath(entry.Steps, entry.Truncated, entry.Runs, (double)entry.Runs / matched, Percentiles.NearestRank(sorted, 50)!.Value));
+            yield return (entry.Steps, entry.Truncated, entry.Runs, entry.Durations);
         }
-
-        long[] all = [.. _durations];
-        Array.Sort(all);
-        return new PathQueryResult(_query, asOf, _runs, _withoutStart, _withoutEnd, _open, _excludedRuns, paths, other, entries.Count, Percentiles.NearestRank(all, 50));
     }
 
     /// <summary>Fills the step buffers with the run's steps, hidden ones removed and repeats collapsed; returns the count.</summary>
@@ -222,7 +209,6 @@ internal sealed class PathQueryCounter
 
         entry.Runs++;
         entry.Durations.Add(duration);
-        _durations.Add(duration);
     }
 
     private string NameOf(int id) => _stages ? _journey.Stages[id].Id : _batch.Touchpoints[id];
