@@ -42,14 +42,20 @@ internal sealed class BoundConditions
     public ulong ResidualMask => _residual;
 
     /// <summary>Binds conditions to a batch: its symbol tables and attribute columns.</summary>
-    public static BoundConditions Bind(IReadOnlyList<EventCondition> conditions, EventBatch batch) =>
-        Bind(conditions, batch.Touchpoints, batch.Channels, batch);
+    /// <param name="conditions">The conditions.</param>
+    /// <param name="batch">The batch.</param>
+    /// <param name="variablesChecked">Whether the caller checks the attributes that hold a pattern variable
+    /// (<c>{order_id=$o}</c>) itself: then they are left out here (a pattern's copies compare the event's value with
+    /// theirs, which fails when the attribute is missing), and a condition with nothing else but its touchpoint is
+    /// decided by the touchpoint lookup alone.</param>
+    public static BoundConditions Bind(IReadOnlyList<EventCondition> conditions, EventBatch batch, bool variablesChecked = false) =>
+        Bind(conditions, batch.Touchpoints, batch.Channels, batch, variablesChecked);
 
     /// <summary>Binds conditions to symbol tables, for streaming (attributes are looked up in dictionaries).</summary>
     public static BoundConditions Bind(IReadOnlyList<EventCondition> conditions, SymbolTable touchpoints, SymbolTable channels) =>
         Bind(conditions, touchpoints, channels, null);
 
-    private static BoundConditions Bind(IReadOnlyList<EventCondition> conditions, SymbolTable touchpoints, SymbolTable channels, EventBatch? batch)
+    private static BoundConditions Bind(IReadOnlyList<EventCondition> conditions, SymbolTable touchpoints, SymbolTable channels, EventBatch? batch, bool variablesChecked = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(conditions.Count, MaxConditions, nameof(conditions));
         var touchpointMask = new ulong[touchpoints.Count];
@@ -84,14 +90,33 @@ internal sealed class BoundConditions
                 }
             }
 
-            if (!c.IsTouchpointOnly)
+            if (!c.IsTouchpointOnly && !(variablesChecked && OnlyVariables(c)))
             {
                 residual |= bit;
-                residuals[i] = new Residual(c, channels, batch);
+                residuals[i] = new Residual(c, channels, batch, variablesChecked);
             }
         }
 
         return new BoundConditions(touchpointMask, unknown, residual, residuals);
+    }
+
+    /// <summary>Whether a condition's only part besides its touchpoints is attributes holding a variable.</summary>
+    private static bool OnlyVariables(EventCondition c)
+    {
+        if (!c.ChannelSet.IsEmpty || !c.ValueTests.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (AttributeCondition a in c.Attributes)
+        {
+            if (a.Variable is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Gets the mask of conditions whose touchpoint part accepts a touchpoint id (-1 = unknown).</summary>
@@ -154,7 +179,7 @@ internal sealed class BoundConditions
         private readonly int[][] _attributeColumns; // batch only
         private readonly bool[][] _attributeValueOk; // batch only: index valueId + 1; index 0 = absent
 
-        public Residual(EventCondition condition, SymbolTable channels, EventBatch? batch)
+        public Residual(EventCondition condition, SymbolTable channels, EventBatch? batch, bool variablesChecked = false)
         {
             _condition = condition;
             if (!condition.ChannelSet.IsEmpty)
@@ -169,13 +194,14 @@ internal sealed class BoundConditions
                 }
             }
 
-            int n = batch is null ? 0 : condition.Attributes.Length;
+            AttributeCondition[] attributes = batch is null ? [] : [.. condition.Attributes.Where(a => !(variablesChecked && a.Variable is not null))];
+            int n = attributes.Length;
             _attributeColumns = new int[n][];
             _attributeValueOk = new bool[n][];
             for (int a = 0; a < n; a++)
             {
                 Debug.Assert(batch is not null, "only batches bind columns");
-                AttributeCondition attr = condition.Attributes[a];
+                AttributeCondition attr = attributes[a];
                 _attributeColumns[a] = batch.TryGetAttributeColumn(attr.Key, out ReadOnlySpan<int> column) ? column.ToArray() : [];
                 var ok = new bool[batch.AttributeValues.Count + 1];
                 ok[0] = attr.IsNegated;

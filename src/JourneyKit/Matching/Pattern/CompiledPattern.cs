@@ -255,7 +255,7 @@ public sealed partial class CompiledPattern
     private SkipPlan AddPlan(EventBatch batch)
     {
         // Apart from PlanFor: the lambda's closure would otherwise be allocated on every call, found or not.
-        var plan = new SkipPlan(BoundConditions.Bind(_nfa.Atoms, batch), _skipShape, VariableColumns(batch));
+        var plan = new SkipPlan(BoundConditions.Bind(_nfa.Atoms, batch, variablesChecked: true), _skipShape, VariableColumns(batch));
         return _plans.GetValue(batch, _ => plan);
     }
 
@@ -345,7 +345,7 @@ public sealed partial class CompiledPattern
     }
 
     /// <summary>Binds the atoms to a batch, for <see cref="Advance(PatternState, ulong, long)"/> over its rows.</summary>
-    internal BoundPattern Bind(EventBatch batch) => new(BoundConditions.Bind(_nfa.Atoms, batch), VariableColumns(batch));
+    internal BoundPattern Bind(EventBatch batch) => new(BoundConditions.Bind(_nfa.Atoms, batch, variablesChecked: true), VariableColumns(batch));
 
     /// <summary>Advances by one event given as the mask of atoms it satisfies (no allocation).</summary>
     internal void Advance(PatternState state, ulong mask, long ticks)

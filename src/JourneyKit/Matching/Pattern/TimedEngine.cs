@@ -183,7 +183,7 @@ internal sealed class TimedEngine
                     set = e.Set;
                 }
 
-                cur.AsSpan(off, stride).CopyTo(scratch);
+                Copy(cur.AsSpan(off, stride), scratch);
                 scratch[0] = q;
                 for (ulong m = set; m != 0; m &= m - 1)
                 {
@@ -336,8 +336,17 @@ internal sealed class TimedEngine
             Array.Resize(ref next, Math.Max(next.Length * 2, (n + 1) * stride));
         }
 
-        cand.CopyTo(next.AsSpan(n * stride, stride));
+        Copy(cand, next.AsSpan(n * stride, stride));
         n++;
+    }
+
+    /// <summary>Copies a partial match (a few longs: a loop costs less than a call to a general memory copy).</summary>
+    private static void Copy(ReadOnlySpan<long> from, Span<long> to)
+    {
+        for (int k = 0; k < from.Length; k++)
+        {
+            to[k] = from[k];
+        }
     }
 
     /// <summary>Whether partial match a does at least as well as b in every future (both at state q).</summary>
