@@ -208,7 +208,7 @@ internal static class PathsCommand
         string Count(long n) => DisplayFormat.Count(n);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(Describe(r.Query)[0])}{Describe(r.Query)[1..]} as of {DisplayFormat.Instant(r.AsOf)}"));
         string open = r.Query.DropOffAt is null ? string.Empty : $" ({Count(r.OpenInDropOffStage)} still open in '{r.Query.DropOffAt}': not drop-offs)";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Count(r.Runs)} runs: {Count(r.Matched)} matched, {Count(r.WithoutStart)} without the start, {Count(r.WithoutEnd)} without the end{open}, {Count(r.Excluded)} excluded; {Count(r.DistinctPaths)} distinct paths"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Count(r.Runs)} runs: {Count(r.Matched)} matched, {Count(r.WithoutStart)} without the start, {Count(r.WithoutEnd)} without the end{open}, {Count(r.Excluded)} excluded; {Count(r.DistinctPaths)} distinct paths; median time from the start to the end {DisplayFormat.Duration(r.MedianTimeToEnd)}"));
         output.WriteLine();
         bool fromEnd = r.Query.StartingAt is null && (r.Query.EndingAt is not null || r.Query.DropOffAt is not null);
         var rows = new List<IReadOnlyList<string>>(r.Paths.Count + 1);
@@ -251,13 +251,13 @@ internal static class PathsCommand
         json.WriteNumber("open_in_drop_off_stage", r.OpenInDropOffStage);
         json.WriteNumber("excluded_runs", r.Excluded);
         json.WriteNumber("distinct_paths", r.DistinctPaths);
-        if (r.MedianDuration is { } median)
+        if (r.MedianTimeToEnd is { } median)
         {
-            CliJson.WriteSeconds(json, "median_duration_seconds", median);
+            CliJson.WriteSeconds(json, "median_time_to_end_seconds", median);
         }
         else
         {
-            json.WriteNull("median_duration_seconds");
+            json.WriteNull("median_time_to_end_seconds");
         }
 
         json.WriteStartArray("paths");

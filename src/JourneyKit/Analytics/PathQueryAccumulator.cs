@@ -22,6 +22,7 @@ public sealed class PathQueryAccumulator
     private readonly long _asOf;
     private readonly HashSet<string> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Key, bool Truncated), (string[] Steps, int Runs, List<long> Durations)> _paths = [];
+    private readonly List<long> _toEnd = [];
     private int _runs;
     private int _withoutStart;
     private int _withoutEnd;
@@ -76,6 +77,7 @@ public sealed class PathQueryAccumulator
         _withoutEnd += counter.WithoutEnd;
         _open += counter.OpenInDropOffStage;
         _excluded += counter.ExcludedRuns;
+        _toEnd.AddRange(counter.TimesToEnd);
         foreach ((string[] steps, bool truncated, int count, List<long> durations) in counter.Paths())
         {
             Fold(steps, truncated, count, durations);
@@ -106,6 +108,7 @@ public sealed class PathQueryAccumulator
         _withoutEnd += other._withoutEnd;
         _open += other._open;
         _excluded += other._excluded;
+        _toEnd.AddRange(other._toEnd);
         foreach (KeyValuePair<(string Key, bool Truncated), (string[] Steps, int Runs, List<long> Durations)> path in other._paths)
         {
             Fold(path.Value.Steps, path.Key.Truncated, path.Value.Runs, path.Value.Durations);
@@ -117,11 +120,9 @@ public sealed class PathQueryAccumulator
     public PathQueryResult Build()
     {
         var entries = new List<(string[] Steps, bool Truncated, int Runs, List<long> Durations)>(_paths.Count);
-        var all = new List<long>();
         foreach (KeyValuePair<(string Key, bool Truncated), (string[] Steps, int Runs, List<long> Durations)> path in _paths)
         {
             entries.Add((path.Value.Steps, path.Key.Truncated, path.Value.Runs, path.Value.Durations));
-            all.AddRange(path.Value.Durations);
         }
 
         entries.Sort(static (a, b) =>
@@ -151,7 +152,7 @@ public sealed class PathQueryAccumulator
             paths.Add(new QueriedPath(entries[i].Steps, entries[i].Truncated, entries[i].Runs, (double)entries[i].Runs / matched, Percentiles.NearestRank(sorted, 50)!.Value));
         }
 
-        long[] durations = [.. all];
+        long[] durations = [.. _toEnd];
         Array.Sort(durations);
         return new PathQueryResult(_query, new DateTimeOffset(_asOf, TimeSpan.Zero), _runs, _withoutStart, _withoutEnd, _open, _excluded, paths, other, entries.Count, Percentiles.NearestRank(durations, 50));
     }

@@ -18,7 +18,10 @@ namespace JourneyKit.Analytics;
 /// (ordinal, step by step; a shorter prefix first), a complete path before a truncated one.</param>
 /// <param name="OtherRuns">Matched runs whose path is not among <paramref name="Paths"/> (the "other" bucket).</param>
 /// <param name="DistinctPaths">The number of distinct paths of the matched runs.</param>
-/// <param name="MedianDuration">The median (nearest rank) path duration over all matched runs, or null without any.</param>
+/// <param name="MedianTimeToEnd">The median (nearest rank) over the matched runs of the time from the start to the end —
+/// the end anchor, the last step before the drop-off, or the run's last step — before the depth cut (with
+/// <see cref="PathQuery.StartingAt"/> X and <see cref="PathQuery.EndingAt"/> Y: the time from X to Y); null without
+/// matched runs.</param>
 public sealed record PathQueryResult(
     PathQuery Query,
     DateTimeOffset AsOf,
@@ -30,7 +33,7 @@ public sealed record PathQueryResult(
     IReadOnlyList<QueriedPath> Paths,
     int OtherRuns,
     int DistinctPaths,
-    TimeSpan? MedianDuration)
+    TimeSpan? MedianTimeToEnd)
 {
     /// <summary>Gets the runs with a path: <see cref="Runs"/> − <see cref="WithoutStart"/> − <see cref="WithoutEnd"/> − <see cref="Excluded"/>.</summary>
     public int Matched => Runs - WithoutStart - WithoutEnd - Excluded;

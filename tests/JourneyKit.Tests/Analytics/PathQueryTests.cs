@@ -97,13 +97,18 @@ public sealed class PathQueryTests
         // u1: a b c b d. From a to b: a > b. From b to b (the next b): b > c > b. To c without a start: a > b > c.
         // From c to a: no a after c — without end.
         EventBatch batch = Batch("u1:a@0", "u1:b@1", "u1:c@2", "u1:b@3", "u1:d@4");
-        Assert.Equal(["a > b ×1"], Hours.QueryPaths(batch, new PathQuery { StartingAt = "a", EndingAt = "b" }).Paths.Select(Show));
+        PathQueryResult ab = Hours.QueryPaths(batch, new PathQuery { StartingAt = "a", EndingAt = "b", Depth = 1 });
+        Assert.Equal(["a > b ×1"], ab.Paths.Select(Show));
+        Assert.Equal(TimeSpan.FromHours(1), ab.MedianTimeToEnd);
+        PathQueryResult bb = Hours.QueryPaths(batch, new PathQuery { StartingAt = "b", EndingAt = "b", Depth = 1 });
+        Assert.Equal(["b > c … ×1"], bb.Paths.Select(Show)); // depth 1 cuts b > c > b
+        Assert.Equal(TimeSpan.FromHours(2), bb.MedianTimeToEnd); // b@1 → the next b@3
         Assert.Equal(["b > c > b ×1"], Hours.QueryPaths(batch, new PathQuery { StartingAt = "b", EndingAt = "b" }).Paths.Select(Show));
         Assert.Equal(["a > b > c ×1"], Hours.QueryPaths(batch, new PathQuery { EndingAt = "c" }).Paths.Select(Show));
         PathQueryResult none = Hours.QueryPaths(batch, new PathQuery { StartingAt = "c", EndingAt = "a" });
         Assert.Equal((1, 0, 1, 0), (none.Runs, none.WithoutStart, none.WithoutEnd, none.Matched));
         Assert.Empty(none.Paths);
-        Assert.Null(none.MedianDuration);
+        Assert.Null(none.MedianTimeToEnd);
     }
 
     [Fact]
@@ -112,7 +117,10 @@ public sealed class PathQueryTests
         // u1: a b c b d. From a, depth 2: a > b > c, truncated. Ending at d without a start, depth 2: c > b > d, truncated
         // before; c@2 → d@4 is 2 h. Depth 4 shows all five steps, not truncated.
         EventBatch batch = Batch("u1:a@0", "u1:b@1", "u1:c@2", "u1:b@3", "u1:d@4");
-        Assert.Equal(["a > b > c … ×1"], Hours.QueryPaths(batch, new PathQuery { StartingAt = "a", Depth = 2 }).Paths.Select(Show));
+        PathQueryResult after = Hours.QueryPaths(batch, new PathQuery { StartingAt = "a", Depth = 2 });
+        Assert.Equal(["a > b > c … ×1"], after.Paths.Select(Show));
+        Assert.Equal(TimeSpan.FromHours(2), after.Paths[0].MedianDuration); // a@0 → c@2, the steps shown
+        Assert.Equal(TimeSpan.FromHours(4), after.MedianTimeToEnd); // a@0 → d@4, the run's last step: before the cut
         PathQueryResult before = Hours.QueryPaths(batch, new PathQuery { EndingAt = "d", Depth = 2 });
         Assert.Equal(["c > b > d … ×1"], before.Paths.Select(Show));
         Assert.Equal(TimeSpan.FromHours(2), before.Paths[0].MedianDuration);
@@ -266,7 +274,7 @@ public sealed class PathQueryTests
                 && actual.Excluded == expected.Excluded
                 && actual.DistinctPaths == expected.Paths.Count
                 && actual.OtherRuns == expected.Paths.Skip(query.Top).Sum(p => p.Durations.Count)
-                && actual.MedianDuration == Median(expected.Paths.SelectMany(p => p.Durations))
+                && actual.MedianTimeToEnd == Median(expected.TimesToEnd)
                 && actual.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.MedianDuration))
                     .SequenceEqual(expected.Paths.Take(query.Top).Select(p => (string.Join(">", p.Steps), p.Truncated, p.Durations.Count, Median(p.Durations)!.Value)));
         });
@@ -304,14 +312,14 @@ public sealed class PathQueryTests
     }
 
     private static bool Same(PathQueryResult x, PathQueryResult y) =>
-        (x.Runs, x.WithoutStart, x.WithoutEnd, x.OpenInDropOffStage, x.Excluded, x.OtherRuns, x.DistinctPaths, x.MedianDuration, x.AsOf)
-            == (y.Runs, y.WithoutStart, y.WithoutEnd, y.OpenInDropOffStage, y.Excluded, y.OtherRuns, y.DistinctPaths, y.MedianDuration, y.AsOf)
+        (x.Runs, x.WithoutStart, x.WithoutEnd, x.OpenInDropOffStage, x.Excluded, x.OtherRuns, x.DistinctPaths, x.MedianTimeToEnd, x.AsOf)
+            == (y.Runs, y.WithoutStart, y.WithoutEnd, y.OpenInDropOffStage, y.Excluded, y.OtherRuns, y.DistinctPaths, y.MedianTimeToEnd, y.AsOf)
         && x.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.Share, p.MedianDuration))
             .SequenceEqual(y.Paths.Select(p => (string.Join(">", p.Steps), p.Truncated, p.Runs, p.Share, p.MedianDuration)));
 
     private sealed record ExpectedPath(string[] Steps, bool Truncated, List<long> Durations);
 
-    private sealed record Expected(int Runs, int WithoutStart, int WithoutEnd, int Open, int Excluded, List<ExpectedPath> Paths);
+    private sealed record Expected(int Runs, int WithoutStart, int WithoutEnd, int Open, int Excluded, List<ExpectedPath> Paths, List<long> TimesToEnd);
 
     /// <summary>The definition, literally: every run's full step list, then hide, collapse, anchor, end, exclude, cut.</summary>
     private static Expected Reference(JourneyAnalyzer analyzer, EventBatch batch, PathQuery q, DateTimeOffset asOf)
@@ -320,6 +328,7 @@ public sealed class PathQueryTests
         var evaluator = new JourneyEvaluator(analyzer.Journey, analyzer.Options.Evaluation);
         IReadOnlyList<JourneyInstance> runs = evaluator.Evaluate(until);
         int withoutStart = 0, withoutEnd = 0, open = 0, excluded = 0;
+        var timesToEnd = new List<long>();
         var paths = new Dictionary<string, ExpectedPath>();
         for (int r = 0; r < runs.Count; r++)
         {
@@ -369,6 +378,7 @@ public sealed class PathQueryTests
                 continue;
             }
 
+            timesToEnd.Add(segment[^1].Ticks - segment[0].Ticks);
             bool fromEnd = q.StartingAt is null && (q.EndingAt is not null || q.DropOffAt is not null);
             List<(string Name, long Ticks)> shown = [.. fromEnd ? segment.TakeLast(q.Depth + 1) : segment.Take(q.Depth + 1)];
             bool truncated = segment.Count > shown.Count;
@@ -382,7 +392,7 @@ public sealed class PathQueryTests
         }
 
         List<ExpectedPath> ordered = [.. paths.OrderByDescending(p => p.Value.Durations.Count).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
-        return new Expected(runs.Count, withoutStart, withoutEnd, open, excluded, ordered);
+        return new Expected(runs.Count, withoutStart, withoutEnd, open, excluded, ordered, timesToEnd);
     }
 
     private static TimeSpan? Median(IEnumerable<long> ticks)

@@ -24,6 +24,7 @@ internal sealed class PathQueryCounter
     private readonly bool[] _excluded;
     private readonly Dictionary<string, Entry> _paths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<long> _toEnd = [];
     private int[] _ids = new int[16];
     private long[] _ticks = new long[16];
     private char[] _key = new char[(2 * (PathQuery.MaxDepth + 1)) + 1];
@@ -97,6 +98,7 @@ internal sealed class PathQueryCounter
             }
         }
 
+        _toEnd.Add(_ticks[e] - _ticks[s]);
         int shown = Math.Min(e - s + 1, _query.Depth + 1);
         bool truncated = shown < e - s + 1;
         int first = _start == -1 && (_end != -1 || _dropOff >= 0) ? e - shown + 1 : s; // anchored at the end: the steps before it
@@ -117,6 +119,9 @@ internal sealed class PathQueryCounter
 
     /// <summary>Gets the excluded runs.</summary>
     public int ExcludedRuns => _excludedRuns;
+
+    /// <summary>Gets each matched run's time from its start to its end, in ticks.</summary>
+    public List<long> TimesToEnd => _toEnd;
 
     /// <summary>Gets the distinct paths counted: step names, truncation, runs and each run's duration in ticks.</summary>
     public IEnumerable<(string[] Steps, bool Truncated, int Runs, List<long> Durations)> Paths()

@@ -38,10 +38,11 @@ public sealed class PathsCommandTests : IDisposable
     [Fact]
     public void Table_ListsPathsAfterTheAnchor_WithShareAndMedianTime()
     {
-        // From a, hiding x: a > c twice (2 h and 1 h: median 1 h), a > b > c once (3 h); u4 never does a.
+        // From a, hiding x: a > c twice (2 h and 1 h: median 1 h), a > b > c once (3 h); u4 never does a. Start to end:
+        // 1, 2, 3 h: median 2 h.
         CliRun run = CliRunner.Run("paths", "-j", _journey, "-e", _events, "--from", "a", "--hide", "x");
         Assert.True(run.Exit == 0, run.Err);
-        Assert.Contains("4 runs: 3 matched, 1 without the start, 0 without the end, 0 excluded; 2 distinct paths", run.Out, StringComparison.Ordinal);
+        Assert.Contains("4 runs: 3 matched, 1 without the start, 0 without the end, 0 excluded; 2 distinct paths; median time from the start to the end 2h", run.Out, StringComparison.Ordinal);
         string[] lines = run.Out.Split('\n');
         int header = Array.FindIndex(lines, l => l.StartsWith("path", StringComparison.Ordinal));
         Assert.Matches(@"^a > c\s+2\s+66\.7%\s+1h$", lines[header + 2]);
@@ -77,7 +78,7 @@ public sealed class PathsCommandTests : IDisposable
         Assert.Equal(0, doc.RootElement.GetProperty("matched").GetInt32());
         Assert.Equal(4, doc.RootElement.GetProperty("without_end").GetInt32());
         Assert.Equal(1, doc.RootElement.GetProperty("open_in_drop_off_stage").GetInt32());
-        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("median_duration_seconds").ValueKind);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("median_time_to_end_seconds").ValueKind);
     }
 
     [Theory]
