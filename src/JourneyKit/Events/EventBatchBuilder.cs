@@ -133,20 +133,7 @@ public sealed class EventBatchBuilder
             throw new InvalidOperationException("The batch was already built; create a new builder.");
         }
 
-        if (customerId.IsEmpty)
-        {
-            throw new ArgumentException("The customer id is empty.", nameof(customerId));
-        }
-
-        if (touchpoint.IsEmpty)
-        {
-            throw new ArgumentException("The touchpoint is empty.", nameof(touchpoint));
-        }
-
-        if ((ulong)timestampTicks > (ulong)DateTime.MaxValue.Ticks)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timestampTicks), timestampTicks, "The timestamp is out of the range of DateTimeOffset.");
-        }
+        EventArguments.Check(customerId, touchpoint, timestampTicks);
 
         int maxId = Limits.MaxIdLength;
         if (customerId.Length > maxId || touchpoint.Length > maxId || channel.Length > maxId || eventId.Length > maxId)

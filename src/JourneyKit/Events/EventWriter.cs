@@ -150,20 +150,7 @@ public abstract class EventWriter : IDisposable
         ReadOnlySpan<string?> attributeValues)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (customerId.IsEmpty)
-        {
-            throw new ArgumentException("The customer id is empty.", nameof(customerId));
-        }
-
-        if (touchpoint.IsEmpty)
-        {
-            throw new ArgumentException("The touchpoint is empty.", nameof(touchpoint));
-        }
-
-        if ((ulong)timestampTicks > (ulong)DateTime.MaxValue.Ticks)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timestampTicks), timestampTicks, "The timestamp is out of the range of DateTimeOffset.");
-        }
+        EventArguments.Check(customerId, touchpoint, timestampTicks);
 
         if (double.IsInfinity(value))
         {
