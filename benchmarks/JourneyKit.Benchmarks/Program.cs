@@ -23,6 +23,11 @@ public static class Program
         }
 #endif
 
+        if (args.Length > 0 && args[0] == "--evaluation")
+        {
+            return EvaluationProbe.Run(Console.Out, args);
+        }
+
         if (args.Length > 0 && args[0] == "--prediction")
         {
             return PredictionProbe.Run(Console.Out, args);

@@ -148,6 +148,10 @@ public sealed class EventBatch
 
     internal EventAttributes Attributes => _attributes;
 
+    /// <summary><see cref="TryGetAttributeColumn"/>'s column as the array itself, or null when no event has the key.</summary>
+    internal int[]? AttributeColumn(string key) =>
+        AttributeKeys.TryGetId(key, out int keyId) ? _attributes.Column(keyId, Count) : null;
+
     /// <summary>Materializes event <paramref name="row"/> as a <see cref="JourneyEvent"/> (allocates; not for hot paths).</summary>
     /// <param name="row">The row, from 0 to <see cref="Count"/> - 1.</param>
     /// <returns>The event.</returns>

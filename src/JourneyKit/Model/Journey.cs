@@ -125,16 +125,20 @@ public sealed record Journey
     /// <summary>Finds the first persona whose rule matches the attributes.</summary>
     /// <param name="attributes">The customer attributes.</param>
     /// <returns>The persona, or null when none matches.</returns>
-    public Persona? AssignPersona(IReadOnlyDictionary<string, string> attributes)
+    public Persona? AssignPersona(IReadOnlyDictionary<string, string> attributes) =>
+        AssignPersonaIndex(attributes) is int p and >= 0 ? Personas[p] : null;
+
+    /// <summary>The index of the first persona whose rule matches the attributes, or -1.</summary>
+    internal int AssignPersonaIndex(IReadOnlyDictionary<string, string> attributes)
     {
-        foreach (Persona p in Personas)
+        for (int p = 0; p < Personas.Count; p++)
         {
-            if (p.Rule.Matches(attributes))
+            if (Personas[p].Rule.Matches(attributes))
             {
                 return p;
             }
         }
 
-        return null;
+        return -1;
     }
 }

@@ -14,19 +14,32 @@ public sealed class GoalComponent : ScoreComponent
     {
         ArgumentNullException.ThrowIfNull(context);
         JourneyInstance i = context.Instance;
-        if (i.GoalReached)
+        return Describe(i.GoalReached, i.Failed, context.Status, i.LastTouchpoint);
+    }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
+        Value(instance.GoalReached, instance.Failed, status);
+
+    internal override double ValueOf(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        Value(run.GoalReached, run.Failed, status);
+
+    internal override ComponentValue Describe(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        Describe(run.GoalReached, run.Failed, status, run.LastTouchpoint);
+
+    private static double Value(bool goal, bool failed, in JourneyStatus status) => goal ? 1 : failed ? 0 : status.IsDormant ? 0 : 0.5;
+
+    private static ComponentValue Describe(bool goal, bool failed, in JourneyStatus status, string? lastTouchpoint)
+    {
+        if (goal)
         {
             return new(1, "goal reached");
         }
 
-        if (i.Failed)
+        if (failed)
         {
             return new(0, "ended in a failure stage");
         }
 
-        return context.Status.IsDormant ? new(0, $"dormant after '{i.LastTouchpoint}'") : new(0.5, "in progress");
+        return status.IsDormant ? new(0, $"dormant after '{lastTouchpoint}'") : new(0.5, "in progress");
     }
-
-    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
-        instance.GoalReached ? 1 : instance.Failed ? 0 : status.IsDormant ? 0 : 0.5;
 }

@@ -20,7 +20,7 @@ namespace JourneyKit.Scoring;
 /// starts one: see <see cref="Advance"/>.</para>
 /// <threadsafety>The evaluator is thread-safe; an instance must not be advanced concurrently.</threadsafety>
 /// </remarks>
-public sealed class JourneyEvaluator
+public sealed partial class JourneyEvaluator
 {
     private readonly CompiledJourney _journey;
     private readonly EvaluationOptions _options;
@@ -135,99 +135,142 @@ public sealed class JourneyEvaluator
     public IReadOnlyList<JourneyInstance> Evaluate(EventBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var remap = new int[batch.Touchpoints.Count];
-        for (int t = 0; t < remap.Length; t++)
+        var bound = new BatchBinding(this, batch);
+        var instances = new List<JourneyInstance>(batch.CustomerCount);
+        for (int customer = 0; customer < batch.CustomerCount; customer++)
         {
-            remap[t] = _journey.Touchpoints.TryGetId(batch.Touchpoints[t], out int id) ? id : -1;
+            EvaluateCustomer(bound, customer, instances);
         }
 
-        var channels = new Channel[batch.Channels.Count + 1];
-        for (int c = 0; c < batch.Channels.Count; c++)
-        {
-            channels[c + 1] = Channel.FromName(batch.Channels[c]);
-        }
+        return instances;
+    }
 
-        // Only the attributes persona rules read are looked at.
-        var personaKeys = new List<string>(_personaKeys.Length);
-        foreach (string key in _personaKeys)
+    /// <summary>What batch evaluation binds once per batch: touchpoints remapped to the journey's, channels, the persona
+    /// attribute keys the batch has, the moments' conditions.</summary>
+    internal sealed class BatchBinding
+    {
+        public BatchBinding(JourneyEvaluator evaluator, EventBatch batch)
         {
-            if (batch.TryGetAttributeColumn(key, out _))
+            CompiledJourney journey = evaluator._journey;
+            Batch = batch;
+            Remap = new int[batch.Touchpoints.Count];
+            for (int t = 0; t < Remap.Length; t++)
             {
-                personaKeys.Add(key);
+                Remap[t] = journey.Touchpoints.TryGetId(batch.Touchpoints[t], out int id) ? id : -1;
+            }
+
+            Channels = new Channel[batch.Channels.Count + 1];
+            for (int c = 0; c < batch.Channels.Count; c++)
+            {
+                Channels[c + 1] = Channel.FromName(batch.Channels[c]);
+            }
+
+            // Only the attributes persona rules read are looked at.
+            var keys = new List<string>(evaluator._personaKeys.Length);
+            var columns = new List<int[]>(evaluator._personaKeys.Length);
+            foreach (string key in evaluator._personaKeys)
+            {
+                if (batch.AttributeColumn(key) is { } column)
+                {
+                    keys.Add(key);
+                    columns.Add(column);
+                }
+            }
+
+            PersonaKeys = [.. keys];
+            PersonaColumns = [.. columns];
+            Moments = new Matching.Pattern.BoundPattern[journey.MomentCount];
+            for (int m = 0; m < Moments.Length; m++)
+            {
+                Moments[m] = journey.Moment(m).Bind(batch);
             }
         }
 
-        var momentConditions = new Matching.Pattern.BoundPattern[_journey.MomentCount];
-        for (int m = 0; m < momentConditions.Length; m++)
-        {
-            momentConditions[m] = _journey.Moment(m).Bind(batch);
-        }
+        public EventBatch Batch { get; }
 
-        var instances = new List<JourneyInstance>(batch.CustomerCount);
+        /// <summary>Batch touchpoint id → journey touchpoint id, or -1.</summary>
+        public int[] Remap { get; }
+
+        /// <summary>Batch channel id + 1 → the channel (index 0: none).</summary>
+        public Channel[] Channels { get; }
+
+        public string[] PersonaKeys { get; }
+
+        /// <summary>The batch's attribute column of each of <see cref="PersonaKeys"/>.</summary>
+        public int[][] PersonaColumns { get; }
+
+        public Matching.Pattern.BoundPattern[] Moments { get; }
+    }
+
+    /// <summary>Evaluates one customer of a bound batch from scratch, adding its runs to <paramref name="runs"/>.</summary>
+    internal void EvaluateCustomer(BatchBinding bound, int customer, List<JourneyInstance> runs)
+    {
+        EventBatch batch = bound.Batch;
         ReadOnlySpan<int> starts = batch.CustomerStarts;
         ReadOnlySpan<int> touchpoints = batch.TouchpointIds;
         ReadOnlySpan<int> channelIds = batch.ChannelIds;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
-        for (int customer = 0; customer < batch.CustomerCount; customer++)
+        int[] remap = bound.Remap;
+        JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(customer)]);
+        instance.BatchStart = starts[customer];
+        for (int i = starts[customer]; i < starts[customer + 1]; i++)
         {
-            JourneyInstance instance = CreateInstance(batch.Customers[batch.CustomerOfRun(customer)]);
-            instance.BatchStart = starts[customer];
-            for (int i = starts[customer]; i < starts[customer + 1]; i++)
+            int tp = touchpoints[i];
+            if (StartsNewRun(instance, remap[tp], ticks[i]))
             {
-                int tp = touchpoints[i];
-                if (StartsNewRun(instance, remap[tp], ticks[i]))
-                {
-                    instance.BatchEnd = i;
-                    instances.Add(instance);
-                    instance = NextRun(instance);
-                    instance.BatchStart = i;
-                }
-
-                if (personaKeys.Count > 0)
-                {
-                    bool seen = false, changed = false;
-                    foreach (string key in personaKeys)
-                    {
-                        if (batch.TryGetAttributeColumn(key, out ReadOnlySpan<int> values) && values[i] >= 0)
-                        {
-                            seen = true;
-                            changed |= SetAttribute(instance, key, batch.AttributeValues[values[i]]);
-                        }
-                    }
-
-                    UpdatePersona(instance, seen, changed);
-                }
-
-                Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], channels[channelIds[i] + 1]);
-                for (int m = 0; m < momentConditions.Length; m++)
-                {
-                    AdvanceMoment(instance, m, momentConditions[m], batch, i);
-                }
+                instance.BatchEnd = i;
+                runs.Add(instance);
+                instance = NextRun(instance);
+                instance.BatchStart = i;
             }
 
-            instance.BatchEnd = starts[customer + 1];
-            instances.Add(instance);
+            if (bound.PersonaKeys.Length > 0)
+            {
+                bool seen = false, changed = false;
+                for (int k = 0; k < bound.PersonaKeys.Length; k++)
+                {
+                    int value = bound.PersonaColumns[k][i];
+                    if (value >= 0)
+                    {
+                        seen = true;
+                        changed |= SetAttribute(instance, bound.PersonaKeys[k], batch.AttributeValues[value]);
+                    }
+                }
+
+                UpdatePersona(instance, seen, changed);
+            }
+
+            Step(instance, remap[tp], batch.Touchpoints[tp], ticks[i], bound.Channels[channelIds[i] + 1]);
+            for (int m = 0; m < bound.Moments.Length; m++)
+            {
+                AdvanceMoment(instance, m, bound.Moments[m], batch, i);
+            }
         }
 
-        return instances;
+        instance.BatchEnd = starts[customer + 1];
+        runs.Add(instance);
     }
 
     /// <summary>
     /// Gets whether an event at <paramref name="ticks"/> on <paramref name="touchpoint"/> starts a new run after
     /// <paramref name="current"/> under the journey's re-entry policy (see <see cref="ReentryPolicy"/>).
     /// </summary>
-    private bool StartsNewRun(JourneyInstance current, int touchpoint, long ticks)
+    private bool StartsNewRun(JourneyInstance current, int touchpoint, long ticks) =>
+        current.EventCount > 0 && StartsNewRun(touchpoint, ticks, current.FirstEventTicks, current.LastEventTicks, current.IsEnded);
+
+    /// <summary><see cref="StartsNewRun(JourneyInstance, int, long)"/> for a run with at least one event.</summary>
+    private bool StartsNewRun(int touchpoint, long ticks, long firstTicks, long lastTicks, bool ended)
     {
         Journey journey = _journey.Journey;
-        if (journey.Reentry == ReentryPolicy.Never || current.EventCount == 0 || _journey.StageOf(touchpoint) != 0)
+        if (journey.Reentry == ReentryPolicy.Never || _journey.StageOf(touchpoint) != 0)
         {
             return false;
         }
 
         long gap = journey.ReentryMinimumGap.Ticks;
         return journey.Reentry == ReentryPolicy.Always
-            ? ticks - current.FirstEventTicks >= gap
-            : (current.IsEnded || ticks - current.LastEventTicks >= _options.InactivityPeriod.Ticks) && ticks - current.LastEventTicks >= gap;
+            ? ticks - firstTicks >= gap
+            : (ended || ticks - lastTicks >= _options.InactivityPeriod.Ticks) && ticks - lastTicks >= gap;
     }
 
     /// <summary>The customer's next run: a fresh instance that keeps the customer's persona and attributes.</summary>
@@ -324,26 +367,34 @@ public sealed class JourneyEvaluator
     {
         if (instance.EventCount > 0 && asOf < instance.LastEventTicks)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(asOf),
-                new DateTimeOffset(asOf, TimeSpan.Zero),
-                $"Customer '{instance.CustomerId}' has events after the as-of instant (the latest at {new DateTimeOffset(instance.LastEventTicks, TimeSpan.Zero):O}): evaluate only the events up to the instant (EventBatch.Until), or ask as of a later instant.");
+            ThrowEventsAfter(instance.CustomerId, instance.LastEventTicks, asOf);
         }
 
-        var idle = TimeSpan.FromTicks(instance.EventCount == 0 ? 0 : asOf - instance.LastEventTicks);
-        int stageIndex = instance.CurrentStage;
-        var inStage = instance.CurrentStageEnteredTicks is { } entered ? TimeSpan.FromTicks(Math.Max(0, asOf - entered)) : TimeSpan.Zero;
+        return GetStatus(instance.EventCount, instance.LastEventTicks, instance.GoalReached, instance.Failed, instance.CurrentStage, instance.CurrentStageEnteredTicks, asOf);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowEventsAfter(string customerId, long lastEventTicks, long asOf) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(asOf),
+            new DateTimeOffset(asOf, TimeSpan.Zero),
+            $"Customer '{customerId}' has events after the as-of instant (the latest at {new DateTimeOffset(lastEventTicks, TimeSpan.Zero):O}): evaluate only the events up to the instant (EventBatch.Until), or ask as of a later instant.");
+
+    private JourneyStatus GetStatus(int eventCount, long lastEventTicks, bool goalReached, bool failed, int stageIndex, long? enteredTicks, long asOf)
+    {
+        var idle = TimeSpan.FromTicks(eventCount == 0 ? 0 : asOf - lastEventTicks);
+        var inStage = enteredTicks is { } entered ? TimeSpan.FromTicks(Math.Max(0, asOf - entered)) : TimeSpan.Zero;
         LifecycleState state;
         TimeSpan overdue = TimeSpan.Zero;
-        if (instance.EventCount == 0)
+        if (eventCount == 0)
         {
             state = LifecycleState.NotStarted;
         }
-        else if (instance.GoalReached)
+        else if (goalReached)
         {
             state = LifecycleState.Converted;
         }
-        else if (instance.Failed)
+        else if (failed)
         {
             state = LifecycleState.Failed;
         }

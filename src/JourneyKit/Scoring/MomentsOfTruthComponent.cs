@@ -16,39 +16,43 @@ public sealed class MomentsOfTruthComponent : ScoreComponent
     public override ComponentValue Evaluate(ScoringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        double positive = 0, negative = 0;
-        var names = new List<string>();
-        foreach (MomentOfTruthHit hit in context.Instance.MomentsOfTruth)
-        {
-            MomentOfTruth m = context.Journey.Journey.MomentsOfTruth[hit.Moment];
-            if (hit.Outcome == MomentOfTruthOutcome.Positive)
-            {
-                positive += m.Weight;
-            }
-            else
-            {
-                negative += m.Weight;
-            }
-
-            names.Add((hit.Outcome == MomentOfTruthOutcome.Positive ? "+" : "-") + m.Name);
-        }
-
-        return positive + negative == 0
-            ? new(0.5, "no moment of truth yet")
-            : new(0.5 + (0.5 * (positive - negative) / (positive + negative)), string.Join(", ", names));
+        return Describe(context.Journey, new InstanceHistory(context.Instance));
     }
 
-    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status)
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) => Value(journey, new InstanceHistory(instance));
+
+    internal override double ValueOf(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) => Value(journey, run);
+
+    internal override ComponentValue Describe(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) => Describe(journey, run);
+
+    private static ComponentValue Describe<THistory>(CompiledJourney journey, in THistory history)
+        where THistory : struct, IRunHistory
     {
-        double positive = 0, negative = 0;
-        IReadOnlyList<MomentOfTruthHit> hits = instance.MomentsOfTruth;
-        for (int k = 0; k < hits.Count; k++)
+        var names = new List<string>();
+        for (int k = 0; k < history.MomentOfTruthCount; k++)
         {
-            double weight = journey.Journey.MomentsOfTruth[hits[k].Moment].Weight;
-            positive += hits[k].Outcome == MomentOfTruthOutcome.Positive ? weight : 0;
-            negative += hits[k].Outcome == MomentOfTruthOutcome.Positive ? 0 : weight;
+            names.Add((history.HitOutcome(k) == MomentOfTruthOutcome.Positive ? "+" : "-") + journey.Journey.MomentsOfTruth[history.HitMoment(k)].Name);
         }
 
-        return positive + negative == 0 ? 0.5 : 0.5 + (0.5 * (positive - negative) / (positive + negative));
+        double value = Value(journey, history, out double total);
+        return total == 0 ? new(value, "no moment of truth yet") : new(value, string.Join(", ", names));
+    }
+
+    private static double Value<THistory>(CompiledJourney journey, in THistory history) where THistory : struct, IRunHistory => Value(journey, history, out _);
+
+    private static double Value<THistory>(CompiledJourney journey, in THistory history, out double total)
+        where THistory : struct, IRunHistory
+    {
+        double positive = 0, negative = 0;
+        for (int k = 0; k < history.MomentOfTruthCount; k++)
+        {
+            double weight = journey.Journey.MomentsOfTruth[history.HitMoment(k)].Weight;
+            bool good = history.HitOutcome(k) == MomentOfTruthOutcome.Positive;
+            positive += good ? weight : 0;
+            negative += good ? 0 : weight;
+        }
+
+        total = positive + negative;
+        return total == 0 ? 0.5 : 0.5 + (0.5 * (positive - negative) / (positive + negative));
     }
 }

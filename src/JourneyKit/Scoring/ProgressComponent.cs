@@ -16,49 +16,49 @@ public sealed class ProgressComponent : ScoreComponent
     public override ComponentValue Evaluate(ScoringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        JourneyInstance i = context.Instance;
-        if (i.GoalReached)
+        return Describe(context.Journey, context.Instance.GoalReached, context.Instance.FurthestStage);
+    }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
+        Value(journey, instance.GoalReached, instance.FurthestStage, out _, out _);
+
+    internal override double ValueOf(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        Value(journey, run.GoalReached, run.FurthestStage, out _, out _);
+
+    internal override ComponentValue Describe(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        Describe(journey, run.GoalReached, run.FurthestStage);
+
+    private static ComponentValue Describe(CompiledJourney journey, bool goal, int furthest)
+    {
+        double value = Value(journey, goal, furthest, out int reached, out int path);
+        if (goal)
         {
             return new(1, "reached the goal");
         }
 
-        var stages = context.Journey.Stages;
-        int path = 0, reached = 0;
-        for (int s = 0; s < stages.Length; s++)
-        {
-            if (!stages[s].IsFailure)
-            {
-                path++;
-                if (s <= i.FurthestStage)
-                {
-                    reached = path;
-                }
-            }
-        }
-
-        return path == 0 || i.FurthestStage < 0
+        return path == 0 || furthest < 0
             ? new(0, "no stage reached yet")
-            : new(reached / (double)path, $"reached stage {reached} of {path} ('{stages[i.FurthestStage].Name}')");
+            : new(value, $"reached stage {reached} of {path} ('{journey.Stages[furthest].Name}')");
     }
 
-    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status)
+    private static double Value(CompiledJourney journey, bool goal, int furthest, out int reached, out int path)
     {
-        if (instance.GoalReached)
+        reached = path = 0;
+        if (goal)
         {
             return 1;
         }
 
         var stages = journey.Stages;
-        int path = 0, reached = 0;
         for (int s = 0; s < stages.Length; s++)
         {
             if (!stages[s].IsFailure)
             {
                 path++;
-                reached = s <= instance.FurthestStage ? path : reached;
+                reached = s <= furthest ? path : reached;
             }
         }
 
-        return path == 0 || instance.FurthestStage < 0 ? 0 : reached / (double)path;
+        return path == 0 || furthest < 0 ? 0 : reached / (double)path;
     }
 }

@@ -24,6 +24,15 @@ public abstract class ScoreComponent
     internal virtual double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) =>
         Evaluate(new ScoringContext(journey, instance, status)).Value;
 
+    /// <summary>The value of a run read from columns: the built-in components override it to read the columns and
+    /// allocate nothing; any other component sees the run materialised (<see cref="JourneyRun.ToInstance"/>).</summary>
+    internal virtual double ValueOf(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        ValueOf(journey, run.ToInstance(), status);
+
+    /// <summary><see cref="Evaluate"/> for a run read from columns (the built-in components without materialising it).</summary>
+    internal virtual ComponentValue Describe(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) =>
+        Evaluate(new ScoringContext(journey, run.ToInstance(), status));
+
     /// <summary>Formats a duration for explanations, rounded to two units: <c>3d 12h</c>, <c>5h 20m</c>, <c>12m</c> (<see cref="Duration.Format(TimeSpan, int)"/>).</summary>
     /// <param name="value">The duration.</param>
     /// <returns>The text.</returns>

@@ -107,14 +107,82 @@ public sealed class ScoringModel
         double total = 0;
         for (int i = 0; i < _components.Length; i++)
         {
-            (ScoreComponent component, double weight) = _components[i];
-            ComponentValue value = component.Evaluate(context);
-            double v = double.IsNaN(value.Value) ? 0 : Math.Clamp(value.Value, 0, 1);
-            double points = 100 * weight * v;
-            breakdown[i] = new ScoreContribution(component.Name, weight, v, points, (100 * weight) - points, value.Explanation);
-            total += points;
+            total += Contribute(breakdown, i, _components[i].Component.Evaluate(context));
         }
 
         return new JourneyScore(instance.CustomerId, Math.Clamp(total, 0, 100), breakdown);
+    }
+
+    /// <summary>
+    /// Scores a run read from columns (<see cref="JourneyEvaluator.EvaluateInto"/>) as of an instant, with its breakdown:
+    /// the same score as <see cref="Score(JourneyEvaluator, JourneyInstance, DateTimeOffset)"/> gives the run's instance.
+    /// Allocates the breakdown and its explanations (for output); <see cref="Score(JourneyEvaluator, in JourneyRun, DateTimeOffset, Span{double})"/>
+    /// gives the value alone without allocating.
+    /// </summary>
+    /// <param name="evaluator">The evaluator that filled the run's columns.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="asOf">The instant (stuck and dead end are judged then).</param>
+    /// <returns>The score with its breakdown.</returns>
+    public JourneyScore Score(JourneyEvaluator evaluator, in JourneyRun run, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        JourneyStatus status = evaluator.GetStatus(run, asOf);
+        var breakdown = new ScoreContribution[_components.Length];
+        double total = 0;
+        for (int i = 0; i < _components.Length; i++)
+        {
+            total += Contribute(breakdown, i, _components[i].Component.Describe(evaluator.Journey, run, status));
+        }
+
+        return new JourneyScore(run.CustomerId, Math.Clamp(total, 0, 100), breakdown);
+    }
+
+    /// <summary>
+    /// Scores a run read from columns as of an instant: the score's value (0–100, the value of
+    /// <see cref="Score(JourneyEvaluator, JourneyInstance, DateTimeOffset)"/> for the run's instance, to the last bit) and
+    /// each component's value in model order (as <see cref="ComponentValues(JourneyEvaluator, JourneyInstance, DateTimeOffset, Span{double})"/>).
+    /// Allocates nothing for the built-in components; another component sees the run materialised
+    /// (<see cref="JourneyRun.ToInstance"/>).
+    /// </summary>
+    /// <param name="evaluator">The evaluator that filled the run's columns.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="asOf">The instant.</param>
+    /// <param name="values">Receives one value per component (<see cref="Components"/>), or empty to skip them.</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is neither empty nor as long as the components.</exception>
+    public double Score(JourneyEvaluator evaluator, in JourneyRun run, DateTimeOffset asOf, Span<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        if (!values.IsEmpty && values.Length < _components.Length)
+        {
+            throw new ArgumentException($"Give room for {_components.Length} values, or none.", nameof(values));
+        }
+
+        JourneyStatus status = evaluator.GetStatus(run, asOf);
+        double total = 0;
+        for (int i = 0; i < _components.Length; i++)
+        {
+            (ScoreComponent component, double weight) = _components[i];
+            double v = component.ValueOf(evaluator.Journey, run, status);
+            v = double.IsNaN(v) ? 0 : Math.Clamp(v, 0, 1);
+            if (!values.IsEmpty)
+            {
+                values[i] = v;
+            }
+
+            total += 100 * weight * v;
+        }
+
+        return Math.Clamp(total, 0, 100);
+    }
+
+    /// <summary>Fills contribution <paramref name="i"/> from the component's value; returns its points.</summary>
+    private double Contribute(ScoreContribution[] breakdown, int i, ComponentValue value)
+    {
+        (ScoreComponent component, double weight) = _components[i];
+        double v = double.IsNaN(value.Value) ? 0 : Math.Clamp(value.Value, 0, 1);
+        double points = 100 * weight * v;
+        breakdown[i] = new ScoreContribution(component.Name, weight, v, points, (100 * weight) - points, value.Explanation);
+        return points;
     }
 }

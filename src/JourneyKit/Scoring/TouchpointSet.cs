@@ -10,6 +10,13 @@ internal struct TouchpointSet
 
     public readonly int Count => BitOperations.PopCount(_low) + (_high?.Count ?? 0);
 
+    /// <summary>Empties the set, keeping its storage for reuse.</summary>
+    public void Clear()
+    {
+        _low = 0;
+        _high?.Clear();
+    }
+
     /// <summary>Adds an id (non-negative); false when it was already there.</summary>
     public bool Add(int id)
     {

@@ -17,33 +17,42 @@ public sealed class VelocityComponent : ScoreComponent
     public override ComponentValue Evaluate(ScoringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        (double value, int count) = Pace(context.Journey, context.Instance, context.Status.AsOfTicks);
-        if (context.Status.IsStuck)
+        return Describe(context.Journey, new InstanceHistory(context.Instance), context.Status);
+    }
+
+    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) => Pace(journey, new InstanceHistory(instance), status.AsOfTicks).Value;
+
+    internal override double ValueOf(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) => Pace(journey, run, status.AsOfTicks).Value;
+
+    internal override ComponentValue Describe(CompiledJourney journey, in JourneyRun run, in JourneyStatus status) => Describe(journey, run, status);
+
+    private static ComponentValue Describe<THistory>(CompiledJourney journey, in THistory history, in JourneyStatus status)
+        where THistory : struct, IRunHistory
+    {
+        (double value, int count) = Pace(journey, history, status.AsOfTicks);
+        if (status.IsStuck)
         {
-            Stage stage = context.Journey.Stages[context.Status.Stage];
-            return new(value, $"stuck {Format(context.Status.OverdueBy)} over standard in '{stage.Name}'");
+            Stage stage = journey.Stages[status.Stage];
+            return new(value, $"stuck {Format(status.OverdueBy)} over standard in '{stage.Name}'");
         }
 
         return new(value, count == 0 ? "no timed stage yet" : $"{Format(value * 100)}% of standard pace over {count} stage visit(s)");
     }
 
-    internal override double ValueOf(CompiledJourney journey, JourneyInstance instance, in JourneyStatus status) => Pace(journey, instance, status.AsOfTicks).Value;
-
-    private static (double Value, int Count) Pace(CompiledJourney journey, JourneyInstance instance, long asOfTicks)
+    private static (double Value, int Count) Pace<THistory>(CompiledJourney journey, in THistory history, long asOfTicks)
+        where THistory : struct, IRunHistory
     {
         double sum = 0;
         int count = 0;
-        IReadOnlyList<StageVisit> visits = instance.Visits;
-        for (int k = 0; k < visits.Count; k++)
+        for (int k = 0; k < history.VisitCount; k++)
         {
-            StageVisit v = visits[k];
-            Stage stage = journey.Stages[v.Stage];
+            Stage stage = journey.Stages[history.VisitStage(k)];
             if (stage.IsTerminal || stage.StandardTime <= TimeSpan.Zero)
             {
                 continue;
             }
 
-            long spent = (v.ExitedTicks ?? asOfTicks) - v.EnteredTicks;
+            long spent = (history.VisitExited(k) ?? asOfTicks) - history.VisitEntered(k);
             sum += spent <= stage.StandardTime.Ticks ? 1 : stage.StandardTime.Ticks / (double)spent;
             count++;
         }

@@ -305,6 +305,13 @@ public sealed partial class CompiledPattern
         return state.Core.Waiting && state.Core.WaitDeadline != long.MaxValue ? new DateTimeOffset(Math.Min(state.Core.WaitDeadline, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero) : null;
     }
 
+    /// <summary>Gets whether a state can wait for a deadline (an absence, or copies per bound value): only then does
+    /// <see cref="NextDeadline"/> need asking.</summary>
+    internal bool MayWait => _timed is not null || _variable is not null;
+
+    /// <summary><see cref="GetResult(PatternState)"/>'s count, without building the answer when it is the state's counter.</summary>
+    internal int MatchCount(PatternState state) => state.Bound is null && !AnchoredEnd ? state.Core.Count : GetResult(state).Count;
+
     /// <summary>Creates an empty streaming state for one customer.</summary>
     /// <returns>The state.</returns>
     public PatternState CreateState() => _variable is not null ? CreateBoundState() : _timed is null ? new(_nfa.StateCount) : new(_nfa.StateCount, _timed.Stride);

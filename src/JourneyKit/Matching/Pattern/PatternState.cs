@@ -49,6 +49,17 @@ public sealed class PatternState
         TimedStates = states;
     }
 
+    /// <summary>Empties a plain or timed state for reuse, as <see cref="CompiledPattern.CreateState"/> makes it (not a
+    /// state with a variable: see <see cref="Bound"/>).</summary>
+    internal void Reset()
+    {
+        System.Diagnostics.Debug.Assert(Bound is null, "a state with a variable is made anew");
+        Array.Fill(Start, CompiledPattern.Inactive);
+        Array.Clear(StartIndex);
+        Core = default;
+        CandCount = 0;
+    }
+
     internal int StateCount => Bound is not null || Cands is not null ? TimedStates : Start.Length;
 
     /// <summary>Gets the longs per partial match of the timed form (0 for the plain form).</summary>
