@@ -66,16 +66,18 @@ internal static class ScoreCommand
                 batch = batch.ForCustomers(Analytics.CustomerList.ReadCustomerIds(cohort));
             }
             var evaluator = new JourneyEvaluator(compiled);
-            IReadOnlyList<JourneyInstance> instances = evaluator.Evaluate(batch);
+            var columns = new JourneyRunColumns();
+            evaluator.EvaluateInto(batch, columns);
             string? only = parse.GetValue(customer);
             OutputFormat outputFormat = parse.GetValue(format);
             ConformanceChecker? checker = outputFormat == OutputFormat.Json ? new ConformanceChecker(compiled) : null;
             var rows = new List<ScoredRun>();
-            foreach (JourneyInstance instance in instances)
+            for (int r = 0; r < columns.Count; r++)
             {
-                if (only is null || instance.CustomerId == only)
+                JourneyRun run = columns[r];
+                if (only is null || run.CustomerId == only)
                 {
-                    rows.Add(new ScoredRun(instance, evaluator.GetStatus(instance, when), ScoringModel.Default.Score(evaluator, instance, when), checker?.Check(instance, batch)));
+                    rows.Add(new ScoredRun(run, evaluator.GetStatus(run, when), ScoringModel.Default.Score(evaluator, run, when), checker?.Check(run)));
                 }
             }
 
@@ -205,8 +207,9 @@ internal static class ScoreCommand
             CliJson.WriteSeconds(json, "overdue_by_seconds", s.OverdueBy);
         }
         json.WriteStartArray("moments_of_truth");
-        foreach (MomentOfTruthHit hit in i.MomentsOfTruth)
+        for (int k = 0; k < i.MomentOfTruthCount; k++)
         {
+            MomentOfTruthHit hit = i.GetMomentOfTruth(k);
             json.WriteStartObject();
             json.WriteString("moment_id", journey.Journey.MomentsOfTruth[hit.Moment].Id);
             json.WriteString("outcome", hit.Outcome == MomentOfTruthOutcome.Positive ? "positive" : "negative");
@@ -275,7 +278,7 @@ internal static class ScoreCommand
             i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
             Stage(journey, i.CurrentStage),
             s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
-            DisplayFormat.Count(i.MomentsOfTruth.Count),
+            DisplayFormat.Count(i.MomentOfTruthCount),
             score.Value.ToString("0", inv),
             worst.PointsLost < 0.5 ? "-" : worst.ToString(),
         };
@@ -303,6 +306,7 @@ internal static class ScoreCommand
             DateTimeOffset when = asOfText is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ParseAsOf(asOfText);
             IReadOnlySet<string>? cohort = cohortFile is null ? null : Analytics.CustomerList.ReadCustomerIds(cohortFile);
             var evaluator = new JourneyEvaluator(journey);
+            using var columns = new ThreadLocal<JourneyRunColumns>(static () => new JourneyRunColumns()); // reused by each worker
             bool json = format == OutputFormat.Json;
             ConformanceChecker? checker = json ? new ConformanceChecker(journey) : null;
             string[] header = Header(explained: false);
@@ -322,7 +326,7 @@ internal static class ScoreCommand
                         batch = batch.ForCustomers(cohort);
                     }
 
-                    return ScorePart.Of(journey, evaluator, checker, batch, when, only, header.Length);
+                    return ScorePart.Of(journey, evaluator, columns.Value!, checker, batch, when, only, header.Length);
                 },
                 part =>
                 {
@@ -441,7 +445,7 @@ internal static class ScoreCommand
     /// <summary>One batch's scored runs, written: JSON array elements (without the comma before the first) or table cells.</summary>
     private sealed record ScorePart(LifecycleState[] States, double[] Scores, byte[] Bytes, int[] Widths, bool[] Numeric)
     {
-        public static ScorePart Of(CompiledJourney journey, JourneyEvaluator evaluator, ConformanceChecker? checker, EventBatch batch, DateTimeOffset when, string? only, int columns)
+        public static ScorePart Of(CompiledJourney journey, JourneyEvaluator evaluator, JourneyRunColumns runs, ConformanceChecker? checker, EventBatch batch, DateTimeOffset when, string? only, int columns)
         {
             var states = new List<LifecycleState>();
             var scores = new List<double>();
@@ -465,14 +469,16 @@ internal static class ScoreCommand
                 cells = new BinaryWriter(bytes, new UTF8Encoding(false), leaveOpen: true);
             }
 
-            foreach (JourneyInstance instance in evaluator.Evaluate(batch))
+            evaluator.EvaluateInto(batch, runs);
+            for (int r = 0; r < runs.Count; r++)
             {
-                if (only is not null && instance.CustomerId != only)
+                JourneyRun view = runs[r];
+                if (only is not null && view.CustomerId != only)
                 {
                     continue;
                 }
 
-                var run = new ScoredRun(instance, evaluator.GetStatus(instance, when), ScoringModel.Default.Score(evaluator, instance, when), checker?.Check(instance, batch));
+                var run = new ScoredRun(view, evaluator.GetStatus(view, when), ScoringModel.Default.Score(evaluator, view, when), checker?.Check(view));
                 states.Add(run.Status.State);
                 scores.Add(run.Score.Value);
                 if (json is not null)
@@ -585,8 +591,8 @@ internal static class ScoreCommand
         json.WriteEndObject();
     }
 
-    /// <summary>One scored run: its status, score and (JSON output only) conformance.</summary>
-    private readonly record struct ScoredRun(JourneyInstance Instance, JourneyStatus Status, JourneyScore Score, CustomerConformance? Conformance);
+    /// <summary>One scored run (a view of the evaluation's columns): its status, score and (JSON output only) conformance.</summary>
+    private readonly record struct ScoredRun(JourneyRun Run, JourneyStatus Status, JourneyScore Score, CustomerConformance? Conformance);
 
     /// <summary>The boosted-tree model fitted for <c>--explain</c>, and its predictions with reasons for the open runs; with the next-touchpoint model's prediction.</summary>
     private sealed class Explanations(JourneyEvaluator evaluator, RiskPredictionModel model, DateTimeOffset asOf, Dictionary<(string, int), NextStepPrediction> next)
@@ -605,13 +611,14 @@ internal static class ScoreCommand
         }
 
         /// <summary>The prediction of an open run (in progress or stuck, not in a terminal stage) with its top three reasons for not progressing and what happens next; null for the others.</summary>
-        public (RunRisk Risk, IReadOnlyList<RiskFactor> Reasons, NextStepPrediction? Next)? Of(JourneyInstance run, JourneyStatus status)
+        public (RunRisk Risk, IReadOnlyList<RiskFactor> Reasons, NextStepPrediction? Next)? Of(JourneyRun view, JourneyStatus status)
         {
-            if (!status.IsOpen || run.CurrentStage < 0 || evaluator.Journey.Stages[run.CurrentStage].IsTerminal)
+            if (!status.IsOpen || view.CurrentStage < 0 || evaluator.Journey.Stages[view.CurrentStage].IsTerminal)
             {
                 return null;
             }
 
+            JourneyInstance run = view.ToInstance(); // the models read instances: made for the open runs only
             return (model.Predict(evaluator, run, asOf), model.Explain(evaluator, run, asOf, RiskTarget.NotProgressing, 3), next.GetValueOrDefault((run.CustomerId, run.RunNumber)));
         }
     }

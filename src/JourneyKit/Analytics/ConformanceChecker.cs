@@ -83,16 +83,42 @@ public sealed class ConformanceChecker
             throw new ArgumentException($"The run is of journey '{run.JourneyId}', not '{_journey.Journey.Id}'.", nameof(run));
         }
 
-        IReadOnlyList<StageVisit> visits = run.Visits;
+        return Check(run.CustomerId, run.RunNumber, run.Visits, run.OutOfPath, events is not null && run.BatchEnd <= events.Count ? events : null, run.BatchStart, run.BatchEnd);
+    }
+
+    /// <summary>Checks one run read from columns (<see cref="JourneyEvaluator.EvaluateInto"/>), listing its out-of-path
+    /// touchpoints from the columns' batch: what <see cref="Check(JourneyInstance, EventBatch?)"/> gives for the run's
+    /// instance with that batch.</summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The fitness and deviations.</returns>
+    /// <exception cref="ArgumentException"><paramref name="run"/> is of another journey.</exception>
+    public CustomerConformance Check(in JourneyRun run)
+    {
+        if (run.Evaluator.Journey.Journey.Id != _journey.Journey.Id)
+        {
+            throw new ArgumentException($"The run is of journey '{run.Evaluator.Journey.Journey.Id}', not '{_journey.Journey.Id}'.", nameof(run));
+        }
+
+        var visits = new StageVisit[run.VisitCount];
+        for (int v = 0; v < visits.Length; v++)
+        {
+            visits[v] = run.GetVisit(v);
+        }
+
+        return Check(run.CustomerId, run.RunNumber, visits, run.OutOfPath, run.Batch, run.EventStart, run.EventEnd);
+    }
+
+    private CustomerConformance Check(string customerId, int runNumber, IReadOnlyList<StageVisit> visits, int outOfPath, EventBatch? events, int start, int end)
+    {
         var deviations = new List<ConformanceDeviation>();
         int cost = Align(visits, deviations);
-        if (events is not null && run.OutOfPath > 0 && run.BatchEnd <= events.Count)
+        if (events is not null && outOfPath > 0)
         {
-            AddOutOfPath(run, events, deviations);
+            AddOutOfPath(start, end, events, deviations);
         }
 
         double? fitness = visits.Count == 0 ? null : 1 - ((double)cost / visits.Count);
-        return new CustomerConformance(run.CustomerId, run.RunNumber, visits.Count, cost, fitness, run.OutOfPath, deviations);
+        return new CustomerConformance(customerId, runNumber, visits.Count, cost, fitness, outOfPath, deviations);
     }
 
     /// <summary>The optimal alignment's cost; its skipped stages and disallowed transitions are added in time order.</summary>
@@ -163,12 +189,12 @@ public sealed class ConformanceChecker
     /// <summary>Whether the model moves from state <paramref name="from"/> (a stage, or the start) into stage <paramref name="to"/>.</summary>
     private bool CanStep(int from, int to) => from == _states - 1 ? to == 0 : from != to && _journey.IsAllowed(from, to);
 
-    private void AddOutOfPath(JourneyInstance run, EventBatch events, List<ConformanceDeviation> deviations)
+    private void AddOutOfPath(int start, int end, EventBatch events, List<ConformanceDeviation> deviations)
     {
         var byTouchpoint = new Dictionary<int, (long First, int Count)>();
         ReadOnlySpan<int> touchpoints = events.TouchpointIds;
         ReadOnlySpan<long> ticks = events.TimestampTicks;
-        for (int i = run.BatchStart; i < run.BatchEnd; i++)
+        for (int i = start; i < end; i++)
         {
             int tp = touchpoints[i];
             if (byTouchpoint.TryGetValue(tp, out (long First, int Count) seen))

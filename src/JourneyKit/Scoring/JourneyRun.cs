@@ -150,7 +150,11 @@ public readonly struct JourneyRun : IRunHistory
     /// <summary>Gets the number of moments of truth hit.</summary>
     public int MomentOfTruthCount => _c.HitStart[_r + 1] - _c.HitStart[_r];
 
-    private EventBatch Batch => _c.Batch!;
+    /// <summary>Gets the batch the run was evaluated from (its rows are <see cref="EventStart"/> to <see cref="EventEnd"/>).</summary>
+    public EventBatch Batch => _c.Batch!;
+
+    /// <summary>Gets the evaluator that evaluated the run.</summary>
+    public JourneyEvaluator Evaluator => _c.Evaluator!;
 
     /// <summary>Gets a stage visit, oldest first (<see cref="JourneyInstance.Visits"/>).</summary>
     /// <param name="visit">The visit, from 0 to <see cref="VisitCount"/> - 1.</param>
