@@ -105,7 +105,8 @@ public sealed class JourneyAnalysisAccumulator
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch = batch.Until(new DateTimeOffset(_asOf, TimeSpan.Zero));
-        IReadOnlyList<JourneyInstance> instances = _analyzer.Evaluator.Evaluate(batch);
+        JourneyRunColumns runs = t_columns ??= new JourneyRunColumns(); // one per thread, reused: no object per customer
+        _analyzer.Evaluator.EvaluateInto(batch, runs);
         var remap = new int[batch.Touchpoints.Count];
         for (int t = 0; t < remap.Length; t++)
         {
@@ -129,25 +130,28 @@ public sealed class JourneyAnalysisAccumulator
         var touchpointPath = new List<string>();
         var usedChannels = new List<string>();
         bool latestOnly = _analyzer.Options.Unit == AnalysisUnit.Customers;
-        for (int run = 0; run < instances.Count; run++)
+        for (int r = 0; r < runs.Count; r++)
         {
-            JourneyInstance instance = instances[run];
-            if (latestOnly && run + 1 < instances.Count && instances[run + 1].CustomerId == instance.CustomerId)
+            JourneyRun run = runs[r];
+            if (latestOnly && r + 1 < runs.Count && runs[r + 1].CustomerIndex == run.CustomerIndex)
             {
                 continue; // counting customers: each by their latest run
             }
 
-            bool laterRun = run > 0 && instances[run - 1].CustomerId == instance.CustomerId;
-            if (!laterRun && !_customers.Add(instance.CustomerId))
+            bool laterRun = r > 0 && runs[r - 1].CustomerIndex == run.CustomerIndex;
+            if (!laterRun && !_customers.Add(run.CustomerId))
             {
-                throw new ArgumentException($"Customer '{instance.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
+                throw new ArgumentException($"Customer '{run.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
             }
 
-            AddEvents(batch, instance.BatchStart, instance.BatchEnd, remap, channels, instance.GoalReached, channelPath, touchpointPath, usedChannels);
-            AddResponses(batch, instance.BatchStart, instance.BatchEnd, responseTouchpoints);
-            AddInstance(instance, usedChannels);
+            AddEvents(batch, run.EventStart, run.EventEnd, remap, channels, run.GoalReached, channelPath, touchpointPath, usedChannels);
+            AddResponses(batch, run.EventStart, run.EventEnd, responseTouchpoints);
+            AddRun(run, usedChannels);
         }
     }
+
+    [ThreadStatic]
+    private static JourneyRunColumns? t_columns;
 
     /// <summary>Adds another partition's state to this one.</summary>
     /// <param name="other">The other accumulator: same analyzer and instant, no shared customers.</param>
@@ -437,18 +441,23 @@ public sealed class JourneyAnalysisAccumulator
         _touchpointChain.AddPath(touchpointPath, converted);
     }
 
-    private void AddInstance(JourneyInstance instance, List<string> usedChannels)
+    private void AddRun(in JourneyRun run, List<string> usedChannels)
     {
-        JourneyStatus status = _analyzer.Evaluator.GetStatus(instance, new DateTimeOffset(_asOf, TimeSpan.Zero));
-        IReadOnlyList<StageVisit> visits = instance.Visits;
-        _goal += instance.GoalReached ? 1 : 0;
+        JourneyStatus status = _analyzer.Evaluator.GetStatus(run, new DateTimeOffset(_asOf, TimeSpan.Zero));
+        var visits = new StageVisit[run.VisitCount];
+        for (int v = 0; v < visits.Length; v++)
+        {
+            visits[v] = run.GetVisit(v);
+        }
+
+        _goal += run.GoalReached ? 1 : 0;
 
         int furthest = -1;
         var seen = new bool[_main.Length];
-        var stagePath = new List<string>(visits.Count);
-        var variant = new string[visits.Count];
+        var stagePath = new List<string>(visits.Length);
+        var variant = new string[visits.Length];
         bool beforeGoal = true;
-        for (int v = 0; v < visits.Count; v++)
+        for (int v = 0; v < visits.Length; v++)
         {
             StageVisit visit = visits[v];
             Stage stage = _journey.Stages[visit.Stage];
@@ -476,7 +485,7 @@ public sealed class JourneyAnalysisAccumulator
             }
 
             beforeGoal &= !stage.IsGoal;
-            AddSurvival(visit, v + 1 < visits.Count ? visits[v + 1].Stage : -1);
+            AddSurvival(visit, v + 1 < visits.Length ? visits[v + 1].Stage : -1);
         }
 
         for (int p = 0; p <= furthest; p++)
@@ -496,25 +505,25 @@ public sealed class JourneyAnalysisAccumulator
             _furthestStates[furthest][(int)state]++;
         }
 
-        (long endTicks, byte outcome) = Outcome(instance, status);
-        (long Time, byte Outcome) goalSample = (endTicks - instance.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
+        (long endTicks, byte outcome) = Outcome(_journey, _analyzer.Options.Evaluation.InactivityPeriod, run.GoalReachedTicks, run.LastEventTicks, visits, status, _asOf);
+        (long Time, byte Outcome) goalSample = (endTicks - run.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
         _goalSamples.Add(goalSample);
         AddStepSamples(visits, endTicks, outcome);
 
-        string cohort = instance.EventCount == 0 ? AnalyticsNames.None : JourneyAnalyzer.CohortOf(instance.FirstEventTicks, RetentionPeriod.Week);
-        AddSegment(0, instance.Persona ?? AnalyticsNames.None, furthest, instance.GoalReached, state, goalSample);
+        string cohort = run.EventCount == 0 ? AnalyticsNames.None : JourneyAnalyzer.CohortOf(run.FirstEventTicks, RetentionPeriod.Week);
+        AddSegment(0, run.Persona ?? AnalyticsNames.None, furthest, run.GoalReached, state, goalSample);
         foreach (string channel in usedChannels)
         {
-            AddSegment(1, channel, furthest, instance.GoalReached, state, goalSample); // a customer counts once in each channel they used
+            AddSegment(1, channel, furthest, run.GoalReached, state, goalSample); // a customer counts once in each channel they used
         }
 
-        AddSegment(2, AnalyticsNames.Of(instance.FirstChannel), furthest, instance.GoalReached, state, goalSample);
-        AddSegment(3, cohort, furthest, instance.GoalReached, state, goalSample);
+        AddSegment(2, AnalyticsNames.Of(run.FirstChannel), furthest, run.GoalReached, state, goalSample);
+        AddSegment(3, cohort, furthest, run.GoalReached, state, goalSample);
 
-        if (visits.Count > 0)
+        if (visits.Length > 0)
         {
             _withStages++;
-            _conforming += instance.DisallowedTransitions == 0 ? 1 : 0;
+            _conforming += run.DisallowedTransitions == 0 ? 1 : 0;
             string key = string.Join('\u001f', variant);
             ref (string[] Stages, List<long> Durations) slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, key, out bool exists);
             if (!exists)
@@ -522,27 +531,27 @@ public sealed class JourneyAnalysisAccumulator
                 slot = (variant, []);
             }
 
-            slot.Durations.Add(instance.LastEventTicks - instance.FirstEventTicks); // case duration: first to last event
+            slot.Durations.Add(run.LastEventTicks - run.FirstEventTicks); // case duration: first to last event
         }
 
-        _stageChain.AddPath(stagePath, instance.GoalReached);
+        _stageChain.AddPath(stagePath, run.GoalReached);
         string stageId = status.Stage < 0 ? AnalyticsNames.None : _journey.Stages[status.Stage].Id;
         if (status.IsStuck)
         {
-            _stuck.Add(new StuckCustomer(instance.CustomerId, stageId, status.TimeInStage, status.OverdueBy));
+            _stuck.Add(new StuckCustomer(run.CustomerId, stageId, status.TimeInStage, status.OverdueBy));
         }
 
         if (status.IsDormant)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, (stageId, instance.LastTouchpoint ?? AnalyticsNames.None, AnalyticsNames.Of(instance.LastChannel)), out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, (stageId, run.LastTouchpoint, AnalyticsNames.Of(run.LastChannel)), out _)++;
         }
         else if (state == LifecycleState.InProgress && status.Stage >= 0
             && !_journey.Stages[status.Stage].IsTerminal && _journey.Stages[status.Stage].StandardTime > TimeSpan.Zero)
         {
-            _candidates.Add((instance.CustomerId, status.Stage, status.TimeInStage.Ticks));
+            _candidates.Add((run.CustomerId, status.Stage, status.TimeInStage.Ticks));
         }
 
-        _scores.Add((_analyzer.Options.Scoring.Score(_analyzer.Evaluator, instance, new DateTimeOffset(_asOf, TimeSpan.Zero)).Value, instance.GoalReached));
+        _scores.Add((_analyzer.Options.Scoring.Score(_analyzer.Evaluator, run, new DateTimeOffset(_asOf, TimeSpan.Zero), default), run.GoalReached));
     }
 
     /// <summary>A visit of a designed non-terminal stage is an event when the next visit is a later designed stage; otherwise censored at the analysis instant.</summary>
@@ -588,25 +597,22 @@ public sealed class JourneyAnalysisAccumulator
     private const byte OutcomeFailed = 2;
     private const byte OutcomeDormant = 3;
 
-    /// <summary>When and how the run ended as seen at the analysis instant: the goal or failure entry, dormancy (last event + inactivity period) or still open (censored at the instant).</summary>
-    private (long EndTicks, byte Outcome) Outcome(JourneyInstance instance, JourneyStatus status) =>
-        Outcome(_journey, _analyzer.Options.Evaluation.InactivityPeriod, instance, status, _asOf);
-
     /// <summary>The goal sample of a run for the cumulative incidence: time from its first event, and how it ended.</summary>
     internal static (long Time, byte Outcome) GoalSample(CompiledJourney journey, TimeSpan inactivity, JourneyInstance instance, JourneyStatus status, long asOf)
     {
-        (long end, byte outcome) = Outcome(journey, inactivity, instance, status, asOf);
+        (long end, byte outcome) = Outcome(journey, inactivity, instance.GoalReachedTicks, instance.LastEventTicks, instance.Visits, status, asOf);
         return (end - instance.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
     }
 
-    private static (long EndTicks, byte Outcome) Outcome(CompiledJourney journey, TimeSpan inactivity, JourneyInstance instance, JourneyStatus status, long asOf)
+    /// <summary>When and how the run ended as seen at the analysis instant: the goal or failure entry, dormancy (last event + inactivity period) or still open (censored at the instant).</summary>
+    private static (long EndTicks, byte Outcome) Outcome(CompiledJourney journey, TimeSpan inactivity, long? goalReachedTicks, long lastEventTicks, IReadOnlyList<StageVisit> visits, JourneyStatus status, long asOf)
     {
         switch (status.State)
         {
             case LifecycleState.Converted:
-                return (instance.GoalReachedTicks ?? instance.LastEventTicks, OutcomeGoal);
+                return (goalReachedTicks ?? lastEventTicks, OutcomeGoal);
             case LifecycleState.Failed:
-                foreach (StageVisit visit in instance.Visits)
+                foreach (StageVisit visit in visits)
                 {
                     if (journey.Stages[visit.Stage].IsFailure)
                     {
@@ -614,9 +620,9 @@ public sealed class JourneyAnalysisAccumulator
                     }
                 }
 
-                return (instance.LastEventTicks, OutcomeFailed);
+                return (lastEventTicks, OutcomeFailed);
             case LifecycleState.Dormant:
-                return (instance.LastEventTicks + inactivity.Ticks, OutcomeDormant);
+                return (lastEventTicks + inactivity.Ticks, OutcomeDormant);
             default:
                 return (asOf, OutcomeOpen);
         }
