@@ -1,6 +1,9 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Analytics.Internal;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics;
 
@@ -85,14 +88,11 @@ public sealed class MarkovAndSurvivalPropertyTests
     }
 
     [Property(MaxTest = 200)]
-    public void KaplanMeier_AgreesWithTheTextbookProduct(int seed)
+    public Property KaplanMeier_AgreesWithTheTextbookProduct() => Prop.ForAll(
+        Small.ArrayOf(Gen.Choose(0, 9).SelectMany(d => Gen.Elements(false, true), (d, e) => (Duration: d, Event: e)), 0, 39), // many ties, events and censorings at equal times
+        generated =>
     {
-        var random = new Random(seed);
-        var observations = new List<(long Duration, bool Event)>();
-        for (int n = random.Next(0, 40); n > 0; n--)
-        {
-            observations.Add((random.Next(0, 10), random.Next(2) == 0)); // many ties, events and censorings at equal times
-        }
+        var observations = generated.Select(o => (Duration: (long)o.Duration, o.Event)).ToList();
 
         SurvivalCurve curve = SurvivalCurve.Estimate(observations);
         double s = 1;
@@ -120,5 +120,5 @@ public sealed class MarkovAndSurvivalPropertyTests
             double risk = curve.ProbabilityOfNever(TimeSpan.FromTicks(t));
             Assert.InRange(risk, 0, 1);
         }
-    }
+    });
 }

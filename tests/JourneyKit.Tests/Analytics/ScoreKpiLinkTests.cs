@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Analytics.Internal;
@@ -5,6 +7,7 @@ using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics;
 
@@ -216,14 +219,17 @@ public sealed class ScoreKpiLinkTests
     }
 
     [Property(MaxTest = 200)]
-    public void Concordance_AgreesWithThePairByPairDefinition(int seed)
+    public Property Concordance_AgreesWithThePairByPairDefinition() => Prop.ForAll(
+        Small.ArrayOf(
+            from score in Gen.Choose(0, 5)
+            from time in Gen.Frequency((4, Gen.Choose(0, 7)), (1, Gen.Constant(8))) // 8: never (+∞)
+            from censored in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (score, time, censored),
+            0,
+            39),
+        generated =>
     {
-        var random = new Random(seed);
-        var items = new List<(double Score, double Time, bool Event)>();
-        for (int i = random.Next(0, 40); i > 0; i--)
-        {
-            items.Add((random.Next(0, 6), random.Next(0, 5) == 0 ? double.PositiveInfinity : random.Next(0, 8), random.Next(0, 3) > 0));
-        }
+        var items = generated.Select(g => (Score: (double)g.score, Time: g.time == 8 ? double.PositiveInfinity : g.time, Event: !g.censored)).ToList();
 
         // The definition: i and j are comparable when i had the event first (tᵢ < tⱼ, or tᵢ = tⱼ with j censored).
         double concordant = 0, comparable = 0;
@@ -246,5 +252,5 @@ public sealed class ScoreKpiLinkTests
         {
             Assert.Equal(e, actual!.Value, 12);
         }
-    }
+    });
 }

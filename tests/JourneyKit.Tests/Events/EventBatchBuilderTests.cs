@@ -1,6 +1,9 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Events;
 
@@ -129,15 +132,19 @@ public sealed class EventBatchBuilderTests
     /// sort each stably by time.
     /// </summary>
     [Property(MaxTest = 200)]
-    public bool Build_DeduplicatesByCustomerAndEventId_AsReference(int seed)
+    public Property Build_DeduplicatesByCustomerAndEventId_AsReference() => Prop.ForAll(
+        Small.ArrayOf(
+            from customer in Gen.Choose(0, 3)
+            from touchpoint in Gen.Choose(0, 2)
+            from second in Gen.Choose(0, 9)
+            from id in Gen.Choose(0, 5) // 0: no event id
+            select (customer, touchpoint, second, id),
+            0,
+            60),
+        generated =>
     {
-        var random = new Random(seed);
-        var events = new List<(string Customer, string Touchpoint, long Ticks, string? Id)>();
-        for (int i = random.Next(0, 60); i > 0; i--)
-        {
-            string? id = random.Next(4) == 0 ? null : random.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            events.Add(("c" + random.Next(4), "t" + random.Next(3), T0.AddSeconds(random.Next(10)).UtcTicks, id));
-        }
+        var events = generated.Select(g => ("c" + g.customer, "t" + g.touchpoint, T0.AddSeconds(g.second).UtcTicks, g.id == 0 ? null : g.id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(e => (Customer: e.Item1, Touchpoint: e.Item2, Ticks: e.Item3, Id: e.Item4)).ToList();
 
         var builder = new EventBatchBuilder();
         foreach ((string customer, string touchpoint, long ticks, string? id) in events)
@@ -156,7 +163,7 @@ public sealed class EventBatchBuilderTests
             .Select(i => $"{batch.Customers[batch.CustomerIds[i]]}|{batch.Touchpoints[batch.TouchpointIds[i]]}|{batch.TimestampTicks[i]}|{(batch.HasEventIds ? batch.EventIds[i] : null)}")
             .ToList();
         return expected.SequenceEqual(actual) && builder.DuplicateCount == events.Count - kept.Count;
-    }
+    });
 
     /// <summary>
     /// Events already grouped by customer (the usual export; the sort is skipped or only unsorted customers are sorted)
@@ -164,18 +171,26 @@ public sealed class EventBatchBuilderTests
     /// own events.
     /// </summary>
     [Property(MaxTest = 200)]
-    public bool Build_GroupedInput_AsReference(int seed)
+    public Property Build_GroupedInput_AsReference() => Prop.ForAll(
+        Small.ArrayOf(
+            from customer in Gen.Choose(0, 4)
+            from step in Gen.Frequency((3, Gen.Choose(0, 2)), (1, Gen.Choose(3, 4))) // seconds after the previous: 0, 1, 2, or back 1 (3), 2 (4)
+            from touchpoint in Gen.Choose(0, 2)
+            from plan in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2))) // 0: no plan attribute
+            select (customer, step, touchpoint, plan),
+            0,
+            35),
+        generated =>
     {
-        var random = new Random(seed);
+        // Grouped: each customer's events together, customers in first-generated order.
         var events = new List<(string Customer, string Touchpoint, long Ticks, string? Plan)>();
-        for (int c = random.Next(0, 6); c > 0; c--)
+        foreach (var group in generated.GroupBy(g => g.customer))
         {
-            string customer = "c" + c;
             int tick = 0;
-            for (int i = random.Next(1, 8); i > 0; i--)
+            foreach (var g in group)
             {
-                tick += random.Next(4) == 0 ? -random.Next(3) : random.Next(3); // mostly in order, equal times, some back
-                events.Add((customer, "t" + random.Next(3), T0.AddSeconds(tick).UtcTicks, random.Next(3) == 0 ? "p" + random.Next(2) : null));
+                tick += g.step <= 2 ? g.step : 2 - g.step; // mostly in order, equal times, some back
+                events.Add(("c" + g.customer, "t" + g.touchpoint, T0.AddSeconds(tick).UtcTicks, g.plan == 0 ? null : "p" + (g.plan - 1)));
             }
         }
 
@@ -199,7 +214,7 @@ public sealed class EventBatchBuilderTests
         var starts = Enumerable.Range(0, batch.CustomerCount).Select(r => batch.CustomerStarts[r]).ToList();
         var expectedStarts = customerOrder.Select(c => expected.FindIndex(e => e.StartsWith(c + "|", StringComparison.Ordinal))).ToList();
         return expected.SequenceEqual(actual) && starts.SequenceEqual(expectedStarts) && batch.CustomerStarts[batch.CustomerCount] == events.Count;
-    }
+    });
 
     /// <summary>
     /// De-duplication on input that is mostly grouped: runs of one customer (some longer than the scan of a run, some
@@ -207,18 +222,22 @@ public sealed class EventBatchBuilderTests
     /// each (customer, event id).
     /// </summary>
     [Property(MaxTest = 200)]
-    public bool Build_RunsOfCustomers_DeduplicateAsReference(int seed)
+    public Property Build_RunsOfCustomers_DeduplicateAsReference() => Prop.ForAll(
+        Small.ArrayOf(
+            from customer in Gen.Choose(0, 4)
+            from length in Gen.Frequency((3, Gen.Choose(1, 5)), (1, Gen.Choose(30, 89))) // some runs longer than the scan
+            from ids in Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, length + 5))).ArrayOf(length) // 0: no event id
+            select (customer, ids),
+            0,
+            7),
+        runs =>
     {
-        var random = new Random(seed);
         var events = new List<(string Customer, long Ticks, string? Id)>();
-        for (int run = random.Next(0, 8); run > 0; run--)
+        foreach ((int customer, int[] ids) in runs)
         {
-            string customer = "c" + random.Next(5);
-            int length = random.Next(4) == 0 ? random.Next(30, 90) : random.Next(1, 6);
-            for (int i = 0; i < length; i++)
+            foreach (int id in ids)
             {
-                string? id = random.Next(5) == 0 ? null : "e" + random.Next(length + 5);
-                events.Add((customer, T0.AddSeconds(events.Count).UtcTicks, id));
+                events.Add(("c" + customer, T0.AddSeconds(events.Count).UtcTicks, id == 0 ? null : "e" + (id - 1)));
             }
         }
 
@@ -239,5 +258,5 @@ public sealed class EventBatchBuilderTests
             .Select(i => $"{batch.Customers[batch.CustomerIds[i]]}|{batch.TimestampTicks[i]}|{(batch.HasEventIds ? batch.EventIds[i] : null)}")
             .ToList();
         return expected.SequenceEqual(actual) && added == kept.Count && builder.DuplicateCount == events.Count - kept.Count;
-    }
+    });
 }

@@ -1,6 +1,9 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Events;
 
@@ -156,32 +159,46 @@ public sealed class EventLimitsTests : IDisposable
 
     /// <summary>On random events with dense, sparse and overwritten attributes, added out of order, both read APIs give
     /// what a plain dictionary per event says.</summary>
+    /// <summary>One generated event: customer, tick, the dense attribute (0: none, else its value + 1) and whether it is
+    /// first set to another value, and up to two sparse attributes (key, value, set twice).</summary>
+    private static readonly Gen<(int Customer, int Tick, int Common, bool OverwriteCommon, (int Key, int Value, bool Overwrite)[] Rare)> AttributedEvent =
+        from customer in Gen.Choose(0, 4)
+        from tick in Gen.Choose(0, 19)
+        from common in Gen.Frequency((1, Gen.Constant(0)), (3, Gen.Choose(1, 3)))
+        from overwriteCommon in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from rareCount in Gen.Choose(0, 2)
+        from rare in (from key in Gen.Choose(0, 39)
+                      from value in Gen.Choose(0, 2)
+                      from overwrite in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+                      select (key, value, overwrite)).ArrayOf(rareCount)
+        select (customer, tick, common, overwriteCommon, rare);
+
     [Property(MaxTest = 150)]
-    public bool Attributes_AgreeWithAPerEventDictionary(int seed)
+    public Property Attributes_AgreeWithAPerEventDictionary() => Prop.ForAll(Small.ArrayOf(AttributedEvent, 0, 59), generated =>
     {
-        var r = new Random(seed);
-        int events = r.Next(0, 60);
         var expected = new List<(string Customer, long Ticks, Dictionary<string, string> Attributes)>();
         var builder = new EventBatchBuilder();
-        for (int i = 0; i < events; i++)
+        for (int i = 0; i < generated.Length; i++)
         {
-            string customer = "c" + r.Next(5);
-            long ticks = T + r.Next(20);
+            var g = generated[i];
+            string customer = "c" + g.Customer;
+            long ticks = T + g.Tick;
             builder.Add(customer, "t" + i, ticks);
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (r.Next(4) != 0)
+            var overwrite = new Dictionary<string, bool>(StringComparer.Ordinal);
+            if (g.Common != 0)
             {
-                attributes["common"] = "v" + r.Next(3); // on most events: dense
+                (attributes["common"], overwrite["common"]) = ("v" + (g.Common - 1), g.OverwriteCommon); // on most events: dense
             }
 
-            for (int k = r.Next(3); k > 0; k--)
+            foreach ((int key, int value, bool twice) in g.Rare)
             {
-                attributes["rare" + r.Next(40)] = "r" + r.Next(3); // rarely: sparse
+                (attributes["rare" + key], overwrite["rare" + key]) = ("r" + value, twice); // rarely: sparse
             }
 
             foreach ((string key, string value) in attributes)
             {
-                if (r.Next(5) == 0)
+                if (overwrite[key])
                 {
                     builder.SetAttribute(key, "overwritten");
                 }
@@ -226,5 +243,5 @@ public sealed class EventLimitsTests : IDisposable
         }
 
         return !batch.TryGetAttributeColumn("never", out _);
-    }
+    });
 }

@@ -1,6 +1,9 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching.WindowFunnel;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Events;
 
@@ -48,20 +51,31 @@ public sealed class LateEventBufferTests
     /// <summary>Events shuffled by at most the lateness, with duplicates, come out as the sorted, de-duplicated stream —
     /// and a streaming funnel fed from the buffer answers what the batch answers.</summary>
     [Property(MaxTest = 200)]
-    public bool Released_EqualsSortedDeduplicated(int seed)
+    public Property Released_EqualsSortedDeduplicated() => Prop.ForAll(
+        Small.ArrayOf(
+            from gap in Gen.Choose(0, 2)
+            from touchpoint in Gen.Choose(0, 2)
+            from delay in Gen.Choose(0, 5)
+            from duplicate in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from copyDelay in Gen.Choose(0, 5)
+            select (gap, touchpoint, delay, duplicate, copyDelay),
+            0,
+            40),
+        generated =>
     {
-        var r = new Random(seed);
         var events = new List<JourneyEvent>();
         int t = 0;
-        for (int i = 0; i < r.Next(0, 40); i++)
+        for (int i = 0; i < generated.Length; i++)
         {
-            t += r.Next(0, 3);
-            events.Add(new JourneyEvent("c", "abc"[r.Next(3)].ToString(), T0.AddSeconds(t)) { EventId = "e" + i });
+            t += generated[i].gap;
+            events.Add(new JourneyEvent("c", "abc"[generated[i].touchpoint].ToString(), T0.AddSeconds(t)) { EventId = "e" + i });
         }
 
         // Arrival: each event delayed by up to 5 s (the lateness), plus duplicates delayed the same way.
-        var arrivals = events.Concat(events.Where(_ => r.Next(4) == 0))
-            .Select((e, i) => (Event: e, Arrive: e.TimestampTicks + (r.Next(0, 6) * TimeSpan.TicksPerSecond), Order: i))
+        var delayed = events.Select((e, i) => (Event: e, Delay: generated[i].delay))
+            .Concat(events.Select((e, i) => (Event: e, Delay: generated[i].copyDelay)).Where((_, i) => generated[i].duplicate));
+        var arrivals = delayed
+            .Select((x, i) => (x.Event, Arrive: x.Event.TimestampTicks + (x.Delay * TimeSpan.TicksPerSecond), Order: i))
             .OrderBy(x => x.Arrive).ThenBy(x => x.Order).Select(x => x.Event).ToList();
 
         var buffer = new LateEventBuffer(TimeSpan.FromSeconds(5));
@@ -83,5 +97,5 @@ public sealed class LateEventBufferTests
         released.ForEach(e => funnel.Advance(state, e));
         int batchLevel = batch.CustomerCount == 0 ? 0 : funnel.Evaluate(batch).Levels[0];
         return funnel.GetLevel(state) == batchLevel;
-    }
+    });
 }

@@ -1,8 +1,11 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 using static JourneyKit.Tests.Orchestration.StepFixtures;
 
 namespace JourneyKit.Tests.Orchestration;
@@ -19,17 +22,27 @@ public sealed class JourneyStepPropertyTests
     /// for it) — give (1) the instance a batch evaluation of all events gives and (2) exactly one "entered" decision per
     /// stage entry of the final history, numbered per stage (the reference below), whatever the delivery.
     /// </summary>
+    /// <remarks>Each generated event carries the minutes since the previous one, its touchpoint, and — when a chunk
+    /// starts at it — that chunk's size (1 + value) and input kind.</remarks>
     [Property(MaxTest = 200)]
-    public bool Run_AnyChunkingAndInputKind_SameInstanceAsBatchAndOneDecisionPerEntry(int seed)
+    public Property Run_AnyChunkingAndInputKind_SameInstanceAsBatchAndOneDecisionPerEntry() => Prop.ForAll(
+        Small.ArrayOf(
+            from minutes in Gen.Choose(0, 2)
+            from touchpoint in Gen.Choose(0, Touchpoints.Length - 1)
+            from chunk in Gen.Choose(0, 3)
+            from kind in Gen.Choose(0, 2)
+            select (minutes, touchpoint, chunk, kind),
+            1,
+            24),
+        generated =>
     {
-        var random = new Random(seed);
-        int n = random.Next(1, 25);
+        int n = generated.Length;
         var events = new List<JourneyEvent>();
         DateTimeOffset t = T0;
         for (int i = 0; i < n; i++)
         {
-            t = t.AddMinutes(random.Next(3)); // 0: the same instant as the previous event
-            events.Add(Event("ada", Touchpoints[random.Next(Touchpoints.Length)], t, $"e{i}"));
+            t = t.AddMinutes(generated[i].minutes); // 0: the same instant as the previous event
+            events.Add(Event("ada", Touchpoints[generated[i].touchpoint], t, $"e{i}"));
         }
 
         JourneyStep step = JourneyStep.Create(Onboarding, [Entered]);
@@ -38,9 +51,9 @@ public sealed class JourneyStepPropertyTests
         DateTimeOffset now = t.AddDays(1);
         for (int i = 0; i < n;)
         {
-            int chunk = Math.Min(random.Next(1, 5), n - i);
+            int chunk = Math.Min(1 + generated[i].chunk, n - i);
             List<JourneyEvent> log = events.GetRange(0, i + chunk);
-            StepInput input = random.Next(3) switch
+            StepInput input = generated[i].kind switch
             {
                 0 => StepInput.NewEvents(events.GetRange(i, chunk)),
                 1 => StepInput.LogFrom([.. log.Where(e => state.ResumeFrom is { } from && e.Timestamp >= from)]),
@@ -67,7 +80,7 @@ public sealed class JourneyStepPropertyTests
         }
 
         return expected.Serialize().AsSpan().SequenceEqual(state.Instance.Serialize()) && decided.Order(StringComparer.Ordinal).SequenceEqual(expectedKeys.Order(StringComparer.Ordinal));
-    }
+    });
 
     /// <summary>Without jitter the delays double from the base to the cap; with jitter they stay in [d × (1 − jitter), d] and repeat for a seed.</summary>
     [Property(MaxTest = 200)]

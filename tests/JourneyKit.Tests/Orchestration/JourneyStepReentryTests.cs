@@ -1,8 +1,11 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 using static JourneyKit.Tests.Orchestration.StepFixtures;
 
 namespace JourneyKit.Tests.Orchestration;
@@ -83,25 +86,36 @@ public sealed class JourneyStepReentryTests
     }
 
     /// <summary>For random histories of a re-entrant journey delivered in random chunks, the runs equal the batch evaluation's.</summary>
+    /// <remarks>Knobs: the policy (0 after end, 1 always) and the re-entry gap in hours; each generated event carries the
+    /// hours since the previous one (3: thirty days), its touchpoint and, when a chunk starts at it, the chunk's size
+    /// (1 + value).</remarks>
     [Property(MaxTest = 100)]
-    public bool Run_ReentrantHistoryInChunks_SameRunsAsBatch(int seed)
+    public Property Run_ReentrantHistoryInChunks_SameRunsAsBatch() => Pair.ForAll(
+        Small.Each((0, 1), (1, 4)),
+        Small.ArrayOf(
+            from hours in Gen.Frequency((3, Gen.Choose(0, 2)), (1, Gen.Constant(3)))
+            from touchpoint in Gen.Choose(0, 3)
+            from chunk in Gen.Choose(0, 4)
+            select (hours, touchpoint, chunk),
+            1,
+            29),
+        (knobs, generated) =>
     {
-        var random = new Random(seed);
-        CompiledJourney journey = Reentrant(random.Next(2) == 0 ? ReentryPolicy.AfterEnd : ReentryPolicy.Always, TimeSpan.FromHours(random.Next(1, 5)));
+        CompiledJourney journey = Reentrant(knobs[0] == 0 ? ReentryPolicy.AfterEnd : ReentryPolicy.Always, TimeSpan.FromHours(knobs[1]));
         string[] touchpoints = ["form.start", "id.upload", "first.login", "other"];
         var events = new List<JourneyEvent>();
         DateTimeOffset t = T0;
-        for (int i = random.Next(1, 30); i > 0; i--)
+        for (int i = 0; i < generated.Length; i++)
         {
-            t = t.AddHours(random.Next(0, 4) == 0 ? 30 * 24 : random.Next(3));
-            events.Add(Event("ada", touchpoints[random.Next(touchpoints.Length)], t, $"e{i}"));
+            t = t.AddHours(generated[i].hours == 3 ? 30 * 24 : generated[i].hours);
+            events.Add(Event("ada", touchpoints[generated[i].touchpoint], t, $"e{i}"));
         }
 
         JourneyStep step = JourneyStep.Create(journey, [], new OrchestrationOptions { FinishedRunCapacity = 100 });
         CustomerState state = step.CreateState("ada");
         for (int i = 0; i < events.Count;)
         {
-            int chunk = Math.Min(random.Next(1, 6), events.Count - i);
+            int chunk = Math.Min(1 + generated[i].chunk, events.Count - i);
             state = step.Run(state, StepInput.NewEvents(events.GetRange(i, chunk)), t).State;
             i += chunk;
         }
@@ -111,5 +125,5 @@ public sealed class JourneyStepReentryTests
         IReadOnlyList<JourneyInstance> expected = new JourneyEvaluator(journey).Evaluate(batch.Build());
         JourneyInstance[] actual = [.. state.FinishedRuns, state.Instance];
         return expected.Count == actual.Length && expected.Zip(actual).All(p => p.First.Serialize().AsSpan().SequenceEqual(p.Second.Serialize()));
-    }
+    });
 }

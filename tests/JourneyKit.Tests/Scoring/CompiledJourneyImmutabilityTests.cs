@@ -1,7 +1,10 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Scoring;
 
@@ -76,11 +79,13 @@ public sealed class CompiledJourneyImmutabilityTests
     /// own tables or against the journey's table.
     /// </summary>
     [Property(MaxTest = 150)]
-    public bool Results_DoNotDependOnBatchesBuiltBefore(int seed)
+    public Property Results_DoNotDependOnBatchesBuiltBefore() => Pair.ForAll(
+        Small.ArrayOf(Event, 0, 39),
+        Pair.Of(Small.Between(0, 24 * 20), Small.ArrayOf(Event.ArrayOf(), 1, 4)),
+        (generated, rest) =>
     {
-        var random = new Random(seed);
-        List<JourneyEvent> target = RandomEvents(random, "c");
-        DateTimeOffset asOf = T0.AddHours((24 * 6) + random.Next(0, 24 * 20)); // at or after every event (6 days)
+        List<JourneyEvent> target = Events(generated, "c");
+        DateTimeOffset asOf = T0.AddHours((24 * 6) + rest.First); // at or after every event (6 days)
 
         // Reference: a compilation nothing else was ever built against.
         CompiledJourney fresh = Design().Compile();
@@ -90,10 +95,10 @@ public sealed class CompiledJourneyImmutabilityTests
         CompiledJourney shared = Design().Compile();
         EventBatch builtFirst = Build(new EventBatchBuilder(shared.Touchpoints), target);
         string before = Describe(shared, builtFirst, target, asOf);
-        for (int b = random.Next(1, 5); b > 0; b--)
+        for (int b = 0; b < rest.Second.Length; b++)
         {
             var other = new EventBatchBuilder(shared.Touchpoints);
-            Build(other, RandomEvents(random, "o" + b));
+            Build(other, Events(rest.Second[b], "o" + b));
         }
 
         Assert.Equal(expected, before);
@@ -101,21 +106,24 @@ public sealed class CompiledJourneyImmutabilityTests
         Assert.Equal(expected, Describe(shared, Build(new EventBatchBuilder(shared.Touchpoints), target), target, asOf));
         Assert.Equal(expected, Describe(shared, BuildOwn(target), target, asOf));
         return shared.Touchpoints.Count == Known.Length;
-    }
+    });
 
-    /// <summary>Events of four customers over journey and unknown touchpoints, channels and ties, in random order.</summary>
-    private static List<JourneyEvent> RandomEvents(Random random, string customerPrefix)
-    {
-        var events = new List<JourneyEvent>();
-        for (int i = random.Next(0, 40); i > 0; i--)
-        {
-            string touchpoint = random.Next(3) == 0 ? Unknown[random.Next(Unknown.Length)] : Known[random.Next(Known.Length)];
-            string channel = ChannelNames[random.Next(ChannelNames.Length)];
-            events.Add(new JourneyEvent(customerPrefix + random.Next(4), touchpoint, T0.AddHours(random.Next(0, 24 * 6)), channel.Length == 0 ? Channel.None : new Channel(channel)));
-        }
+    /// <summary>One generated event: a customer of four, a touchpoint (<see cref="Known"/> then <see cref="Unknown"/>,
+    /// a third of them unknown), a channel of <see cref="ChannelNames"/> and an hour in the first six days (ties).</summary>
+    private static readonly Gen<(int Customer, int Touchpoint, int Channel, int Hour)> Event =
+        from customer in Gen.Choose(0, 3)
+        from touchpoint in Gen.Frequency((2, Gen.Choose(0, Known.Length - 1)), (1, Gen.Choose(Known.Length, Known.Length + Unknown.Length - 1)))
+        from channel in Gen.Choose(0, ChannelNames.Length - 1)
+        from hour in Gen.Choose(0, (24 * 6) - 1)
+        select (customer, touchpoint, channel, hour);
 
-        return events;
-    }
+    /// <summary>The generated events, in generation order (random order in time).</summary>
+    private static List<JourneyEvent> Events((int Customer, int Touchpoint, int Channel, int Hour)[] generated, string customerPrefix) =>
+        [.. generated.Select(g => new JourneyEvent(
+            customerPrefix + g.Customer,
+            g.Touchpoint < Known.Length ? Known[g.Touchpoint] : Unknown[g.Touchpoint - Known.Length],
+            T0.AddHours(g.Hour),
+            ChannelNames[g.Channel].Length == 0 ? Channel.None : new Channel(ChannelNames[g.Channel])))];
 
     private static EventBatch BuildOwn(List<JourneyEvent> events) => Build(new EventBatchBuilder(), events);
 

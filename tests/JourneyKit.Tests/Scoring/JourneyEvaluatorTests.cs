@@ -1,7 +1,10 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JourneyKit.Tests.Scoring;
@@ -225,32 +228,21 @@ public sealed class JourneyEvaluatorTests
     }
 
     /// <summary>Batch == streaming == resumed-from-serialized-state, and scores stay within 0..100.</summary>
+    private static readonly string[] StreamTouchpoints = ["form", "call", "upload", "branch", "active", "no", "ad", "unknown"];
+    private static readonly Channel[] StreamChannels = [Channel.None, Channel.Web, Channel.Mobile, Channel.ContactCentre];
+
+    /// <summary>Generated histories in this journey's touchpoints (and two it does not name), gaps of 0–3 × 16 hours,
+    /// channels by value (None among them), duplicates and shuffled input; the second input is where each run's stream
+    /// is cut, serialized and resumed (run r cuts after split[r mod length] events, at most all).</summary>
     [Property(MaxTest = 150)]
-    public bool BatchStreamingResumed_Agree(int seed)
+    public Property BatchStreamingResumed_Agree() => Pair.ForAll(
+        Histories.Of(customers: 4, touchpoints: StreamTouchpoints.Length, maxEvents: 60, maxValue: StreamChannels.Length - 1),
+        Small.ArrayOf(Gen.Choose(0, 20), 1, 4),
+        (history, splits) =>
     {
-        var random = new Random(seed);
         CompiledJourney journey = Journey();
         var evaluator = new JourneyEvaluator(journey);
-        string[] tps = ["form", "call", "upload", "branch", "active", "no", "ad", "unknown"];
-        Channel[] channels = [Channel.None, Channel.Web, Channel.Mobile, Channel.ContactCentre];
-        var events = new List<JourneyEvent>();
-        for (int c = 0; c < 1 + random.Next(4); c++)
-        {
-            double h = 0;
-            for (int k = 0; k < random.Next(0, 20); k++)
-            {
-                h += random.Next(3) == 0 ? 0 : random.Next(1, 50);
-                events.Add(new JourneyEvent("c" + c, tps[random.Next(tps.Length)], T0.AddHours(h), channels[random.Next(channels.Length)]));
-            }
-        }
-
-        var builder = new EventBatchBuilder();
-        foreach (JourneyEvent e in events.OrderBy(_ => random.Next()).OrderBy(e => e.CustomerId).ThenBy(e => e.TimestampTicks))
-        {
-            builder.Add(e);
-        }
-
-        EventBatch batch = builder.Build();
+        EventBatch batch = history.Batch(new HistoryShape(StreamTouchpoints, TimeSpan.FromHours(16), T0, StreamChannels));
         IReadOnlyList<JourneyInstance> fromBatch = evaluator.Evaluate(batch);
         for (int run = 0; run < batch.CustomerCount; run++)
         {
@@ -261,7 +253,7 @@ public sealed class JourneyEvaluatorTests
             }
 
             JourneyInstance streamed = evaluator.CreateInstance(own[0].CustomerId);
-            int split = random.Next(own.Count + 1);
+            int split = Math.Min(splits[run % splits.Length], own.Count);
             for (int k = 0; k < split; k++)
             {
                 evaluator.Advance(streamed, own[k]);
@@ -292,5 +284,5 @@ public sealed class JourneyEvaluatorTests
         }
 
         return true;
-    }
+    });
 }

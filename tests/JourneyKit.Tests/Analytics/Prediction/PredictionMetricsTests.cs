@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Analytics.Prediction;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics.Prediction;
 
@@ -34,17 +35,13 @@ public sealed class PredictionMetricsTests
     }
 
     [Property(MaxTest = 200)]
-    public Property Auc_EqualsTheShareOfConcordantPairs(int seed)
+    public Property Auc_EqualsTheShareOfConcordantPairs() => Prop.ForAll(
+        Small.ArrayOf(Gen.Choose(0, 5).SelectMany(p => Gen.Elements(false, true), (p, y) => (Fifths: p, Positive: y)), 2, 39), // few distinct values: many ties
+        generated =>
     {
-        var random = new Random(seed);
-        int n = random.Next(2, 40);
-        var p = new double[n];
-        var y = new bool[n];
-        for (int i = 0; i < n; i++)
-        {
-            p[i] = random.Next(0, 6) / 5.0; // few distinct values: many ties
-            y[i] = random.Next(2) == 0;
-        }
+        int n = generated.Length;
+        double[] p = [.. generated.Select(g => g.Fifths / 5.0)];
+        bool[] y = [.. generated.Select(g => g.Positive)];
 
         double pairs = 0, concordant = 0;
         for (int i = 0; i < n; i++)
@@ -61,7 +58,7 @@ public sealed class PredictionMetricsTests
 
         double? auc = PredictionMetrics.Compute(p, y, 0.5).Auc;
         return (pairs == 0 ? auc is null : Math.Abs(auc!.Value - (concordant / pairs)) < 1e-12).ToProperty();
-    }
+    });
 
     [Fact]
     public void Brier_KnownVectors()
