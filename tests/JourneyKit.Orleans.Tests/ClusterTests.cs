@@ -4,6 +4,7 @@ using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
 using JourneyKit.Storage;
+using JourneyKit.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans;
@@ -19,20 +20,10 @@ namespace JourneyKit.Orleans.Tests;
 /// </summary>
 public sealed class ClusterTests(ITestOutputHelper output)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = OnboardingJourney.T0;
 
-    private static readonly CompiledJourney Onboarding = new JourneyBuilder("onboarding")
-        .Touchpoint("form.start", Channel.Web)
-        .Touchpoint("form.submit", Channel.Web)
-        .Touchpoint("id.upload", Channel.Mobile)
-        .Touchpoint("first.login", Channel.Mobile)
-        .Touchpoint("help.call", Channel.Voice)
-        .Stage("apply", s => s.Touchpoints("form.start", "form.submit").StandardTime(TimeSpan.FromDays(2)))
-        .Stage("verify", s => s.Touchpoints("id.upload").StandardTime(TimeSpan.FromDays(1)))
-        .Stage("active", s => s.Touchpoints("first.login").Goal())
-        .MomentOfTruth("upload-retry", "id.upload id.upload", MomentOfTruthOutcome.Negative)
-        .Build()
-        .Compile();
+    /// <summary>The shared onboarding journey (tests/Shared/OnboardingJourney.cs): the cluster and the engine it is compared with use it.</summary>
+    private static readonly CompiledJourney Onboarding = OnboardingJourney.Compiled;
 
     private static readonly JourneyRule[] Rules =
     [

@@ -1,4 +1,7 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Reporting.Tests;
 
@@ -24,16 +27,18 @@ public sealed class TextLayoutTests
         Assert.EndsWith("…", lines[1], StringComparison.Ordinal);
     }
 
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyzMW0123456789._- ";
+
+    /// <remarks>The text: 1–119 letters of <see cref="Alphabet"/> (shrinking towards "a"); the width in pixels.</remarks>
     [Property(MaxTest = 300)]
-    public void Wrap_LinesFit_AndKeepTheText(int seed)
+    public Property Wrap_LinesFit_AndKeepTheText() => Pair.ForAll(Small.ArrayOf(Gen.Choose(0, Alphabet.Length - 1), 1, 119), Small.Between(40, 299), (letters, pixels) =>
     {
-        var random = new Random(seed);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyzMW0123456789._- ";
-        string text = new([.. Enumerable.Range(0, random.Next(1, 120)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
-        double width = random.Next(40, 300);
+        string text = new([.. letters.Select(l => Alphabet[l])]);
+        double width = pixels;
         List<string> lines = JourneyReport.Wrap(text, width, 13, 100);
         Assert.All(lines, l => Assert.True(JourneyReport.TextWidth(l, 13) <= width || l.Length == 1, $"'{l}' is wider than {width}"));
         string Squash(string s) => s.Replace(" ", string.Empty, StringComparison.Ordinal);
         Assert.Equal(Squash(text), Squash(string.Concat(lines)));
-    }
+        return true;
+    });
 }

@@ -1,36 +1,11 @@
 using JourneyKit.Events;
-using JourneyKit.Model;
-using JourneyKit.Orchestration;
-using JourneyKit.Scoring;
-using Microsoft.Extensions.Time.Testing;
+using JourneyKit.Tests.Shared;
 
 namespace JourneyKit.Storage.PostgreSql.Tests;
 
 public sealed class PostgreSqlConcurrencyTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-
-    private static readonly CompiledJourney Onboarding = new JourneyBuilder("onboarding")
-        .Touchpoint("form.start", Channel.Web)
-        .Touchpoint("form.submit", Channel.Web)
-        .Touchpoint("id.upload", Channel.Mobile)
-        .Touchpoint("id.check", Channel.Web)
-        .Touchpoint("first.login", Channel.Mobile)
-        .Touchpoint("help.call", Channel.Voice)
-        .Stage("apply", s => s.Touchpoints("form.start", "form.submit").StandardTime(TimeSpan.FromDays(2)))
-        .Stage("verify", s => s.Touchpoints("id.upload", "id.check").StandardTime(TimeSpan.FromDays(1)))
-        .Stage("active", s => s.Touchpoints("first.login").Goal())
-        .MomentOfTruth("upload-retry", "id.upload id.upload", MomentOfTruthOutcome.Negative)
-        .Build()
-        .Compile();
-
-    private static readonly JourneyRule[] Rules =
-    [
-        JourneyRule.Create("entered").WhenEntered(null).Then("hello", Channel.Email).SuppressWhenProgressed(false).Build(),
-        JourneyRule.Create("negative").WhenMomentOfTruth(MomentOfTruthOutcome.Negative).Then("help", Channel.Chat).Build(),
-    ];
-
-    private static readonly string[] Path = ["form.start", "form.submit", "id.upload", "help.call", "id.upload", "id.check", "form.submit", "id.check", "first.login"];
+    private static readonly DateTimeOffset T0 = OnboardingJourney.T0;
 
     /// <summary>
     /// Four tasks append overlapping 3,000-event batches through COPY at once (each holds the same 2,000 shared events,
@@ -94,56 +69,9 @@ public sealed class PostgreSqlConcurrencyTests(PostgresDatabase database) : ICla
     [InlineData(2)]
     public async Task TwoEngines_ParallelIngest_SameStatesAsSequential(int seed)
     {
-        var random = new Random(seed);
-        var events = new List<JourneyEvent>();
-        for (int c = 0; c < 6; c++)
-        {
-            int length = 3 + random.Next(Path.Length - 2);
-            for (int i = 0; i < length; i++)
-            {
-                DateTimeOffset at = T0.AddMinutes((i * 10) + c);
-                events.Add(new JourneyEvent($"c{c}", Path[i], at) { EventId = $"c{c}/{Path[i]}/{at.UtcTicks}" });
-            }
-        }
-
-        var clock = new FakeTimeProvider(T0);
-        clock.Advance(TimeSpan.FromDays(30));
-        var sequentialStore = new InMemoryJourneyStore();
-        var sequential = new JourneyEngine(Onboarding, sequentialStore, new RecordingInterventionDispatcher(), Rules, timeProvider: clock);
-        foreach (JourneyEvent e in events.OrderBy(e => e.TimestampTicks))
-        {
-            await sequential.IngestAsync(e);
-        }
-
         string schema = database.NewSchema();
         await using var first = new PostgreSqlJourneyStore(new PostgreSqlStoreOptions { ConnectionString = database.ConnectionString, Schema = schema });
         await using var second = new PostgreSqlJourneyStore(new PostgreSqlStoreOptions { ConnectionString = database.ConnectionString, Schema = schema });
-        var sent = new RecordingInterventionDispatcher();
-        var options = new OrchestrationOptions { MaxConflictRetries = 100 };
-        JourneyEngine[] engines =
-        [
-            new(Onboarding, first, sent, Rules, options, timeProvider: clock),
-            new(Onboarding, second, sent, Rules, options, timeProvider: clock),
-        ];
-        JourneyEvent[] shuffled = [.. events, .. events.Where((_, i) => i % 5 == 0)];
-        random.Shuffle(shuffled);
-        int next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < shuffled.Length)
-            {
-                await engines[(i + worker) % 2].IngestAsync(shuffled[i]);
-            }
-        })));
-
-        for (int c = 0; c < 6; c++)
-        {
-            byte[] expected = (await sequential.GetInstanceAsync($"c{c}"))!.Serialize();
-            byte[] actual = (await engines[1].GetInstanceAsync($"c{c}"))!.Serialize();
-            Assert.True(expected.AsSpan().SequenceEqual(actual), $"customer c{c}");
-        }
-
-        Assert.Equal(await sequentialStore.Events.CountAsync(), await first.Events.CountAsync());
+        await ParallelIngestCheck.RunAsync(first, second, seed);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using FsCheck.Xunit;
 using System.Text;
 using JourneyKit.Events;
-using static JourneyKit.Tests.Events.EventTestHelper;
+using static JourneyKit.Tests.Shared.EventTestHelper;
 
 namespace JourneyKit.Tests.Events;
 

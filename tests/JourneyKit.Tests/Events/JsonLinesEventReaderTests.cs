@@ -1,7 +1,7 @@
 using System.Text;
 using JourneyKit.Events;
 using JourneyKit.Model;
-using static JourneyKit.Tests.Events.EventTestHelper;
+using static JourneyKit.Tests.Shared.EventTestHelper;
 
 namespace JourneyKit.Tests.Events;
 

@@ -1,9 +1,12 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.Internal;
 using JourneyKit.Model;
 using JourneyKit.Model.Patterns;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Matching;
 
@@ -47,47 +50,73 @@ public sealed class EventConditionTests
     }
 
     /// <summary>The bound, columnar evaluation agrees with <see cref="EventCondition.Matches(JourneyEvent)"/> on every row.</summary>
+    /// <remarks>Each generated condition: kind (any, a touchpoint set, not a touchpoint), two touchpoints, a channel
+    /// (0: none), a value comparison (0: none, else the comparison + 1) with a threshold, and a plan attribute (0: none,
+    /// else plan and negation). Each generated event: customer, touchpoint (or an unknown variant of it), second,
+    /// channel, value (0: none, else value + 1) and plan (0: none).</remarks>
     [Property(MaxTest = 200)]
-    public bool BoundConditions_AgreeWithMatches(int seed)
+    public Property BoundConditions_AgreeWithMatches() => Pair.ForAll(
+        Small.ArrayOf(
+            from kind in Gen.Choose(0, 2)
+            from tp1 in Gen.Choose(0, 3)
+            from tp2 in Gen.Choose(0, 3)
+            from channel in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
+            from comparison in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 6)))
+            from threshold in Gen.Choose(0, 2)
+            from attribute in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 4)))
+            select (Kind: kind, Tp1: tp1, Tp2: tp2, Channel: channel, Comparison: comparison, Threshold: threshold, Attribute: attribute),
+            1,
+            6),
+        Small.ArrayOf(
+            from customer in Gen.Choose(0, 2)
+            from tp in Gen.Choose(0, 3)
+            from unknown in Gen.Frequency((7, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from second in Gen.Choose(0, 9)
+            from channel in Gen.Choose(0, 2)
+            from value in Gen.Frequency((1, Gen.Constant(0)), (2, Gen.Choose(1, 3)))
+            from plan in Gen.Choose(0, 2)
+            select (Customer: customer, Tp: tp, Unknown: unknown, Second: second, Channel: channel, Value: value, Plan: plan),
+            0,
+            30),
+        (generatedConditions, generatedEvents) =>
     {
-        var random = new Random(seed);
         string[] touchpoints = ["a", "b", "c", "d"];
         string[] plans = ["gold", "silver"];
         var conditions = new List<EventCondition>();
-        for (int i = 0; i < 1 + random.Next(6); i++)
+        foreach (var g in generatedConditions)
         {
-            EventCondition c = random.Next(3) switch
+            EventCondition c = g.Kind switch
             {
-                0 => EventCondition.Touchpoints(touchpoints[random.Next(4)], touchpoints[random.Next(4)]),
-                1 => EventCondition.NotTouchpoints(touchpoints[random.Next(4)]),
+                1 => EventCondition.Touchpoints(touchpoints[g.Tp1], touchpoints[g.Tp2]),
+                2 => EventCondition.NotTouchpoints(touchpoints[g.Tp1]),
                 _ => EventCondition.Any,
             };
-            if (random.Next(3) == 0)
+            if (g.Channel != 0)
             {
-                c = c.WithChannels(random.Next(2) == 0 ? Channel.Web : Channel.Email);
+                c = c.WithChannels(g.Channel == 1 ? Channel.Web : Channel.Email);
             }
 
-            if (random.Next(3) == 0)
+            if (g.Comparison != 0)
             {
-                c = c.WithValue((ValueComparison)random.Next(6), random.Next(3));
+                c = c.WithValue((ValueComparison)(g.Comparison - 1), g.Threshold);
             }
 
-            if (random.Next(3) == 0)
+            if (g.Attribute != 0)
             {
-                c = c.WithAttribute(new AttributeCondition("plan", [plans[random.Next(2)]], random.Next(2) == 0));
+                c = c.WithAttribute(new AttributeCondition("plan", [plans[(g.Attribute - 1) % 2]], (g.Attribute - 1) / 2 == 1));
             }
 
             conditions.Add(c);
         }
 
         var builder = new EventBatchBuilder();
-        for (int i = 0; i < 30; i++)
+        foreach (var g in generatedEvents)
         {
-            var e = new JourneyEvent("c" + random.Next(3), touchpoints[random.Next(4)] + (random.Next(8) == 0 ? "x" : ""), T0.AddSeconds(random.Next(10)),
-                random.Next(3) switch { 0 => Channel.None, 1 => Channel.Web, _ => Channel.Email })
+            var e = new JourneyEvent("c" + g.Customer, touchpoints[g.Tp] + (g.Unknown ? "x" : ""), T0.AddSeconds(g.Second),
+                g.Channel switch { 0 => Channel.None, 1 => Channel.Web, _ => Channel.Email })
             {
-                Value = random.Next(3) == 0 ? null : random.Next(3),
-                Attributes = random.Next(2) == 0 ? null : new Dictionary<string, string> { ["plan"] = plans[random.Next(2)] },
+                Value = g.Value == 0 ? null : g.Value - 1,
+                Attributes = g.Plan == 0 ? null : new Dictionary<string, string> { ["plan"] = plans[g.Plan - 1] },
             };
             builder.Add(e);
         }
@@ -115,5 +144,5 @@ public sealed class EventConditionTests
         }
 
         return true;
-    }
+    });
 }

@@ -1,8 +1,11 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Model;
 using JourneyKit.Model.Internal;
 using JourneyKit.Model.Json;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Model;
 
@@ -81,31 +84,42 @@ public sealed class ValidationBoundsTests
 
     /// <summary>The banded distance is the full distance whenever that is within the limit, and limit + 1 otherwise.</summary>
     [Property(MaxTest = 500)]
-    public bool BoundedEditDistance_AgreesWithFullDistance(int seed)
+    public Property BoundedEditDistance_AgreesWithFullDistance() => Pair.ForAll(
+        Pair.Of(Small.ArrayOf(Gen.Choose(0, 2), 0, 8), Small.ArrayOf(Gen.Choose(0, 2), 0, 8)), // words over a, b, c
+        Small.Between(0, 4),
+        (words, limit) =>
     {
-        var r = new Random(seed);
-        string Word() => new([.. Enumerable.Range(0, r.Next(0, 9)).Select(_ => (char)('a' + r.Next(3)))]);
-        string a = Word(), b = Word();
-        int limit = r.Next(0, 5);
+        string Word(int[] letters) => new([.. letters.Select(l => (char)('a' + l))]);
+        string a = Word(words.First), b = Word(words.Second);
         return JourneyValidator.BoundedEditDistance(a, b, limit) == Math.Min(JourneyValidator.EditDistance(a, b), limit + 1);
-    }
+    });
 
     /// <summary>On random stage graphs (explicit, implicit and dangling next, goals and failures), unreachable and
     /// no-way-out stages are those a plain fixed-point reference finds.</summary>
+    /// <remarks>Each generated stage: terminal or not, an implicit next (no list) or not, and up to two next stages
+    /// (indices modulo the stage count); the knob is the stage made terminal in any case (modulo the count).</remarks>
     [Property(MaxTest = 300)]
-    public bool Reachability_AgreesWithFixedPointReference(int seed)
+    public Property Reachability_AgreesWithFixedPointReference() => Pair.ForAll(
+        Small.ArrayOf(
+            from terminal in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from implicitNext in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from next in Gen.Choose(0, 7).ArrayOf(2).SelectMany(two => Gen.Choose(0, 2), (two, count) => two[..count])
+            select (Terminal: terminal, ImplicitNext: implicitNext, Next: next),
+            1,
+            8),
+        Small.Between(0, 7),
+        (stages, forcedTerminal) =>
     {
-        var r = new Random(seed);
-        int n = r.Next(1, 9);
+        int n = stages.Length;
         var nexts = new List<int>?[n];
         var terminal = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            terminal[i] = r.Next(4) == 0;
-            nexts[i] = terminal[i] || r.Next(4) == 0 ? null : [.. Enumerable.Range(0, r.Next(0, 3)).Select(_ => r.Next(n))];
+            terminal[i] = stages[i].Terminal;
+            nexts[i] = terminal[i] || stages[i].ImplicitNext ? null : [.. stages[i].Next.Select(j => j % n)];
         }
 
-        terminal[r.Next(n)] = true;
+        terminal[forcedTerminal % n] = true;
         string json = Json(n, i => nexts[i] is { } l ? string.Join(",", l.Select(j => $"\"s{j}\"")) : null, i => terminal[i] ? (i % 2 == 0 ? ",\"isGoal\":true" : ",\"isFailure\":true") : string.Empty);
 
         // Reference: the successors of a non-terminal stage are its next list, or every other stage without one.
@@ -150,5 +164,5 @@ public sealed class ValidationBoundsTests
         }
 
         return true;
-    }
+    });
 }

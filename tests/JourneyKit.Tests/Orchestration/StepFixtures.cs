@@ -3,6 +3,7 @@ using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Orchestration;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Shared;
 
 namespace JourneyKit.Tests.Orchestration;
 
@@ -12,24 +13,10 @@ namespace JourneyKit.Tests.Orchestration;
 /// </summary>
 internal static class StepFixtures
 {
-    public static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset T0 = OnboardingJourney.T0;
 
-    public static CompiledJourney Onboarding { get; } = new JourneyBuilder("onboarding")
-        .Touchpoint("form.start", Channel.Web)
-        .Touchpoint("form.submit", Channel.Web)
-        .Touchpoint("id.upload", Channel.Mobile)
-        .Touchpoint("id.check", Channel.Web)
-        .Touchpoint("first.login", Channel.Mobile)
-        .Touchpoint("rejected", Channel.Email)
-        .Touchpoint("help.call", Channel.Voice)
-        .Stage("apply", s => s.Touchpoints("form.start", "form.submit").StandardTime(TimeSpan.FromDays(2)))
-        .Stage("verify", s => s.Touchpoints("id.upload", "id.check").StandardTime(TimeSpan.FromDays(1)))
-        .Stage("active", s => s.Touchpoints("first.login").Goal())
-        .Stage("declined", s => s.Touchpoints("rejected").Failure())
-        .MomentOfTruth("upload-retry", "id.upload id.upload", MomentOfTruthOutcome.Negative)
-        .MomentOfTruth("activated", "first.login", MomentOfTruthOutcome.Positive)
-        .Build()
-        .Compile();
+    /// <summary>The shared onboarding journey (tests/Shared/OnboardingJourney.cs).</summary>
+    public static CompiledJourney Onboarding => OnboardingJourney.Compiled;
 
     /// <summary>The rules of the golden fixtures (the same as those that wrote the format-2 fixture).</summary>
     public static JourneyRule[] FixtureRules { get; } =
@@ -49,8 +36,7 @@ internal static class StepFixtures
         new("ada", "help.call", T0.AddHours(2), Channel.Voice) { EventId = "e4" },
     ];
 
-    public static JourneyEvent Event(string customer, string touchpoint, DateTimeOffset at, string? id = null) =>
-        new(customer, touchpoint, at) { EventId = id ?? $"{customer}/{touchpoint}/{at.UtcTicks}" };
+    public static JourneyEvent Event(string customer, string touchpoint, DateTimeOffset at, string? id = null) => OnboardingJourney.Event(customer, touchpoint, at, id);
 
     /// <summary>Reads a golden CustomerState fixture of Orchestration/Fixtures (see <see cref="GoldenBytes"/>).</summary>
     public static byte[] ReadHex(string name) => GoldenBytes.Read(Path.Combine("Orchestration", "Fixtures", name));

@@ -1,8 +1,11 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Events;
 using JourneyKit.Matching;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Model.Patterns;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Matching.Pattern;
 
@@ -99,28 +102,33 @@ public sealed class PatternAbsenceTests
     /// <summary>Random prefixes (with time gaps, windows, repeats) ending in an absence, random streams with ties,
     /// as of random instants: batch and streaming agree with a brute force over every prefix match (earliest deadline
     /// first, then the latest start; restart after the deadline).</summary>
+    private static readonly string[] Prefixes = ["a", "a .* b", "a b?", "a ~~(2s..) b", "(a b within 3s)", "a+", "[a b] ~(..1s) c", "(a .* b within 4s)", "a . b"];
+
+    /// <remarks>Knobs: the prefix, the absent touchpoint, its seconds, an outer "within 3s" (1) or none (0), and the instant
+    /// (0: none, k: k − 1 seconds after the last event); the stream: seconds since the previous event and touchpoint.</remarks>
     [Property(MaxTest = 500)]
-    public bool Absence_AgreesWithBruteForce(int seed)
+    public Property Absence_AgreesWithBruteForce() => Pair.ForAll(
+        Small.Each((0, Prefixes.Length - 1), (0, 2), (0, 4), (0, 1), (0, 6)),
+        Small.ArrayOf(Gen.Choose(0, 2).SelectMany(gap => Gen.Choose(0, 2), (gap, tp) => (Gap: gap, Touchpoint: tp)), 0, 11),
+        (knobs, stream) =>
     {
-        var r = new Random(seed);
-        string[] prefixes = ["a", "a .* b", "a b?", "a ~~(2s..) b", "(a b within 3s)", "a+", "[a b] ~(..1s) c", "(a .* b within 4s)", "a . b"];
-        string text = prefixes[r.Next(prefixes.Length)] + $" !({Tps[r.Next(3)]} within {r.Next(0, 5)}s)" + (r.Next(4) == 0 ? " within 3s" : string.Empty);
+        string text = Prefixes[knobs[0]] + $" !({Tps[knobs[1]]} within {knobs[2]}s)" + (knobs[3] == 1 ? " within 3s" : string.Empty);
         PatternTree tree = PatternParser.Parse(text, new PatternOptions());
         var events = new List<JourneyEvent>();
         int t = 0;
-        for (int i = 0; i < r.Next(0, 12); i++)
+        for (int i = 0; i < stream.Length; i++)
         {
-            t += r.Next(0, 3);
-            events.Add(new JourneyEvent("c", Tps[r.Next(3)], T0.AddSeconds(t)) { EventId = "e" + i });
+            t += stream[i].Gap;
+            events.Add(new JourneyEvent("c", Tps[stream[i].Touchpoint], T0.AddSeconds(t)) { EventId = "e" + i });
         }
 
-        DateTimeOffset? asOf = r.Next(3) == 0 ? null : T0.AddSeconds(t + r.Next(0, 6));
+        DateTimeOffset? asOf = knobs[4] == 0 ? null : T0.AddSeconds(t + knobs[4] - 1);
         PatternMatch expected = Reference(tree, events, asOf?.UtcTicks ?? long.MinValue);
         PatternMatch actual = Run(text, events, asOf);
         return actual == expected
             ? true
             : throw new Xunit.Sdk.XunitException($"'{text}' as of {asOf}: engine {actual} vs reference {expected}; events {string.Join(" ", events.Select(e => e.Touchpoint + "@" + ((e.TimestampTicks - T0.UtcTicks) / TimeSpan.TicksPerSecond)))}");
-    }
+    });
 
     private static PatternMatch Reference(PatternTree tree, List<JourneyEvent> ev, long asOf)
     {

@@ -1,6 +1,6 @@
-namespace JourneyKit.Tests;
+namespace JourneyKit.Tests.Shared;
 
-/// <summary>Locates files of the repository (samples, schema) from the test output folder.</summary>
+/// <summary>Locates files of the repository (samples, schema) from the test output folder (linked into several test projects).</summary>
 internal static class TestPaths
 {
     public static string RepoRoot { get; } = FindRoot();

@@ -1,9 +1,9 @@
 using System.Text;
 using JourneyKit.Events;
 
-namespace JourneyKit.Tests.Events;
+namespace JourneyKit.Tests.Shared;
 
-/// <summary>Shared helpers for the event reader and writer tests.</summary>
+/// <summary>Shared helpers for the event reader and writer tests (linked into several test projects).</summary>
 internal static class EventTestHelper
 {
     public static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
