@@ -6,10 +6,12 @@ using static JourneyKit.Tests.Orchestration.StepFixtures;
 namespace JourneyKit.Tests.Scoring;
 
 /// <summary>The serialized run (<see cref="JourneyInstance"/>, format 2): golden bytes of the onboarding fixture, read
-/// back and continued like the live run. (Format-1 runs are read inside the format-2 CustomerState fixture.)</summary>
+/// back and continued like the live run; the same run in format 1 (as an older writer stored it) still reads.</summary>
 public sealed class JourneyInstanceFormatTests
 {
     private const string Fixture = "Scoring/Fixtures/journey-instance-v2.hex";
+
+    private const string FixtureV1 = "Scoring/Fixtures/journey-instance-v1.hex";
 
     private static readonly JourneyEvaluator Evaluator = new(Onboarding);
 
@@ -45,6 +47,23 @@ public sealed class JourneyInstanceFormatTests
         live = Evaluator.Advance(live, login);
         Assert.Equal(live.Serialize(), read.Serialize());
         Assert.True(read.GoalReached); // first.login puts the run in the goal stage "active"
+    }
+
+    [Fact]
+    public void Deserialize_Format1_ReadsTheSameRun_WithFormat2sDefaults_AndContinuesLikeTheLiveRun()
+    {
+        byte[] v1 = GoldenBytes.Read(FixtureV1), v2 = GoldenBytes.Read(Fixture);
+        Assert.Equal((1, 2), (v1[0], v2[0]));
+        Assert.True(v2.AsSpan(1).StartsWith(v1.AsSpan(1)), "format 2 appends its fields to format 1's");
+
+        // Run 1, no persona (so none set by the caller), no attributes, no persona at either stage entry: exactly the
+        // format-2 bytes of the same run, written today.
+        JourneyInstance read = JourneyInstance.Deserialize(v1);
+        Assert.Equal((1, false, 0), (read.RunNumber, read.PersonaSetByCaller, read.Attributes.Count));
+        Assert.Equal(v2, read.Serialize());
+
+        var login = new JourneyEvent("ada", "first.login", T0.AddHours(3), Channel.Mobile) { EventId = "e5" };
+        Assert.Equal(Evaluator.Advance(Saved(), login).Serialize(), Evaluator.Advance(read, login).Serialize());
     }
 
     [Theory]
