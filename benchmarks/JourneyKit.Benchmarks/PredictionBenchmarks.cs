@@ -1,11 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using JourneyKit.Analytics.Prediction;
 using JourneyKit.Events;
-using JourneyKit.Model;
-using JourneyKit.Model.Json;
 using JourneyKit.Prediction;
 using JourneyKit.Scoring;
-using JourneyKit.Synthetic;
 
 namespace JourneyKit.Benchmarks;
 
@@ -36,21 +33,10 @@ public class PredictionBenchmarks
     /// <summary>The model and a query of <paramref name="runs"/> open runs (repeated when fewer are open).</summary>
     internal static (RiskPredictionModel Model, RiskQuery Query, JourneyEvaluator Evaluator, DateTimeOffset AsOf) Fit(int customers, int runs)
     {
-        Journey journey = JourneyJson.LoadFile(Path.Combine(Root(), "samples", "data", "retail-bank-account-opening.journey.json"));
-        EventBatch batch = new SyntheticEventGenerator(journey, new SyntheticEventOptions { Customers = customers, Seed = 7 }).GenerateBatch();
-        var evaluator = new JourneyEvaluator(journey.Compile());
-        DateTimeOffset start = batch.EarliestTimestamp!.Value, end = batch.LatestTimestamp!.Value;
-        DateTimeOffset asOf = start + ((end - start) / 2);
-        EventBatch before = batch.Until(asOf);
+        var data = PredictionSetup.Generate(customers);
+        (JourneyEvaluator evaluator, DateTimeOffset asOf, EventBatch before) = (data.Evaluator, data.Cutoff, data.Before);
         RiskPredictionModel model = new BoostedTreeRiskTrainer().FitModel(new RiskTrainingSet(evaluator, before, asOf, TimeSpan.FromDays(7), seed: 1));
-        var open = new List<JourneyInstance>();
-        foreach (JourneyInstance run in evaluator.Evaluate(before))
-        {
-            if (evaluator.GetStatus(run, asOf).IsOpen && run.CurrentStage >= 0 && !evaluator.Journey.Stages[run.CurrentStage].IsTerminal)
-            {
-                open.Add(run);
-            }
-        }
+        List<JourneyInstance> open = data.OpenRuns();
 
         var asked = new List<JourneyInstance>(runs);
         for (int i = 0; asked.Count < runs; i++)
@@ -80,16 +66,5 @@ public class PredictionBenchmarks
         }
 
         return total;
-    }
-
-    private static string Root()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "JourneyKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? Directory.GetCurrentDirectory();
     }
 }

@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using JourneyKit.Analytics.Prediction;
 using JourneyKit.Events;
-using JourneyKit.Model;
-using JourneyKit.Model.Json;
 using JourneyKit.Prediction;
 using JourneyKit.Scoring;
-using JourneyKit.Synthetic;
 
 namespace JourneyKit.Benchmarks;
 
@@ -20,12 +17,8 @@ public static class PredictionProbe
     public static int Run(TextWriter output, string[] args)
     {
         int customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
-        Journey journey = JourneyJson.LoadFile(Path.Combine(Root(), "samples", "data", "retail-bank-account-opening.journey.json"));
-        EventBatch batch = new SyntheticEventGenerator(journey, new SyntheticEventOptions { Customers = customers, Seed = 7 }).GenerateBatch();
-        var evaluator = new JourneyEvaluator(journey.Compile());
-        DateTimeOffset start = batch.EarliestTimestamp!.Value, end = batch.LatestTimestamp!.Value;
-        DateTimeOffset cutoff = start + ((end - start) / 2);
-        EventBatch before = batch.Until(cutoff);
+        var data = PredictionSetup.Generate(customers);
+        (EventBatch batch, JourneyEvaluator evaluator, DateTimeOffset cutoff, EventBatch before) = (data.Batch, data.Evaluator, data.Cutoff, data.Before);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch.Count:N0} events of {customers:N0} customers; cut-off {cutoff:yyyy-MM-dd HH:mm} ({before.Count:N0} events before it); {Environment.ProcessorCount} logical cores"));
 
         TimeSpan fitCpu = Cpu();
@@ -36,14 +29,7 @@ public static class PredictionProbe
         fitCpu = Cpu() - fitCpu;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {fitClock.Elapsed.TotalSeconds:F1} s wall, {fitCpu.TotalSeconds:F1} s CPU (all threads) for {before.Count:N0} events ({model.TrainingRows:N0} training rows; landmarks, features and both targets' trees included)"));
 
-        var open = new List<JourneyInstance>();
-        foreach (JourneyInstance run in evaluator.Evaluate(before))
-        {
-            if (evaluator.GetStatus(run, cutoff).IsOpen && run.CurrentStage >= 0 && !evaluator.Journey.Stages[run.CurrentStage].IsTerminal)
-            {
-                open.Add(run);
-            }
-        }
+        List<JourneyInstance> open = data.OpenRuns();
 
         var query = new RiskQuery(evaluator, before, cutoff, TimeSpan.FromDays(7), open);
         var risks = new RunRisk[open.Count];
@@ -88,15 +74,4 @@ public static class PredictionProbe
 
     /// <summary>The process's CPU time: on a machine shared with other work, what a run costs (wall time also counts the waits).</summary>
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
-
-    private static string Root()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "JourneyKit.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? Directory.GetCurrentDirectory();
-    }
 }

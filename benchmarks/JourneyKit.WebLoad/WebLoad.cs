@@ -120,7 +120,7 @@ public static class WebLoadRun
         }
 
         events.Sort((a, b) => a.TimestampTicks.CompareTo(b.TimestampTicks)); // arrival in time order, customers interleaved
-        byte[][] bodies = [.. events.Chunk(options.BatchSize).Select(Serialize)];
+        byte[][] bodies = [.. events.Chunk(options.BatchSize).Select(c => EventsJson.Serialize(c))];
 
         string database = options.Database ?? Path.Combine(Path.GetTempPath(), $"jk-webload-{Guid.NewGuid():N}.db");
         WebApplication app = WebApiApp.Create(["--urls", "http://127.0.0.1:0"], b =>
@@ -264,37 +264,5 @@ public static class WebLoadRun
         }
 
         return client.SendAsync(request);
-    }
-
-    private static byte[] Serialize(JourneyEvent[] events)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (JourneyEvent e in events)
-            {
-                w.WriteStartObject();
-                w.WriteString("customerId", e.CustomerId);
-                w.WriteString("touchpoint", e.Touchpoint);
-                w.WriteString("timestamp", e.Timestamp);
-                if (!e.Channel.IsNone)
-                {
-                    w.WriteString("channel", e.Channel.Name);
-                }
-
-                w.WriteString("eventId", e.EventId);
-                if (e.Value is { } v)
-                {
-                    w.WriteNumber("value", v);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -189,39 +189,6 @@ public sealed class WebApiTests
         }
     }
 
-    internal static byte[] Serialize(JourneyEvent[] events)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (JourneyEvent e in events)
-            {
-                w.WriteStartObject();
-                w.WriteString("customerId", e.CustomerId);
-                w.WriteString("touchpoint", e.Touchpoint);
-                w.WriteString("timestamp", e.Timestamp);
-                if (!e.Channel.IsNone)
-                {
-                    w.WriteString("channel", e.Channel.Name);
-                }
-
-                if (e.EventId is not null)
-                {
-                    w.WriteString("eventId", e.EventId);
-                }
-
-                if (e.Value is { } v)
-                {
-                    w.WriteNumber("value", v);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return buffer.ToArray();
-    }
+    /// <summary>The body of <c>POST /events</c> (one writer with the load run: <see cref="JourneyKit.WebLoad.EventsJson"/>).</summary>
+    internal static byte[] Serialize(JourneyEvent[] events) => JourneyKit.WebLoad.EventsJson.Serialize(events);
 }
