@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using FsCheck.Xunit;
 using JourneyKit.Events;
-using static JourneyKit.Tests.Events.EventTestHelper;
+using static JourneyKit.Tests.Shared.EventTestHelper;
 
 namespace JourneyKit.Tests.Events;
 
