@@ -1,8 +1,11 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Tests.Generators;
 
 namespace JourneyKit.Tests.Analytics;
 
@@ -158,20 +161,35 @@ public sealed class ConformanceCheckerTests
     /// The optimal cost equals a plain Dijkstra over (trace position, model state) with the model read from the journey
     /// definition (next lists, terminal stages); the chosen alignment's deviations rebuild a valid model run.
     /// </summary>
+    /// <remarks>Each generated stage: an implicit next (false) or an explicit list (true) of s + 1 and the other stages
+    /// whose bit is set in the mask; each generated event: the unknown touchpoint x (true) or t(index mod stages).</remarks>
     [Property(MaxTest = 300)]
-    public void Check_AgreesWithShortestPathReference(int seed)
+    public Property Check_AgreesWithShortestPathReference() => Pair.ForAll(
+        Small.ArrayOf(
+            from explicitNext in Gen.Frequency((1, Gen.Constant(false)), (3, Gen.Constant(true)))
+            from mask in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(0, 31)))
+            select (ExplicitNext: explicitNext, Mask: mask),
+            1,
+            5),
+        Small.ArrayOf(
+            from unknown in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from index in Gen.Choose(0, 4)
+            select (Unknown: unknown, Index: index),
+            1,
+            9),
+        (generatedStages, generatedTrace) =>
     {
-        var random = new Random(seed);
-        int stages = random.Next(1, 6);
+        int stages = generatedStages.Length;
         var builder = new JourneyBuilder("r");
         var next = new List<string>?[stages];
         for (int s = 0; s < stages; s++)
         {
             builder.Touchpoint("t" + s, Channel.Web);
-            if (random.Next(4) > 0)
+            if (generatedStages[s].ExplicitNext)
             {
-                // s → s+1 always (the validator wants every stage reachable with a way out), other moves at random.
-                next[s] = [.. Enumerable.Range(0, stages).Where(t => t != s && (t == s + 1 || random.Next(3) == 0)).Select(t => "s" + t)];
+                // s → s+1 always (the validator wants every stage reachable with a way out), other moves by the mask.
+                int mask = generatedStages[s].Mask;
+                next[s] = [.. Enumerable.Range(0, stages).Where(t => t != s && (t == s + 1 || (mask & (1 << t)) != 0)).Select(t => "s" + t)];
             }
         }
 
@@ -205,14 +223,10 @@ public sealed class ConformanceCheckerTests
         }
         catch (JourneyValidationException)
         {
-            return; // a design the validator refuses (e.g. a stage with no way out): not this test's concern
+            return true; // a design the validator refuses (e.g. a stage with no way out): not this test's concern
         }
 
-        var touchpoints = new List<string>();
-        for (int e = random.Next(1, 10); e > 0; e--)
-        {
-            touchpoints.Add(random.Next(6) == 0 ? "x" : "t" + random.Next(stages));
-        }
+        var touchpoints = generatedTrace.Select(g => g.Unknown ? "x" : "t" + (g.Index % stages)).ToList();
 
         (JourneyInstance run, EventBatch batch) = Run(journey, [.. touchpoints]);
         CustomerConformance c = new ConformanceChecker(journey).Check(run, batch);
@@ -246,7 +260,9 @@ public sealed class ConformanceCheckerTests
             int from = i == 0 ? -1 : model[i - 1];
             Assert.True(from == model[i] || Step(from, model[i]), $"model run {string.Join(",", model)} breaks at {i}");
         }
-    }
+
+        return true;
+    });
 
     /// <summary>Dijkstra over nodes (i, q), q = -1 the start: log (i,q)→(i+1,q) cost 1; sync (i,q)→(i+1,v) cost 0 when q = v
     /// or the model steps q → v; model (i,q)→(i,t) cost 1 when it steps q → t. Every (n, q) is final.</summary>

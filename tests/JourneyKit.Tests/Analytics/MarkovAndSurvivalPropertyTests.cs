@@ -10,23 +10,20 @@ namespace JourneyKit.Tests.Analytics;
 /// <summary>The Markov solver and the Kaplan–Meier estimator against deliberately simple references on random inputs.</summary>
 public sealed class MarkovAndSurvivalPropertyTests
 {
-    private static List<(List<string> Path, bool Converted)> RandomPaths(Random random)
-    {
-        string[] states = ["a", "b", "c", "d", "e"];
-        var paths = new List<(List<string>, bool)>();
-        for (int p = random.Next(1, 30); p > 0; p--)
-        {
-            var path = new List<string>();
-            for (int n = random.Next(0, 6); n > 0; n--)
-            {
-                path.Add(states[random.Next(states.Length)]);
-            }
+    private static readonly string[] States = ["a", "b", "c", "d", "e"];
 
-            paths.Add((path, random.Next(3) == 0));
-        }
+    /// <summary>1–29 paths of up to 5 states each (indices into <see cref="States"/>), a third of them converted; they
+    /// shrink towards fewer, shorter paths of "a", not converted.</summary>
+    private static Arbitrary<(int[] Path, bool Converted)[]> Paths() =>
+        Small.ArrayOf(
+            from path in Gen.Choose(0, States.Length - 1).ArrayOf().Select(a => a.Length > 5 ? a[..5] : a)
+            from converted in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (path, converted),
+            1,
+            29);
 
-        return paths;
-    }
+    private static List<(List<string> Path, bool Converted)> PathsOf((int[] Path, bool Converted)[] generated) =>
+        [.. generated.Select(g => (g.Path.Select(i => States[i]).ToList(), g.Converted))];
 
     /// <summary>P(conversion from start) by value iteration x ← Q·x + r from the raw transition counts, optionally with a state removed.</summary>
     private static double ReferenceProbability(List<(List<string> Path, bool Converted)> paths, string? removed)
@@ -66,10 +63,9 @@ public sealed class MarkovAndSurvivalPropertyTests
     }
 
     [Property(MaxTest = 100)]
-    public void Attribution_AgreesWithValueIteration(int seed)
+    public Property Attribution_AgreesWithValueIteration() => Prop.ForAll(Paths(), generated =>
     {
-        var random = new Random(seed);
-        List<(List<string> Path, bool Converted)> paths = RandomPaths(random);
+        List<(List<string> Path, bool Converted)> paths = PathsOf(generated);
         var chain = new MarkovCounts();
         foreach ((List<string> path, bool converted) in paths)
         {
@@ -85,7 +81,7 @@ public sealed class MarkovAndSurvivalPropertyTests
             Assert.Equal(expected, s.RemovalEffect, 6);
             Assert.Equal(paths.Sum(x => x.Path.Count(v => v == s.State)), s.Visits);
         }
-    }
+    });
 
     [Property(MaxTest = 200)]
     public Property KaplanMeier_AgreesWithTheTextbookProduct() => Prop.ForAll(
