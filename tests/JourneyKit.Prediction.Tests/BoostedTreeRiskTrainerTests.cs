@@ -48,6 +48,7 @@ public sealed class BoostedTreeRiskTrainerTests
         return b.Build();
     }
 
+    // The seed is the trainer's own input (RiskTrainingSet's sampling seed): the determinism test fits twice with one seed.
     private static (JourneyEvaluator Evaluator, RiskPredictionModel Model) Fit(int seed = 1, RiskCalibration calibration = RiskCalibration.Platt, int hazardSteps = 1)
     {
         var evaluator = new JourneyEvaluator(Journey());

@@ -197,6 +197,8 @@ public sealed class PostgreSqlStoreTests(PostgresDatabase database, ITestOutputH
         PostgreSqlJourneyStore copy = database.NewStore(copyThreshold: 1);
         PostgreSqlJourneyStore arrays = database.NewStore(copyThreshold: 10_000);
         var model = new InMemoryJourneyStore();
+        // The seed is the theory case (a fixed integration scenario against a server, two of them), not an input
+        // FsCheck generates: a failure names the seed, and the scenario is replayed as is.
         var random = new Random(seed);
         for (int round = 0; round < 12; round++)
         {
