@@ -198,64 +198,45 @@ public sealed class PatternLimitsTests
         _ => throw new InvalidOperationException(),
     };
 
-    private static readonly string[] Tps = ["a", "b", "c"];
-
-    private static string RandomPattern(Random r, int depth)
-    {
-        string Item()
-        {
-            string atom = (depth > 2 ? r.Next(3) : r.Next(4)) switch
-            {
-                0 => Tps[r.Next(3)],
-                1 => ".",
-                2 => $"[{Tps[r.Next(3)]} {Tps[r.Next(3)]}]",
-                _ => "(" + RandomPattern(r, depth + 1) + ")",
-            };
-            return atom + (r.Next(8) switch { 0 => "?", 1 => "*", 2 => "+", 3 => "{1,3}", 4 => "{0,2}", 5 => "{2}", _ => string.Empty });
-        }
-
-        var sb = new StringBuilder(Item());
-        for (int k = r.Next(4); k > 0; k--)
-        {
-            sb.Append(' ').Append(Item());
-        }
-
-        return r.Next(4) == 0 ? sb + " | " + Item() : sb.ToString();
-    }
-
-    /// <summary>On random patterns and limits: the state count is the reference's; a pattern compiles exactly when its
-    /// counts fit the limits, and is otherwise refused with the limit it passes.</summary>
+    /// <summary>On generated patterns (sets, negated sets, groups, repetitions, alternatives, adjacent gaps, anchors)
+    /// and limits: the state count is the reference's; a pattern compiles exactly when its counts fit the limits, and is
+    /// otherwise refused with the limit it passes. Pattern and limits shrink together (a reference that counted X+ as
+    /// m + 2 copies failed and shrank to <c>a+</c>: 2 states, reference 3).</summary>
     [Property(MaxTest = 500)]
-    public bool Compile_CountsMatchReference_AndLimitsAreExact(int seed)
-    {
-        var r = new Random(seed);
-        string text = RandomPattern(r, 0);
-        long states = ReferenceStates(PatternParser.Parse(text, new PatternOptions()).Root);
-        CompiledPattern unbounded;
-        try
+    public Property Compile_CountsMatchReference_AndLimitsAreExact() => Pair.ForAll(
+        Patterns.Of(new PatternFeatures { Predicates = false }),
+        Small.Each((1, 23), (0, 47)),
+        (pattern, limit) =>
         {
-            unbounded = CompiledPattern.Compile(text, new PatternOptions { MaxStates = int.MaxValue, MaxEdges = int.MaxValue });
-        }
-        catch (PatternSyntaxException e) when (e.Error is PatternError.MatchesEmpty or PatternError.TooManyAtoms)
-        {
-            return true;
-        }
+            string text = pattern.Text;
+            long states = ReferenceStates(PatternParser.Parse(text, new PatternOptions()).Root);
+            CompiledPattern unbounded;
+            try
+            {
+                unbounded = CompiledPattern.Compile(text, new PatternOptions { MaxStates = int.MaxValue, MaxEdges = int.MaxValue });
+            }
+            catch (PatternSyntaxException e) when (e.Error is PatternError.MatchesEmpty or PatternError.TooManyAtoms)
+            {
+                return true.Label("refused: " + e.Error);
+            }
 
-        if (unbounded.StateCount != states)
-        {
-            return false;
-        }
+            if (unbounded.StateCount != states)
+            {
+                return false.Label($"'{text}': {unbounded.StateCount} states, reference {states}");
+            }
 
-        var limits = new PatternOptions { MaxStates = r.Next(1, 24), MaxEdges = r.Next(0, 48) };
-        bool fits = unbounded.StateCount <= limits.MaxStates && unbounded.EdgeCount <= limits.MaxEdges;
-        try
-        {
-            CompiledPattern p = CompiledPattern.Compile(text, limits);
-            return fits && p.StateCount == unbounded.StateCount && p.EdgeCount == unbounded.EdgeCount;
-        }
-        catch (PatternSyntaxException e)
-        {
-            return !fits && (e.Error == PatternError.TooManyStates ? states > limits.MaxStates : e.Error == PatternError.TooManyEdges && unbounded.EdgeCount > limits.MaxEdges);
-        }
-    }
+            var limits = new PatternOptions { MaxStates = limit[0], MaxEdges = limit[1] };
+            bool fits = unbounded.StateCount <= limits.MaxStates && unbounded.EdgeCount <= limits.MaxEdges;
+            string shown = $"'{text}' ({unbounded.StateCount} states, {unbounded.EdgeCount} edges) under {limit[0]} / {limit[1]}";
+            try
+            {
+                CompiledPattern p = CompiledPattern.Compile(text, limits);
+                return (fits && p.StateCount == unbounded.StateCount && p.EdgeCount == unbounded.EdgeCount).Label("compiled: " + shown);
+            }
+            catch (PatternSyntaxException e)
+            {
+                return (!fits && (e.Error == PatternError.TooManyStates ? states > limits.MaxStates : e.Error == PatternError.TooManyEdges && unbounded.EdgeCount > limits.MaxEdges))
+                    .Label($"refused with {e.Error}: " + shown);
+            }
+        });
 }
