@@ -47,19 +47,33 @@ ch "SELECT customer_id, $funnel FROM $source GROUP BY customer_id FORMAT TSV" > 
 python3 benchmarks/peers/check.py "$events" "$steps" "$work/jk.json" "$work/ch.tsv" "$work/duck.csv" | tee "$work/check.txt" >&2
 
 now() { date +%s.%N; }
+# CPU seconds (user + system): JourneyKit's and DuckDB's processes from /usr/bin/time, ClickHouse's server process from
+# /proc/PID/stat around its query (wall time on a shared machine measures the scheduler as much as the tools).
+ch_pid=$(cat "$CLICKHOUSE_DIR/server.pid")
+ch_ticks() { awk '{print $14 + $15}' "/proc/$ch_pid/stat"; }
+hz=$(getconf CLK_TCK)
+cpu_of() { awk '{printf "%.2f", $1 + $2}' "$1"; }
 out=benchmarks/results/peers-funnel.tsv
+cpu=benchmarks/results/peers-funnel-cpu.txt
 printf 'round\tjourneykit_funnel_s\tclickhouse_csv_query_s\tduckdb_load_s\tduckdb_query_s\n' > "$out"
+: > "$cpu"
 for r in $(seq 1 "$rounds"); do
-  t0=$(now); "$jk" funnel --events "$events" --steps "$steps" --window 1d > /dev/null; t1=$(now)
+  t0=$(now); /usr/bin/time -f '%U %S' -o "$work/jk.time" "$jk" funnel --events "$events" --steps "$steps" --window 1d > /dev/null; t1=$(now)
+  c0=$(ch_ticks)
   ch "SELECT level, count() FROM (SELECT customer_id, $funnel AS level FROM $source GROUP BY customer_id) GROUP BY level" > /dev/null; t2=$(now)
-  d=$("$duck" --duckdb-funnel "$events" "$steps" "$window_s" | head -1)
+  c1=$(ch_ticks)
+  d=$(/usr/bin/time -f '%U %S' -o "$work/duck.time" "$duck" --duckdb-funnel "$events" "$steps" "$window_s" | head -1)
   dl=$(echo "$d" | sed 's/.*load_s=\([0-9.]*\).*/\1/'); dq=$(echo "$d" | sed 's/.*query_s=\([0-9.]*\).*/\1/')
   printf '%s\t%.3f\t%.3f\t%s\t%s\n' "$r" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$dl" "$dq" | tee -a "$out" >&2
+  printf 'round %s jk_cpu=%s ch_server_cpu=%.2f duck_cpu_load_and_query=%s\n' "$r" "$(cpu_of "$work/jk.time")" "$(echo "($c1 - $c0) / $hz" | bc -l)" "$(cpu_of "$work/duck.time")" | tee -a "$cpu" >&2
 done
-python3 - "$out" <<'PY'
+python3 - "$out" "$cpu" <<'PY'
 import statistics, sys
 rows = [line.rstrip('\n').split('\t') for line in open(sys.argv[1])][1:]
 med = [statistics.median(float(r[i]) for r in rows) for i in range(1, 5)]
+cpu = [dict(kv.split('=') for kv in line.split()[2:]) for line in open(sys.argv[2])]
+cmed = {k: statistics.median(float(c[k]) for c in cpu) for k in cpu[0]}
 print(f"medians over {len(rows)} rounds: journeykit {med[0]:.2f} s, clickhouse {med[1]:.2f} s, duckdb load {med[2]:.2f} s + query {med[3]:.2f} s")
-print(f"ratios: clickhouse / journeykit = {med[1] / med[0]:.2f}x, duckdb query / journeykit = {med[3] / med[0]:.2f}x")
+print(f"ratios: clickhouse / journeykit = {med[1] / med[0]:.2f}x, duckdb query / journeykit = {med[3] / med[0]:.2f}x (wall)")
+print(f"CPU medians: journeykit {cmed['jk_cpu']:.2f} s, clickhouse server {cmed['ch_server_cpu']:.2f} s, duckdb load + query {cmed['duck_cpu_load_and_query']:.2f} s; clickhouse / journeykit = {cmed['ch_server_cpu'] / cmed['jk_cpu']:.2f}x")
 PY

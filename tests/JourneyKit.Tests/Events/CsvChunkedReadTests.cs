@@ -123,32 +123,6 @@ public sealed class CsvChunkedReadTests
         }
     }
 
-    /// <summary>The whole result: counts, errors, events per customer and the symbol tables in id order.</summary>
-    private static string Outcome(Func<EventReadResult> read)
-    {
-        try
-        {
-            EventReadResult result = read();
-            var text = new StringBuilder();
-            text.Append(CultureInfo.InvariantCulture, $"rows={result.Rows} events={result.Batch.Count} skipped={result.Skipped} duplicates={result.Duplicates}\n");
-            foreach (EventReadError e in result.Errors)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"error {e.Code} line {e.Line} column {e.Column} #{e.ColumnNumber}: {e.Reason}\n");
-            }
-
-            text.AppendJoin('\n', Describe(result.Batch)).Append('\n');
-            text.Append("customers ").AppendJoin(',', result.Batch.Customers.ToList()).Append('\n');
-            text.Append("touchpoints ").AppendJoin(',', result.Batch.Touchpoints.ToList()).Append('\n');
-            text.Append("channels ").AppendJoin(',', result.Batch.Channels.ToList()).Append('\n');
-            text.Append("touchpoint ids ").AppendJoin(',', result.Batch.TouchpointIds.ToArray());
-            return text.ToString();
-        }
-        catch (EventFormatException e)
-        {
-            return $"fails {e.Code} line {e.Line} column {e.Error.Column} #{e.Error.ColumnNumber}: {e.Error.Reason}";
-        }
-    }
-
     private static string RandomCsv(Random random, int rows, int messyOneIn)
     {
         string header = Headers[random.Next(Headers.Length)];

@@ -88,27 +88,6 @@ public sealed class CsvFastPathTests
         }
     }
 
-    private static string Outcome(Func<EventReadResult> read)
-    {
-        try
-        {
-            EventReadResult result = read();
-            var text = new StringBuilder();
-            text.Append(CultureInfo.InvariantCulture, $"rows={result.Rows} skipped={result.Skipped} duplicates={result.Duplicates}\n");
-            foreach (EventReadError e in result.Errors)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"error {e.Code} line {e.Line} column {e.Column} #{e.ColumnNumber}: {e.Reason}\n");
-            }
-
-            text.AppendJoin('\n', Describe(result.Batch));
-            return text.ToString();
-        }
-        catch (EventFormatException e)
-        {
-            return $"fails {e.Code} line {e.Line} column {e.Error.Column} #{e.Error.ColumnNumber}";
-        }
-    }
-
     private static string RandomCsv(Random random)
     {
         string header = Headers[random.Next(Headers.Length)];
