@@ -264,7 +264,7 @@ public static class Guard
     /// path's scores to the last bit, and its time per event is flat from 1e5 to 1e6 events (20,000 and 200,000
     /// customers). The object path (an instance and a scored breakdown per customer) is reported.
     /// </summary>
-    private static int CheckEvaluation(TextWriter output)
+    internal static int CheckEvaluation(TextWriter output)
     {
         Model.Journey journey = Model.Json.JourneyJson.LoadFile(Path.Combine(Root(), "samples", "data", "retail-bank-account-opening.journey.json"));
         EventBatch small = new Synthetic.SyntheticEventGenerator(journey, new Synthetic.SyntheticEventOptions { Customers = 20_000, Seed = 7 }).GenerateBatch();

@@ -6,6 +6,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 1 && args[0] == "--guard" && args[1] == "evaluation")
+        {
+            return Guard.CheckEvaluation(Console.Out) == 0 ? 0 : 1; // the evaluation checks alone
+        }
+
         if (args.Length > 0 && args[0] == "--guard")
         {
             return Guard.Run(Console.Out);

@@ -30,8 +30,6 @@ public sealed partial class JourneyEvaluator
         {
             EvaluateCustomerInto(batch, w, columns, customer, starts[customer], starts[customer + 1]);
         }
-
-        w.Release();
     }
 
     /// <summary>Where a run stands as of an instant (<see cref="GetStatus(JourneyInstance, DateTimeOffset)"/>).</summary>
@@ -188,12 +186,19 @@ public sealed partial class JourneyEvaluator
         public CompiledPattern[] Patterns = [];
         public BoundPattern[] Moments = [];
         public PatternState[] States = [];
-        private EventBatch? _batch;
+        private EventBatch? _batch; // the columns hold it too
+        private JourneyEvaluator? _evaluator;
 
         public void Bind(JourneyEvaluator evaluator, EventBatch batch)
         {
+            if (ReferenceEquals(_batch, batch) && ReferenceEquals(_evaluator, evaluator))
+            {
+                return; // bound already (the same batch evaluated again: nothing to allocate)
+            }
+
             CompiledJourney journey = evaluator._journey;
             _batch = batch;
+            _evaluator = evaluator;
             Remap = Fit(Remap, batch.Touchpoints.Count);
             for (int t = 0; t < batch.Touchpoints.Count; t++)
             {
@@ -279,13 +284,6 @@ public sealed partial class JourneyEvaluator
 
                 Moments[m] = Patterns[m].Bind(batch);
             }
-        }
-
-        /// <summary>Lets go of the batch (the columns keep their own reference).</summary>
-        public void Release()
-        {
-            _batch = null;
-            Array.Clear(Moments);
         }
 
         public void ResetMoments()
