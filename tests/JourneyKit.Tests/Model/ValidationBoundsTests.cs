@@ -94,6 +94,21 @@ public sealed class ValidationBoundsTests
         return JourneyValidator.BoundedEditDistance(a, b, limit) == Math.Min(JourneyValidator.EditDistance(a, b), limit + 1);
     });
 
+    /// <summary>Hand-worked (the shrunk counterexample of the property below): s0 → [s2, s1], s1 without <c>next</c>
+    /// (any other stage), s2 → [s2] only, s3 the goal. Every stage is reachable (s1 reaches all), but from s2 the only
+    /// move is back to s2, so s2 has no way out (JK0119 at stages[2].next). The validator's forward search stopped early
+    /// at s1 with s2 still on its stack, and the reverse search took that leftover as a seed: s2, its own predecessor,
+    /// counted as able to finish and the journey passed as valid.</summary>
+    [Fact]
+    public void Validate_SelfLoopOnlyStage_ReachedBeforeAnImplicitStage_HasNoWayOut()
+    {
+        string json = Json(4, i => i switch { 0 => "\"s2\",\"s1\"", 2 => "\"s2\"", _ => null }, i => i == 3 ? ",\"isGoal\":true" : string.Empty);
+        IReadOnlyList<JourneyProblem> problems = Problems(json);
+        JourneyProblem problem = Assert.Single(problems);
+        Assert.Equal(JourneyProblemCodes.NoWayOut, problem.Code);
+        Assert.Equal("stages[2].next", problem.Path);
+    }
+
     /// <summary>On random stage graphs (explicit, implicit and dangling next, goals and failures), unreachable and
     /// no-way-out stages are those a plain fixed-point reference finds.</summary>
     /// <remarks>Each generated stage: terminal or not, an implicit next (no list) or not, and up to two next stages

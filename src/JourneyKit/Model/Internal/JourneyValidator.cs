@@ -454,6 +454,9 @@ internal static class JourneyValidator
 
         // Stages from which some terminal stage can be reached: a reverse search from the terminals. A stage with
         // implicit successors can go to any terminal (never itself: it is not terminal), so it can finish when one exists.
+        // The forward search may stop early (once every stage is reachable) with stages left on the stack: they are not
+        // seeds of this search.
+        stack.Clear();
         var canFinish = new bool[n];
         var predecessors = new List<int>?[n];
         for (int i = 0; i < n; i++)
