@@ -108,14 +108,14 @@ public sealed class MarkovAndSurvivalPropertyTests
         for (int i = 0; i < expected.Count; i++)
         {
             Assert.Equal(expected[i].Item1, curve.Points[i].Time);
-            Assert.Equal(expected[i].Item2, curve.Points[i].Survival, 12);
+            Assert.Equal(expected[i].Item2, curve.Points[i].Survival, 1e-12);
         }
 
-        Assert.Equal(expected.Count == 0 ? 1 : expected[^1].Item2, curve.Plateau, 12);
+        Assert.Equal(expected.Count == 0 ? 1 : expected[^1].Item2, curve.Plateau, 1e-12);
         for (long t = -1; t <= 10; t++)
         {
             double at = expected.Where(e => e.Item1.Ticks <= t).Select(e => e.Item2).DefaultIfEmpty(1).Last();
-            Assert.Equal(at, curve.SurvivalAt(TimeSpan.FromTicks(t)), 12);
+            Assert.Equal(at, curve.SurvivalAt(TimeSpan.FromTicks(t)), 1e-12);
             double risk = curve.ProbabilityOfNever(TimeSpan.FromTicks(t));
             Assert.InRange(risk, 0, 1);
         }
