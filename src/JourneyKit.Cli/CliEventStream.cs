@@ -35,6 +35,14 @@ internal static class CliEventStream
         return latest == long.MinValue ? null : new DateTimeOffset(latest, TimeSpan.Zero);
     }
 
+    /// <summary>What a streamed command looks at of one customer batch: the events up to the instant, of the cohort's
+    /// customers only when a cohort is given (the whole-file paths filter the same way).</summary>
+    public static EventBatch Scope(EventBatch batch, DateTimeOffset asOf, IReadOnlySet<string>? cohort)
+    {
+        batch = batch.Until(asOf);
+        return cohort is null ? batch : batch.ForCustomers(cohort);
+    }
+
     /// <summary>
     /// Reads the file by customer batches: <paramref name="work"/> runs on worker threads (several batches at once), and
     /// <paramref name="consume"/> gets each batch's result in file order on the calling thread. Bad rows are reported on

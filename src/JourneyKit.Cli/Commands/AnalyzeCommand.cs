@@ -181,12 +181,7 @@ internal static class AnalyzeCommand
                 reading,
                 batch =>
                 {
-                    batch = batch.Until(when);
-                    if (cohort is not null)
-                    {
-                        batch = batch.ForCustomers(cohort);
-                    }
-
+                    batch = CliEventStream.Scope(batch, when, cohort);
                     int count = batch.Count;
                     JourneyAnalysisAccumulator part = analyzer.CreateAccumulator(when);
                     part.Add(batch);

@@ -137,9 +137,8 @@ internal static class PathsCommand
                 reading,
                 batch =>
                 {
-                    batch = batch.Until(when);
                     PathQueryAccumulator part = analyzer.CreatePathAccumulator(query, when);
-                    part.Add(cohort is null ? batch : batch.ForCustomers(cohort));
+                    part.Add(CliEventStream.Scope(batch, when, cohort));
                     return part;
                 },
                 all.Merge);

@@ -320,13 +320,7 @@ internal static class ScoreCommand
                 reading,
                 batch =>
                 {
-                    batch = batch.Until(when);
-                    if (cohort is not null)
-                    {
-                        batch = batch.ForCustomers(cohort);
-                    }
-
-                    return ScorePart.Of(journey, evaluator, columns.Value!, checker, batch, when, only, header.Length);
+                    return ScorePart.Of(journey, evaluator, columns.Value!, checker, CliEventStream.Scope(batch, when, cohort), when, only, header.Length);
                 },
                 part =>
                 {
