@@ -144,6 +144,31 @@ public sealed partial class TestLayoutTests
         Assert.All(files, file => Assert.Equal("JourneyKit.Tests.Shared", Namespace().Match(File.ReadAllText(file)).Groups["name"].Value));
     }
 
+    /// <summary>A test run leaves nothing in the system's temporary directory: tests write under tests/Shared/TestTemp's
+    /// per-process directory, which is removed at exit (tens of thousands of files had piled up in /tmp before).</summary>
+    [Fact]
+    public void TestFiles_WriteUnderTestTemp_NotTheSystemTempDirectory()
+    {
+        string allowed = Path.Combine(Tests, "Shared", "TestTemp.cs");
+        var offenders = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(Tests, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(Tests, file).Replace('\\', '/');
+            if (file == allowed || relative.Contains("/bin/", StringComparison.Ordinal) || relative.Contains("/obj/", StringComparison.Ordinal)
+                || relative.StartsWith("JourneyKit.Architecture.Tests/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (File.ReadAllText(file).Contains("GetTempPath()", StringComparison.Ordinal))
+            {
+                offenders.Add($"tests/{relative}: uses Path.GetTempPath(); put test files under TestTemp.Root (tests/Shared/TestTemp.cs)");
+            }
+        }
+
+        Assert.Empty(offenders);
+    }
+
     [Theory]
     [InlineData("Matching/Pattern/PatternTests.cs", "namespace JourneyKit.Tests.Matching.Pattern;", null)]
     [InlineData("Generators/History.cs", "namespace JourneyKit.Tests.Generators;", null)]

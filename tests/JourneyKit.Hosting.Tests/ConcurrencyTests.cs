@@ -11,7 +11,7 @@ public sealed class ConcurrencyTests
     [InlineData(3, true)]
     public async Task IngestAsync_ParallelAcrossTwoEngines_SameStatesAsSequential(int seed, bool sqlite)
     {
-        string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"jk-concurrency-{Guid.NewGuid():N}.db");
+        string file = System.IO.Path.Combine(TestTemp.Root, $"jk-concurrency-{Guid.NewGuid():N}.db");
         try
         {
             await Run(seed, sqlite ? () => new JourneyKit.Storage.Sqlite.SqliteJourneyStore(file) : null);

@@ -75,7 +75,7 @@ public sealed class ErasureTests
     [InlineData(false)]
     public async Task EraseCustomerAsync_Sqlite_IdNoLongerInFileBytes_OnlyWithSecureDelete_Issue21(bool secureDelete)
     {
-        string database = Path.Combine(Path.GetTempPath(), $"jk-erase-{Guid.NewGuid():N}.db");
+        string database = Path.Combine(TestTemp.Root, $"jk-erase-{Guid.NewGuid():N}.db");
         const string Erased = "erase-me-7f3a9c", Kept = "keep-me-2b8d41";
         try
         {

@@ -118,7 +118,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
     [Fact]
     public async Task Faults_Sqlite_EveryFourthStep_SameInterventionsNoneLostOrDuplicatedNoEventLost()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"jk-eo-{Guid.NewGuid():N}");
+        string dir = Path.Combine(TestTemp.Root, $"jk-eo-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {

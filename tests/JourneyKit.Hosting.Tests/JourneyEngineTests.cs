@@ -314,7 +314,7 @@ public sealed class JourneyEngineTests
     public async Task TickAsync_NewEngineOverSameStore_ResumesTimers()
     {
         FakeTimeProvider clock = Clock();
-        string path = Path.Combine(Path.GetTempPath(), $"jk-restart-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-restart-{Guid.NewGuid():N}.db");
         try
         {
             var sent = new RecordingInterventionDispatcher();

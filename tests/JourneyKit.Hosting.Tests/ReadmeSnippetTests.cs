@@ -26,7 +26,7 @@ public sealed class ReadmeSnippetTests
         services.AddLogging();
         services.AddJourneyKit()
             .AddJourney(Path.Combine(root, "samples", "data", "retail-bank-account-opening.journey.json")) // its "rules" are used too
-            .UseSqlite(Path.Combine(Path.GetTempPath(), "jk-readme-" + Guid.NewGuid().ToString("N") + ".db"))
+            .UseSqlite(Path.Combine(TestTemp.Root, "jk-readme-" + Guid.NewGuid().ToString("N") + ".db"))
             .AddOrchestration(o => o
                 .AddRule(JourneyRule.Create("nudge-before-stuck").WhenStuck("verify", fraction: 0.8)
                     .Then("verify-reminder", Channel.Sms, templateId: "tpl-verify").WithCooldown(TimeSpan.FromDays(1)).Build()))

@@ -243,7 +243,7 @@ public sealed class WebApiHardeningTests
     [Fact]
     public async Task Start_DatabaseDirectoryMissing_FailsAtStartupNamingTheFile_Issue21()
     {
-        string database = Path.Combine(Path.GetTempPath(), $"jk-nodir-{Guid.NewGuid():N}", "web.db");
+        string database = Path.Combine(TestTemp.Root, $"jk-nodir-{Guid.NewGuid():N}", "web.db");
         WebApplication app = WebApiApp.Create(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration["JourneyKit:Database"] = database;

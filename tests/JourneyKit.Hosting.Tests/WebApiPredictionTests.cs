@@ -43,7 +43,7 @@ public sealed class WebApiPredictionTests
         EventBatch sample = EventFile.Read(Sample("retail-bank-account-opening.events.csv")).Batch;
         var evaluator = new JourneyEvaluator(journey);
         RiskPredictionModel model = new BoostedTreeRiskTrainer().FitModel(new RiskTrainingSet(evaluator, sample, sample.LatestTimestamp!.Value, TimeSpan.FromDays(7), seed: 1));
-        string path = Path.Combine(Path.GetTempPath(), $"jk-model-{Guid.NewGuid():N}.bin");
+        string path = Path.Combine(TestTemp.Root, $"jk-model-{Guid.NewGuid():N}.bin");
         using (FileStream file = File.Create(path))
         {
             model.Save(file);

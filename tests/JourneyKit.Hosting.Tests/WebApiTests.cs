@@ -23,7 +23,7 @@ public sealed class WebApiTests
 
     internal static async Task<(WebApplication App, HttpClient Client, string Database)> StartAsync(Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? database = null)
     {
-        database ??= Path.Combine(Path.GetTempPath(), $"jk-webapi-{Guid.NewGuid():N}.db");
+        database ??= Path.Combine(TestTemp.Root, $"jk-webapi-{Guid.NewGuid():N}.db");
         WebApplication app = WebApiApp.Create(["--urls", "http://127.0.0.1:0"], b =>
         {
             b.Configuration["JourneyKit:Database"] = database;

@@ -47,7 +47,7 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
     /// <summary>Starts Chromium with a remote-debugging port chosen by the browser and connects to it.</summary>
     public static async Task<HeadlessChromium> StartAsync(int width, int height)
     {
-        string profile = Path.Combine(Path.GetTempPath(), "jk-chromium-" + Guid.NewGuid().ToString("N"));
+        string profile = Path.Combine(TestTemp.Root, "jk-chromium-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo(Require()) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string a in new[]
         {

@@ -151,7 +151,7 @@ public sealed partial class JourneyReportTests(ITestOutputHelper output)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + Path.Combine(Path.GetTempPath(), "jk-chromium-" + Guid.NewGuid().ToString("N")) })
+        foreach (string a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + Path.Combine(TestTemp.Root, "jk-chromium-" + Guid.NewGuid().ToString("N")) })
         {
             start.ArgumentList.Add(a);
         }

@@ -31,7 +31,7 @@ internal static class ReportFixtures
     /// <summary>Writes a report to a temporary file and returns its path.</summary>
     public static string Save(string html, string name)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-report-{name}-{Guid.NewGuid():N}.html");
+        string path = Path.Combine(TestTemp.Root, $"jk-report-{name}-{Guid.NewGuid():N}.html");
         File.WriteAllText(path, html);
         return path;
     }

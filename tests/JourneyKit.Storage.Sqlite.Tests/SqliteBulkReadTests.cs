@@ -10,7 +10,7 @@ public sealed class SqliteBulkReadTests
     [Fact]
     public async Task ReadManyAndGetMany_EqualPerCustomerReads_IncludingRepeatsUnknownAndOddIds()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-bulk-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-bulk-{Guid.NewGuid():N}.db");
         try
         {
             var store = new SqliteJourneyStore(path);
@@ -73,7 +73,7 @@ public sealed class SqliteBulkReadTests
     [Fact]
     public async Task GroupCommit_ConcurrentAppendsAndStaleSaves_EachAtomicAndIsolated()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-group-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-group-{Guid.NewGuid():N}.db");
         try
         {
             var store = new SqliteJourneyStore(path);

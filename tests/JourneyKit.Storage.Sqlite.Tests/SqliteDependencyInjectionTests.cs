@@ -10,7 +10,7 @@ public sealed class SqliteDependencyInjectionTests
     public void UseSqlite_RegistersTheSqliteStore()
     {
         var services = new ServiceCollection();
-        services.AddJourneyKit().UseSqlite(Path.Combine(Path.GetTempPath(), "jk-di-" + Guid.NewGuid().ToString("N") + ".db"));
+        services.AddJourneyKit().UseSqlite(Path.Combine(TestTemp.Root, "jk-di-" + Guid.NewGuid().ToString("N") + ".db"));
         using ServiceProvider provider = services.BuildServiceProvider();
         Assert.IsType<SqliteJourneyStore>(provider.GetRequiredService<JourneyStore>());
     }

@@ -57,7 +57,7 @@ public sealed class SqliteOptionsTests
     [Fact]
     public void UseSqlite_UnopenableFile_FailsAtStartupNamingTheFile_Issue21()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-missing-{Guid.NewGuid():N}", "journeys.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-missing-{Guid.NewGuid():N}", "journeys.db");
         var services = new ServiceCollection();
         services.AddJourneyKit().UseSqlite(path);
         using ServiceProvider provider = services.BuildServiceProvider();
@@ -69,7 +69,7 @@ public sealed class SqliteOptionsTests
     [Fact]
     public void UseSqlite_NotADatabase_FailsAtStartup_Issue21()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-notadb-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-notadb-{Guid.NewGuid():N}.db");
         File.WriteAllText(path, "this is a text file, not a SQLite database, and it is long enough to have a header......");
         try
         {
@@ -89,7 +89,7 @@ public sealed class SqliteOptionsTests
     [Fact]
     public void UseSqlite_GoodFile_StartupValidationCreatesTheSchema()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-start-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-start-{Guid.NewGuid():N}.db");
         try
         {
             var services = new ServiceCollection();

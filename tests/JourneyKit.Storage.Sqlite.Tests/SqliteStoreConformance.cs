@@ -13,12 +13,12 @@ namespace JourneyKit.Storage.Sqlite.Tests;
 public sealed class SqliteStoreConformance : JourneyStoreConformanceTests
 {
     protected override Task<JourneyStore> CreateStoreAsync() =>
-        Task.FromResult<JourneyStore>(new SqliteJourneyStore(Path.Combine(Path.GetTempPath(), "jk-conf-" + Guid.NewGuid().ToString("N") + ".db")));
+        Task.FromResult<JourneyStore>(new SqliteJourneyStore(Path.Combine(TestTemp.Root, "jk-conf-" + Guid.NewGuid().ToString("N") + ".db")));
 }
 
 public sealed class SqliteStoreTests(ITestOutputHelper output)
 {
-    private static string NewPath() => Path.Combine(Path.GetTempPath(), "jk-sqlite-" + Guid.NewGuid().ToString("N") + ".db");
+    private static string NewPath() => Path.Combine(TestTemp.Root, "jk-sqlite-" + Guid.NewGuid().ToString("N") + ".db");
 
     [Fact]
     public void EverySuite_HasASqliteConformanceClass()

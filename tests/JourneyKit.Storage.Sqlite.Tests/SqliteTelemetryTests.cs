@@ -13,7 +13,7 @@ public sealed class SqliteTelemetryTests
     [Fact]
     public async Task Operations_AreCountedAndTimed_WithStoreOperationAndError()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-telemetry-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-telemetry-{Guid.NewGuid():N}.db");
         try
         {
             await JourneyKit.Tests.Shared.StoreMetricCheck.RunAsync(new SqliteJourneyStore(path), "sqlite");
@@ -28,7 +28,7 @@ public sealed class SqliteTelemetryTests
     [Fact]
     public async Task Operations_AreTraced_AsStoreSpansUnderTheCaller()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-spans-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-spans-{Guid.NewGuid():N}.db");
         try
         {
             await JourneyKit.Tests.Shared.StoreSpanCheck.RunAsync(new SqliteJourneyStore(path), "sqlite");

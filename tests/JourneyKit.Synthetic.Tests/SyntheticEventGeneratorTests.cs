@@ -262,7 +262,7 @@ public sealed class SyntheticEventGeneratorTests
         // Issue 21: generate wrote in place, so a kill left a half-written CSV where the old file was. Generate(path)
         // now writes a temporary file and renames it over the target: a handle open on the old file still reads the old
         // bytes afterwards, and no temporary file is left.
-        string dir = Path.Combine(Path.GetTempPath(), "jk-gen-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(TestTemp.Root, "jk-gen-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "events.csv");
         File.WriteAllText(path, "old content\n");
@@ -277,7 +277,7 @@ public sealed class SyntheticEventGeneratorTests
     [Fact]
     public void GeneratePath_TargetIsADirectory_IsRefused_Issue21()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "jk-gen-" + Guid.NewGuid().ToString("N"), "out.csv");
+        string dir = Path.Combine(TestTemp.Root, "jk-gen-" + Guid.NewGuid().ToString("N"), "out.csv");
         Directory.CreateDirectory(dir);
         var generator = new SyntheticEventGenerator(BankPlan(), new SyntheticEventOptions { Customers = 2 });
         Assert.Contains("a directory", Assert.Throws<IOException>(() => generator.Generate(dir)).Message, StringComparison.Ordinal);

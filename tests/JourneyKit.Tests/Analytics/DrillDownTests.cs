@@ -54,7 +54,7 @@ public sealed class DrillDownTests
         Assert.Equal(
             CustomerList.Header + "\n\"a,b\",1,stuck,verify,verify,108000,21600,,web,2026-W05,upload,mobile\n\"c\"\"d\",2,dormant,,,0,0,p,(none),2026-W05,,(none)\n",
             text.ToString());
-        string path = Path.Combine(Path.GetTempPath(), "jk-customers-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(TestTemp.Root, "jk-customers-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, text.ToString());
         Assert.Equal(["a,b", "c\"d"], CustomerList.ReadCustomerIds(path).Order(StringComparer.Ordinal));
         File.WriteAllText(path, "id\nx\n");

@@ -61,7 +61,7 @@ public sealed class CommandSchemaTests
     [Fact]
     public void Generate_MatchesItsSchema()
     {
-        string output = Path.Combine(Path.GetTempPath(), "jk-schema-" + Guid.NewGuid().ToString("N") + ".csv");
+        string output = Path.Combine(TestTemp.Root, "jk-schema-" + Guid.NewGuid().ToString("N") + ".csv");
         AssertValid("generate", "--journey", Bank, "--customers", "50", "--seed", "1", "--out", output);
         File.Delete(output);
     }
@@ -116,7 +116,7 @@ public sealed class CommandSchemaTests
     [Fact]
     public async Task Erase_MatchesItsSchema()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-schema-erase-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-schema-erase-{Guid.NewGuid():N}.db");
         try
         {
             var store = new SqliteJourneyStore(path);

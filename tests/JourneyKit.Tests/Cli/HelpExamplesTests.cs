@@ -76,7 +76,7 @@ public sealed class HelpExamplesTests
             tokens.RemoveRange(gt, 2);
         }
 
-        string dir = Path.Combine(Path.GetTempPath(), $"jk-help-example-{Guid.NewGuid():N}");
+        string dir = Path.Combine(TestTemp.Root, $"jk-help-example-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {

@@ -30,7 +30,7 @@ public sealed class OutputStyleTests : IDisposable
         }
         """;
 
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "jk-style-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(TestTemp.Root, "jk-style-" + Guid.NewGuid().ToString("N"));
 
     public OutputStyleTests()
     {

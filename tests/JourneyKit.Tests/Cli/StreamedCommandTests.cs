@@ -11,7 +11,7 @@ namespace JourneyKit.Tests.Cli;
 /// </summary>
 public sealed class StreamedCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "jk-streamed-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(TestTemp.Root, "jk-streamed-" + Guid.NewGuid().ToString("N"));
 
     public StreamedCommandTests() => Directory.CreateDirectory(_dir);
 

@@ -109,7 +109,7 @@ public sealed class CsvChunkedReadTests
 
     private static EventReadResult ReadFile(string text, int chunkBytes, EventReaderOptions? options)
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-chunked-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(TestTemp.Root, "jk-chunked-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, text, new UTF8Encoding(false));
         try
         {

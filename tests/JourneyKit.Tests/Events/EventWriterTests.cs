@@ -129,7 +129,7 @@ public sealed class EventWriterTests
 
     private static string NewDirectory()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "jk-writer-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(TestTemp.Root, "jk-writer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -13,7 +13,7 @@ namespace JourneyKit.Tests.Events;
 /// </summary>
 public sealed class ReadByCustomerTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "jk-bycustomer-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(TestTemp.Root, "jk-bycustomer-" + Guid.NewGuid().ToString("N"));
 
     public ReadByCustomerTests() => Directory.CreateDirectory(_dir);
 

@@ -59,7 +59,7 @@ public sealed class AnalyzeCommandTests
         // c42: start@09:00 (e1), submit@09:40 (e2), upload@10:05 (e3); window 1h. e1 → e2 is 40 min = 2,400 s, inside;
         // e3 is 65 min after step 1, outside the 1h window → level 2, chain e1, e2, next step e3 rejected for "window".
         // c7 reaches all three steps (e5, e6, e7 within 20 min) and must not leak into c42's explanation.
-        string file = Path.Combine(Path.GetTempPath(), "jk-analyze-explain-" + Guid.NewGuid().ToString("N") + ".csv");
+        string file = Path.Combine(TestTemp.Root, "jk-analyze-explain-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(file, """
             customer_id,touchpoint,timestamp,event_id
             c42,application.start,2026-05-01T09:00:00Z,e1
@@ -130,7 +130,7 @@ public sealed class AnalyzeCommandTests
     [Fact]
     public void Report_ReplacesTheFileAtomically_AndReportsWhereItIs()
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
+        string path = Path.Combine(TestTemp.Root, "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
         File.WriteAllText(path, "old");
         CliRun run = CliRunner.Run("report", "-j", TestPaths.BankJourney, "-e", Events, "--out", path);
         Assert.Equal(0, run.Exit);
@@ -142,7 +142,7 @@ public sealed class AnalyzeCommandTests
     [Fact]
     public void Report_MissingEventsFile_ExitsWithTheFileNotFoundCode()
     {
-        CliRun run = CliRunner.Run("report", "-j", TestPaths.BankJourney, "-e", "missing.csv", "--out", Path.Combine(Path.GetTempPath(), "x.html"));
+        CliRun run = CliRunner.Run("report", "-j", TestPaths.BankJourney, "-e", "missing.csv", "--out", Path.Combine(TestTemp.Root, "x.html"));
         Assert.NotEqual(0, run.Exit);
         Assert.Contains("missing.csv", run.Err, StringComparison.Ordinal);
     }

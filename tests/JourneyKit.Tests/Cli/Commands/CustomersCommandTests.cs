@@ -18,7 +18,7 @@ public sealed class CustomersCommandTests
         Assert.True(lines.Length > 1, "expected stuck customers on 20 January");
         Assert.All(lines.Skip(1), l => Assert.Contains(",stuck,", l, StringComparison.Ordinal));
 
-        string path = Path.Combine(Path.GetTempPath(), "jk-stuck-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(TestTemp.Root, "jk-stuck-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, list.Out);
         CliRun score = CliRunner.Run("score", "-j", TestPaths.BankJourney, "-e", Events, "--as-of", "2026-01-20T00:00:00Z", "--customers", path, "--format", "json");
         Assert.True(score.Exit == 0, score.Err);

@@ -13,7 +13,7 @@ public sealed class EraseCommandTests
     [Fact]
     public async Task Erase_TwoCustomers_RemovesTheirEventsAndStates_KeepsOthers_Issue21()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-cli-erase-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-cli-erase-{Guid.NewGuid():N}.db");
         try
         {
             var store = new SqliteJourneyStore(path);
@@ -52,7 +52,7 @@ public sealed class EraseCommandTests
     [Fact]
     public void Erase_StoreFileMissing_Exit2AndNoFileCreated_Issue21()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-cli-missing-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-cli-missing-{Guid.NewGuid():N}.db");
         CliRun run = CliRunner.Run("erase", "--store", path, "--customer", "ann");
         Assert.Equal(2, run.Exit);
         Assert.Contains(path, run.Err, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class EraseCommandTests
     [Fact]
     public void Erase_FileIsNotADatabase_Exit2WithMessage_Issue21()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"jk-cli-notdb-{Guid.NewGuid():N}.db");
+        string path = Path.Combine(TestTemp.Root, $"jk-cli-notdb-{Guid.NewGuid():N}.db");
         File.WriteAllText(path, "not a database, just text that is long enough to look like a header of some file......");
         try
         {

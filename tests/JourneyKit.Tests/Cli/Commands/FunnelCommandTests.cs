@@ -6,7 +6,7 @@ public sealed class FunnelCommandTests
 {
     private static string WriteEvents(string content)
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-funnel-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(TestTemp.Root, "jk-funnel-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, content);
         return path;
     }
@@ -185,7 +185,7 @@ public sealed class FunnelCommandTests
     public void Funnel_Hold_KeepsTheOrderConstant_Issue16()
     {
         // u1 carts order A and pays order B → 1 of 2 steps when holding order_id (2 without). u2 carts and pays A → 2.
-        string path = Path.Combine(Path.GetTempPath(), "jk-hold-" + Guid.NewGuid().ToString("N") + ".jsonl");
+        string path = Path.Combine(TestTemp.Root, "jk-hold-" + Guid.NewGuid().ToString("N") + ".jsonl");
         File.WriteAllText(path, """
             {"customer_id":"u1","touchpoint":"cart","timestamp":"2026-01-01T00:00:00Z","attributes":{"order_id":"A"}}
             {"customer_id":"u1","touchpoint":"pay","timestamp":"2026-01-01T00:05:00Z","attributes":{"order_id":"B"}}

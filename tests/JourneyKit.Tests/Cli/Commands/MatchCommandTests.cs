@@ -6,7 +6,7 @@ public sealed class MatchCommandTests
 {
     private static string WriteEvents(string content)
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-match-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(TestTemp.Root, "jk-match-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, content);
         return path;
     }

@@ -7,7 +7,7 @@ namespace JourneyKit.Tests.Cli.Commands;
 /// <summary><c>journeykit paths</c> on a small hand-made file: the table, the JSON and the usage errors.</summary>
 public sealed class PathsCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "jk-paths-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(TestTemp.Root, "jk-paths-" + Guid.NewGuid().ToString("N"));
     private readonly string _journey;
     private readonly string _events;
 

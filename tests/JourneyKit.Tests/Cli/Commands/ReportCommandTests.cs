@@ -12,7 +12,7 @@ public sealed partial class ReportCommandTests
 {
     private static string RenderSample()
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
+        string path = Path.Combine(TestTemp.Root, "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
         CliRun run = CliRunner.Run(
             "report", "--journey", TestPaths.BankJourney, "--events", TestPaths.Sample("retail-bank-account-opening.events.csv"),
             "--as-of", "2026-01-20T00:00:00Z", "--out", path);
@@ -38,7 +38,7 @@ public sealed partial class ReportCommandTests
         // tiles must add up to the customer count, which is counted here straight from the file (distinct customer ids with
         // an event at or before the instant).
         string events = TestPaths.Sample(sample + ".events.csv");
-        string path = Path.Combine(Path.GetTempPath(), "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
+        string path = Path.Combine(TestTemp.Root, "jk-report-" + Guid.NewGuid().ToString("N") + ".html");
         string[] args = asOf is null
             ? ["report", "--journey", TestPaths.Sample(sample + ".journey.json"), "--events", events, "--out", path]
             : ["report", "--journey", TestPaths.Sample(sample + ".journey.json"), "--events", events, "--as-of", asOf, "--out", path];

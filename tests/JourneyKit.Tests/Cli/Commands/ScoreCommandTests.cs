@@ -7,7 +7,7 @@ public sealed class ScoreCommandTests
 {
     private static string Temp(string name, string content)
     {
-        string path = Path.Combine(Path.GetTempPath(), "jk-score-" + Guid.NewGuid().ToString("N") + "-" + name);
+        string path = Path.Combine(TestTemp.Root, "jk-score-" + Guid.NewGuid().ToString("N") + "-" + name);
         File.WriteAllText(path, content);
         return path;
     }
