@@ -193,11 +193,12 @@ public static partial class CsvEventReader
                     chars = new char[Math.Max(record.Length, chars.Length * 2)];
                 }
 
-                Ascii.ToUtf16(record, chars, out int written);
-                var fields = new PlainFields(chars, starts, lengths);
-                if (SplitPlain(chars.AsSpan(0, written), starts, lengths) != fieldCount
+                // The record is split and converted from its bytes; only the fields kept as text (channel, attributes)
+                // and the value are widened to characters.
+                var fields = new Utf8Fields(record, chars, starts, lengths);
+                if (SplitPlain(record, starts, lengths) != fieldCount
+                    || !IdsFit(lengths, maxId)
                     || TryConvert(fields, layout, options, out long ticks, out double value, out _) != RowProblem.None
-                    || !IdsFit(fields, maxId)
                     || (ulong)ticks > (ulong)DateTime.MaxValue.Ticks)
                 {
                     chunk.StopAt = pos; // a bad row or a limit: the sequential reader reports it
@@ -206,7 +207,7 @@ public static partial class CsvEventReader
 
                 // Customers are not interned here: a run of rows with the same customer (the whole customer in a grouped
                 // file) is noted by where its id is in the file, and the builder interns it once per run.
-                ReadOnlySpan<byte> customer = record.Slice(starts[layout.CustomerId], lengths[layout.CustomerId]);
+                ReadOnlySpan<byte> customer = fields.Bytes(layout.CustomerId);
                 if (chunk.Rows == 0 || !customer.SequenceEqual(lastCustomer))
                 {
                     chunk.StartRun(pos + starts[layout.CustomerId], customer.Length);
@@ -214,7 +215,7 @@ public static partial class CsvEventReader
                 }
 
                 int channel = layout.Channel >= 0 ? EventBatchBuilder.InternChannel(chunk.ChannelTable, fields.Field(layout.Channel)) : -1;
-                chunk.Add(touchpoints.GetOrAdd(fields.Field(layout.Touchpoint)), channel, ticks, value);
+                chunk.Add(touchpoints.GetOrAdd(fields.Bytes(layout.Touchpoint)), channel, ticks, value);
                 if (layout.EventId >= 0)
                 {
                     chunk.EventIdStarts.Add(pos + starts[layout.EventId]); // the id's bytes, read again by the merge
@@ -232,11 +233,11 @@ public static partial class CsvEventReader
         }
 
         /// <summary>Whether every id of the record fits <see cref="EventLimits.MaxIdLength"/> (the builder refuses longer ones).</summary>
-        private bool IdsFit(PlainFields fields, int maxId) =>
-            fields.Field(layout.CustomerId).Length <= maxId
-            && fields.Field(layout.Touchpoint).Length <= maxId
-            && (layout.Channel < 0 || fields.Field(layout.Channel).Length <= maxId)
-            && (layout.EventId < 0 || fields.Field(layout.EventId).Length <= maxId);
+        private bool IdsFit(int[] lengths, int maxId) =>
+            lengths[layout.CustomerId] <= maxId
+            && lengths[layout.Touchpoint] <= maxId
+            && (layout.Channel < 0 || lengths[layout.Channel] <= maxId)
+            && (layout.EventId < 0 || lengths[layout.EventId] <= maxId);
 
         /// <summary>The rows of a chunk estimated from its first 64 KB, a little over so the columns need not grow.</summary>
         private static long EstimateRows(byte* data, long start, long end)
@@ -450,7 +451,7 @@ public static partial class CsvEventReader
             return builder.CustomerTable.GetOrAdd(Widen(id));
         }
 
-        /// <summary>ASCII bytes as characters (valid until the next call): a loop for short ids, else the vectorised widening.</summary>
+        /// <summary>ASCII bytes as characters (valid until the next call).</summary>
         public ReadOnlySpan<char> Widen(ReadOnlySpan<byte> ascii)
         {
             if (_chars.Length < ascii.Length)
@@ -458,44 +459,50 @@ public static partial class CsvEventReader
                 _chars = new char[Math.Max(ascii.Length, _chars.Length * 2)];
             }
 
-            if (ascii.Length <= 32)
-            {
-                Span<char> chars = _chars.AsSpan(0, ascii.Length);
-                for (int i = 0; i < ascii.Length; i++)
-                {
-                    chars[i] = (char)ascii[i];
-                }
-
-                return chars;
-            }
-
-            Ascii.ToUtf16(ascii, _chars, out int written);
-            return _chars.AsSpan(0, written);
+            Span<char> chars = _chars.AsSpan(0, ascii.Length);
+            WidenAscii(ascii, chars);
+            return chars;
         }
     }
 
     /// <summary>
-    /// A direct-mapped cache in front of a symbol table with few symbols (touchpoints): a cheap hash of the characters
-    /// picks one slot, and a symbol found there costs a comparison instead of a dictionary lookup.
+    /// A direct-mapped cache in front of a symbol table with few symbols (touchpoints), keyed by the symbol's ASCII
+    /// bytes: a cheap hash of the bytes picks one slot, and a symbol found there costs a comparison of bytes instead of
+    /// widening and a dictionary lookup. Each symbol's bytes are copied once (no allocation per row, even when two
+    /// symbols take turns in one slot).
     /// </summary>
     private sealed class SymbolCache(SymbolTable table)
     {
         private const int Slots = 64;
-        private readonly string?[] _names = new string?[Slots];
+        private readonly byte[]?[] _names = new byte[]?[Slots];
         private readonly int[] _ids = new int[Slots];
+        private readonly List<byte[]?> _bytesOfId = [];
+        private char[] _chars = new char[64];
 
-        /// <summary>The id of a non-empty symbol, added to the table when new.</summary>
-        public int GetOrAdd(ReadOnlySpan<char> symbol)
+        /// <summary>The id of a non-empty ASCII symbol, added to the table when new.</summary>
+        public int GetOrAdd(ReadOnlySpan<byte> symbol)
         {
             int slot = ((symbol.Length * 31) + (symbol[0] * 7) + (symbol[^1] * 3) + symbol[symbol.Length >> 1]) & (Slots - 1);
-            string? name = _names[slot];
+            byte[]? name = _names[slot];
             if (name is not null && symbol.SequenceEqual(name))
             {
                 return _ids[slot];
             }
 
-            int id = table.GetOrAdd(symbol);
-            _names[slot] = table[id];
+            if (_chars.Length < symbol.Length)
+            {
+                _chars = new char[Math.Max(symbol.Length, _chars.Length * 2)];
+            }
+
+            Span<char> chars = _chars.AsSpan(0, symbol.Length);
+            WidenAscii(symbol, chars);
+            int id = table.GetOrAdd(chars);
+            while (_bytesOfId.Count <= id)
+            {
+                _bytesOfId.Add(null);
+            }
+
+            _names[slot] = _bytesOfId[id] ??= symbol.ToArray();
             _ids[slot] = id;
             return id;
         }

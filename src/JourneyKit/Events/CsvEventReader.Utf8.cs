@@ -18,7 +18,7 @@ public static partial class CsvEventReader
 
     /// <summary>Adds one record with the expected number of fields: the checks and conversions both paths share.</summary>
     private static void AddRecord<TFields>(TFields fields, CsvLayout layout, ReadContext context, long line)
-        where TFields : struct, IRecordFields
+        where TFields : struct, IRecordFields, allows ref struct
     {
         EventReaderOptions options = context.Options;
         RowProblem problem = TryConvert(fields, layout, options, out long ticks, out double value, out TimestampError timestampError);
@@ -44,7 +44,7 @@ public static partial class CsvEventReader
 
     /// <summary>Sets the record's non-empty attribute cells on the event added last.</summary>
     private static void SetAttributes<TFields>(TFields fields, CsvLayout layout, EventBatchBuilder builder)
-        where TFields : struct, IRecordFields
+        where TFields : struct, IRecordFields, allows ref struct
     {
         int[] attributes = layout.AttributeOrdinals;
         for (int a = 0; a < attributes.Length; a++)
@@ -73,22 +73,22 @@ public static partial class CsvEventReader
     /// required cells, the timestamp and the value. Every reader of plain records (sequential, chunked) goes through it.
     /// </summary>
     private static RowProblem TryConvert<TFields>(TFields fields, CsvLayout layout, EventReaderOptions options, out long ticks, out double value, out TimestampError timestampError)
-        where TFields : struct, IRecordFields
+        where TFields : struct, IRecordFields, allows ref struct
     {
         ticks = 0;
         value = double.NaN;
         timestampError = TimestampError.None;
-        if (fields.Field(layout.CustomerId).IsEmpty)
+        if (fields.IsEmpty(layout.CustomerId))
         {
             return RowProblem.CustomerEmpty;
         }
 
-        if (fields.Field(layout.Touchpoint).IsEmpty)
+        if (fields.IsEmpty(layout.Touchpoint))
         {
             return RowProblem.TouchpointEmpty;
         }
 
-        if (!EventTimestamp.TryParse(fields.Transient(layout.Timestamp), options.TimestampFormat, options.TimeZone, out ticks, out timestampError))
+        if (!fields.TryTimestamp(layout.Timestamp, options, out ticks, out timestampError))
         {
             return RowProblem.Timestamp;
         }
@@ -108,7 +108,7 @@ public static partial class CsvEventReader
 
     /// <summary>Handles the bad row <see cref="TryConvert"/> found (described, or only counted when skipped past the reported ones).</summary>
     private static void ReportProblem<TFields>(TFields fields, CsvLayout layout, ReadContext context, long line, RowProblem problem, TimestampError timestampError)
-        where TFields : struct, IRecordFields
+        where TFields : struct, IRecordFields, allows ref struct
     {
         EventReaderOptions options = context.Options;
         switch (problem)
@@ -145,14 +145,54 @@ public static partial class CsvEventReader
 
         /// <summary>A field used at once and never kept beside another (timestamp, value, attribute).</summary>
         ReadOnlySpan<char> Transient(int ordinal);
+
+        /// <summary>Whether a field has no characters.</summary>
+        bool IsEmpty(int ordinal);
+
+        /// <summary>Parses a field as the event's timestamp (<see cref="EventTimestamp"/>, the reader's format and zone).</summary>
+        bool TryTimestamp(int ordinal, EventReaderOptions options, out long ticks, out TimestampError error);
     }
 
-    /// <summary>The fields of a plain record, widened to UTF-16 in one buffer.</summary>
-    private readonly struct PlainFields(char[] chars, int[] starts, int[] lengths) : IRecordFields
+    /// <summary>
+    /// The fields of a plain record (printable ASCII, so one character per byte), read from its bytes: a field is widened
+    /// to UTF-16 only when asked for, into <paramref name="chars"/> at the field's own offset (so fields asked for stay
+    /// valid side by side), and the timestamp is parsed from the bytes (<see cref="EventTimestamp.TryParseIsoUtf8"/>).
+    /// </summary>
+    private readonly ref struct Utf8Fields(ReadOnlySpan<byte> record, char[] chars, int[] starts, int[] lengths) : IRecordFields
     {
-        public ReadOnlySpan<char> Field(int ordinal) => chars.AsSpan(starts[ordinal], lengths[ordinal]);
+        private readonly ReadOnlySpan<byte> _record = record;
 
-        public ReadOnlySpan<char> Transient(int ordinal) => chars.AsSpan(starts[ordinal], lengths[ordinal]);
+        public ReadOnlySpan<byte> Bytes(int ordinal) => _record.Slice(starts[ordinal], lengths[ordinal]);
+
+        public ReadOnlySpan<char> Field(int ordinal)
+        {
+            Span<char> field = chars.AsSpan(starts[ordinal], lengths[ordinal]);
+            WidenAscii(Bytes(ordinal), field);
+            return field;
+        }
+
+        public ReadOnlySpan<char> Transient(int ordinal) => Field(ordinal);
+
+        public bool IsEmpty(int ordinal) => lengths[ordinal] == 0;
+
+        public bool TryTimestamp(int ordinal, EventReaderOptions options, out long ticks, out TimestampError error) =>
+            EventTimestamp.TryParse(Bytes(ordinal), options.TimestampFormat, options.TimeZone, out ticks, out error);
+    }
+
+    /// <summary>ASCII bytes as characters into <paramref name="destination"/> (as long): a loop for short ids, else vectorised.</summary>
+    private static void WidenAscii(ReadOnlySpan<byte> ascii, Span<char> destination)
+    {
+        if (ascii.Length <= 32)
+        {
+            for (int i = 0; i < ascii.Length; i++)
+            {
+                destination[i] = (char)ascii[i];
+            }
+
+            return;
+        }
+
+        Ascii.ToUtf16(ascii, destination, out _);
     }
 
     /// <summary>The UTF-8 reader: plain records straight from the bytes, anything else to Sylvan.</summary>
@@ -283,15 +323,14 @@ public static partial class CsvEventReader
                     _chars = new char[Math.Max(record.Length, _chars.Length * 2)];
                 }
 
-                Ascii.ToUtf16(record, _chars, out int written);
-                int found = SplitPlain(_chars.AsSpan(0, written), starts, lengths);
+                int found = SplitPlain(record, starts, lengths);
                 if (found != fieldCount)
                 {
                     Bad(context, layout, EventReadErrorCode.FieldCount, line, -1, EventReaderMessages.FieldCount(found, fieldCount));
                 }
                 else
                 {
-                    AddRecord(new PlainFields(_chars, starts, lengths), layout, context, line);
+                    AddRecord(new Utf8Fields(record, _chars, starts, lengths), layout, context, line);
                 }
 
                 if (last)
@@ -366,14 +405,14 @@ public static partial class CsvEventReader
     /// Splits a plain record at its commas into <paramref name="starts"/> and <paramref name="lengths"/> (as many fields
     /// as they hold) and returns the number of fields found.
     /// </summary>
-    private static int SplitPlain(ReadOnlySpan<char> text, int[] starts, int[] lengths)
+    private static int SplitPlain(ReadOnlySpan<byte> text, int[] starts, int[] lengths)
     {
         int fieldCount = starts.Length;
         int found = 0;
         int start = 0;
         while (true)
         {
-            int comma = text[start..].IndexOf(',');
+            int comma = text[start..].IndexOf((byte)',');
             int end = comma < 0 ? text.Length : start + comma;
             if (found < fieldCount)
             {

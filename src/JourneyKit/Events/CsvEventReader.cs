@@ -358,6 +358,11 @@ public static partial class CsvEventReader
             public ReadOnlySpan<char> Field(int ordinal) => owner.Field(ordinal, quoted);
 
             public ReadOnlySpan<char> Transient(int ordinal) => owner.Raw(ordinal);
+
+            public bool IsEmpty(int ordinal) => owner.Raw(ordinal).IsEmpty;
+
+            public bool TryTimestamp(int ordinal, EventReaderOptions options, out long ticks, out TimestampError error) =>
+                EventTimestamp.TryParse(owner.Raw(ordinal), options.TimestampFormat, options.TimeZone, out ticks, out error);
         }
 
         private ReadOnlySpan<char> Raw(int ordinal) => csv.GetFieldSpan(ordinal);

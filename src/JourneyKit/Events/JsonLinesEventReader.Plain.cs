@@ -36,7 +36,8 @@ public static partial class JsonLinesEventReader
                 return false;
             }
 
-            Range customer = default, touchpoint = default, channel = default, eventId = default, timestamp = default;
+            Range customer = default, touchpoint = default, channel = default, eventId = default;
+            ReadOnlySpan<byte> timestamp = default; // parsed from the bytes (EventTimestamp's UTF-8 fast path)
             double value = double.NaN;
             int seen = 0;
             i = SkipWhiteSpace(bytes, i + 1);
@@ -119,6 +120,12 @@ public static partial class JsonLinesEventReader
                             break;
                         }
 
+                        if (field == Field.Timestamp)
+                        {
+                            timestamp = text;
+                            break;
+                        }
+
                         Range range = Widen(text);
                         switch (field)
                         {
@@ -133,9 +140,6 @@ public static partial class JsonLinesEventReader
                                 break;
                             case Field.EventId:
                                 eventId = range;
-                                break;
-                            default:
-                                timestamp = range;
                                 break;
                         }
 
@@ -159,7 +163,7 @@ public static partial class JsonLinesEventReader
             }
 
             if (SkipWhiteSpace(bytes, i) != bytes.Length || Chars(customer).IsEmpty || Chars(touchpoint).IsEmpty
-                || !EventTimestamp.TryParse(Chars(timestamp), _format, _zone, out long ticks, out _))
+                || !EventTimestamp.TryParse(timestamp, _format, _zone, out long ticks, out _))
             {
                 return false;
             }

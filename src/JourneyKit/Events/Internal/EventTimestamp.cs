@@ -102,6 +102,141 @@ internal static class EventTimestamp
         return error == TimestampError.None;
     }
 
+    /// <summary>
+    /// Parses UTF-8 <paramref name="utf8"/> like <see cref="TryParse(ReadOnlySpan{char}, EventTimestampFormat, TimeZoneInfo?, out long, out TimestampError)"/>
+    /// (same values, same errors): the usual export layout <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±HH:mm)</c> straight from
+    /// the bytes (<see cref="TryParseIsoUtf8"/>), anything else decoded and given to the full parser.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, EventTimestampFormat format, TimeZoneInfo? zone, out long utcTicks, out TimestampError error)
+    {
+        if (format.Kind == TimestampKind.Default && TryParseIsoUtf8(utf8, out utcTicks))
+        {
+            error = TimestampError.None;
+            return true;
+        }
+
+        return TryParseDecoded(utf8, format, zone, out utcTicks, out error);
+    }
+
+    /// <summary>The full parser on decoded UTF-8 (a UTF-8 text never has more characters than bytes).</summary>
+    private static bool TryParseDecoded(ReadOnlySpan<byte> utf8, EventTimestampFormat format, TimeZoneInfo? zone, out long utcTicks, out TimestampError error)
+    {
+        const int StackChars = 128;
+        Span<char> chars = utf8.Length <= StackChars ? stackalloc char[StackChars] : new char[utf8.Length]; // a long text is a rare bad row
+        int written = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return TryParse(chars[..written], format, zone, out utcTicks, out error);
+    }
+
+    /// <summary>
+    /// The fixed-layout fast path: exactly <c>yyyy-MM-ddTHH:mm:ss</c>, an optional fraction of 1 to 7 digits after a
+    /// dot, then <c>Z</c> or <c>±HH:mm</c>, nothing around it, a valid date and time, an instant in range. Returns false
+    /// for anything else, which the full parser then decides (so the values and errors are the full parser's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseIsoUtf8(ReadOnlySpan<byte> s, out long utcTicks)
+    {
+        utcTicks = 0;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        {
+            return false;
+        }
+
+        uint y0 = (uint)(s[0] - '0'), y1 = (uint)(s[1] - '0'), y2 = (uint)(s[2] - '0'), y3 = (uint)(s[3] - '0');
+        uint m0 = (uint)(s[5] - '0'), m1 = (uint)(s[6] - '0'), d0 = (uint)(s[8] - '0'), d1 = (uint)(s[9] - '0');
+        uint h0 = (uint)(s[11] - '0'), h1 = (uint)(s[12] - '0'), n0 = (uint)(s[14] - '0'), n1 = (uint)(s[15] - '0');
+        uint s0 = (uint)(s[17] - '0'), s1 = (uint)(s[18] - '0');
+        if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9) | (h0 > 9) | (h1 > 9) | (n0 > 9) | (n1 > 9) | (s0 > 9) | (s1 > 9))
+        {
+            return false; // a non-digit byte (below '0' it wraps to a large value)
+        }
+
+        int year = (int)((y0 * 1000) + (y1 * 100) + (y2 * 10) + y3);
+        int month = (int)((m0 * 10) + m1);
+        int day = (int)((d0 * 10) + d1);
+        int hour = (int)((h0 * 10) + h1);
+        int minute = (int)((n0 * 10) + n1);
+        int second = (int)((s0 * 10) + s1);
+        if (year < 1 || (uint)(month - 1) > 11 || day < 1 || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        bool leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        int[] daysBefore = leap ? DaysBeforeMonthLeap : DaysBeforeMonth;
+        if (day > daysBefore[month] - daysBefore[month - 1])
+        {
+            return false;
+        }
+
+        int i = 19;
+        long fraction = 0;
+        if (s[i] == '.')
+        {
+            int start = ++i;
+            long scale = TimeSpan.TicksPerSecond / 10;
+            while (i < s.Length && i - start < 7)
+            {
+                uint digit = (uint)(s[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+
+                fraction += digit * scale;
+                scale /= 10;
+                i++;
+            }
+
+            if (i == start || i == s.Length || (uint)(s[i] - '0') <= 9)
+            {
+                return false; // no digit, nothing after them, or an 8th digit (the full parser truncates it)
+            }
+        }
+
+        long offsetTicks;
+        byte sign = s[i];
+        if (sign == 'Z' && i + 1 == s.Length)
+        {
+            offsetTicks = 0;
+        }
+        else if ((sign == '+' || sign == '-') && i + 6 == s.Length && s[i + 3] == ':')
+        {
+            uint oh0 = (uint)(s[i + 1] - '0'), oh1 = (uint)(s[i + 2] - '0'), om0 = (uint)(s[i + 4] - '0'), om1 = (uint)(s[i + 5] - '0');
+            if ((oh0 > 9) | (oh1 > 9) | (om0 > 9) | (om1 > 9))
+            {
+                return false;
+            }
+
+            int offsetMinutes = (int)((((oh0 * 10) + oh1) * 60) + (om0 * 10) + om1);
+            if ((om0 * 10) + om1 > 59 || offsetMinutes > MaxOffsetMinutes)
+            {
+                return false;
+            }
+
+            offsetTicks = (sign == '-' ? -offsetMinutes : offsetMinutes) * TimeSpan.TicksPerMinute;
+        }
+        else
+        {
+            return false;
+        }
+
+        int y = year - 1;
+        long days = (y * 365L) + (y / 4) - (y / 100) + (y / 400) + daysBefore[month - 1] + day - 1;
+        long ticks = (days * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute)
+            + (second * TimeSpan.TicksPerSecond) + fraction - offsetTicks;
+        if ((ulong)ticks > MaxTicks)
+        {
+            return false; // out of range: the full parser says so
+        }
+
+        utcTicks = ticks;
+        return true;
+    }
+
+    private static readonly int[] DaysBeforeMonth = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+    private static readonly int[] DaysBeforeMonthLeap = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
+
     /// <summary>Converts a local time in <paramref name="zone"/> to UTC ticks (see <see cref="TryParse(ReadOnlySpan{char}, EventTimestampFormat, TimeZoneInfo?, out long, out TimestampError)"/>).</summary>
     public static TimestampError FromLocal(long localTicks, TimeZoneInfo zone, out long utcTicks)
     {
