@@ -163,4 +163,41 @@ public sealed class ShrinkingTests
         Assert.InRange(shrunk[0], 1, 20);
         Assert.InRange(shrunk[1], 5, 20);
     }
+
+    [Fact]
+    public void Choices_FalseProperty_ShrinkToTheChoicesTheFailureNeeds()
+    {
+        // A program draws a count (0..4) and that many values (0..99); "no value is 50 or more" is false. From any failing
+        // record: dropping a choice that is not the count or the failing value still fails; a count above one halves
+        // towards one (still failing: the failing value is kept, others are dropped or answer 0), and a count of zero or
+        // a record without the failing value passes. So the shrink ends on two choices: a count of one and one value of
+        // 50..99 (halving that value gives 25..49, which passes, so the value itself is not pinned).
+        static List<int> Program(Choices r)
+        {
+            var values = new List<int>();
+            int count = r.Next(0, 5);
+            for (int i = 0; i < count; i++)
+            {
+                values.Add(r.Next(0, 100));
+            }
+
+            return values;
+        }
+
+        (int[] shrunk, _) = Falsify(Choices.Of(40), c => Program(new Choices(c)).TrueForAll(v => v < 50));
+        Assert.Equal(2, shrunk.Length);
+        int value = Assert.Single(Program(new Choices(shrunk)));
+        Assert.InRange(value, 50, 99);
+    }
+
+    [Fact]
+    public void Choices_ReplayLikeRandom_AndAnswerZeroWhenUsedUp()
+    {
+        var r = new Choices([7, 1030, 3]);
+        Assert.Equal(7 % 5, r.Next(5));
+        Assert.Equal(-3 + (1030 % 7), r.Next(-3, 4)); // min + choice modulo the width
+        Assert.Equal(0, r.Next(1)); // a range of one consumes the choice and answers 0
+        Assert.Equal(0, r.Next(100)); // used up
+        Assert.Equal(2, r.Next(2, 9));
+    }
 }

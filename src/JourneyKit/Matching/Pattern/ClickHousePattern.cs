@@ -70,11 +70,12 @@ public static class ClickHousePattern
                             break; // that event itself satisfies it: no constraint
                         }
 
-                        Emit(". ~~(" + Bounds(a) + ")");
                         if (last)
                         {
-                            Emit(".");
+                            throw FinalNeedsEvent(a, pattern);
                         }
+
+                        Emit(". ~~(" + Bounds(a) + ")");
                     }
                     else if (last)
                     {
@@ -85,7 +86,7 @@ public static class ClickHousePattern
 
                         if (!(a.Op == ">=" && zeroInside))
                         {
-                            Emit("~~(" + Bounds(a) + ") .");
+                            throw FinalNeedsEvent(a, pattern);
                         }
                     }
                     else
@@ -107,6 +108,15 @@ public static class ClickHousePattern
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// A final time condition that an event must meet (<c>&gt;</c>, <c>&gt;=</c> above 0, <c>==</c>): ClickHouse checks it on
+    /// the next event without using that event up, so <c>sequenceCount</c> starts its next match there; a JourneyKit
+    /// pattern can only require the event as part of the match (the count would differ), so it is refused with the
+    /// equivalent that counts the same.
+    /// </summary>
+    private static PatternSyntaxException FinalNeedsEvent(Action a, string pattern) =>
+        new(PatternError.UnexpectedToken, a.Offset, $"a final '(?t{a.Op}…)' is not supported: ClickHouse checks it on the next event without using that event up (sequenceCount starts its next match there), which a JourneyKit pattern cannot say; add '.' after it to require that event as part of the match", pattern);
 
     /// <summary>Compiles a ClickHouse pattern: <see cref="Translate"/>, run only over events satisfying some condition.</summary>
     /// <param name="pattern">The ClickHouse pattern.</param>
