@@ -1,7 +1,9 @@
 using System.Globalization;
+using FsCheck;
 using FsCheck.Xunit;
 using System.Text;
 using JourneyKit.Events;
+using JourneyKit.Tests.Generators;
 using static JourneyKit.Tests.Shared.EventTestHelper;
 
 namespace JourneyKit.Tests.Events;
@@ -27,15 +29,17 @@ public sealed class CsvFastPathTests
     /// lone CR (old Mac files) is handed over too, but Sylvan itself reads it differently depending on where its buffer
     /// stands, so no single reference exists for it.
     /// </summary>
+    /// <remarks>The file is drawn from a shrinking record of choices (<see cref="Choices"/>).</remarks>
     [Property(MaxTest = 400)]
-    public void StreamAndTextReader_GiveTheSameResult(int seed, bool skip)
+    public Property StreamAndTextReader_GiveTheSameResult() => Pair.ForAll(Choices.Of(1000), Small.Between(0, 1), (choices, skip) =>
     {
-        string text = RandomCsv(new Random(seed));
-        EventReaderOptions options = skip ? new EventReaderOptions { BadRows = BadRowHandling.Skip, MaxReportedErrors = 1000 } : EventReaderOptions.Default;
+        string text = RandomCsv(new Choices(choices));
+        EventReaderOptions options = skip == 1 ? new EventReaderOptions { BadRows = BadRowHandling.Skip, MaxReportedErrors = 1000 } : EventReaderOptions.Default;
         string fast = Outcome(() => CsvEventReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "events.csv", options));
         string reference = Outcome(() => CsvEventReader.Read(new StringReader(text), "events.csv", options));
         Assert.Equal(reference, fast);
-    }
+        return true;
+    });
 
     [Fact]
     public void QuoteAfterPlainRecords_IsReadBySylvanWithTheRightLines()
@@ -88,7 +92,7 @@ public sealed class CsvFastPathTests
         }
     }
 
-    private static string RandomCsv(Random random)
+    private static string RandomCsv(Choices random)
     {
         string header = Headers[random.Next(Headers.Length)];
         int fields = header.Split(',').Length;
@@ -125,7 +129,7 @@ public sealed class CsvFastPathTests
         return text.ToString();
     }
 
-    private static string Cell(Random random, string column) => column switch
+    private static string Cell(Choices random, string column) => column switch
     {
         "customer_id" => random.Next(8) == 0 ? string.Empty : "c" + random.Next(4).ToString(CultureInfo.InvariantCulture),
         "touchpoint" => random.Next(10) == 0 ? string.Empty : "t" + random.Next(3).ToString(CultureInfo.InvariantCulture) + (random.Next(6) == 0 ? ".a" : string.Empty),
