@@ -210,7 +210,7 @@ public static partial class CsvEventReader
                 ReadOnlySpan<byte> customer = fields.Bytes(layout.CustomerId);
                 if (chunk.Rows == 0 || !customer.SequenceEqual(lastCustomer))
                 {
-                    chunk.StartRun(pos + starts[layout.CustomerId], customer.Length);
+                    chunk.StartRun(pos + starts[layout.CustomerId], customer.Length, SymbolTable.AsciiHash(customer));
                     lastCustomer = customer;
                 }
 
@@ -448,7 +448,7 @@ public static partial class CsvEventReader
         public int Customer(EventBatchBuilder builder, byte* data, Chunk chunk, int run)
         {
             var id = new ReadOnlySpan<byte>(data + chunk.RunStarts.Span[run], chunk.RunLengths.Span[run]);
-            return builder.CustomerTable.GetOrAdd(Widen(id));
+            return builder.CustomerTable.GetOrAddAscii(id, chunk.RunHashes.Span[run]); // hashed by the parsing thread
         }
 
         /// <summary>ASCII bytes as characters (valid until the next call).</summary>
@@ -537,6 +537,9 @@ public static partial class CsvEventReader
         /// <summary>The length of each run's customer id.</summary>
         public ColumnBuilder<int> RunLengths;
 
+        /// <summary>The <see cref="SymbolTable.AsciiHash"/> of each run's customer id.</summary>
+        public ColumnBuilder<int> RunHashes;
+
         public ColumnBuilder<int> Touchpoints;
 
         public ColumnBuilder<int> Channels;
@@ -563,6 +566,7 @@ public static partial class CsvEventReader
             RunRows = new ColumnBuilder<int>(16);
             RunStarts = new ColumnBuilder<long>(16);
             RunLengths = new ColumnBuilder<int>(16);
+            RunHashes = new ColumnBuilder<int>(16);
             Touchpoints = new ColumnBuilder<int>(rows);
             Channels = new ColumnBuilder<int>(rows);
             Ticks = new ColumnBuilder<long>(rows);
@@ -573,11 +577,12 @@ public static partial class CsvEventReader
         }
 
         /// <summary>A run of rows of one customer starts at the next row added.</summary>
-        public void StartRun(long idStart, int idLength)
+        public void StartRun(long idStart, int idLength, int idHash)
         {
             RunRows.Add(Rows);
             RunStarts.Add(idStart);
             RunLengths.Add(idLength);
+            RunHashes.Add(idHash);
         }
 
         public void Add(int touchpoint, int channel, long ticks, double value)
@@ -598,6 +603,7 @@ public static partial class CsvEventReader
             RunRows = default;
             RunStarts = default;
             RunLengths = default;
+            RunHashes = default;
             Touchpoints = default;
             Channels = default;
             Ticks = default;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace JourneyKit.Events;
 
@@ -24,6 +25,12 @@ public sealed class SymbolTable
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIds;
     private readonly List<string> _names;
     private bool _readOnly;
+
+    /// <summary>The symbols [0, _indexed) are in <see cref="_ids"/>; those after were added by <see cref="GetOrAddAscii"/> and are indexed on the next lookup.</summary>
+    private int _indexed;
+
+    /// <summary>The readers' index of ASCII symbols by a hash of their bytes (<see cref="GetOrAddAscii"/>); null until used, dropped when read-only.</summary>
+    private AsciiIndex? _ascii;
 
     /// <summary>Creates an empty table.</summary>
     public SymbolTable()
@@ -77,11 +84,13 @@ public sealed class SymbolTable
             ThrowReadOnly();
         }
 
+        EnsureIndexed();
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, symbol, out bool exists); // one hash, hit or miss
         if (!exists)
         {
             slot = _names.Count;
             _names.Add(symbol);
+            _indexed = _names.Count;
         }
 
         return slot;
@@ -98,6 +107,7 @@ public sealed class SymbolTable
             ThrowReadOnly();
         }
 
+        EnsureIndexed();
         if (_spanIds.TryGetValue(symbol, out int id))
         {
             return id;
@@ -107,6 +117,7 @@ public sealed class SymbolTable
         id = _names.Count;
         _ids.Add(name, id); // known to be new: one more hash, not a second lookup
         _names.Add(name);
+        _indexed = _names.Count;
         return id;
     }
 
@@ -116,6 +127,7 @@ public sealed class SymbolTable
     /// <returns><see langword="true"/> when the string is in the table.</returns>
     public bool TryGetId([NotNullWhen(true)] string? symbol, out int id)
     {
+        EnsureIndexed();
         if (symbol is not null && _ids.TryGetValue(symbol, out id))
         {
             return true;
@@ -131,6 +143,7 @@ public sealed class SymbolTable
     /// <returns><see langword="true"/> when the string is in the table.</returns>
     public bool TryGetId(ReadOnlySpan<char> symbol, out int id)
     {
+        EnsureIndexed();
         if (_spanIds.TryGetValue(symbol, out id))
         {
             return true;
@@ -148,7 +161,170 @@ public sealed class SymbolTable
     /// Makes the table read-only, for good: from now on <see cref="GetOrAdd(string)"/> throws and the table never
     /// changes. Calling it again does nothing. Not to be called while another thread adds symbols.
     /// </summary>
-    public void MakeReadOnly() => _readOnly = true;
+    public void MakeReadOnly()
+    {
+        _readOnly = true;
+        _ascii = null; // nothing more is added: the readers' index is not needed
+    }
+
+    /// <summary>
+    /// The hash of an ASCII symbol's bytes that <see cref="GetOrAddAscii"/> takes: computed once by the reader (on the
+    /// thread that parsed the bytes), randomised per process like string hashing.
+    /// </summary>
+    internal static int AsciiHash(ReadOnlySpan<byte> ascii)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(ascii);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>
+    /// Gets the id of the symbol spelt by <paramref name="ascii"/> (bytes 0x00–0x7F; <paramref name="hash"/> is its
+    /// <see cref="AsciiHash"/>), adding it when new — the readers' way to intern many ids from the file's bytes: one
+    /// probe of an open-addressing table that keeps each hash beside its id (no string compared unless the hashes are
+    /// equal, no string made unless the symbol is new), and the dictionary of the other members is filled only when one
+    /// of them is next called. Same ids as <see cref="GetOrAdd(ReadOnlySpan{char})"/> on the widened characters.
+    /// </summary>
+    internal int GetOrAddAscii(ReadOnlySpan<byte> ascii, int hash)
+    {
+        if (_readOnly)
+        {
+            ThrowReadOnly();
+        }
+
+        AsciiIndex index = _ascii ??= new AsciiIndex();
+        index.Catch(_names); // symbols added by the other members since the last call
+        int id = index.Find(_names, ascii, hash, out int slot);
+        if (id >= 0)
+        {
+            return id;
+        }
+
+        id = _names.Count;
+        _names.Add(Encoding.ASCII.GetString(ascii));
+        index.Add(slot, hash, id);
+        index.Caught = _names.Count;
+        return id;
+    }
+
+    /// <summary>Adds the symbols <see cref="GetOrAddAscii"/> added to the dictionary (thread-safe: reads may call it concurrently).</summary>
+    private void EnsureIndexed()
+    {
+        if (Volatile.Read(ref _indexed) != _names.Count)
+        {
+            IndexRest();
+        }
+    }
+
+    private void IndexRest()
+    {
+        lock (_names)
+        {
+            int count = _names.Count;
+            _ids.EnsureCapacity(count);
+            for (int i = _indexed; i < count; i++)
+            {
+                _ids.Add(_names[i], i);
+            }
+
+            Volatile.Write(ref _indexed, count);
+        }
+    }
+
+    /// <summary>
+    /// Open addressing with linear probing over slots of (hash &lt;&lt; 32 | id + 1), 0 for empty, at most half full; it
+    /// indexes the table's ASCII symbols (a symbol with other characters can never equal ASCII bytes).
+    /// </summary>
+    private sealed class AsciiIndex
+    {
+        private long[] _slots = new long[64];
+        private int _count;
+
+        /// <summary>Gets or sets how many of the table's symbols (from the first) the index has seen.</summary>
+        public int Caught { get; set; }
+
+        public int Find(List<string> names, ReadOnlySpan<byte> ascii, int hash, out int slot)
+        {
+            int mask = _slots.Length - 1;
+            slot = hash & mask;
+            while (true)
+            {
+                long entry = _slots[slot];
+                if (entry == 0)
+                {
+                    return -1;
+                }
+
+                if ((int)(entry >> 32) == hash)
+                {
+                    int id = (int)entry - 1;
+                    string name = names[id];
+                    if (name.Length == ascii.Length && Ascii.Equals(ascii, name))
+                    {
+                        return id;
+                    }
+                }
+
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        public void Add(int slot, int hash, int id)
+        {
+            _slots[slot] = ((long)hash << 32) | (uint)(id + 1);
+            _count++;
+            if (_count * 2 > _slots.Length)
+            {
+                Grow();
+            }
+        }
+
+        /// <summary>Indexes the symbols from the last one indexed to the end (added by the other members).</summary>
+        public void Catch(List<string> names)
+        {
+            Span<byte> bytes = stackalloc byte[256];
+            for (; Caught < names.Count; Caught++)
+            {
+                string name = names[Caught];
+                if (name.Length > bytes.Length)
+                {
+                    bytes = new byte[name.Length]; // rare: an id this long is read from a file once
+                }
+
+                if (Ascii.FromUtf16(name, bytes, out int written) != System.Buffers.OperationStatus.Done)
+                {
+                    continue; // not ASCII: never equal to ASCII bytes
+                }
+
+                int hash = AsciiHash(bytes[..written]);
+                int id = Find(names, bytes[..written], hash, out int slot);
+                if (id < 0)
+                {
+                    Add(slot, hash, Caught);
+                }
+            }
+        }
+
+        private void Grow()
+        {
+            long[] old = _slots;
+            _slots = new long[old.Length * 2];
+            int mask = _slots.Length - 1;
+            foreach (long entry in old)
+            {
+                if (entry != 0)
+                {
+                    int slot = (int)(entry >> 32) & mask;
+                    while (_slots[slot] != 0)
+                    {
+                        slot = (slot + 1) & mask;
+                    }
+
+                    _slots[slot] = entry;
+                }
+            }
+        }
+    }
 
     /// <summary>A writable table with the same symbols and ids.</summary>
     internal SymbolTable CopyWritable()
@@ -159,6 +335,8 @@ public sealed class SymbolTable
             copy._ids.Add(s, copy._names.Count);
             copy._names.Add(s);
         }
+
+        copy._indexed = copy._names.Count;
 
         return copy;
     }

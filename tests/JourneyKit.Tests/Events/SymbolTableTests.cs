@@ -1,4 +1,9 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using JourneyKit.Events;
+using JourneyKit.Tests.Generators;
 using JourneyKit.Matching.Pattern;
 using JourneyKit.Matching.WindowFunnel;
 using JourneyKit.Model;
@@ -24,6 +29,84 @@ public sealed class SymbolTableTests
         Assert.Throws<InvalidOperationException>(() => table.GetOrAdd("c".AsSpan()));
         Assert.True(table.TryGetId("b".AsSpan(), out int b));
         Assert.Equal((1, "b", 2), (b, table[1], table.Count));
+    }
+
+    /// <summary>
+    /// Symbols interned through any mix of the ASCII-bytes path (the readers') and the string and span paths get the ids
+    /// of a reference list (first occurrence order); afterwards every member sees every symbol, the strings are the
+    /// symbols, and a table made read-only still finds them. Symbols share prefixes and lengths so hashes and probes meet.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property GetOrAddAscii_MixedWithOtherPaths_SameIdsAsReference() => Prop.ForAll(
+        Small.ArrayOf(
+            from symbol in Gen.Choose(0, 40)
+            from path in Gen.Choose(0, 2) // 0: ASCII bytes, 1: span, 2: string
+            select (symbol, path),
+            0,
+            120),
+        steps =>
+    {
+        static string Name(int symbol) => symbol % 7 == 0 ? "é" + symbol : "c" + new string('0', symbol % 5) + symbol; // a few not ASCII
+        var table = new SymbolTable();
+        var reference = new List<string>();
+        foreach ((int symbol, int path) in steps)
+        {
+            string name = Name(symbol);
+            int expected = reference.IndexOf(name);
+            if (expected < 0)
+            {
+                expected = reference.Count;
+                reference.Add(name);
+            }
+
+            bool ascii = path == 0 && System.Text.Ascii.IsValid(name);
+            byte[] bytes = Encoding.ASCII.GetBytes(name);
+            int id = ascii ? table.GetOrAddAscii(bytes, SymbolTable.AsciiHash(bytes)) : path == 1 ? table.GetOrAdd(name.AsSpan()) : table.GetOrAdd(name);
+            if (id != expected)
+            {
+                return false.Label($"{name} by path {path}: id {id}, expected {expected}");
+            }
+        }
+
+        bool found = reference.Select((name, i) => table.TryGetId(name, out int id) && id == i && table.TryGetId(name.AsSpan(), out int spanId) && spanId == i && table[i] == name).All(x => x);
+        table.MakeReadOnly();
+        bool stillFound = reference.Select((name, i) => table.TryGetId(name, out int id) && id == i).All(x => x);
+        return (table.Count == reference.Count && found && stillFound).Label($"count {table.Count} of {reference.Count}, found {found}, after read-only {stillFound}");
+    });
+
+    [Fact]
+    public void GetOrAddAscii_OnReadOnlyTable_Throws()
+    {
+        var table = new SymbolTable(["a"]);
+        table.MakeReadOnly();
+        byte[] a = "a"u8.ToArray();
+        Assert.Throws<InvalidOperationException>(() => table.GetOrAddAscii(a, SymbolTable.AsciiHash(a)));
+    }
+
+    /// <summary>Symbols added by bytes only are looked up from several threads at once: the first lookups index them, each sees them all.</summary>
+    [Fact]
+    public void TryGetId_Concurrently_AfterAsciiAdds_FindsEverySymbol()
+    {
+        var table = new SymbolTable();
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] bytes = Encoding.ASCII.GetBytes("c" + i);
+            Assert.Equal(i, table.GetOrAddAscii(bytes, SymbolTable.AsciiHash(bytes)));
+        }
+
+        table.MakeReadOnly();
+        int misses = 0;
+        Parallel.For(0, 4, _ =>
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                if (!table.TryGetId("c" + i, out int id) || id != i)
+                {
+                    Interlocked.Increment(ref misses);
+                }
+            }
+        });
+        Assert.Equal(0, misses);
     }
 
     [Fact]
