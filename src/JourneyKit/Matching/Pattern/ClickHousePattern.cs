@@ -42,7 +42,7 @@ public static class ClickHousePattern
         for (int i = 0; i < actions.Count; i++)
         {
             Action a = actions[i];
-            bool last = actions.FindIndex(i + 1, x => x.Kind != 'S') < 0; // only .* after it: it needs an event of its own
+            bool last = actions.FindIndex(i + 1, x => x.Kind is 'E' or '.') < 0; // no event after it, only .* and time conditions: it needs an event of its own
             switch (a.Kind)
             {
                 case 'E':

@@ -239,7 +239,10 @@ public sealed class PatternTimeTests
         // would restart after a@1 and count 1, so the final form is refused and the message says to add '.'.
         (bool, int) clickHouse = ClickHouseReference.Run("(?1)(?t>0)", [(0, 0b101), (0, 0b101), (1, 0b101), (2, 0b101)]);
         Assert.Equal((true, 2), clickHouse);
-        foreach (string final in new[] { "(?1)(?t>0)", "(?1)(?t>=5)", "(?1)(?t==3)", "(?1).*(?t>5)", "(?1)(?t>5).*" })
+        // Also when only '.*' and time conditions follow it: (?1)(?t>=1).*(?t<1) over a@0 alone is no match in ClickHouse
+        // (no event for (?t>=1)), but '(a) ~~(>=1s) .*' would match a@0 (found by the property too).
+        Assert.Equal((false, 0), ClickHouseReference.Run("(?1)(?t>=1).*(?t<1)", [(0, 0b101)]));
+        foreach (string final in new[] { "(?1)(?t>0)", "(?1)(?t>=5)", "(?1)(?t==3)", "(?1).*(?t>5)", "(?1)(?t>5).*", "(?1)(?t>=1).*(?t<1)" })
         {
             var ex = Assert.Throws<PatternSyntaxException>(() => ClickHousePattern.Compile(final, Conditions));
             Assert.Equal(PatternError.UnexpectedToken, ex.Error);
