@@ -5,7 +5,8 @@ using JourneyKit.Events;
 namespace JourneyKit.Cli;
 
 /// <summary>
-/// Reads an events file grouped by customer in batches of whole customers (<see cref="EventFile.ReadByCustomer"/>) and
+/// Reads an events file in batches of whole customers — as it is when it is grouped by customer
+/// (<see cref="EventFile.ReadByCustomer"/>), else from its runs sorted by customer on disk (<see cref="CliEventSource"/>) — and
 /// works on them on every core: the reader runs on its own thread, workers process batches as they come, and the results
 /// are consumed in file order on the calling thread. At most a few batches are alive at once, so memory does not grow
 /// with the file (docs/cli.md, "Big files").
@@ -22,17 +23,45 @@ internal static class CliEventStream
     public static bool CanStream(string path) =>
         !CliEventInput.IsStreamPath(path) && EventFile.TryDetectFormat(path, out _) && File.Exists(path);
 
-    /// <summary>The latest event's instant in the file (a first pass, when --as-of is not given), or null for no events.</summary>
-    /// <exception cref="EventsNotGroupedException">The file is not grouped by customer.</exception>
-    public static DateTimeOffset? Latest(CliContext context, string path, CliEventReading reading)
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (a streamed command) on <paramref name="path"/>; when the file turns out not to be
+    /// grouped by customer after some batches were consumed, sorts it by customer on disk and runs the attempt again from
+    /// the start, on the sorted runs. The temporary file is deleted when this returns or throws.
+    /// </summary>
+    public static T ByCustomer<T>(CliContext context, string path, CliEventReading reading, Func<CliEventSource, T> attempt)
     {
-        long latest = long.MinValue;
-        using (var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(path)) : null)
+        using var source = new CliEventSource(path, reading);
+        try
         {
-            Run(path, reading, bar, batch => batch.LatestTimestamp?.UtcTicks ?? long.MinValue, t => latest = Math.Max(latest, t));
+            return attempt(source);
+        }
+        catch (EventsNotGroupedException e) when (source.Sorted is null)
+        {
+            source.Sort(context, e.CustomerId);
+            return attempt(source);
+        }
+    }
+
+    /// <summary>The latest event's instant in the file (a first pass, when --as-of is not given), or null for no events.
+    /// A file found not grouped by customer is sorted by customer on disk by this pass, for the next.</summary>
+    public static DateTimeOffset? Latest(CliContext context, CliEventSource source)
+    {
+        if (source.Sorted is null)
+        {
+            long latest = long.MinValue;
+            try
+            {
+                using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(source.Path)) : null;
+                Run(Grouped(source, bar), batch => batch.LatestTimestamp?.UtcTicks ?? long.MinValue, t => latest = Math.Max(latest, t));
+                return latest == long.MinValue ? null : new DateTimeOffset(latest, TimeSpan.Zero);
+            }
+            catch (EventsNotGroupedException e)
+            {
+                source.Sort(context, e.CustomerId);
+            }
         }
 
-        return latest == long.MinValue ? null : new DateTimeOffset(latest, TimeSpan.Zero);
+        return source.Sorted!.LatestTimestamp;
     }
 
     /// <summary>What a streamed command looks at of one customer batch: the events up to the instant, of the cohort's
@@ -44,24 +73,42 @@ internal static class CliEventStream
     }
 
     /// <summary>
-    /// Reads the file by customer batches: <paramref name="work"/> runs on worker threads (several batches at once), and
-    /// <paramref name="consume"/> gets each batch's result in file order on the calling thread. Bad rows are reported on
-    /// stderr as <see cref="CliEventInput.Read"/> reports them.
+    /// Reads the file by customer batches (from the sorted runs once <see cref="CliEventSource.Sort"/> ran):
+    /// <paramref name="work"/> runs on worker threads (several batches at once), and <paramref name="consume"/> gets each
+    /// batch's result in file order on the calling thread. Bad rows are reported on stderr as
+    /// <see cref="CliEventInput.Read"/> reports them.
     /// </summary>
     /// <exception cref="EventFormatException">The data is not valid.</exception>
     /// <exception cref="EventsNotGroupedException">The file is not grouped by customer; some results were consumed.</exception>
-    public static EventReadSummary Read<T>(CliContext context, string path, CliEventReading reading, Func<EventBatch, T> work, Action<T> consume)
+    public static EventReadSummary Read<T>(CliContext context, CliEventSource source, Func<EventBatch, T> work, Action<T> consume)
     {
-        using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(path)) : null;
-        EventReadSummary summary = Run(path, reading, bar, work, consume);
-        bar?.Dispose();
+        EventReadSummary summary;
+        if (source.Sorted is { } sorted)
+        {
+            int batchEvents = BatchEvents;
+            summary = Run(hand => sorted.ReadByCustomer(batchEvents, hand), work, consume);
+        }
+        else
+        {
+            using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(source.Path)) : null;
+            summary = Run(Grouped(source, bar), work, consume);
+        }
+
         CliEventInput.Report(context, summary);
         return summary;
     }
 
-    private static EventReadSummary Run<T>(string path, CliEventReading reading, IProgress<EventReadProgress>? progress, Func<EventBatch, T> work, Action<T> consume)
+    /// <summary>The reading of a file grouped by customer (<see cref="EventFile.ReadByCustomer"/>), as a producer of batches.</summary>
+    private static Func<Action<EventBatch>, EventReadSummary> Grouped(CliEventSource source, IProgress<EventReadProgress>? progress)
     {
-        EventReaderOptions options = CliEventInput.ReaderOptions(reading, progress, long.MaxValue); // memory is bounded by the batch, not the file
+        EventReaderOptions options = CliEventInput.ReaderOptions(source.Reading, progress, long.MaxValue); // memory is bounded by the batch, not the file
+        int batchEvents = BatchEvents;
+        return hand => EventFile.ReadByCustomer(source.Path, options, batchEvents, hand);
+    }
+
+    /// <summary>Runs <paramref name="produce"/> on a reader thread and the work on every core; results consumed in order.</summary>
+    private static EventReadSummary Run<T>(Func<Action<EventBatch>, EventReadSummary> produce, Func<EventBatch, T> work, Action<T> consume)
+    {
         int workers = Math.Max(1, Environment.ProcessorCount);
         int inFlight = workers + 1; // batches read but not yet consumed
         using var slots = new SemaphoreSlim(inFlight, inFlight);
@@ -70,13 +117,12 @@ internal static class CliEventStream
         var failures = new ConcurrentQueue<ExceptionDispatchInfo>();
         using var failed = new CancellationTokenSource();
         EventReadSummary? summary = null;
-        int batchEvents = BatchEvents;
         var reader = new Thread(() =>
         {
             try
             {
                 int index = 0;
-                summary = EventFile.ReadByCustomer(path, options, batchEvents, batch =>
+                summary = produce(batch =>
                 {
                     slots.Wait(failed.Token);
                     queue.Add((index++, batch));

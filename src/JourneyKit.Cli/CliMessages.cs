@@ -20,8 +20,8 @@ internal static class CliMessages
         "journeykit events events.csv --format json",
     ];
 
-    public static string NotGrouped(string path, string customer) =>
-        $"note: {Path.GetFileName(path)} is not grouped by customer (customer '{customer}' comes back after other customers): reading the whole file into memory; sort it by customer to read it in bounded memory";
+    public static string NotGrouped(string path, string customer, string tempDirectory) =>
+        $"note: {Path.GetFileName(path)} is not grouped by customer (customer '{customer}' comes back after other customers): sorting it by customer in a temporary file in {tempDirectory} (set TMPDIR to use another directory); a file sorted by customer reads faster";
 
     public static string SeeHelp(string commandPath) => $"Run '{commandPath} --help' for usage.";
 

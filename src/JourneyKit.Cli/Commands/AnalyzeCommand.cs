@@ -163,22 +163,20 @@ internal static class AnalyzeCommand
     /// <summary>
     /// Analyses a file grouped by customer batch by batch (<see cref="CliEventStream"/>: memory holds a few batches and
     /// the mergeable accumulators, not the file), the same analysis as the whole file gives. Without <c>--as-of</c> a first
-    /// pass finds the latest event. Null when the file is not grouped by customer (a note on stderr; the caller reads it
-    /// whole).
+    /// pass finds the latest event. A file not grouped by customer is sorted by customer on disk first (a note on stderr).
     /// </summary>
     internal static (JourneyAnalysis Analysis, ProductFunnelResult? Product)? AnalyzeByCustomer(CliContext context, JourneyAnalyzer analyzer, string eventsPath, string? asOf, CliEventReading reading, string? customersFile, ProductFunnel? funnel)
     {
-        try
+        return CliEventStream.ByCustomer(context, eventsPath, reading, source =>
         {
-            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
+            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, source) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
             IReadOnlySet<string>? cohort = customersFile is null ? null : CustomerList.ReadCustomerIds(customersFile);
             JourneyAnalysisAccumulator all = analyzer.CreateAccumulator(when);
             ProductFunnelAccumulator? products = funnel?.CreateAccumulator(when);
             long events = 0;
             CliEventStream.Read(
                 context,
-                eventsPath,
-                reading,
+                source,
                 batch =>
                 {
                     batch = CliEventStream.Scope(batch, when, cohort);
@@ -207,12 +205,7 @@ internal static class AnalyzeCommand
                     }
                 });
             return WithStatus(context, all.Customers, events, () => (all.Build(), products?.Build()));
-        }
-        catch (EventsNotGroupedException e)
-        {
-            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
-            return null;
-        }
+        });
     }
 
     /// <summary>Loads and compiles the journey, reads the events (progress bar on a terminal) and resolves --as-of.</summary>

@@ -121,20 +121,19 @@ internal static class PathsCommand
 
     /// <summary>
     /// Queries a file grouped by customer batch by batch (<see cref="CliEventStream"/>: memory holds a few batches and the
-    /// distinct paths, not the file), the same result as the whole file; null when the file is not grouped by customer (a
-    /// note on stderr; the caller reads it whole).
+    /// distinct paths, not the file), the same result as the whole file; a file not grouped by customer is sorted by
+    /// customer on disk first (a note on stderr).
     /// </summary>
     private static PathQueryResult? Streamed(CliContext context, JourneyAnalyzer analyzer, PathQuery query, string eventsPath, string? asOf, CliEventReading reading, string? customersFile)
     {
-        try
+        return CliEventStream.ByCustomer(context, eventsPath, reading, source =>
         {
-            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
+            DateTimeOffset when = asOf is null ? CliEventStream.Latest(context, source) ?? DateTimeOffset.UnixEpoch : ScoreCommand.ParseAsOf(asOf);
             IReadOnlySet<string>? cohort = customersFile is null ? null : CustomerList.ReadCustomerIds(customersFile);
             PathQueryAccumulator all = analyzer.CreatePathAccumulator(query, when);
             CliEventStream.Read(
                 context,
-                eventsPath,
-                reading,
+                source,
                 batch =>
                 {
                     PathQueryAccumulator part = analyzer.CreatePathAccumulator(query, when);
@@ -143,12 +142,7 @@ internal static class PathsCommand
                 },
                 all.Merge);
             return all.Build();
-        }
-        catch (EventsNotGroupedException e)
-        {
-            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
-            return null;
-        }
+        });
     }
 
     private static string[] Names(string? list, string option)

@@ -297,13 +297,13 @@ internal static class ScoreCommand
     /// scored and written (JSON array elements or table cells) on a worker; the pieces go, in file order, to a temporary
     /// file that is deleted on close, while the counts, the scores (summed in run order, as the whole read sums them) and
     /// the table's column widths are kept. Then the head and the pieces are written: the same bytes as the whole read.
-    /// False when the file is not grouped by customer (a note on stderr; the caller reads it whole).
+    /// A file not grouped by customer is sorted by customer on disk first (a note on stderr).
     /// </summary>
     private static bool ScoreByCustomer(CliContext context, CompiledJourney journey, string eventsPath, string? asOfText, CliEventReading reading, string? cohortFile, string? only, OutputFormat format)
     {
-        try
+        return CliEventStream.ByCustomer(context, eventsPath, reading, source =>
         {
-            DateTimeOffset when = asOfText is null ? CliEventStream.Latest(context, eventsPath, reading) ?? DateTimeOffset.UnixEpoch : ParseAsOf(asOfText);
+            DateTimeOffset when = asOfText is null ? CliEventStream.Latest(context, source) ?? DateTimeOffset.UnixEpoch : ParseAsOf(asOfText);
             IReadOnlySet<string>? cohort = cohortFile is null ? null : Analytics.CustomerList.ReadCustomerIds(cohortFile);
             var evaluator = new JourneyEvaluator(journey);
             using var columns = new ThreadLocal<JourneyRunColumns>(static () => new JourneyRunColumns()); // reused by each worker
@@ -316,8 +316,7 @@ internal static class ScoreCommand
             using var spill = new FileStream(Path.Combine(Path.GetTempPath(), "journeykit-score-" + Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             CliEventStream.Read(
                 context,
-                eventsPath,
-                reading,
+                source,
                 batch =>
                 {
                     return ScorePart.Of(journey, evaluator, columns.Value!, checker, CliEventStream.Scope(batch, when, cohort), when, only, header.Length);
@@ -363,12 +362,7 @@ internal static class ScoreCommand
             }
 
             return true;
-        }
-        catch (EventsNotGroupedException e)
-        {
-            context.Stderr.WriteLine(CliMessages.NotGrouped(eventsPath, e.CustomerId));
-            return false;
-        }
+        });
     }
 
     /// <summary>

@@ -148,6 +148,9 @@ public sealed class EventBatch
 
     internal EventAttributes Attributes => _attributes;
 
+    /// <summary>The event id of <paramref name="row"/> without making a string (empty when absent).</summary>
+    internal ReadOnlySpan<char> EventIdOf(int row) => _eventIds is null ? default : _eventIds.Of(row);
+
     /// <summary><see cref="TryGetAttributeColumn"/>'s column as the array itself, or null when no event has the key.</summary>
     internal int[]? AttributeColumn(string key) =>
         AttributeKeys.TryGetId(key, out int keyId) ? _attributes.Column(keyId, Count) : null;

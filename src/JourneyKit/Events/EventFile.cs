@@ -136,6 +136,57 @@ public static class EventFile
         return summary;
     }
 
+    /// <summary>The default number of events per sorted run of <see cref="SortByCustomer"/>: 1,048,576.</summary>
+    public const int DefaultSortRunEvents = 1 << 20;
+
+    /// <summary>
+    /// Sorts an event file in any order by customer on disk, for reading it customer by customer in bounded memory
+    /// (<see cref="CustomerSortedEvents.ReadByCustomer"/>) when it is not grouped by customer. The file is read once (bad
+    /// rows are reported with the file's own line numbers, as <see cref="Read(string, EventReaderOptions?)"/> reports
+    /// them) and cut into runs before a customer not yet in the run once the run holds <paramref name="runEvents"/>
+    /// events or more; each run's customers are written to one temporary file in <paramref name="tempDirectory"/>.
+    /// </summary>
+    /// <param name="path">The file path, the format chosen by <see cref="DetectFormat"/>.</param>
+    /// <param name="options">The options, or null for <see cref="EventReaderOptions.Default"/>.</param>
+    /// <param name="runEvents">The number of events at or above which a run is cut (memory holds one run); at least 1.</param>
+    /// <param name="tempDirectory">The directory of the temporary file, or null for <see cref="Path.GetTempPath"/>
+    /// (<c>TMPDIR</c> on Unix).</param>
+    /// <returns>The sorted file; dispose it to delete the temporary file.</returns>
+    /// <exception cref="ArgumentException">The extension is not known, or the options are not valid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="runEvents"/> is less than 1.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read, or the temporary file cannot be created or written (the
+    /// disk is full, the directory is not writable: the message names the directory); nothing is left behind.</exception>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    public static CustomerSortedEvents SortByCustomer(string path, EventReaderOptions? options, int runEvents, string? tempDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runEvents, 1);
+        EventFileFormat format = DetectFormat(path);
+        options ??= EventReaderOptions.Default;
+        options.Validate();
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        var sorted = new CustomerSortedEvents(tempDirectory ?? Path.GetTempPath());
+        try
+        {
+            var builder = new EventBatchBuilder();
+            builder.SplitByCustomer(new CustomerBatchSplitter(runEvents, sorted.WriteRun, checksGrouping: false));
+            EventReadSummary summary = ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options);
+            if (builder.Count > 0)
+            {
+                sorted.WriteRun(builder.Build());
+            }
+
+            sorted.Complete(summary);
+            return sorted;
+        }
+        catch
+        {
+            sorted.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Reads events from a stream that need not be seekable (standard input, a pipe, a network stream) into
     /// <paramref name="builder"/>. Gzip is recognised by its signature (1f 8b) and decompressed; the format is

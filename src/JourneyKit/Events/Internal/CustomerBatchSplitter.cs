@@ -4,9 +4,10 @@ namespace JourneyKit.Events.Internal;
 /// Cuts a read into batches of whole customers (<see cref="EventFile.ReadByCustomer(string, EventReaderOptions?, int, Action{EventBatch})"/>):
 /// remembers a 64-bit hash of every customer of the batches handed over, so a customer coming back after its batch was cut
 /// (input not grouped by customer) is caught. A hash collision can only report a grouped file as not grouped, never the
-/// other way round.
+/// other way round. Sorting a file by customer on disk (<see cref="CustomerSortedEvents"/>) cuts runs the same way
+/// without the check (<paramref name="checksGrouping"/> false): a customer may come back in a later run.
 /// </summary>
-internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> hand)
+internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> hand, bool checksGrouping = true)
 {
     private readonly HashSet<ulong> _earlier = [];
 
@@ -19,7 +20,7 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
     /// <summary>Throws <see cref="EventsNotGroupedException"/> when <paramref name="customerId"/> was in a batch handed over.</summary>
     public void CheckNew(ReadOnlySpan<char> customerId)
     {
-        if (_earlier.Count > 0 && _earlier.Contains(Hash(customerId)))
+        if (checksGrouping && _earlier.Count > 0 && _earlier.Contains(Hash(customerId)))
         {
             throw new EventsNotGroupedException(customerId.ToString());
         }
@@ -28,6 +29,11 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
     /// <summary>Remembers every customer of a batch about to be handed over.</summary>
     public void Remember(SymbolTable customers)
     {
+        if (!checksGrouping)
+        {
+            return;
+        }
+
         _earlier.EnsureCapacity(_earlier.Count + customers.Count);
         for (int c = 0; c < customers.Count; c++)
         {

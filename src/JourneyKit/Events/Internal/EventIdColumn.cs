@@ -307,6 +307,9 @@ internal sealed class EventIds(char[][] chunks, long[] refs, int[] lengths)
         }
     }
 
+    /// <summary>The id of <paramref name="row"/> without making a string (empty when absent).</summary>
+    public ReadOnlySpan<char> Of(int row) => refs[row] < 0 ? default : Chars(chunks, refs[row], lengths[row]);
+
     /// <summary>The characters of an id stored at <paramref name="reference"/>.</summary>
     private static ReadOnlySpan<char> Chars(char[][] chunks, long reference, int length) =>
         chunks[(int)(reference >> 32)].AsSpan((int)(uint)reference, length);

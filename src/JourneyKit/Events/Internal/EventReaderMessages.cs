@@ -18,6 +18,12 @@ internal static class EventReaderMessages
     public static string TooManyEvents(long max) =>
         string.Create(Inv, $"the file holds more than {max:N0} events, the limit (EventReaderOptions.MaxEvents)");
 
+    public static string SpillWrite(string directory, string detail) =>
+        $"cannot write the temporary file of events sorted by customer in '{directory}' ({detail.TrimEnd('.')}); free space there or choose another directory (TMPDIR)";
+
+    public static string SpillCreate(string directory, string detail) =>
+        $"cannot create a temporary file for sorting the events by customer in '{directory}' ({detail.TrimEnd('.')}); choose a writable directory (TMPDIR)";
+
     public static string AtRow(string detail, long row) => string.Create(Inv, $"{detail} (row {row:N0})");
 
     public const string UnpairedSurrogate = "a string holds an unpaired surrogate escape (\\uD800–\\uDFFF without its pair), which is not text";
