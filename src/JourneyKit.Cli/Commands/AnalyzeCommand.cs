@@ -61,7 +61,7 @@ internal static class AnalyzeCommand
             {
                 // A file grouped by customer is analysed batch by batch in bounded memory (docs/cli.md, "Big files").
                 CompiledJourney compiledJourney = Compile(parse.GetRequiredValue(journeyOption));
-                var streamedAnalyzer = new JourneyAnalyzer(compiledJourney, new AnalyticsOptions { RiskThreshold = RiskThreshold(parse.GetValue(threshold)) });
+                var streamedAnalyzer = new JourneyAnalyzer(compiledJourney, Options(RiskThreshold(parse.GetValue(threshold))));
                 ProductFunnel? streamedFunnel = parse.GetValue(funnel) is { } streamedSteps
                     ? ProductFunnelOf(streamedSteps, parse.GetValue(funnelType), parse.GetValue(window), parse.GetValue(exclude), parse.GetValue(stepWithin), parse.GetValue(stepAfter), parse.GetValue(funnelHold))
                     : null;
@@ -81,7 +81,7 @@ internal static class AnalyzeCommand
                 return CliExitCode.Ok;
             }
 
-            var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
+            var analyzer = new JourneyAnalyzer(journey, Options(risk));
             JourneyAnalysis analysis = Analyze(context, analyzer, batch, when);
             RetentionTable? retentionTable = parse.GetValue(retention) is { } period ? analyzer.Retention(batch, new RetentionOptions { Period = period }, when) : null;
             IReadOnlyList<TrendPoint>? trends = null;
@@ -141,6 +141,14 @@ internal static class AnalyzeCommand
             WriteTables(context.Stdout, analysis, product);
         }
     }
+
+    /// <summary>A test hook: the cap on exact samples per distribution for analyses started on this async flow (null: the default).</summary>
+    internal static readonly AsyncLocal<int?> ExactSamplesForTests = new();
+
+    /// <summary>The analysis options: the risk threshold, and the default cap on exact samples (or the test hook's).</summary>
+    private static AnalyticsOptions Options(double risk) => ExactSamplesForTests.Value is { } cap
+        ? new AnalyticsOptions { RiskThreshold = risk, ExactSamples = cap }
+        : new AnalyticsOptions { RiskThreshold = risk };
 
     /// <summary>Checks <c>--risk-threshold</c>.</summary>
     internal static double RiskThreshold(double risk) =>
@@ -350,6 +358,11 @@ internal static class AnalyzeCommand
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv, $"Journey '{a.JourneyId}' as of {DisplayFormat.Instant(a.AsOf)}: {N(a.Customers)} customers, {N(a.Events)} events, {N(a.GoalReached)} reached the goal."));
+        if (a.Approximation is { } approximate)
+        {
+            output.WriteLine(string.Create(inv, $"Approximate (a distribution over {N(approximate.ExactSamples)} samples is sketched; times within ±{approximate.RelativeAccuracy * 100:0.0#} %): {string.Join(", ", approximate.Sections)}."));
+        }
+
         output.WriteLine();
         output.WriteLine("Stage funnel");
         var rows = new List<IReadOnlyList<string>>();

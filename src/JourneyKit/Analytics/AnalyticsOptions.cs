@@ -27,6 +27,15 @@ public sealed class AnalyticsOptions
     /// <summary>Gets the scoring model for the score distribution. Default <see cref="Scoring.ScoringModel.Default"/>.</summary>
     public Scoring.ScoringModel Scoring { get; init; } = JourneyKit.Scoring.ScoringModel.Default;
 
+    /// <summary>
+    /// Gets how many samples of one distribution (the stage durations behind a percentile, the follow-up times behind a
+    /// Kaplan–Meier or conversion estimate, the scores) are kept exactly; beyond it the distribution is summarised by a
+    /// mergeable log-bucket sketch within ±0.5 %, so memory stops growing with customers, and
+    /// <see cref="JourneyAnalysis.Approximation"/> names the results computed from one.
+    /// </summary>
+    /// <value>The default value is 1,048,576 (2²⁰: at most 8 MB per distribution); <see cref="int.MaxValue"/> keeps everything exact.</value>
+    public int ExactSamples { get; init; } = Internal.DurationSamples.DefaultExactSamples;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(TopVariants);
@@ -36,6 +45,7 @@ public sealed class AnalyticsOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MinRiskSamples, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ExactSamples, 1);
         if (!Enum.IsDefined(Unit))
         {
             throw new ArgumentOutOfRangeException(nameof(Unit), Unit, "Unknown analysis unit.");

@@ -44,4 +44,8 @@ public sealed record JourneyAnalysis(
     AttributionResult TouchpointAttribution,
     IReadOnlyList<StageRiskModel> Risk,
     IReadOnlyList<AtRiskCustomer> AtRisk,
-    ScoreSummary Scores);
+    ScoreSummary Scores)
+{
+    /// <summary>Gets which results come from a sketch because a distribution had more than <see cref="AnalyticsOptions.ExactSamples"/> samples, or null when every result is exact.</summary>
+    public AnalysisApproximation? Approximation { get; init; }
+}

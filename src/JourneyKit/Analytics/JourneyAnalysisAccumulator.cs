@@ -2,16 +2,22 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using JourneyKit.Analytics.Internal;
 using JourneyKit.Events;
+using JourneyKit.Events.Internal;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
 
 namespace JourneyKit.Analytics;
 
 /// <summary>
-/// Mergeable analytics state for one partition of customers: exact counts and the raw durations behind every percentile,
-/// so that partitions merged in any order build the same <see cref="JourneyAnalysis"/> as the whole.
+/// Mergeable analytics state for one partition of customers: exact counts, and the durations behind every percentile,
+/// Kaplan–Meier and cumulative-incidence estimate — exact up to <see cref="AnalyticsOptions.ExactSamples"/> per
+/// distribution, beyond it a log-bucket sketch within 0.5 % (docs/analytics.md, "Big inputs"; the analysis names what is
+/// approximate in <see cref="JourneyAnalysis.Approximation"/>) — so that partitions merged in any order build the same
+/// <see cref="JourneyAnalysis"/> as the whole, in memory that does not grow with customers beyond a 64-bit hash each.
 /// </summary>
-/// <remarks>A customer must be in one partition only: adding a customer twice throws.</remarks>
+/// <remarks>A customer must be in one partition only: adding a customer twice throws (customers are remembered by a 64-bit
+/// hash, so a collision, about one in 10⁵ at 2·10⁷ customers, can only report a customer as added twice, never miss one).
+/// The stuck and at-risk lists hold one entry per listed customer.</remarks>
 public sealed class JourneyAnalysisAccumulator
 {
     private const int StateCount = (int)LifecycleState.Failed + 1;
@@ -21,38 +27,42 @@ public sealed class JourneyAnalysisAccumulator
     private readonly long _asOf;
     private readonly int[] _main;      // designed (non-failure) stages in order
     private readonly int[] _mainPos;   // stage → position in _main, or -1
-    private readonly HashSet<string> _customers = new(StringComparer.Ordinal); // customers seen (a customer's runs come together)
+    private readonly int _exactSamples;
+    private readonly HashSet64 _customers = new(); // a 64-bit hash of each customer seen (a customer's runs come together)
     private readonly int[] _reached;
     private readonly int[] _visited;
     private readonly int[] _states = new int[StateCount];          // runs per LifecycleState
     private readonly int[][] _furthestStates;                        // [main position][LifecycleState] of runs whose furthest stage it is
-    private readonly List<(long Time, byte Outcome)>[] _stepSamples; // time from first entering position p (or later) to reaching p + 1 (or later)
-    private readonly List<(long Time, byte Outcome)> _goalSamples = []; // time from the first event to the goal
+    private readonly DurationSamples[] _stepSamples; // time from first entering position p (or later) to reaching p + 1 (or later)
+    private readonly DurationSamples _goalSamples; // time from the first event to the goal
     private readonly long _horizon;
     private readonly Dictionary<(int Dimension, string Value), SegmentState> _segments = [];
-    private readonly List<long>[] _durations;
+    private readonly DurationSamples[] _durations;
     private readonly List<StuckCustomer> _stuck = [];
     private readonly Dictionary<(string Stage, string Touchpoint, string Channel), int> _deadEnds = [];
-    private readonly Dictionary<string, (string[] Stages, List<long> Durations)> _variants = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int From, int To), List<long>> _transitions = [];
+    private readonly Dictionary<string, (string[] Stages, DurationSamples Durations)> _variants = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int From, int To), DurationSamples> _transitions = [];
     private readonly Dictionary<(int Stage, string From, string To, bool Within), int> _switches = [];
     private readonly MarkovCounts _channelChain = new();
     private readonly MarkovCounts _touchpointChain = new();
     private readonly MarkovCounts _stageChain = new();
-    private readonly List<(long Duration, bool Event)>[] _survival;
+    private readonly DurationSamples[] _survival; // outcome Event or Censored
     private readonly List<(string Customer, int Stage, long TimeInStage)> _candidates = [];
-    private readonly List<(double Score, bool Goal)> _scores = [];
-    private readonly List<double>?[] _responses; // per KPI with a touchpoint: each responding run's value (latest; revenue: sum)
+    private readonly ScoreSamples _scores;
+    private readonly ResponseSamples?[] _responses; // per KPI with a touchpoint: each responding run's value (latest; revenue: sum)
     private long _events;
     private int _goal;
     private int _conforming;
     private int _withStages;
 
-    internal JourneyAnalysisAccumulator(JourneyAnalyzer analyzer, long asOf)
+    internal JourneyAnalysisAccumulator(JourneyAnalyzer analyzer, long asOf, int exactSamples)
     {
         _analyzer = analyzer;
         _journey = analyzer.Journey;
         _asOf = asOf;
+        _exactSamples = exactSamples;
+        _goalSamples = new DurationSamples(exactSamples);
+        _scores = new ScoreSamples(exactSamples);
         int stages = _journey.Stages.Length;
         var main = new List<int>();
         _mainPos = new int[stages];
@@ -70,25 +80,25 @@ public sealed class JourneyAnalysisAccumulator
         _reached = new int[_main.Length];
         _visited = new int[_main.Length];
         _furthestStates = new int[_main.Length][];
-        _stepSamples = new List<(long, byte)>[_main.Length];
+        _stepSamples = new DurationSamples[_main.Length];
         for (int p = 0; p < _main.Length; p++)
         {
             _furthestStates[p] = new int[StateCount];
-            _stepSamples[p] = [];
+            _stepSamples[p] = new DurationSamples(exactSamples);
         }
 
         _horizon = ConversionHorizon(_journey.Journey) is { } horizon ? horizon.Ticks : long.MaxValue;
-        _responses = new List<double>?[_journey.Journey.Kpis.Count];
+        _responses = new ResponseSamples?[_journey.Journey.Kpis.Count];
         for (int k = 0; k < _responses.Length; k++)
         {
-            _responses[k] = _journey.Journey.Kpis[k].Touchpoint is null ? null : [];
+            _responses[k] = _journey.Journey.Kpis[k].Touchpoint is null ? null : new ResponseSamples(exactSamples);
         }
-        _durations = new List<long>[stages];
-        _survival = new List<(long, bool)>[stages];
+        _durations = new DurationSamples[stages];
+        _survival = new DurationSamples[stages];
         for (int s = 0; s < stages; s++)
         {
-            _durations[s] = [];
-            _survival[s] = [];
+            _durations[s] = new DurationSamples(exactSamples);
+            _survival[s] = new DurationSamples(exactSamples);
         }
     }
 
@@ -139,7 +149,7 @@ public sealed class JourneyAnalysisAccumulator
             }
 
             bool laterRun = r > 0 && runs[r - 1].CustomerIndex == run.CustomerIndex;
-            if (!laterRun && !_customers.Add(run.CustomerId))
+            if (!laterRun && !_customers.Add(CustomerBatchSplitter.Hash(run.CustomerId)))
             {
                 throw new ArgumentException($"Customer '{run.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
             }
@@ -164,11 +174,11 @@ public sealed class JourneyAnalysisAccumulator
             throw new ArgumentException("Only accumulators from the same analyzer and instant can be merged.", nameof(other));
         }
 
-        foreach (string customer in other._customers)
+        foreach (ulong customer in other._customers.Items())
         {
             if (!_customers.Add(customer))
             {
-                throw new ArgumentException($"Customer '{customer}' is in both partitions.", nameof(other));
+                throw new ArgumentException("A customer is in both partitions: partitions must not share customers.", nameof(other));
             }
         }
 
@@ -180,7 +190,7 @@ public sealed class JourneyAnalysisAccumulator
         {
             _reached[p] += other._reached[p];
             _visited[p] += other._visited[p];
-            _stepSamples[p].AddRange(other._stepSamples[p]);
+            _stepSamples[p].Merge(other._stepSamples[p]);
             for (int k = 0; k < StateCount; k++)
             {
                 _furthestStates[p][k] += other._furthestStates[p][k];
@@ -192,7 +202,7 @@ public sealed class JourneyAnalysisAccumulator
             _states[k] += other._states[k];
         }
 
-        _goalSamples.AddRange(other._goalSamples);
+        _goalSamples.Merge(other._goalSamples);
 
         foreach (KeyValuePair<(int Dimension, string Value), SegmentState> s in other._segments)
         {
@@ -201,38 +211,36 @@ public sealed class JourneyAnalysisAccumulator
 
         for (int s = 0; s < _durations.Length; s++)
         {
-            _durations[s].AddRange(other._durations[s]);
-            _survival[s].AddRange(other._survival[s]);
+            _durations[s].Merge(other._durations[s]);
+            _survival[s].Merge(other._survival[s]);
         }
 
         _stuck.AddRange(other._stuck);
         _candidates.AddRange(other._candidates);
-        _scores.AddRange(other._scores);
+        _scores.Merge(other._scores);
         for (int k = 0; k < _responses.Length; k++)
         {
-            _responses[k]?.AddRange(other._responses[k]!);
+            _responses[k]?.Merge(other._responses[k]!);
         }
         foreach (KeyValuePair<(string, string, string), int> d in other._deadEnds)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_deadEnds, d.Key, out _) += d.Value;
         }
 
-        foreach (KeyValuePair<string, (string[] Stages, List<long> Durations)> v in other._variants)
+        foreach (KeyValuePair<string, (string[] Stages, DurationSamples Durations)> v in other._variants)
         {
-            ref (string[] Stages, List<long> Durations) mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, v.Key, out bool exists);
-            if (exists)
+            ref (string[] Stages, DurationSamples Durations) mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, v.Key, out bool exists);
+            if (!exists)
             {
-                mine.Durations.AddRange(v.Value.Durations);
+                mine = (v.Value.Stages, new DurationSamples(_exactSamples));
             }
-            else
-            {
-                mine = (v.Value.Stages, [.. v.Value.Durations]);
-            }
+
+            mine.Durations.Merge(v.Value.Durations);
         }
 
-        foreach (KeyValuePair<(int, int), List<long>> t in other._transitions)
+        foreach (KeyValuePair<(int, int), DurationSamples> t in other._transitions)
         {
-            Transition(t.Key.Item1, t.Key.Item2).AddRange(t.Value);
+            Transition(t.Key.Item1, t.Key.Item2).Merge(t.Value);
         }
 
         foreach (KeyValuePair<(int, string, string, bool), int> s in other._switches)
@@ -270,13 +278,13 @@ public sealed class JourneyAnalysisAccumulator
                     f[(int)LifecycleState.Dormant],
                     f[(int)LifecycleState.Failed],
                     f[(int)LifecycleState.Converted],
-                    CumulativeIncidence.Estimate(_stepSamples[p], _horizon)));
+                    CumulativeIncidence.Estimate(_stepSamples[p].Groups(), _stepSamples[p].Count, _horizon)));
         }
 
         var segments = new List<SegmentFunnel>(_segments.Count);
         foreach (KeyValuePair<(int Dimension, string Value), SegmentState> s in _segments)
         {
-            segments.Add(new SegmentFunnel(Dimensions[s.Key.Dimension], s.Key.Value, s.Value.Customers, [.. s.Value.Reached], s.Value.Goal, Counts(s.Value.States), CumulativeIncidence.Estimate(s.Value.Samples, _horizon)));
+            segments.Add(new SegmentFunnel(Dimensions[s.Key.Dimension], s.Key.Value, s.Value.Customers, [.. s.Value.Reached], s.Value.Goal, Counts(s.Value.States), CumulativeIncidence.Estimate(s.Value.Samples.Groups(), s.Value.Samples.Count, _horizon)));
         }
 
         segments.Sort(static (a, b) =>
@@ -301,15 +309,15 @@ public sealed class JourneyAnalysisAccumulator
         var times = new List<StageTimeStats>(_main.Length);
         foreach (int s in _main)
         {
-            long[] sorted = [.. _durations[s]];
-            Array.Sort(sorted);
+            List<TimeGroup> sorted = _durations[s].Groups();
+            int n = _durations[s].Count;
             times.Add(new StageTimeStats(
                 _journey.Stages[s].Id,
                 _journey.Stages[s].StandardTime,
-                sorted.Length,
-                Percentiles.NearestRank(sorted, 50),
-                Percentiles.NearestRank(sorted, 90),
-                Percentiles.NearestRank(sorted, 99),
+                n,
+                Percentiles.NearestRank(sorted, n, 50),
+                Percentiles.NearestRank(sorted, n, 90),
+                Percentiles.NearestRank(sorted, n, 99),
                 stuckPerStage[s]));
         }
 
@@ -326,19 +334,6 @@ public sealed class JourneyAnalysisAccumulator
             c = c != 0 ? c : string.CompareOrdinal(a.LastTouchpoint, b.LastTouchpoint);
             return c != 0 ? c : string.CompareOrdinal(a.LastChannel, b.LastChannel);
         });
-
-        List<(double Score, bool Goal)> scores = [.. _scores];
-        scores.Sort(static (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Goal.CompareTo(b.Goal));
-        var histogram = new int[10];
-        var values = new double[scores.Count];
-        var outcomes = new bool[scores.Count];
-        double sum = 0;
-        for (int i = 0; i < scores.Count; i++)
-        {
-            (values[i], outcomes[i]) = scores[i];
-            sum += values[i];
-            histogram[Math.Clamp((int)(values[i] / 10), 0, 9)]++;
-        }
 
         (List<StageRiskModel> risk, List<AtRiskCustomer> atRisk) = BuildRisk(options);
         return new JourneyAnalysis(
@@ -361,7 +356,70 @@ public sealed class JourneyAnalysisAccumulator
             _touchpointChain.Attribute(),
             risk,
             atRisk,
-            new ScoreSummary(scores.Count == 0 ? 0 : sum / scores.Count, histogram, ScoreAggregates.Correlation(values, outcomes)));
+            _scores.Summary())
+        {
+            Approximation = BuildApproximation(),
+        };
+    }
+
+    /// <summary>The results computed from a sketch rather than exact samples (their JSON names), or null when all are exact.</summary>
+    private AnalysisApproximation? BuildApproximation()
+    {
+        var sections = new List<string>();
+        void Check(bool approximate, string section)
+        {
+            if (approximate && !sections.Contains(section))
+            {
+                sections.Add(section);
+            }
+        }
+
+        Check(_goalSamples.IsApproximate, "conversion");
+        bool kpis = false;
+        foreach (Kpi kpi in _journey.Journey.Kpis)
+        {
+            kpis |= kpi.Kind is KpiKind.Conversion or KpiKind.TimeToComplete && _goalSamples.IsApproximate;
+        }
+
+        foreach (ResponseSamples? r in _responses)
+        {
+            kpis |= r is { IsApproximate: true };
+        }
+
+        Check(kpis, "kpis");
+        foreach (DurationSamples p in _stepSamples)
+        {
+            Check(p.IsApproximate, "funnel");
+        }
+
+        foreach (SegmentState s in _segments.Values)
+        {
+            Check(s.Samples.IsApproximate, "segments");
+        }
+
+        foreach (int s in _main)
+        {
+            Check(_durations[s].IsApproximate, "time_in_stage");
+        }
+
+        foreach ((string[] _, DurationSamples durations) in _variants.Values)
+        {
+            Check(durations.IsApproximate, "paths");
+        }
+
+        foreach (DurationSamples t in _transitions.Values)
+        {
+            Check(t.IsApproximate, "paths");
+        }
+
+        foreach (DurationSamples s in _survival)
+        {
+            Check(s.IsApproximate && s.Count >= _analyzer.Options.MinRiskSamples, "risk");
+            Check(s.IsApproximate && s.Count >= _analyzer.Options.MinRiskSamples, "at_risk");
+        }
+
+        Check(_scores.IsApproximate, "scores");
+        return sections.Count == 0 ? null : new AnalysisApproximation(DurationSamples.RelativeAccuracy, _exactSamples, sections);
     }
 
     /// <summary>Each KPI measured from response events: the run's latest response value (revenue: the sum of its values).</summary>
@@ -507,7 +565,7 @@ public sealed class JourneyAnalysisAccumulator
 
         (long endTicks, byte outcome) = Outcome(_journey, _analyzer.Options.Evaluation.InactivityPeriod, run.GoalReachedTicks, run.LastEventTicks, visits, status, _asOf);
         (long Time, byte Outcome) goalSample = (endTicks - run.FirstEventTicks, outcome == OutcomeGoal ? CumulativeIncidence.Event : outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
-        _goalSamples.Add(goalSample);
+        _goalSamples.Add(goalSample.Time, goalSample.Outcome);
         AddStepSamples(visits, endTicks, outcome);
 
         string cohort = run.EventCount == 0 ? AnalyticsNames.None : JourneyAnalyzer.CohortOf(run.FirstEventTicks, RetentionPeriod.Week);
@@ -525,10 +583,10 @@ public sealed class JourneyAnalysisAccumulator
             _withStages++;
             _conforming += run.DisallowedTransitions == 0 ? 1 : 0;
             string key = string.Join('\u001f', variant);
-            ref (string[] Stages, List<long> Durations) slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, key, out bool exists);
+            ref (string[] Stages, DurationSamples Durations) slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_variants, key, out bool exists);
             if (!exists)
             {
-                slot = (variant, []);
+                slot = (variant, new DurationSamples(_exactSamples));
             }
 
             slot.Durations.Add(run.LastEventTicks - run.FirstEventTicks); // case duration: first to last event
@@ -551,7 +609,7 @@ public sealed class JourneyAnalysisAccumulator
             _candidates.Add((run.CustomerId, status.Stage, status.TimeInStage.Ticks));
         }
 
-        _scores.Add((_analyzer.Options.Scoring.Score(_analyzer.Evaluator, run, new DateTimeOffset(_asOf, TimeSpan.Zero), default), run.GoalReached));
+        _scores.Add(_analyzer.Options.Scoring.Score(_analyzer.Evaluator, run, new DateTimeOffset(_asOf, TimeSpan.Zero), default), run.GoalReached);
     }
 
     /// <summary>A visit of a designed non-terminal stage is an event when the next visit is a later designed stage; otherwise censored at the analysis instant.</summary>
@@ -565,11 +623,11 @@ public sealed class JourneyAnalysisAccumulator
 
         if (visit.ExitedTicks is { } exited && nextStage >= 0 && _mainPos[nextStage] > p)
         {
-            _survival[visit.Stage].Add((exited - visit.EnteredTicks, true));
+            _survival[visit.Stage].Add(exited - visit.EnteredTicks, CumulativeIncidence.Event);
         }
         else
         {
-            _survival[visit.Stage].Add((Math.Max(0, _asOf - visit.EnteredTicks), false));
+            _survival[visit.Stage].Add(Math.Max(0, _asOf - visit.EnteredTicks), CumulativeIncidence.Censored);
         }
     }
 
@@ -579,7 +637,7 @@ public sealed class JourneyAnalysisAccumulator
         s.Customers++;
         s.Goal += goal ? 1 : 0;
         s.States[(int)state]++;
-        s.Samples.Add(goalSample);
+        s.Samples.Add(goalSample.Time, goalSample.Outcome);
         for (int p = 0; p <= furthest; p++)
         {
             s.Reached[p]++;
@@ -589,7 +647,7 @@ public sealed class JourneyAnalysisAccumulator
     private SegmentState Segment(int dimension, string value)
     {
         ref SegmentState? s = ref CollectionsMarshal.GetValueRefOrAddDefault(_segments, (dimension, value), out _);
-        return s ??= new SegmentState(_main.Length, StateCount);
+        return s ??= new SegmentState(_main.Length, StateCount, _exactSamples);
     }
 
     private const byte OutcomeOpen = 0;
@@ -656,7 +714,7 @@ public sealed class JourneyAnalysisAccumulator
             (long Time, byte Outcome) sample = firstAtLeast[p + 1] != long.MaxValue
                 ? (firstAtLeast[p + 1] - firstAtLeast[p], CumulativeIncidence.Event)
                 : (endTicks - firstAtLeast[p], outcome == OutcomeOpen ? CumulativeIncidence.Censored : CumulativeIncidence.Competing);
-            _stepSamples[p].Add((Math.Max(0, sample.Time), sample.Outcome));
+            _stepSamples[p].Add(Math.Max(0, sample.Time), sample.Outcome);
         }
     }
 
@@ -683,87 +741,54 @@ public sealed class JourneyAnalysisAccumulator
 
     private ConversionSummary BuildConversion()
     {
-        (int known, int events) = CumulativeIncidence.Decided(_goalSamples, _horizon);
+        List<TimeGroup> goal = _goalSamples.Groups();
+        (int known, int events) = CumulativeIncidence.Decided(goal, _horizon);
         return new ConversionSummary(
             _goalSamples.Count,
             events,
             known,
             _states[(int)LifecycleState.InProgress] + _states[(int)LifecycleState.Stuck],
-            CumulativeIncidence.Estimate(_goalSamples, _horizon),
+            CumulativeIncidence.Estimate(goal, _goalSamples.Count, _horizon),
             _horizon == long.MaxValue ? null : TimeSpan.FromTicks(_horizon));
     }
 
     private List<KpiMeasurement> BuildKpis()
     {
         var kpis = new List<KpiMeasurement>(_journey.Journey.Kpis.Count);
+        List<TimeGroup> goal = _goalSamples.Groups();
         foreach (Kpi kpi in _journey.Journey.Kpis)
         {
             switch (kpi.Kind)
             {
                 case KpiKind.Conversion:
                     long horizon = kpi.Horizon?.Ticks ?? long.MaxValue;
-                    (int known, int events) = CumulativeIncidence.Decided(_goalSamples, horizon);
-                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, known == 0 ? null : (double)events / known, CumulativeIncidence.Estimate(_goalSamples, horizon), known, _goalSamples.Count - known));
+                    (int known, int events) = CumulativeIncidence.Decided(goal, horizon);
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, known == 0 ? null : (double)events / known, CumulativeIncidence.Estimate(goal, _goalSamples.Count, horizon), known, _goalSamples.Count - known));
                     break;
                 case KpiKind.TimeToComplete:
-                    var hours = new List<long>();
-                    foreach ((long time, byte outcome) in _goalSamples)
+                    var reached = new List<TimeGroup>();
+                    int completed = 0;
+                    foreach (TimeGroup g in goal)
                     {
-                        if (outcome == CumulativeIncidence.Event)
+                        if (g.Events > 0)
                         {
-                            hours.Add(time);
+                            reached.Add(new TimeGroup(g.Time, 0, g.Events, 0));
+                            completed += g.Events;
                         }
                     }
 
-                    long[] sorted = [.. hours];
-                    Array.Sort(sorted);
-                    double? median = Percentiles.NearestRank(sorted, 50) is { } m ? m.TotalHours : null;
-                    double? estimate = CumulativeIncidence.MedianEventTime(_goalSamples) is { } e ? TimeSpan.FromTicks(e).TotalHours : null;
-                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, median, estimate, sorted.Length, _goalSamples.Count - sorted.Length));
+                    double? median = Percentiles.NearestRank(reached, completed, 50) is { } m ? m.TotalHours : null;
+                    double? estimate = CumulativeIncidence.MedianEventTime(goal, _goalSamples.Count) is { } e ? TimeSpan.FromTicks(e).TotalHours : null;
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, median, estimate, completed, _goalSamples.Count - completed));
                     break;
                 default:
-                    List<double>? responses = _responses[kpis.Count];
-                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, responses is null ? null : ResponseValue(kpi.Kind, responses), null, responses?.Count ?? 0, 0));
+                    ResponseSamples? responses = _responses[kpis.Count];
+                    kpis.Add(new KpiMeasurement(kpi.Id, kpi.Name, kpi.Kind, kpi.Target, kpi.Horizon, responses?.Value(kpi.Kind), null, responses?.Count ?? 0, 0));
                     break;
             }
         }
 
         return kpis;
-    }
-
-    /// <summary>
-    /// The KPI over the responding runs: NPS = 100 × (share answering 9 or 10 − share answering 0 to 6) on the 0–10 scale;
-    /// any other kind the mean (revenue: the mean per responding run). Summed in sorted order, so merging partitions in any
-    /// order gives the same value. Null without responses.
-    /// </summary>
-    internal static double? ResponseValue(KpiKind kind, List<double> responses)
-    {
-        if (responses.Count == 0)
-        {
-            return null;
-        }
-
-        double[] sorted = [.. responses];
-        Array.Sort(sorted);
-        if (kind == KpiKind.Nps)
-        {
-            int promoters = 0, detractors = 0;
-            foreach (double v in sorted)
-            {
-                promoters += v >= 9 ? 1 : 0;
-                detractors += v <= 6 ? 1 : 0;
-            }
-
-            return 100.0 * (promoters - detractors) / sorted.Length;
-        }
-
-        double total = 0;
-        foreach (double v in sorted)
-        {
-            total += v;
-        }
-
-        return total / sorted.Length;
     }
 
     /// <summary>One dimension's segments: decided conversion counts and (time to goal, reached) per run for the log-rank test.</summary>
@@ -784,7 +809,7 @@ public sealed class JourneyAnalysisAccumulator
             }
 
             var times = new List<(long, bool)>(s.Value.Samples.Count);
-            foreach ((long time, byte outcome) in s.Value.Samples)
+            foreach ((long time, byte outcome) in s.Value.Samples.Expand())
             {
                 times.Add((time, outcome == CumulativeIncidence.Event));
             }
@@ -798,13 +823,13 @@ public sealed class JourneyAnalysisAccumulator
     }
 
     /// <summary>One segment's mergeable counts.</summary>
-    private sealed class SegmentState(int positions, int states)
+    private sealed class SegmentState(int positions, int states, int exactSamples)
     {
         public int Customers;
         public int Goal;
         public readonly int[] Reached = new int[positions];
         public readonly int[] States = new int[states];
-        public readonly List<(long Time, byte Outcome)> Samples = [];
+        public readonly DurationSamples Samples = new(exactSamples);
 
         public void Merge(SegmentState other)
         {
@@ -820,14 +845,14 @@ public sealed class JourneyAnalysisAccumulator
                 States[k] += other.States[k];
             }
 
-            Samples.AddRange(other.Samples);
+            Samples.Merge(other.Samples);
         }
     }
 
-    private List<long> Transition(int from, int to)
+    private DurationSamples Transition(int from, int to)
     {
-        ref List<long>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(_transitions, (from, to), out _);
-        return list ??= [];
+        ref DurationSamples? samples = ref CollectionsMarshal.GetValueRefOrAddDefault(_transitions, (from, to), out _);
+        return samples ??= new DurationSamples(_exactSamples);
     }
 
     private int StageIndex(string id)
@@ -848,11 +873,11 @@ public sealed class JourneyAnalysisAccumulator
     private PathAnalysis BuildPaths(AnalyticsOptions options)
     {
         var variants = new List<PathVariant>(_variants.Count);
-        foreach (KeyValuePair<string, (string[] Stages, List<long> Durations)> v in _variants)
+        foreach (KeyValuePair<string, (string[] Stages, DurationSamples Durations)> v in _variants)
         {
-            long[] sorted = [.. v.Value.Durations];
-            Array.Sort(sorted);
-            variants.Add(new PathVariant(v.Value.Stages, sorted.Length, Percentiles.NearestRank(sorted, 50), Percentiles.NearestRank(sorted, 90)));
+            List<TimeGroup> sorted = v.Value.Durations.Groups();
+            int n = v.Value.Durations.Count;
+            variants.Add(new PathVariant(v.Value.Stages, n, Percentiles.NearestRank(sorted, n, 50), Percentiles.NearestRank(sorted, n, 90)));
         }
 
         variants.Sort(static (a, b) =>
@@ -874,11 +899,9 @@ public sealed class JourneyAnalysisAccumulator
 
         var transitions = new List<StageTransition>(_transitions.Count);
         var deviations = new List<StageTransition>();
-        foreach (KeyValuePair<(int From, int To), List<long>> t in _transitions)
+        foreach (KeyValuePair<(int From, int To), DurationSamples> t in _transitions)
         {
-            long[] sorted = [.. t.Value];
-            Array.Sort(sorted);
-            var transition = new StageTransition(StageName(t.Key.From), StageName(t.Key.To), sorted.Length, Percentiles.NearestRank(sorted, 50) ?? TimeSpan.Zero, _journey.IsAllowed(t.Key.From, t.Key.To));
+            var transition = new StageTransition(StageName(t.Key.From), StageName(t.Key.To), t.Value.Count, Percentiles.NearestRank(t.Value.Groups(), t.Value.Count, 50) ?? TimeSpan.Zero, _journey.IsAllowed(t.Key.From, t.Key.To));
             transitions.Add(transition);
             if (!transition.Allowed)
             {

@@ -44,7 +44,7 @@ public sealed class JourneyAnalyzer
     /// <summary>Creates an empty accumulator for one partition of customers.</summary>
     /// <param name="asOf">The instant stuck, dead ends and risk are judged at.</param>
     /// <returns>The accumulator.</returns>
-    public JourneyAnalysisAccumulator CreateAccumulator(DateTimeOffset asOf) => new(this, asOf.UtcTicks);
+    public JourneyAnalysisAccumulator CreateAccumulator(DateTimeOffset asOf) => new(this, asOf.UtcTicks, Options.ExactSamples);
 
     /// <summary>Analyses every customer of a batch as of its latest event (<see cref="EventBatch.LatestTimestamp"/>).</summary>
     /// <param name="batch">The events.</param>
@@ -251,7 +251,7 @@ public sealed class JourneyAnalyzer
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(dimension);
-        JourneyAnalysisAccumulator accumulator = CreateAccumulator(asOf);
+        var accumulator = new JourneyAnalysisAccumulator(this, asOf.UtcTicks, int.MaxValue); // the log-rank test takes every exact time
         accumulator.Add(batch);
         List<(string Value, int Runs, int Converted, int Decided, List<(long Time, bool Event)> Times)> segments = accumulator.SegmentsOf(dimension);
         segments.Sort(static (a, b) => a.Runs != b.Runs ? b.Runs.CompareTo(a.Runs) : string.CompareOrdinal(a.Value, b.Value));

@@ -35,39 +35,35 @@ public sealed class SurvivalCurve
     public static SurvivalCurve Estimate(IReadOnlyList<(long Duration, bool Event)> observations)
     {
         ArgumentNullException.ThrowIfNull(observations);
-        var sorted = new (long Duration, bool Event)[observations.Count];
-        for (int i = 0; i < sorted.Length; i++)
+        var all = new Internal.DurationSamples(int.MaxValue);
+        for (int i = 0; i < observations.Count; i++)
         {
-            sorted[i] = observations[i];
+            all.Add(observations[i].Duration, observations[i].Event ? Internal.CumulativeIncidence.Event : Internal.CumulativeIncidence.Censored);
         }
 
-        Array.Sort(sorted, static (a, b) => a.Duration.CompareTo(b.Duration));
+        return Estimate(all);
+    }
+
+    /// <summary>Estimates the curve from durations with outcome <see cref="Internal.CumulativeIncidence.Event"/> or censored, grouped by time (a sketch's buckets: the curve at the buckets' representatives).</summary>
+    internal static SurvivalCurve Estimate(Internal.DurationSamples observations)
+    {
         var points = new List<SurvivalPoint>();
         double survival = 1;
-        int atRisk = sorted.Length, events = 0;
-        int i2 = 0;
-        while (i2 < sorted.Length)
+        int atRisk = observations.Count, events = 0;
+        foreach (Internal.TimeGroup g in observations.Groups())
         {
-            long t = sorted[i2].Duration;
-            int d = 0, leaving = 0;
-            while (i2 < sorted.Length && sorted[i2].Duration == t)
-            {
-                d += sorted[i2].Event ? 1 : 0;
-                leaving++;
-                i2++;
-            }
-
+            int d = g.Events;
             if (d > 0)
             {
                 survival *= 1 - ((double)d / atRisk);
-                points.Add(new SurvivalPoint(TimeSpan.FromTicks(t), survival, atRisk, d));
+                points.Add(new SurvivalPoint(TimeSpan.FromTicks(g.Time), survival, atRisk, d));
                 events += d;
             }
 
-            atRisk -= leaving;
+            atRisk -= g.All;
         }
 
-        return new SurvivalCurve([.. points], sorted.Length, events);
+        return new SurvivalCurve([.. points], observations.Count, events);
     }
 
     /// <summary>Gets S(t): the estimated share still without the event after <paramref name="time"/>.</summary>

@@ -135,7 +135,14 @@ public sealed class AnalyticsPropertyTests
         DateTimeOffset asOf = JourneyAnalyzerTests.T0.AddDays(knobs[0]);
         JourneyAnalysis whole = analyzer.Analyze(BatchOf(input), asOf);
 
-        int parts = knobs[1], rotation = knobs[2];
+        Assert.Equal(JsonSerializer.Serialize(whole), JsonSerializer.Serialize(Merged(analyzer, input, asOf, parts: knobs[1], rotation: knobs[2])));
+        return true;
+    });
+
+    /// <summary>The analysis of <paramref name="input"/> built from <paramref name="parts"/> accumulators: customer k goes to
+    /// part (k + rotation) mod parts, and the accumulators merge starting from part rotation mod parts.</summary>
+    internal static JourneyAnalysis Merged(JourneyAnalyzer analyzer, List<JourneyEvent> input, DateTimeOffset asOf, int parts, int rotation)
+    {
         var partition = input.Select(e => e.CustomerId).Distinct().Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (x.k + rotation) % parts);
         var accumulators = Enumerable.Range(0, parts).Select(p =>
         {
@@ -149,7 +156,6 @@ public sealed class AnalyticsPropertyTests
             accumulators[0].Merge(accumulators[i]);
         }
 
-        Assert.Equal(JsonSerializer.Serialize(whole), JsonSerializer.Serialize(accumulators[0].Build()));
-        return true;
-    });
+        return accumulators[0].Build();
+    }
 }

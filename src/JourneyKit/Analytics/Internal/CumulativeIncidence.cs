@@ -3,7 +3,8 @@ namespace JourneyKit.Analytics.Internal;
 /// <summary>
 /// Time-to-event estimates with censoring and a competing outcome. Each sample is a run's follow-up time and how it
 /// ended: <see cref="Event"/> (the outcome of interest), <see cref="Competing"/> (an outcome that rules it out, e.g.
-/// failure or dormancy) or <see cref="Censored"/> (still open at the analysis instant).
+/// failure or dormancy) or <see cref="Censored"/> (still open at the analysis instant). The estimates read the samples
+/// grouped by time (<see cref="DurationSamples.Groups"/>): exact times, or a sketch's buckets.
 /// </summary>
 internal static class CumulativeIncidence
 {
@@ -11,40 +12,42 @@ internal static class CumulativeIncidence
     public const byte Event = 1;
     public const byte Competing = 2;
 
+    /// <summary>The Aalen–Johansen estimate of raw samples (exact): see <see cref="Estimate(List{TimeGroup}, int, long)"/>.</summary>
+    public static double? Estimate(List<(long Time, byte Outcome)> samples, long horizonTicks = long.MaxValue)
+    {
+        var all = new DurationSamples(int.MaxValue);
+        foreach ((long time, byte outcome) in samples)
+        {
+            all.Add(time, outcome);
+        }
+
+        return Estimate(all.Groups(), all.Count, horizonTicks);
+    }
+
     /// <summary>
     /// The Aalen–Johansen cumulative incidence of <see cref="Event"/> at <paramref name="horizonTicks"/> (inclusive):
     /// Σ over event times t ≤ horizon of S(t−) · d(t) / n(t), with S the Kaplan–Meier probability of no outcome of either
     /// kind and n the runs at risk (follow-up ≥ t; censoring at t happens after the outcomes at t). Null without samples.
     /// </summary>
-    public static double? Estimate(List<(long Time, byte Outcome)> samples, long horizonTicks = long.MaxValue)
+    public static double? Estimate(List<TimeGroup> groups, int count, long horizonTicks = long.MaxValue)
     {
-        if (samples.Count == 0)
+        if (count == 0)
         {
             return null;
         }
 
-        (long Time, byte Outcome)[] sorted = [.. samples];
-        Array.Sort(sorted, static (a, b) => a.Time.CompareTo(b.Time));
         double survival = 1, incidence = 0;
-        int atRisk = sorted.Length;
-        for (int i = 0; i < sorted.Length;)
+        int atRisk = count;
+        foreach (TimeGroup g in groups)
         {
-            long t = sorted[i].Time;
-            if (t > horizonTicks)
+            if (g.Time > horizonTicks)
             {
                 break;
             }
 
-            int events = 0, competing = 0, all = 0;
-            for (; i < sorted.Length && sorted[i].Time == t; i++, all++)
-            {
-                events += sorted[i].Outcome == Event ? 1 : 0;
-                competing += sorted[i].Outcome == Competing ? 1 : 0;
-            }
-
-            incidence += survival * events / atRisk;
-            survival *= 1 - ((double)(events + competing) / atRisk);
-            atRisk -= all;
+            incidence += survival * g.Events / atRisk;
+            survival *= 1 - ((double)(g.Events + g.Competing) / atRisk);
+            atRisk -= g.All;
         }
 
         return incidence;
@@ -56,31 +59,21 @@ internal static class CumulativeIncidence
     /// followed (a run still open after 5 days may yet convert, later than the conversions seen so far); competing outcomes
     /// never reach it. Null without an event.
     /// </summary>
-    public static long? MedianEventTime(List<(long Time, byte Outcome)> samples)
+    public static long? MedianEventTime(List<TimeGroup> groups, int count)
     {
-        (long Time, byte Outcome)[] sorted = [.. samples];
-        Array.Sort(sorted, static (a, b) => a.Time.CompareTo(b.Time));
         var steps = new List<(long Time, double Incidence)>();
         double survival = 1, incidence = 0;
-        int atRisk = sorted.Length;
-        for (int i = 0; i < sorted.Length;)
+        int atRisk = count;
+        foreach (TimeGroup g in groups)
         {
-            long t = sorted[i].Time;
-            int events = 0, competing = 0, all = 0;
-            for (; i < sorted.Length && sorted[i].Time == t; i++, all++)
+            if (g.Events > 0)
             {
-                events += sorted[i].Outcome == Event ? 1 : 0;
-                competing += sorted[i].Outcome == Competing ? 1 : 0;
+                incidence += survival * g.Events / atRisk;
+                steps.Add((g.Time, incidence));
             }
 
-            if (events > 0)
-            {
-                incidence += survival * events / atRisk;
-                steps.Add((t, incidence));
-            }
-
-            survival *= 1 - ((double)(events + competing) / atRisk);
-            atRisk -= all;
+            survival *= 1 - ((double)(g.Events + g.Competing) / atRisk);
+            atRisk -= g.All;
         }
 
         if (steps.Count == 0)
@@ -104,16 +97,13 @@ internal static class CumulativeIncidence
     /// The share among runs whose outcome at the horizon is known: an outcome at or before it, or followed for at least
     /// the horizon. Runs censored before the horizon are left out. Returns (known, events by the horizon).
     /// </summary>
-    public static (int Known, int Events) Decided(List<(long Time, byte Outcome)> samples, long horizonTicks = long.MaxValue)
+    public static (int Known, int Events) Decided(List<TimeGroup> groups, long horizonTicks = long.MaxValue)
     {
         int known = 0, events = 0;
-        foreach ((long time, byte outcome) in samples)
+        foreach (TimeGroup g in groups)
         {
-            if (outcome != Censored || time >= horizonTicks)
-            {
-                known++;
-                events += outcome == Event && time <= horizonTicks ? 1 : 0;
-            }
+            known += g.Events + g.Competing + (g.Time >= horizonTicks ? g.Censored : 0);
+            events += g.Time <= horizonTicks ? g.Events : 0;
         }
 
         return (known, events);
