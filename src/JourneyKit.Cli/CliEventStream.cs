@@ -82,20 +82,27 @@ internal static class CliEventStream
     /// <exception cref="EventsNotGroupedException">The file is not grouped by customer; some results were consumed.</exception>
     public static EventReadSummary Read<T>(CliContext context, CliEventSource source, Func<EventBatch, T> work, Action<T> consume)
     {
-        EventReadSummary summary;
+        EventReadSummary summary = Pass(context, source, work, consume);
+        CliEventInput.Report(context, summary);
+        return summary;
+    }
+
+    /// <summary>
+    /// An extra pass: <see cref="Read{T}"/>'s batches, work and order (with the progress bar on a terminal) without
+    /// reporting the bad rows on stderr — the pass that reports them (<see cref="Read{T}"/>) reads the same ones.
+    /// </summary>
+    /// <exception cref="EventFormatException">The data is not valid.</exception>
+    /// <exception cref="EventsNotGroupedException">The file is not grouped by customer; some results were consumed.</exception>
+    public static EventReadSummary Pass<T>(CliContext context, CliEventSource source, Func<EventBatch, T> work, Action<T> consume)
+    {
         if (source.Sorted is { } sorted)
         {
             int batchEvents = BatchEvents;
-            summary = Run(hand => sorted.ReadByCustomer(batchEvents, hand), work, consume);
-        }
-        else
-        {
-            using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(source.Path)) : null;
-            summary = Run(Grouped(source, bar), work, consume);
+            return Run(hand => sorted.ReadByCustomer(batchEvents, hand), work, consume);
         }
 
-        CliEventInput.Report(context, summary);
-        return summary;
+        using var bar = context.StderrIsTerminal ? new CliProgressBar(context.Stderr, Path.GetFileName(source.Path)) : null;
+        return Run(Grouped(source, bar), work, consume);
     }
 
     /// <summary>The reading of a file grouped by customer (<see cref="EventFile.ReadByCustomer"/>), as a producer of batches.</summary>

@@ -489,153 +489,23 @@ public sealed class JourneyAnalyzer
     public ScoreKpiLinkResult LinkScoresToKpis(EventBatch batch, DateTimeOffset cutoff, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (cutoff >= asOf)
-        {
-            throw new ArgumentOutOfRangeException(nameof(cutoff), cutoff, "The cut-off must be before the end of the observation.");
-        }
-
-        batch = batch.Until(asOf);
-        var scores = new Dictionary<(string Customer, int Run), double>();
-        foreach (JourneyInstance run in Evaluator.Evaluate(batch.Until(cutoff)))
-        {
-            if (Evaluator.GetStatus(run, cutoff).IsOpen)
-            {
-                scores[(run.CustomerId, run.RunNumber)] = Options.Scoring.Score(Evaluator, run, cutoff).Value;
-            }
-        }
-
-        IReadOnlyList<Kpi> kpis = Journey.Journey.Kpis;
-        var links = new ScoreLinkBuilder[kpis.Count + 1];
-        var responseTouchpoints = new int[kpis.Count + 1];
-        for (int k = 0; k <= kpis.Count; k++)
-        {
-            links[k] = new ScoreLinkBuilder();
-            responseTouchpoints[k] = k > 0 && kpis[k - 1].Touchpoint is { } tp && batch.HasValues && batch.Touchpoints.TryGetId(tp, out int id) ? id : -1;
-        }
-
-        long cut = cutoff.UtcTicks, end = asOf.UtcTicks;
-        foreach (JourneyInstance run in Evaluator.Evaluate(batch))
-        {
-            if (!scores.TryGetValue((run.CustomerId, run.RunNumber), out double score))
-            {
-                continue;
-            }
-
-            bool decided = !Evaluator.GetStatus(run, asOf).IsOpen;
-            long? goal = run.GoalReached ? run.GoalReachedTicks ?? run.LastEventTicks : null;
-            links[0].Binary(score, goal is not null ? true : decided ? false : null);
-            for (int k = 1; k <= kpis.Count; k++)
-            {
-                Kpi kpi = kpis[k - 1];
-                switch (kpi.Kind)
-                {
-                    case KpiKind.Conversion when kpi.Horizon is { } horizon:
-                        long deadline = run.FirstEventTicks + Math.Min(horizon.Ticks, long.MaxValue - run.FirstEventTicks);
-                        if (deadline > cut) // else decided before the cut-off: nothing left to predict
-                        {
-                            links[k].Binary(score, goal is { } g && g <= deadline ? true : goal is not null || decided || deadline <= end ? false : null);
-                        }
-
-                        break;
-                    case KpiKind.Conversion:
-                        links[k].Binary(score, goal is not null ? true : decided ? false : null);
-                        break;
-                    case KpiKind.TimeToComplete:
-                        links[k].Time(score, goal is { } reached ? reached - run.FirstEventTicks : decided ? double.PositiveInfinity : end - run.FirstEventTicks, goal is not null);
-                        break;
-                    default:
-                        if (responseTouchpoints[k] >= 0)
-                        {
-                            links[k].Response(score, Response(batch, run, responseTouchpoints[k], kpi.Kind == KpiKind.Revenue, cut));
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        var result = new List<ScoreKpiLink>(kpis.Count);
-        for (int k = 1; k <= kpis.Count; k++)
-        {
-            Kpi kpi = kpis[k - 1];
-            result.Add(links[k].Build(kpi.Id, string.IsNullOrEmpty(kpi.Name) ? kpi.Id : kpi.Name, kpi.Kind));
-        }
-
-        return new ScoreKpiLinkResult(batch.EarliestTimestamp, cutoff, asOf, scores.Count, links[0].Build(null, "reaching the goal", KpiKind.Conversion), result);
+        ScoreKpiLinkAccumulator links = CreateScoreKpiLinkAccumulator(cutoff, asOf);
+        links.Add(batch);
+        return links.Build();
     }
 
-    /// <summary>The run's first response after the cut-off (revenue: the sum of its values after it), or null.</summary>
-    private static double? Response(EventBatch batch, JourneyInstance run, int touchpoint, bool sum, long cutoffTicks)
-    {
-        ReadOnlySpan<int> ids = batch.TouchpointIds;
-        ReadOnlySpan<long> ticks = batch.TimestampTicks;
-        ReadOnlySpan<double> values = batch.Values;
-        double? total = null;
-        for (int i = run.BatchStart; i < run.BatchEnd; i++)
-        {
-            if (ids[i] == touchpoint && ticks[i] > cutoffTicks && !double.IsNaN(values[i]))
-            {
-                if (!sum)
-                {
-                    return values[i];
-                }
-
-                total = (total ?? 0) + values[i];
-            }
-        }
-
-        return total;
-    }
-
-    /// <summary>Collects one link's (score, outcome) pairs.</summary>
-    private sealed class ScoreLinkBuilder
-    {
-        private readonly List<(double Score, double Time, bool Event)> _ranked = [];
-        private readonly List<(double X, double Y)> _pairs = [];
-        private int _runs;
-        private int _censored;
-        private bool _timed;
-
-        /// <summary>A yes/no outcome (null: still unknown): an event at time 0, a non-event never, an unknown one censored at once.</summary>
-        public void Binary(double score, bool? outcome)
-        {
-            _runs++;
-            if (outcome is not { } yes)
-            {
-                _censored++;
-                return;
-            }
-
-            _ranked.Add((score, yes ? 0 : double.PositiveInfinity, yes));
-            _pairs.Add((score, yes ? 1 : 0));
-        }
-
-        /// <summary>The time to the goal: reached (event), never (infinity, a decided non-event) or censored at the follow-up.</summary>
-        public void Time(double score, double ticks, bool reached)
-        {
-            _timed = true;
-            _runs++;
-            _censored += !reached && !double.IsPositiveInfinity(ticks) ? 1 : 0;
-            _ranked.Add((score, ticks, reached));
-        }
-
-        /// <summary>A response value (null: none after the cut-off): the higher response counts as the earlier event.</summary>
-        public void Response(double score, double? value)
-        {
-            _runs++;
-            if (value is not { } v)
-            {
-                _censored++;
-                return;
-            }
-
-            _ranked.Add((score, -v, true));
-            _pairs.Add((score, v));
-        }
-
-        public ScoreKpiLink Build(string? id, string name, KpiKind kind) =>
-            new(id, name, kind, _runs, _censored, RankStatistics.Concordance(_ranked), _timed ? null : RankStatistics.Pearson(_pairs));
-    }
+    /// <summary>
+    /// Creates an accumulator of the score's predictive link to the goal and the KPIs
+    /// (<see cref="LinkScoresToKpis(EventBatch, DateTimeOffset, DateTimeOffset)"/>) for batches of whole customers: add each
+    /// batch, merge the accumulators, build.
+    /// </summary>
+    /// <param name="cutoff">The instant the scores are taken at; before <paramref name="asOf"/>. To place it as
+    /// <see cref="LinkScoresToKpis(EventBatch, DateTimeOffset)"/> does, take <see cref="ScoreKpiLinkResult.DefaultCutoffFraction"/>
+    /// of the way from the earliest event to <paramref name="asOf"/> (a first pass over the data finds it).</param>
+    /// <param name="asOf">The end of the observation: later events are ignored.</param>
+    /// <returns>An empty accumulator.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cutoff"/> is not before <paramref name="asOf"/>.</exception>
+    public ScoreKpiLinkAccumulator CreateScoreKpiLinkAccumulator(DateTimeOffset cutoff, DateTimeOffset asOf) => new(this, cutoff, asOf);
 
     private static long CalendarStart(long ticks, RetentionPeriod period)
     {

@@ -37,18 +37,75 @@ public static class Backtest
 
         var evaluator = new JourneyEvaluator(journey, options.Evaluation);
         var order = new DesignedOrder(journey);
+        Dictionary<(string Customer, long First), JourneyInstance> outcomes = Outcomes(evaluator, events);
+        var results = new List<BacktestCutoff>(cutoffs.Count);
+        foreach (DateTimeOffset t in cutoffs)
+        {
+            EventBatch training = events.Until(t);
+            var tally = new CutoffTally();
+            tally.Add(evaluator, order, training, t, end, outcomes, options.Horizon, () =>
+            {
+                var set = new RiskTrainingSet(evaluator, training, t, options.Horizon, options.Seed);
+                var fitted = new FittedRiskModel[options.Models.Count];
+                for (int m = 0; m < fitted.Length; m++)
+                {
+                    fitted[m] = options.Models[m].Fit(set);
+                }
+
+                return fitted;
+            });
+            results.Add(tally.Build(t, options));
+        }
+
+        return Result(journey, options, end, results);
+    }
+
+    /// <summary>
+    /// Starts a backtest of the built-in baselines over batches of whole customers, for data too big to hold at once: the
+    /// first pass over the data fits the models (<see cref="BacktestPlan.CreateFitAccumulator"/>), the second scores their
+    /// predictions (<see cref="BacktestFit.CreateAccumulator"/>). The result is <see cref="Run"/>'s on the same events, exactly
+    /// when the partitions of each pass are merged in the order of the customers.
+    /// </summary>
+    /// <param name="journey">The compiled journey.</param>
+    /// <param name="options">The cut-offs, horizon, threshold and models: <see cref="HistoricalRateRiskTrainer"/> and
+    /// <see cref="KaplanMeierRiskTrainer"/> only (their fitting statistics add up over customers; a custom trainer sees the
+    /// whole training set: use <see cref="Run"/>).</param>
+    /// <param name="dataStart">The earliest event of the data (the landmarks of the historical rates start after it).</param>
+    /// <param name="dataEnd">The latest event of the data (the outcomes are judged at it; later events are ignored).</param>
+    /// <returns>The plan, shared by the accumulators of both passes.</returns>
+    /// <exception cref="ArgumentException">The options are not valid, a model is not a built-in baseline, or a cut-off is before
+    /// <paramref name="dataStart"/> or not before <paramref name="dataEnd"/>.</exception>
+    public static BacktestPlan Plan(CompiledJourney journey, BacktestOptions options, DateTimeOffset dataStart, DateTimeOffset dataEnd)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        foreach (RiskModelTrainer model in options.Models)
+        {
+            if (model is not (HistoricalRateRiskTrainer or KaplanMeierRiskTrainer))
+            {
+                throw new ArgumentException($"Model '{model.Name}' cannot be fitted batch by batch: only the built-in baselines (historical-rate, kaplan-meier) can; use Backtest.Run.", nameof(options));
+            }
+        }
+
+        return new BacktestPlan(journey, options, SortedCutoffs(dataStart, dataEnd, options.Cutoffs), dataStart, dataEnd);
+    }
+
+    /// <summary>Every run of the events, by (customer, first event): what became of it at the end of the data.</summary>
+    internal static Dictionary<(string Customer, long First), JourneyInstance> Outcomes(JourneyEvaluator evaluator, EventBatch events)
+    {
         var outcomes = new Dictionary<(string Customer, long First), JourneyInstance>();
         foreach (JourneyInstance run in evaluator.Evaluate(events))
         {
             outcomes[(run.CustomerId, run.FirstEventTicks)] = run;
         }
 
-        var results = new List<BacktestCutoff>(cutoffs.Count);
-        foreach (DateTimeOffset t in cutoffs)
-        {
-            results.Add(RunCutoff(evaluator, order, events.Until(t), t, end, outcomes, options));
-        }
+        return outcomes;
+    }
 
+    /// <summary>The result from the cut-offs' scorings.</summary>
+    internal static BacktestResult Result(CompiledJourney journey, BacktestOptions options, DateTimeOffset end, List<BacktestCutoff> results)
+    {
         var names = new List<string>(options.Models.Count);
         foreach (RiskModelTrainer model in options.Models)
         {
@@ -58,70 +115,93 @@ public static class Backtest
         return new BacktestResult(journey.Journey.Id, options.Horizon, options.RiskThreshold, end, names, results, Summarize(results, names));
     }
 
-    private static BacktestCutoff RunCutoff(JourneyEvaluator evaluator, DesignedOrder order, EventBatch training, DateTimeOffset cutoff, DateTimeOffset end, Dictionary<(string, long), JourneyInstance> outcomes, BacktestOptions options)
+    /// <summary>One cut-off's predictions and counts for a partition of customers; partitions append in customer order.</summary>
+    internal sealed class CutoffTally
     {
-        long t = cutoff.UtcTicks, h = options.Horizon.Ticks;
-        bool followed = t + h <= end.UtcTicks;
-        var runs = new List<JourneyInstance>();
-        var rows = new List<(JourneyInstance Run, JourneyStatus Status, bool? NotProgressed, bool? MissedGoal)>();
-        int open = 0, unpredictable = 0;
-        foreach (JourneyInstance run in evaluator.Evaluate(training))
+        private readonly List<BacktestPrediction> _predictions = [];
+        private int _events;
+        private int _open;
+        private int _unpredictable;
+
+        /// <summary>Predicts for every run of <paramref name="training"/> open at the cut-off, with the models <paramref name="fit"/> gives (called only when there is such a run).</summary>
+        public void Add(JourneyEvaluator evaluator, DesignedOrder order, EventBatch training, DateTimeOffset cutoff, DateTimeOffset end, Dictionary<(string, long), JourneyInstance> outcomes, TimeSpan horizon, Func<IReadOnlyList<FittedRiskModel>> fit)
         {
-            JourneyStatus status = evaluator.GetStatus(run, cutoff);
-            if (!status.IsOpen)
+            _events += training.Count;
+            long t = cutoff.UtcTicks, h = horizon.Ticks;
+            bool followed = t + h <= end.UtcTicks;
+            var runs = new List<JourneyInstance>();
+            var rows = new List<(JourneyInstance Run, JourneyStatus Status, bool? NotProgressed, bool? MissedGoal)>();
+            foreach (JourneyInstance run in evaluator.Evaluate(training))
             {
-                continue;
+                JourneyStatus status = evaluator.GetStatus(run, cutoff);
+                if (!status.IsOpen)
+                {
+                    continue;
+                }
+
+                _open++;
+                if (!order.IsPredictable(status.Stage))
+                {
+                    _unpredictable++;
+                    continue;
+                }
+
+                JourneyInstance later = outcomes[(run.CustomerId, run.FirstEventTicks)];
+                JourneyStatus atEnd = evaluator.GetStatus(later, end);
+                bool? notProgressed = order.ProgressedBetween(later, status.Stage, t, t + h) ? false : followed || !atEnd.IsOpen ? true : null;
+                bool? missedGoal = later.GoalReached ? false : atEnd.IsOpen ? null : true;
+                runs.Add(run);
+                rows.Add((run, status, notProgressed, missedGoal));
             }
 
-            open++;
-            if (!order.IsPredictable(status.Stage))
+            if (runs.Count == 0)
             {
-                unpredictable++;
-                continue;
+                return;
             }
 
-            JourneyInstance later = outcomes[(run.CustomerId, run.FirstEventTicks)];
-            JourneyStatus atEnd = evaluator.GetStatus(later, end);
-            bool? notProgressed = order.ProgressedBetween(later, status.Stage, t, t + h) ? false : followed || !atEnd.IsOpen ? true : null;
-            bool? missedGoal = later.GoalReached ? false : atEnd.IsOpen ? null : true;
-            runs.Add(run);
-            rows.Add((run, status, notProgressed, missedGoal));
-        }
-
-        var risks = new RunRisk[options.Models.Count][];
-        if (runs.Count > 0)
-        {
-            var set = new RiskTrainingSet(evaluator, training, cutoff, options.Horizon, options.Seed);
-            var query = new RiskQuery(evaluator, training, cutoff, options.Horizon, runs);
+            IReadOnlyList<FittedRiskModel> models = fit();
+            var risks = new RunRisk[models.Count][];
+            var query = new RiskQuery(evaluator, training, cutoff, horizon, runs);
             for (int m = 0; m < risks.Length; m++)
             {
-                FittedRiskModel fitted = options.Models[m].Fit(set);
                 risks[m] = new RunRisk[runs.Count];
-                fitted.Predict(query, risks[m]);
-                CheckProbabilities(options.Models[m].Name, risks[m]);
+                models[m].Predict(query, risks[m]);
+                CheckProbabilities(models[m].Name, risks[m]);
             }
-        }
 
-        var predictions = new List<BacktestPrediction>(rows.Count);
-        for (int i = 0; i < rows.Count; i++)
-        {
-            var perModel = new RunRisk[risks.Length];
-            for (int m = 0; m < risks.Length; m++)
+            for (int i = 0; i < rows.Count; i++)
             {
-                perModel[m] = risks[m][i];
+                var perModel = new RunRisk[risks.Length];
+                for (int m = 0; m < risks.Length; m++)
+                {
+                    perModel[m] = risks[m][i];
+                }
+
+                (JourneyInstance run, JourneyStatus status, bool? notProgressed, bool? missedGoal) = rows[i];
+                _predictions.Add(new BacktestPrediction(run.CustomerId, evaluator.Journey.Stages[status.Stage].Id, status.TimeInStage, status.State, notProgressed, missedGoal, perModel));
+            }
+        }
+
+        /// <summary>Appends another partition's predictions after this one's.</summary>
+        public void Merge(CutoffTally other)
+        {
+            _predictions.AddRange(other._predictions);
+            _events += other._events;
+            _open += other._open;
+            _unpredictable += other._unpredictable;
+        }
+
+        /// <summary>The cut-off's scoring.</summary>
+        public BacktestCutoff Build(DateTimeOffset cutoff, BacktestOptions options)
+        {
+            var targets = new List<TargetEvaluation>(2);
+            foreach (RiskTarget target in (ReadOnlySpan<RiskTarget>)[RiskTarget.NotProgressing, RiskTarget.MissingGoal])
+            {
+                targets.Add(Score(target, _predictions, options));
             }
 
-            (JourneyInstance run, JourneyStatus status, bool? notProgressed, bool? missedGoal) = rows[i];
-            predictions.Add(new BacktestPrediction(run.CustomerId, evaluator.Journey.Stages[status.Stage].Id, status.TimeInStage, status.State, notProgressed, missedGoal, perModel));
+            return new BacktestCutoff(cutoff, _events, _open, _unpredictable, targets, _predictions);
         }
-
-        var targets = new List<TargetEvaluation>(2);
-        foreach (RiskTarget target in (ReadOnlySpan<RiskTarget>)[RiskTarget.NotProgressing, RiskTarget.MissingGoal])
-        {
-            targets.Add(Score(target, predictions, options));
-        }
-
-        return new BacktestCutoff(cutoff, training.Count, open, unpredictable, targets, predictions);
     }
 
     private static TargetEvaluation Score(RiskTarget target, List<BacktestPrediction> predictions, BacktestOptions options)
@@ -212,6 +292,12 @@ public static class Backtest
             throw new ArgumentException("A backtest needs events.", nameof(events));
         }
 
+        return (SortedCutoffs(first, end, cutoffs), end);
+    }
+
+    /// <summary>The cut-offs in time order, each checked to be at or after <paramref name="first"/> and before <paramref name="end"/>.</summary>
+    private static List<DateTimeOffset> SortedCutoffs(DateTimeOffset first, DateTimeOffset end, IReadOnlyList<DateTimeOffset> cutoffs)
+    {
         var sorted = new List<DateTimeOffset>(cutoffs);
         sorted.Sort();
         foreach (DateTimeOffset t in sorted)
@@ -222,6 +308,6 @@ public static class Backtest
             }
         }
 
-        return (sorted, end);
+        return sorted;
     }
 }

@@ -1,3 +1,5 @@
+using JourneyKit.Scoring;
+
 namespace JourneyKit.Analytics.Prediction;
 
 /// <summary>
@@ -40,8 +42,22 @@ public sealed class HistoricalRateRiskTrainer : RiskModelTrainer
         ArgumentNullException.ThrowIfNull(training);
         IReadOnlyList<DateTimeOffset> landmarks = training.Landmarks(SpacingFor(LandmarkSpacing, training.Horizon), MaxLandmarks);
         IReadOnlyList<OpenRunSample> samples = OpenRunSampler.Sample(training.Evaluator, training.Events, landmarks, training.Horizon, training.Cutoff);
-        int stages = training.Journey.Stages.Length;
-        var counts = new (int Known, int Events)[2, stages + 1]; // the last column pools every stage
+        (int Known, int Events)[,] counts = NewCounts(training.Journey);
+        Count(samples, counts);
+        return RatesOf(counts);
+    }
+
+    /// <summary>The landmarks at a cut-off for data starting at <paramref name="first"/> (<see cref="RiskTrainingSet.Landmarks"/>).</summary>
+    internal List<DateTimeOffset> LandmarksFor(DateTimeOffset first, DateTimeOffset cutoff, TimeSpan horizon) =>
+        RiskTrainingSet.LandmarksAfter(first, cutoff, horizon, SpacingFor(LandmarkSpacing, horizon), MaxLandmarks);
+
+    /// <summary>Empty counts: known and positive samples per target (rows) and stage (columns; the last pools every stage). Counts of partitions add up.</summary>
+    internal static (int Known, int Events)[,] NewCounts(CompiledJourney journey) => new (int, int)[2, journey.Stages.Length + 1];
+
+    /// <summary>Adds labelled samples to the counts.</summary>
+    internal static void Count(IReadOnlyList<OpenRunSample> samples, (int Known, int Events)[,] counts)
+    {
+        int stages = counts.GetLength(1) - 1;
         foreach (OpenRunSample s in samples)
         {
             for (int t = 0; t < 2; t++)
@@ -55,7 +71,12 @@ public sealed class HistoricalRateRiskTrainer : RiskModelTrainer
                 }
             }
         }
+    }
 
+    /// <summary>The rates the counts give.</summary>
+    internal Rates RatesOf((int Known, int Events)[,] counts)
+    {
+        int stages = counts.GetLength(1) - 1;
         var rates = new RunRisk[stages];
         for (int s = 0; s < stages; s++)
         {

@@ -28,21 +28,30 @@ public sealed class KaplanMeierRiskTrainer : RiskModelTrainer
     public override FittedRiskModel Fit(RiskTrainingSet training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var analyzer = new JourneyAnalyzer(training.Journey, new AnalyticsOptions { Evaluation = training.Evaluator.Options, MinRiskSamples = MinRiskSamples });
+        var analyzer = new JourneyAnalyzer(training.Journey, AnalysisOptions(training.Evaluator.Options));
         JourneyAnalysis analysis = analyzer.Analyze(training.Events, training.Cutoff);
-        var byStage = new StageRiskModel?[training.Journey.Stages.Length];
+        return FromAnalysis(training.Journey, analysis, Fallback.FitRates(training));
+    }
+
+    /// <summary>The options of the analysis the curves come from.</summary>
+    internal AnalyticsOptions AnalysisOptions(EvaluationOptions evaluation) => new() { Evaluation = evaluation, MinRiskSamples = MinRiskSamples };
+
+    /// <summary>The fitted model from the analysis at the cut-off (<see cref="AnalysisOptions"/>) and the fallback rates.</summary>
+    internal FittedRiskModel FromAnalysis(CompiledJourney journey, JourneyAnalysis analysis, HistoricalRateRiskTrainer.Rates fallback)
+    {
+        var byStage = new StageRiskModel?[journey.Stages.Length];
         foreach (StageRiskModel model in analysis.Risk)
         {
             for (int s = 0; s < byStage.Length; s++)
             {
-                if (training.Journey.Stages[s].Id == model.StageId)
+                if (journey.Stages[s].Id == model.StageId)
                 {
                     byStage[s] = model;
                 }
             }
         }
 
-        return new Fitted(Name, byStage, Fallback.FitRates(training));
+        return new Fitted(Name, byStage, fallback);
     }
 
     /// <summary>The fitted curves.</summary>

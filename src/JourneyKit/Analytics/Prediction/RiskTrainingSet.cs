@@ -65,13 +65,19 @@ public sealed class RiskTrainingSet
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(spacing, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return LandmarksAfter(Events.EarliestTimestamp, Cutoff, Horizon, spacing, maxCount);
+    }
+
+    /// <summary>The landmarks of <see cref="Landmarks"/> for data starting at <paramref name="first"/> (none when null).</summary>
+    internal static List<DateTimeOffset> LandmarksAfter(DateTimeOffset? first, DateTimeOffset cutoff, TimeSpan horizon, TimeSpan spacing, int maxCount)
+    {
         var landmarks = new List<DateTimeOffset>();
-        if (Events.EarliestTimestamp is not { } first)
+        if (first is not { } start)
         {
             return landmarks;
         }
 
-        for (DateTimeOffset l = Cutoff - Horizon; l > first && landmarks.Count < maxCount; l -= spacing)
+        for (DateTimeOffset l = cutoff - horizon; l > start && landmarks.Count < maxCount; l -= spacing)
         {
             landmarks.Add(l);
         }
