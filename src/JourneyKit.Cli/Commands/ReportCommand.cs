@@ -63,8 +63,8 @@ internal static class ReportCommand
             var analyzer = new JourneyAnalyzer(journey, new AnalyticsOptions { RiskThreshold = risk });
             analysis = AnalyzeCommand.Analyze(context, analyzer, batch, when);
             ScoreKpiLinkResult? links = batch.EarliestTimestamp is { } first && first < when ? analyzer.LinkScoresToKpis(batch, when) : null;
-            BacktestResult? trust = batch.EarliestTimestamp is { } start && start < when
-                ? Backtest.Run(journey, batch.Until(when), TrustOptions(start, when, h, risk))
+            BacktestResult? trust = batch.Until(when) is { EarliestTimestamp: { } start, LatestTimestamp: { } last } observed && start < when && TrustOptions(start, last, when, h, risk) is { } trustOptions
+                ? Backtest.Run(journey, observed, trustOptions)
                 : null;
             options = new() { ScoreLinks = links, Backtest = trust };
             if (parse.GetValue(explain))
@@ -116,7 +116,7 @@ internal static class ReportCommand
             bool spans = first != long.MaxValue && first < when.UtcTicks;
             var start = new DateTimeOffset(spans ? first : 0, TimeSpan.Zero);
             CompiledJourney journey = analyzer.Journey;
-            BacktestOptions? trustOptions = spans ? TrustOptions(start, when, horizon, risk) : null;
+            BacktestOptions? trustOptions = spans ? TrustOptions(start, new DateTimeOffset(last, TimeSpan.Zero), when, horizon, risk) : null;
             BacktestPlan? plan = trustOptions is null ? null : Backtest.Plan(journey, trustOptions, start, new DateTimeOffset(last, TimeSpan.Zero));
 
             DateTimeOffset cutoff = start.AddTicks((long)(Math.Max(0, (when - start).Ticks) * ScoreKpiLinkResult.DefaultCutoffFraction));
@@ -168,14 +168,23 @@ internal static class ReportCommand
     /// <summary>
     /// The options of the report's "Can these predictions be trusted?" backtest: the dependency-free baselines the report's
     /// risk columns come from (the stage's historical rate, Kaplan–Meier) at three cut-offs, half, two thirds and four fifths
-    /// of the way from the first event to the as-of instant, each rounded down to the minute.
+    /// of the way from the first event to the as-of instant, each rounded down to the minute — those before the last event
+    /// (when the data ends well before the as-of instant, later cut-offs have nothing to score); null when none is.
     /// </summary>
-    private static BacktestOptions TrustOptions(DateTimeOffset first, DateTimeOffset when, TimeSpan horizon, double threshold)
+    private static BacktestOptions? TrustOptions(DateTimeOffset first, DateTimeOffset last, DateTimeOffset when, TimeSpan horizon, double threshold)
     {
         TimeSpan span = when - first;
         static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-        DateTimeOffset[] cutoffs = [Minute(first + (span / 2)), Minute(first + (span * 2 / 3)), Minute(first + (span * 4 / 5))];
-        return new BacktestOptions { Cutoffs = cutoffs, Horizon = horizon, RiskThreshold = threshold };
+        var cutoffs = new List<DateTimeOffset>(3);
+        foreach (DateTimeOffset t in (ReadOnlySpan<DateTimeOffset>)[Minute(first + (span / 2)), Minute(first + (span * 2 / 3)), Minute(first + (span * 4 / 5))])
+        {
+            if (t >= first && t < last)
+            {
+                cutoffs.Add(t);
+            }
+        }
+
+        return cutoffs.Count == 0 ? null : new BacktestOptions { Cutoffs = cutoffs, Horizon = horizon, RiskThreshold = threshold };
     }
 
     /// <summary>The report options with each at-risk customer's top three reasons for not progressing, from the boosted trees fitted at the as-of instant.</summary>

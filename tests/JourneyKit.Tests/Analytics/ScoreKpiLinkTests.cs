@@ -147,6 +147,52 @@ public sealed class ScoreKpiLinkTests
     }
 
     [Fact]
+    public void Accumulator_CustomersInThreeBatchesMergedOutOfOrder_GivesTheSameLinks()
+    {
+        // Batch()'s customers in three batches built on their own, merged in the order [d, f], [a, b, e], [c]. [d, f] has no
+        // survey event (its touchpoint table does not know "survey"): d still counts for the NPS, censored, as above.
+        EventBatch all = Batch();
+        EventBatch Of(params string[] customers)
+        {
+            var b = new EventBatchBuilder();
+            for (int i = 0; i < all.Count; i++)
+            {
+                JourneyEvent e = all.GetEvent(i);
+                if (customers.Contains(e.CustomerId))
+                {
+                    b.Add(e);
+                }
+            }
+
+            return b.Build();
+        }
+
+        var analyzer = new JourneyAnalyzer(Journey(), new AnalyticsOptions { Scoring = TenPerEvent });
+        ScoreKpiLinkAccumulator merged = analyzer.CreateScoreKpiLinkAccumulator(Cutoff, AsOf);
+        foreach (EventBatch batch in (EventBatch[])[Of("d", "f"), Of("a", "b", "e"), Of("c")])
+        {
+            ScoreKpiLinkAccumulator part = analyzer.CreateScoreKpiLinkAccumulator(Cutoff, AsOf);
+            part.Add(batch);
+            merged.Merge(part);
+        }
+
+        ScoreKpiLinkResult links = merged.Build();
+        Assert.Equal((T0, 4), (links.DataStart, links.OpenAtCutoff)); // a, b, c, d open at d5
+        Assert.Equal((4, 1), (links.Goal.Runs, links.Goal.Censored));
+        Assert.Equal(0.75, links.Goal.Concordance!.Value, 12); // as in Goal_…: 1.5 / 2
+        Assert.Equal(0.5, links.Goal.Correlation!.Value, 12);
+        Assert.Equal(0.875, links.Kpis[0].Concordance!.Value, 12); // conversion within 7 days: 3.5 / 4
+        Assert.Equal(0.9, links.Kpis[2].Concordance!.Value, 12); // time to complete: 4.5 / 5
+        Assert.Equal(("nps", 4, 1), (links.Kpis[3].KpiId, links.Kpis[3].Runs, links.Kpis[3].Censored)); // d censored
+        Assert.Equal(2.5 / 3, links.Kpis[3].Concordance!.Value, 12);
+        Assert.Equal(30 / Math.Sqrt(5200.0 / 3), links.Kpis[3].Correlation!.Value, 12);
+        Assert.Equal(0, links.Kpis[4].Runs); // CSAT: no touchpoint
+        ScoreKpiLinkAccumulator elsewhere = analyzer.CreateScoreKpiLinkAccumulator(Cutoff, AsOf.AddDays(1));
+        Assert.Throws<ArgumentException>(() => merged.Merge(elsewhere));
+        Assert.Throws<ArgumentOutOfRangeException>(() => analyzer.CreateScoreKpiLinkAccumulator(AsOf, AsOf));
+    }
+
+    [Fact]
     public void LinkScoresToKpis_DefaultCutoff_IsHalfwayThroughTheData()
     {
         ScoreKpiLinkResult links = new JourneyAnalyzer(Journey(), new AnalyticsOptions { Scoring = TenPerEvent }).LinkScoresToKpis(Batch(), AsOf);

@@ -43,6 +43,69 @@ public sealed class StreamedCommandTests : IDisposable
         Assert.Equal(whole.Err, streamed.Err);
     }
 
+    public static TheoryData<string, string[]> Reports() => new()
+    {
+        { "retail-bank-account-opening", [] },
+        { "retail-bank-account-opening", ["--as-of", "2026-01-20T00:00:00Z", "--horizon", "3d"] },
+        { "retail-bank-account-opening", ["--customers", "cohort"] },
+        { "ecommerce-purchase", ["--risk-threshold", "0.3"] },
+        { "ecommerce-purchase", ["--as-of", "2026-01-20T00:00:00Z"] },
+    };
+
+    /// <summary><c>report</c> streams in three passes (bounds; analysis, score ↔ KPI link, backtest fitting; backtest
+    /// scoring): the page is the whole read's, byte for byte.</summary>
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void Sample_Report_StreamedEqualsWhole(string sample, string[] options)
+    {
+        string events = TestPaths.Sample(sample + ".events.csv");
+        string journey = TestPaths.Sample(sample + ".journey.json");
+        if (options is [.., "--customers", "cohort"])
+        {
+            string cohort = Path.Combine(_dir, "cohort.csv");
+            File.WriteAllText(cohort, "customer_id\nc0001\nc0042\nc0100\nc0777\nc1234\nc1999\nnobody\n");
+            options = [.. options[..^1], cohort];
+        }
+
+        (byte[] streamed, byte[] whole) = BothReports(events, ["-j", journey, .. options], batchEvents: 97);
+        Assert.Equal(whole, streamed);
+    }
+
+    [Property(MaxTest = 8)]
+    public void GeneratedFiles_Report_StreamedEqualsWhole(ushort seed, byte batch, bool asOf)
+    {
+        string events = Path.Combine(_dir, $"r{seed}.csv");
+        CliRun generate = CliRunner.Run("generate", "-j", TestPaths.ShopJourney, "-n", (50 + (seed % 150)).ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", events);
+        Assert.True(generate.Exit == 0, generate.Err);
+        string[] options = asOf ? ["-j", TestPaths.ShopJourney, "--as-of", "2026-01-20T00:00:00Z"] : ["-j", TestPaths.ShopJourney];
+        (byte[] streamed, byte[] whole) = BothReports(events, options, batchEvents: 1 + batch);
+        Assert.Equal(whole, streamed);
+        File.Delete(events);
+    }
+
+    [Fact]
+    public void Report_NotGrouped_SaysSoAndReadsTheWholeFile()
+    {
+        string events = Path.Combine(_dir, "mixed-report.csv");
+        File.WriteAllText(events, "customer_id,touchpoint,timestamp\nc1,application.start,2026-01-01T00:00:00Z\nc1,application.submit,2026-01-01T01:00:00Z\nc2,application.start,2026-01-02T02:00:00Z\nc1,id.upload,2026-01-03T03:00:00Z\n");
+        string html = Path.Combine(_dir, "mixed.html");
+        CliEventStream.BatchEventsForTests.Value = 2;
+        CliRun streamed;
+        try
+        {
+            streamed = CliRunner.Run("report", "-j", TestPaths.BankJourney, "--events", events, "--out", html);
+        }
+        finally
+        {
+            CliEventStream.BatchEventsForTests.Value = null;
+        }
+
+        Assert.True(streamed.Exit == 0, streamed.Err);
+        Assert.Contains("mixed-report.csv is not grouped by customer (customer 'c1'", streamed.Err, StringComparison.Ordinal);
+        (_, byte[] whole) = BothReports(events, ["-j", TestPaths.BankJourney], batchEvents: 2);
+        Assert.Equal(whole, File.ReadAllBytes(html));
+    }
+
     [Fact]
     public void Score_EmptyFile_StreamedEqualsWhole()
     {
@@ -101,6 +164,29 @@ public sealed class StreamedCommandTests : IDisposable
         Assert.Equal(whole.Exit, streamed.Exit);
         Assert.Contains("bad.csv:5", streamed.Err, StringComparison.Ordinal);
         Assert.Equal(whole.Err.Replace("<stdin>", events, StringComparison.Ordinal), streamed.Err);
+    }
+
+    /// <summary><c>report</c> on the file (streamed) and on its bytes from stdin (whole): the two pages, after checking both
+    /// runs succeeded and said the same on stdout.</summary>
+    private (byte[] Streamed, byte[] Whole) BothReports(string events, string[] options, int batchEvents)
+    {
+        string streamedHtml = Path.Combine(_dir, "streamed.html"), wholeHtml = Path.Combine(_dir, "whole.html");
+        CliRun streamed;
+        CliEventStream.BatchEventsForTests.Value = batchEvents;
+        try
+        {
+            streamed = CliRunner.Run(["report", .. options, "--out", streamedHtml, "--events", events]);
+        }
+        finally
+        {
+            CliEventStream.BatchEventsForTests.Value = null;
+        }
+
+        CliRun whole = CliRunner.RunWithStdin(File.ReadAllBytes(events), ["report", .. options, "--out", wholeHtml, "--events", "-"]);
+        Assert.True(streamed.Exit == 0, streamed.Err);
+        Assert.True(whole.Exit == 0, whole.Err);
+        Assert.Equal(whole.Out.Replace(wholeHtml, streamedHtml, StringComparison.Ordinal), streamed.Out);
+        return (File.ReadAllBytes(streamedHtml), File.ReadAllBytes(wholeHtml));
     }
 
     /// <summary>The command on the file (streamed, in batches of <paramref name="batchEvents"/>) and on its bytes from stdin (whole).</summary>
