@@ -120,9 +120,27 @@ internal static class ReportCommand
             BacktestPlan? plan = trustOptions is null ? null : Backtest.Plan(journey, trustOptions, start, new DateTimeOffset(last, TimeSpan.Zero));
 
             DateTimeOffset cutoff = start.AddTicks((long)(Math.Max(0, (when - start).Ticks) * ScoreKpiLinkResult.DefaultCutoffFraction));
+            BacktestFit? fitted = null;
+            if (plan is not null)
+            {
+                // the fitting statistics (an analysis per cut-off) alone in memory: released before the last pass
+                BacktestFitAccumulator fit = plan.CreateFitAccumulator();
+                CliEventStream.Pass(
+                    context,
+                    source,
+                    batch =>
+                    {
+                        BacktestFitAccumulator part = plan.CreateFitAccumulator();
+                        part.Add(CliEventStream.Scope(batch, when, cohort));
+                        return part;
+                    },
+                    fit.Merge);
+                fitted = fit.Build();
+            }
+
             JourneyAnalysisAccumulator all = analyzer.CreateAccumulator(when);
             ScoreKpiLinkAccumulator? links = spans ? analyzer.CreateScoreKpiLinkAccumulator(cutoff, when) : null;
-            BacktestFitAccumulator? fit = plan?.CreateFitAccumulator();
+            BacktestAccumulator? scored = fitted?.CreateAccumulator();
             CliEventStream.Read(
                 context,
                 source,
@@ -133,34 +151,17 @@ internal static class ReportCommand
                     analysisPart.Add(batch);
                     ScoreKpiLinkAccumulator? linkPart = links is null ? null : analyzer.CreateScoreKpiLinkAccumulator(cutoff, when);
                     linkPart?.Add(batch);
-                    BacktestFitAccumulator? fitPart = plan?.CreateFitAccumulator();
-                    fitPart?.Add(batch);
-                    return (analysisPart, linkPart, fitPart);
+                    BacktestAccumulator? scoredPart = fitted?.CreateAccumulator();
+                    scoredPart?.Add(batch);
+                    return (analysisPart, linkPart, scoredPart);
                 },
                 part =>
                 {
                     all.Merge(part.analysisPart);
                     links?.Merge(part.linkPart!);
-                    fit?.Merge(part.fitPart!);
+                    scored?.Merge(part.scoredPart!);
                 });
-            BacktestResult? trust = null;
-            if (fit is not null)
-            {
-                BacktestFit fitted = fit.Build();
-                BacktestAccumulator scored = fitted.CreateAccumulator();
-                CliEventStream.Pass(
-                    context,
-                    source,
-                    batch =>
-                    {
-                        BacktestAccumulator part = fitted.CreateAccumulator();
-                        part.Add(CliEventStream.Scope(batch, when, cohort));
-                        return part;
-                    },
-                    scored.Merge);
-                trust = scored.Build();
-            }
-
+            BacktestResult? trust = scored?.Build();
             return (all.Build(), new JourneyReportOptions { ScoreLinks = links?.Build(), Backtest = trust });
         });
     }
