@@ -28,23 +28,16 @@ public sealed class StreamedLinkAndBacktestTests
 
     /// <summary><see cref="JourneyAnalyzerTests.Journey"/> with KPIs of every kind the link measures: conversion with and
     /// without a horizon, time to complete, and an NPS fed as "ad" events (the generated values).</summary>
-    private static readonly CompiledJourney Journey = new JourneyBuilder("j")
-        .Touchpoint("form", Channel.Web)
-        .Touchpoint("call", Channel.ContactCentre)
-        .Touchpoint("upload", Channel.Mobile)
-        .Touchpoint("active", Channel.Mobile)
-        .Touchpoint("no", Channel.Email)
-        .Touchpoint("ad", Channel.Social)
-        .Stage("apply", s => s.Name("Apply").Touchpoints("form", "call").StandardTime(TimeSpan.FromDays(2)).Next("verify", "declined"))
-        .Stage("verify", s => s.Name("Verify").Touchpoints("upload").StandardTime(TimeSpan.FromDays(1)).Next("apply", "done"))
-        .Stage("done", s => s.Name("Active").Touchpoints("active").Goal())
-        .Stage("declined", s => s.Touchpoints("no").Failure())
-        .Kpi("conversion", KpiKind.Conversion, 0.5, "Active within 3 days", TimeSpan.FromDays(3))
-        .Kpi("ever", KpiKind.Conversion, 0.5)
-        .Kpi("time", KpiKind.TimeToComplete, 100)
-        .Kpi("nps", KpiKind.Nps, 20, touchpoint: "ad")
-        .Build()
-        .Compile();
+    private static readonly CompiledJourney Journey = (JourneyAnalyzerTests.Journey().Journey with
+    {
+        Kpis = new Kpi[]
+        {
+            new() { Id = "conversion", Kind = KpiKind.Conversion, Target = 0.5, Horizon = TimeSpan.FromDays(3) },
+            new() { Id = "ever", Kind = KpiKind.Conversion, Target = 0.5 },
+            new() { Id = "time", Kind = KpiKind.TimeToComplete, Target = 100 },
+            new() { Id = "nps", Kind = KpiKind.Nps, Target = 20, Touchpoint = "ad" },
+        },
+    }).Compile();
 
     private static EventBatch BatchOf(IEnumerable<JourneyEvent> events)
     {
