@@ -83,27 +83,34 @@ public sealed class StreamedCommandTests : IDisposable
         File.Delete(events);
     }
 
+    /// <summary>The bank sample ordered by time (not grouped by customer): <c>report</c> sorts it by customer on disk (in
+    /// runs of 500 events) and gives the whole read's page.</summary>
     [Fact]
-    public void Report_NotGrouped_SaysSoAndReadsTheWholeFile()
+    public void Report_NotGrouped_SortsItByCustomerOnDisk_SamePage()
     {
-        string events = Path.Combine(_dir, "mixed-report.csv");
-        File.WriteAllText(events, "customer_id,touchpoint,timestamp\nc1,application.start,2026-01-01T00:00:00Z\nc1,application.submit,2026-01-01T01:00:00Z\nc2,application.start,2026-01-02T02:00:00Z\nc1,id.upload,2026-01-03T03:00:00Z\n");
-        string html = Path.Combine(_dir, "mixed.html");
-        CliEventStream.BatchEventsForTests.Value = 2;
+        string[] lines = File.ReadAllLines(TestPaths.Sample("retail-bank-account-opening.events.csv"));
+        string events = Path.Combine(_dir, "by-time.csv");
+        File.WriteAllLines(events, [lines[0], .. lines.Skip(1).OrderBy(l => l.Split(',')[2], StringComparer.Ordinal)]);
+        string html = Path.Combine(_dir, "by-time.html");
+        CliEventStream.BatchEventsForTests.Value = 97;
+        CliEventSource.RunEventsForTests.Value = 500;
         CliRun streamed;
         try
         {
-            streamed = CliRunner.Run("report", "-j", TestPaths.BankJourney, "--events", events, "--out", html);
+            streamed = CliRunner.Run("report", "-j", TestPaths.BankJourney, "--as-of", "2026-02-01T00:00:00Z", "--events", events, "--out", html);
         }
         finally
         {
             CliEventStream.BatchEventsForTests.Value = null;
+            CliEventSource.RunEventsForTests.Value = null;
         }
 
         Assert.True(streamed.Exit == 0, streamed.Err);
-        Assert.Contains("mixed-report.csv is not grouped by customer (customer 'c1'", streamed.Err, StringComparison.Ordinal);
-        (_, byte[] whole) = BothReports(events, ["-j", TestPaths.BankJourney], batchEvents: 2);
-        Assert.Equal(whole, File.ReadAllBytes(html));
+        Assert.Contains("by-time.csv is not grouped by customer", streamed.Err, StringComparison.Ordinal);
+        Assert.Contains("sorting it by customer in a temporary file", streamed.Err, StringComparison.Ordinal);
+        CliRun whole = CliRunner.RunWithStdin(File.ReadAllBytes(events), ["report", "-j", TestPaths.BankJourney, "--as-of", "2026-02-01T00:00:00Z", "--events", "-", "--out", html + ".whole"]);
+        Assert.True(whole.Exit == 0, whole.Err);
+        Assert.Equal(File.ReadAllBytes(html + ".whole"), File.ReadAllBytes(html));
     }
 
     [Fact]
