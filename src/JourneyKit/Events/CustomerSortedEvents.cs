@@ -34,6 +34,7 @@ public sealed class CustomerSortedEvents : IDisposable
     private DateTimeOffset? _latest;
     private bool _latestKnown;
     private EventReadSummary? _summary;
+    private int[] _runOrdinals = []; // the first-appearance ordinals of the run being written, in its run order
 
     internal CustomerSortedEvents(string directory)
     {
@@ -154,21 +155,39 @@ public sealed class CustomerSortedEvents : IDisposable
     /// <summary>Deletes the temporary file.</summary>
     public void Dispose() => _file.Dispose();
 
-    /// <summary>Writes one run: a batch of whole customers cut by the reader (<see cref="CustomerBatchSplitter"/>).</summary>
-    internal void WriteRun(EventBatch batch)
+    /// <summary>
+    /// The place of each customer of a run about to be built (by customer id of <paramref name="customers"/>): the order
+    /// of their first event in the file, so the batch's runs are in the order they are written in
+    /// (<see cref="EventBatchBuilder.BuildRanked"/>) and <see cref="WriteRun"/> reads the batch front to back.
+    /// </summary>
+    internal int[] Rank(SymbolTable customers)
     {
-        int customers = batch.CustomerCount;
-        var ordinals = new int[customers];
-        var order = new int[customers];
-        for (int r = 0; r < customers; r++)
+        int count = customers.Count;
+        var ordinals = new int[count];
+        var ids = new int[count];
+        for (int c = 0; c < count; c++)
         {
-            ordinals[r] = OrdinalOf(batch.Customers[batch.CustomerOfRun(r)]);
-            order[r] = r;
+            ordinals[c] = OrdinalOf(customers[c]);
+            ids[c] = c;
         }
 
-        Array.Sort(ordinals, order);
+        Array.Sort(ordinals, ids);
+        var rank = new int[count];
+        for (int r = 0; r < count; r++)
+        {
+            rank[ids[r]] = r;
+        }
+
+        _runOrdinals = ordinals;
+        return rank;
+    }
+
+    /// <summary>Writes one run: a batch of whole customers cut by the reader (<see cref="CustomerBatchSplitter"/>) and
+    /// built in the order <see cref="Rank"/> gave.</summary>
+    internal void WriteRun(EventBatch batch)
+    {
         long offset = _writer.Position;
-        _writer.WriteRun(batch, order, ordinals);
+        _writer.WriteRun(batch, _runOrdinals);
         _runs.Add((offset, _writer.Position - offset));
         NoteLatest(batch, first: _runs.Count == 1);
     }

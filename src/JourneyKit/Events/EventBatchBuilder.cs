@@ -162,12 +162,16 @@ public sealed class EventBatchBuilder
         }
         else
         {
-            if (_split is not null && !_customers.TryGetId(customerId, out _))
+            if (_split is null)
             {
-                NewCustomerOfSplit(customerId);
+                customer = _customers.GetOrAdd(customerId);
+            }
+            else if (!_customers.TryGetId(customerId, out customer))
+            {
+                NewCustomerOfSplit(customerId); // may cut the batch: new tables
+                customer = _customers.GetOrAdd(customerId);
             }
 
-            customer = _customers.GetOrAdd(customerId);
             _lastCustomerName = _customers[customer];
             _lastCustomer = customer;
         }
@@ -344,7 +348,14 @@ public sealed class EventBatchBuilder
     /// </summary>
     /// <returns>The batch.</returns>
     /// <exception cref="InvalidOperationException"><see cref="Build"/> was already called.</exception>
-    public EventBatch Build()
+    public EventBatch Build() => BuildRanked(null);
+
+    /// <summary>
+    /// Builds the batch with the customers' runs in the order of <paramref name="customerRank"/> (a permutation of the
+    /// customer ids: <c>rank[id]</c> is the run's place) instead of id order; null for id order. Sorting a file by customer
+    /// on disk (<see cref="CustomerSortedEvents"/>) writes a run's customers in the order of their first event in the file.
+    /// </summary>
+    internal EventBatch BuildRanked(int[]? customerRank)
     {
         if (_built)
         {
@@ -354,7 +365,24 @@ public sealed class EventBatchBuilder
         _built = true;
         MakeOwnTablesReadOnly();
         int n = Count;
-        int[]? order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out int[] customerStarts);
+        int[]? order;
+        int[] customerStarts;
+        if (customerRank is null)
+        {
+            order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out customerStarts);
+        }
+        else
+        {
+            ReadOnlySpan<int> ids = _customerIds.Span;
+            var ranked = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                ranked[i] = customerRank[ids[i]];
+            }
+
+            order = SortOrder(ranked, _ticks.Span, _customers.Count, out customerStarts);
+        }
+
         EventAttributes attributes = BuildAttributes(order, n);
         return new EventBatch(
             Permute(in _customerIds, order),
@@ -398,7 +426,7 @@ public sealed class EventBatchBuilder
         }
 
         split.Remember(_customers);
-        EventBatch batch = Build();
+        EventBatch batch = BuildRanked(split.Rank?.Invoke(_customers));
         int duplicates = DuplicateCount;
         _customers = new SymbolTable();
         _touchpoints = new SymbolTable();

@@ -170,11 +170,11 @@ public static class EventFile
         try
         {
             var builder = new EventBatchBuilder();
-            builder.SplitByCustomer(new CustomerBatchSplitter(runEvents, sorted.WriteRun, checksGrouping: false));
+            builder.SplitByCustomer(new CustomerBatchSplitter(runEvents, sorted.WriteRun, checksGrouping: false) { Rank = sorted.Rank });
             EventReadSummary summary = ReadCore(file, file.CanSeek ? file.Length : null, path, format, IsGzip(path), builder, options);
             if (builder.Count > 0)
             {
-                sorted.WriteRun(builder.Build());
+                sorted.WriteRun(builder.BuildRanked(sorted.Rank(builder.CustomerTable)));
             }
 
             sorted.Complete(summary);

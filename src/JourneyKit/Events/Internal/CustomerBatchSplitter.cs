@@ -9,6 +9,10 @@ namespace JourneyKit.Events.Internal;
 /// </summary>
 internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> hand, bool checksGrouping = true)
 {
+    /// <summary>Gets or sets the order of a batch's customer runs (<see cref="EventBatchBuilder.BuildRanked"/>), from its
+    /// customer table; null for id order.</summary>
+    public Func<SymbolTable, int[]>? Rank { get; init; }
+
     private readonly HashSet<ulong> _earlier = [];
 
     /// <summary>Gets the number of events at or above which a batch is cut before the next new customer.</summary>

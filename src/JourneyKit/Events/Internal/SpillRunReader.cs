@@ -120,8 +120,20 @@ internal sealed class SpillRunReader
             chars = new char[Math.Max(bytes, chars.Length * 2)]; // UTF-8 never has fewer bytes than UTF-16 code units
         }
 
-        int n = Encoding.UTF8.GetChars(_buffer.AsSpan(_at, bytes), chars);
+        ReadOnlySpan<byte> from = _buffer.AsSpan(_at, bytes);
         _at += bytes;
+        int n = 0;
+        while (n < from.Length && from[n] < 0x80)
+        {
+            chars[n] = (char)from[n]; // ASCII (ids usually are): no decoder set-up per short string
+            n++;
+        }
+
+        if (n < from.Length)
+        {
+            n += Encoding.UTF8.GetChars(from[n..], chars.AsSpan(n));
+        }
+
         return chars.AsSpan(0, n);
     }
 

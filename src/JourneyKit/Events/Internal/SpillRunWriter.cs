@@ -45,9 +45,9 @@ internal sealed class SpillRunWriter
     /// <summary>Gets the bytes written so far (flushed or not): the next run's offset.</summary>
     public long Position { get; private set; }
 
-    /// <summary>Writes the customers of <paramref name="batch"/> (runs <paramref name="order"/>, whose ordinals are
-    /// <paramref name="ordinals"/>, increasing) as one run.</summary>
-    public void WriteRun(EventBatch batch, ReadOnlySpan<int> order, ReadOnlySpan<int> ordinals)
+    /// <summary>Writes the customers of <paramref name="batch"/> as one run: its customer runs in order, whose
+    /// first-appearance ordinals are <paramref name="ordinals"/> (increasing).</summary>
+    public void WriteRun(EventBatch batch, ReadOnlySpan<int> ordinals)
     {
         _touchpoints.Reset(batch.Touchpoints.Count);
         _channels.Reset(batch.Channels.Count);
@@ -62,12 +62,11 @@ internal sealed class SpillRunWriter
         bool anyAttributes = batch.AttributeKeys.Count > 0;
         int previousOrdinal = 0;
         var state = new AttributeState(this, batch);
-        for (int i = 0; i < order.Length; i++)
+        for (int run = 0; run < ordinals.Length; run++)
         {
-            int run = order[i];
             int start = starts[run], end = starts[run + 1];
-            WriteVarint((uint)(ordinals[i] - previousOrdinal));
-            previousOrdinal = ordinals[i];
+            WriteVarint((uint)(ordinals[run] - previousOrdinal));
+            previousOrdinal = ordinals[run];
             WriteString(batch.Customers[batch.CustomerOfRun(run)]);
             WriteVarint((uint)(end - start));
             long previousTicks = 0;
@@ -151,6 +150,29 @@ internal sealed class SpillRunWriter
 
     private void WriteString(ReadOnlySpan<char> text)
     {
+        if (text.Length <= 42)
+        {
+            // At most 126 UTF-8 bytes: a one-byte length, written after the text is encoded in place (one pass).
+            Ensure(1 + (text.Length * 3));
+            Span<byte> to = _buffer.AsSpan(_used + 1);
+            int written = 0;
+            while (written < text.Length && text[written] < 0x80)
+            {
+                to[written] = (byte)text[written]; // ASCII (ids usually are): no encoder set-up per short string
+                written++;
+            }
+
+            if (written < text.Length)
+            {
+                written += Encoding.UTF8.GetBytes(text[written..], to[written..]);
+            }
+
+            _buffer[_used] = (byte)written;
+            _used += 1 + written;
+            Position += 1 + written;
+            return;
+        }
+
         int bytes = Encoding.UTF8.GetByteCount(text);
         WriteVarint((uint)bytes);
         if (bytes > BufferBytes - 16)
