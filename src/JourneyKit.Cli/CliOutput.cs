@@ -34,8 +34,29 @@ internal static class CliOutput
     }
 
     /// <summary>Whether a cell reads as a number (right-aligned when every cell of its column does).</summary>
-    internal static bool IsNumericCell(string cell) =>
-        cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] == '-') && double.TryParse(cell.Replace(",", string.Empty, StringComparison.Ordinal).TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+    internal static bool IsNumericCell(string cell) => IsNumericCell(cell.AsSpan());
+
+    /// <summary>Whether a cell reads as a number: a digit or '-' first, then a number once the thousands separators
+    /// (',') and trailing '%' are taken away.</summary>
+    internal static bool IsNumericCell(ReadOnlySpan<char> cell)
+    {
+        if (cell.Length == 0 || !(char.IsAsciiDigit(cell[0]) || cell[0] == '-'))
+        {
+            return false;
+        }
+
+        Span<char> digits = cell.Length <= 256 ? stackalloc char[cell.Length] : new char[cell.Length];
+        int n = 0;
+        foreach (char ch in cell)
+        {
+            if (ch != ',')
+            {
+                digits[n++] = ch;
+            }
+        }
+
+        return double.TryParse(digits[..n].TrimEnd('%'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+    }
 
     /// <summary>
     /// Writes rows under a header with column widths and alignment computed beforehand (at least the header's widths;

@@ -159,13 +159,14 @@ internal static class ScoreCommand
             return;
         }
 
-        var table = new List<IReadOnlyList<string>>();
+        string[] header = Header(explanations is not null);
+        using var cells = new CliTableCells(header.Length);
         foreach (ScoredRun row in rows)
         {
-            table.Add(TableRow(journey, row, explanations));
+            AddRow(cells, journey, row.Run, row.Status, row.Score.Value, row.Score.Breakdown.MaxBy(c => c.PointsLost)!, explanations);
         }
 
-        CliOutput.WriteTable(output, Header(explanations is not null), table);
+        cells.WriteTable(output, header, rows.Count > 0);
         output.WriteLine(totals.Line(asOf));
     }
 
@@ -267,29 +268,30 @@ internal static class ScoreCommand
         ? ["customer", "stage", "status", "MoTs", "score", "biggest loss", "risk (not progressing): top reason", "likely next"]
         : ["customer", "stage", "status", "MoTs", "score", "biggest loss"];
 
-    /// <summary>One run's table row.</summary>
-    private static List<string> TableRow(CompiledJourney journey, ScoredRun run, Explanations? explanations)
+    /// <summary>The status cell of each lifecycle state but stuck (which says by how much).</summary>
+    private static readonly string[] StatusCells = Array.ConvertAll(Enum.GetValues<LifecycleState>(), state => StateName(state).Replace('_', ' '));
+
+    /// <summary>The cells of small counts (moments of truth hit).</summary>
+    private static readonly string[] CountCells = [.. Enumerable.Range(0, 64).Select(n => DisplayFormat.Count(n))];
+
+    /// <summary>Adds one run's table row: formatted into spans, the explanation of its biggest loss only.</summary>
+    private static void AddRow(CliTableCells cells, CompiledJourney journey, in JourneyRun i, in JourneyStatus s, double score, ScoreContribution worst, Explanations? explanations)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
-        var (i, s, score, _) = run;
-        ScoreContribution worst = score.Breakdown.MaxBy(c => c.PointsLost)!;
-        var row = new List<string>
-        {
-            i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})",
-            Stage(journey, i.CurrentStage),
-            s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StateName(s.State).Replace('_', ' '),
-            DisplayFormat.Count(i.MomentOfTruthCount),
-            score.Value.ToString("0", inv),
-            worst.PointsLost < 0.5 ? "-" : worst.ToString(),
-        };
+        Span<char> text = stackalloc char[512];
+        cells.Add(0, i.RunNumber == 1 ? i.CustomerId : $"{i.CustomerId} (run {i.RunNumber})");
+        cells.Add(1, Stage(journey, i.CurrentStage));
+        cells.Add(2, s.IsStuck ? "stuck +" + Format(s.OverdueBy) : StatusCells[(int)s.State]);
+        int moments = i.MomentOfTruthCount;
+        cells.Add(3, moments < CountCells.Length ? CountCells[moments] : DisplayFormat.Count(moments));
+        cells.Add(4, score.TryFormat(text, out int n, "0", inv) ? text[..n] : score.ToString("0", inv));
+        cells.Add(5, worst.PointsLost < 0.5 ? "-" : worst.TryFormat(text, out n) ? text[..n] : worst.ToString());
         if (explanations is not null)
         {
             var p = explanations.Of(i, s);
-            row.Add(p is { } r ? string.Create(inv, $"{DisplayFormat.Share(r.Risk.NotProgressing)}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
-            row.Add(p?.Next is { Next.Count: > 0 } n ? string.Create(inv, $"{n.Next[0].Touchpoint} ({DisplayFormat.Share(n.Next[0].Probability)})") : "-");
+            cells.Add(6, p is { } r ? string.Create(inv, $"{DisplayFormat.Share(r.Risk.NotProgressing)}: {(r.Reasons.Count > 0 ? r.Reasons[0].Description : "-")}") : "-");
+            cells.Add(7, p?.Next is { Next.Count: > 0 } next ? string.Create(inv, $"{next.Next[0].Touchpoint} ({DisplayFormat.Share(next.Next[0].Probability)})") : "-");
         }
-
-        return row;
     }
 
     /// <summary>
@@ -328,17 +330,25 @@ internal static class ScoreCommand
                         totals.Add(part.States[r], part.Scores[r]);
                     }
 
-                    if (json && part.Bytes.Length > 0 && spill.Position > 0)
+                    if (part.Cells is { } cells)
+                    {
+                        spill.Write(cells.Written);
+                        for (int c = 0; c < header.Length; c++)
+                        {
+                            widths[c] = Math.Max(widths[c], cells.Widths[c]);
+                            numeric[c] &= cells.Numeric[c];
+                        }
+
+                        cells.Dispose();
+                        return;
+                    }
+
+                    if (part.Json.Length > 0 && spill.Position > 0)
                     {
                         spill.WriteByte((byte)',');
                     }
 
-                    spill.Write(part.Bytes);
-                    for (int c = 0; c < header.Length; c++)
-                    {
-                        widths[c] = Math.Max(widths[c], part.Widths[c]);
-                        numeric[c] &= part.Numeric[c];
-                    }
+                    spill.Write(part.Json);
                 });
             if (only is not null && totals.Rows == 0)
             {
@@ -357,7 +367,7 @@ internal static class ScoreCommand
                     numeric[c] &= totals.Rows > 0;
                 }
 
-                CliOutput.WriteTable(context.Stdout, header, ScorePart.ReadRows(spill, header.Length), widths, numeric);
+                CliTableCells.WriteTable(context.Stdout, header, spill, widths, numeric);
                 context.Stdout.WriteLine(totals.Line(when));
             }
 
@@ -431,80 +441,58 @@ internal static class ScoreCommand
     }
 
     /// <summary>One batch's scored runs, written: JSON array elements (without the comma before the first) or table cells.</summary>
-    private sealed record ScorePart(LifecycleState[] States, double[] Scores, byte[] Bytes, int[] Widths, bool[] Numeric)
+    private sealed record ScorePart(LifecycleState[] States, double[] Scores, byte[] Json, CliTableCells? Cells)
     {
         public static ScorePart Of(CompiledJourney journey, JourneyEvaluator evaluator, JourneyRunColumns runs, ConformanceChecker? checker, EventBatch batch, DateTimeOffset when, string? only, int columns)
         {
-            var states = new List<LifecycleState>();
-            var scores = new List<double>();
-            var widths = new int[columns];
-            var numeric = new bool[columns];
-            Array.Fill(numeric, true);
-            using var bytes = new MemoryStream();
-            System.Text.Json.Utf8JsonWriter? json = null;
-            BinaryWriter? cells = null;
-            long prefix = 0;
-            if (checker is not null)
+            evaluator.EvaluateInto(batch, runs);
+            var states = new List<LifecycleState>(only is null ? runs.Count : 1);
+            var scores = new List<double>(states.Capacity);
+            if (checker is null)
             {
-                json = new System.Text.Json.Utf8JsonWriter(bytes, CliOutput.JsonOptions);
+                var cells = new CliTableCells(columns);
+                for (int r = 0; r < runs.Count; r++)
+                {
+                    JourneyRun view = runs[r];
+                    if (only is not null && view.CustomerId != only)
+                    {
+                        continue;
+                    }
+
+                    JourneyStatus status = evaluator.GetStatus(view, when);
+                    double score = ScoringModel.Default.Score(evaluator, view, when, out ScoreContribution worst);
+                    states.Add(status.State);
+                    scores.Add(score);
+                    AddRow(cells, journey, view, status, score, worst, null);
+                }
+
+                return new ScorePart([.. states], [.. scores], [], cells);
+            }
+
+            var bytes = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+            int prefix;
+            using (var json = new System.Text.Json.Utf8JsonWriter(bytes, CliOutput.JsonOptions))
+            {
                 json.WriteStartObject(); // the elements' depth in the document: root object, customers array
                 json.WriteStartArray("customers");
                 json.Flush();
-                prefix = bytes.Length;
-            }
-            else
-            {
-                cells = new BinaryWriter(bytes, new UTF8Encoding(false), leaveOpen: true);
-            }
-
-            evaluator.EvaluateInto(batch, runs);
-            for (int r = 0; r < runs.Count; r++)
-            {
-                JourneyRun view = runs[r];
-                if (only is not null && view.CustomerId != only)
+                prefix = bytes.WrittenCount;
+                for (int r = 0; r < runs.Count; r++)
                 {
-                    continue;
-                }
+                    JourneyRun view = runs[r];
+                    if (only is not null && view.CustomerId != only)
+                    {
+                        continue;
+                    }
 
-                var run = new ScoredRun(view, evaluator.GetStatus(view, when), ScoringModel.Default.Score(evaluator, view, when), checker?.Check(view));
-                states.Add(run.Status.State);
-                scores.Add(run.Score.Value);
-                if (json is not null)
-                {
+                    var run = new ScoredRun(view, evaluator.GetStatus(view, when), ScoringModel.Default.Score(evaluator, view, when), checker.Check(view));
+                    states.Add(run.Status.State);
+                    scores.Add(run.Score.Value);
                     WriteRun(json, journey, run, null);
-                    continue;
-                }
-
-                List<string> row = TableRow(journey, run, null);
-                for (int c = 0; c < columns; c++)
-                {
-                    cells!.Write(row[c]);
-                    widths[c] = Math.Max(widths[c], row[c].Length);
-                    numeric[c] &= CliOutput.IsNumericCell(row[c]);
                 }
             }
 
-            json?.Flush();
-            json?.Dispose();
-            cells?.Dispose();
-            byte[] written = bytes.ToArray()[(int)prefix..];
-            return new ScorePart([.. states], [.. scores], written, widths, numeric);
-        }
-
-        /// <summary>The table rows spilled by <see cref="Of"/>, read back one at a time.</summary>
-        public static IEnumerable<IReadOnlyList<string>> ReadRows(Stream spill, int columns)
-        {
-            using var reader = new BinaryReader(spill, new UTF8Encoding(false), leaveOpen: true);
-            var row = new string[columns];
-            while (spill.Position < spill.Length)
-            {
-                for (int c = 0; c < columns; c++)
-                {
-                    row[c] = reader.ReadString();
-                }
-
-                yield return row;
-            }
+            return new ScorePart([.. states], [.. scores], bytes.WrittenSpan[prefix..].ToArray(), null);
         }
     }
 

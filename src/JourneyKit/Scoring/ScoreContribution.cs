@@ -12,5 +12,12 @@ public sealed record ScoreContribution(string Component, double Weight, double V
     /// <summary>Formats the contribution, e.g. <c>velocity -12: stuck 3d over standard in 'Verify identity'</c>.</summary>
     /// <returns>The text.</returns>
     public override string ToString() =>
-        $"{Component} -{Math.Round(PointsLost).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {Explanation}";
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Component} -{Math.Round(PointsLost)}: {Explanation}");
+
+    /// <summary>Formats the contribution as <see cref="ToString"/> does, into a span of characters (no string).</summary>
+    /// <param name="destination">Where the text goes.</param>
+    /// <param name="charsWritten">Receives the number of characters written.</param>
+    /// <returns>False when <paramref name="destination"/> is too short (then <paramref name="charsWritten"/> is 0).</returns>
+    public bool TryFormat(Span<char> destination, out int charsWritten) =>
+        destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{Component} -{Math.Round(PointsLost)}: {Explanation}", out charsWritten);
 }

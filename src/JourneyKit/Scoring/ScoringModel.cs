@@ -176,13 +176,55 @@ public sealed class ScoringModel
         return Math.Clamp(total, 0, 100);
     }
 
+    /// <summary>
+    /// Scores a run read from columns as of an instant and explains only the contribution that cost the most points
+    /// (the first of equal losses, in model order): the score's value and the element of
+    /// <see cref="Score(JourneyEvaluator, in JourneyRun, DateTimeOffset)"/>'s breakdown with the largest
+    /// <see cref="ScoreContribution.PointsLost"/>, without the other components' explanations (a one-line summary of a run).
+    /// </summary>
+    /// <param name="evaluator">The evaluator that filled the run's columns.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="asOf">The instant (stuck and dead end are judged then).</param>
+    /// <param name="biggestLoss">Receives the contribution that cost the most points, with its explanation.</param>
+    /// <returns>The score (0–100), the value of the full breakdown's score to the last bit.</returns>
+    public double Score(JourneyEvaluator evaluator, in JourneyRun run, DateTimeOffset asOf, out ScoreContribution biggestLoss)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        JourneyStatus status = evaluator.GetStatus(run, asOf);
+        double total = 0, worstLost = double.NegativeInfinity;
+        int worst = 0;
+        for (int i = 0; i < _components.Length; i++)
+        {
+            (ScoreComponent component, double weight) = _components[i];
+            double v = component.ValueOf(evaluator.Journey, run, status);
+            v = double.IsNaN(v) ? 0 : Math.Clamp(v, 0, 1);
+            double points = 100 * weight * v;
+            double lost = (100 * weight) - points;
+            if (lost > worstLost)
+            {
+                (worst, worstLost) = (i, lost);
+            }
+
+            total += points;
+        }
+
+        biggestLoss = Contribution(worst, _components[worst].Component.Describe(evaluator.Journey, run, status));
+        return Math.Clamp(total, 0, 100);
+    }
+
     /// <summary>Fills contribution <paramref name="i"/> from the component's value; returns its points.</summary>
     private double Contribute(ScoreContribution[] breakdown, int i, ComponentValue value)
+    {
+        breakdown[i] = Contribution(i, value);
+        return breakdown[i].Points;
+    }
+
+    /// <summary>Contribution <paramref name="i"/> from the component's value.</summary>
+    private ScoreContribution Contribution(int i, ComponentValue value)
     {
         (ScoreComponent component, double weight) = _components[i];
         double v = double.IsNaN(value.Value) ? 0 : Math.Clamp(value.Value, 0, 1);
         double points = 100 * weight * v;
-        breakdown[i] = new ScoreContribution(component.Name, weight, v, points, (100 * weight) - points, value.Explanation);
-        return points;
+        return new ScoreContribution(component.Name, weight, v, points, (100 * weight) - points, value.Explanation);
     }
 }

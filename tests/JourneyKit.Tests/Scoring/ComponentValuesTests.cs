@@ -49,4 +49,18 @@ public sealed class ComponentValuesTests
         JourneyInstance run = evaluator.CreateInstance("a");
         Assert.Throws<ArgumentException>(() => ScoringModel.Default.ComponentValues(evaluator, run, JourneyAnalyzerTests.T0, new double[2]));
     }
+
+    [Fact]
+    public void ScoreContribution_FormatsNameRoundedLossAndExplanation()
+    {
+        // 100 × 0.2 × (1 − 0.38) = 12.4 points lost, rounded to 12; 2.5 rounds to even (2)
+        var velocity = new ScoreContribution("velocity", 0.2, 0.38, 7.6, 12.4, "stuck 3d over standard in 'Verify identity'");
+        Assert.Equal("velocity -12: stuck 3d over standard in 'Verify identity'", velocity.ToString());
+        var goal = new ScoreContribution("goal", 0.05, 0.5, 2.5, 2.5, "in progress");
+        Span<char> text = stackalloc char[64];
+        Assert.True(goal.TryFormat(text, out int n));
+        Assert.Equal("goal -2: in progress", text[..n].ToString());
+        Assert.False(goal.TryFormat(text[..10], out n));
+        Assert.Equal(0, n);
+    }
 }

@@ -110,6 +110,10 @@ public sealed class JourneyRunColumnsTests
                     JourneyScore scored = ScoringModel.Default.Score(evaluator, run, asOf);
                     Assert.Equal((expected.CustomerId, expected.Value), (scored.CustomerId, scored.Value));
                     Assert.Equal(expected.Breakdown, scored.Breakdown);
+                    // the one-line summary: the value, and the first contribution of the largest loss with its explanation
+                    Assert.Equal(scored.Value, ScoringModel.Default.Score(evaluator, run, asOf, out ScoreContribution biggestLoss));
+                    Assert.Equal(expected.Breakdown.MaxBy(c => c.PointsLost), biggestLoss);
+                    Assert.Equal(biggestLoss.ToString(), Formatted(biggestLoss));
                 }
 
                 Assert.Equal(i.Serialize(), columns.GetInstance(r).Serialize());
@@ -117,6 +121,16 @@ public sealed class JourneyRunColumnsTests
 
             return true;
         });
+
+    private static string Formatted(ScoreContribution c)
+    {
+        Span<char> tooShort = stackalloc char[c.Component.Length];
+        Assert.False(c.TryFormat(tooShort, out int none));
+        Assert.Equal(0, none);
+        var text = new char[c.Component.Length + c.Explanation.Length + 32];
+        Assert.True(c.TryFormat(text, out int n));
+        return new string(text, 0, n);
+    }
 
     private static void AssertSameRun(JourneyInstance i, JourneyRun run)
     {
