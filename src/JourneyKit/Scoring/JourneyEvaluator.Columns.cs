@@ -68,7 +68,6 @@ public sealed partial class JourneyEvaluator
         int stage = -1, backtracks = 0, repeats = 0, switches = 0, assistedContacts = 0, outOfPath = 0, disallowed = 0;
         int lastChannel = -1;
         w.Seen.Clear();
-        w.ResetMoments();
         c.EnsureRun();
         for (int i = from; i < to; i++)
         {
@@ -76,6 +75,7 @@ public sealed partial class JourneyEvaluator
             long t = ticks[i];
             if (i > runStart && StartsNewRun(tp, t, ticks[runStart], ticks[i - 1], goal || failed))
             {
+                AddMoments(batch, w, c, runStart, i);
                 Commit(c, customer, runNumber, i, persona, goal, failed, personaAssigned, backtracks, repeats, switches, assistedContacts, outOfPath, disallowed);
                 runNumber++;
                 runStart = i;
@@ -84,7 +84,6 @@ public sealed partial class JourneyEvaluator
                 backtracks = repeats = switches = assistedContacts = outOfPath = disallowed = 0;
                 lastChannel = -1;
                 w.Seen.Clear();
-                w.ResetMoments();
                 c.EnsureRun();
             }
 
@@ -129,22 +128,80 @@ public sealed partial class JourneyEvaluator
                 goal |= w.IsGoal[s];
                 failed |= w.IsFailure[s];
             }
-
-            for (int m = 0; m < w.Patterns.Length; m++)
-            {
-                CompiledPattern pattern = w.Patterns[m];
-                PatternState state = w.States[m];
-                int before = pattern.MatchCount(state);
-                long deadline = pattern.MayWait && pattern.NextDeadline(state) is { } d ? d.UtcTicks : long.MaxValue;
-                pattern.Advance(state, w.Moments[m], batch, i);
-                if (pattern.MatchCount(state) > before)
-                {
-                    c.AddHit(m, deadline < t ? deadline : t);
-                }
-            }
         }
 
+        AddMoments(batch, w, c, runStart, to);
         Commit(c, customer, runNumber, to, persona, goal, failed, personaAssigned, backtracks, repeats, switches, assistedContacts, outOfPath, disallowed);
+    }
+
+    /// <summary>
+    /// The moments of truth hit in the run of rows [<paramref name="from"/>, <paramref name="to"/>): each moment's pattern
+    /// from an empty state over the run's rows (passing the rows that cannot start it, <see cref="CompiledPattern.AdvanceRows"/>),
+    /// then the hits in (row, moment) order — the order of one step per row of every moment in turn.
+    /// </summary>
+    private static void AddMoments(EventBatch batch, ColumnarScratch w, JourneyRunColumns c, int from, int to)
+    {
+        MomentHits hits = w.Hits;
+        hits.Count = 0;
+        for (int m = 0; m < w.Patterns.Length; m++)
+        {
+            w.Patterns[m].ResetState(w.States[m]);
+            w.Patterns[m].AdvanceRows(w.States[m], w.Plans[m], batch, from, to, hits, m);
+        }
+
+        int n = hits.Count;
+        if (n == 0)
+        {
+            return;
+        }
+
+        if (w.Patterns.Length > 1)
+        {
+            SortHits(hits, w.Patterns.Length);
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            c.AddHit(hits.Moments[k], hits.Ticks[k]);
+        }
+    }
+
+    /// <summary>Sorts the hits by (row, moment): each moment's are in row order already, and a moment hits a row at most once.</summary>
+    private static void SortHits(MomentHits hits, int moments)
+    {
+        int n = hits.Count;
+        if (hits.Keys.Length < n)
+        {
+            hits.Keys = new long[hits.Rows.Length];
+            hits.Order = new int[hits.Rows.Length];
+        }
+
+        long[] keys = hits.Keys;
+        int[] order = hits.Order;
+        bool sorted = true;
+        for (int k = 0; k < n; k++)
+        {
+            keys[k] = ((long)hits.Rows[k] * moments) + hits.Moments[k];
+            order[k] = k;
+            sorted &= k == 0 || keys[k] > keys[k - 1];
+        }
+
+        if (sorted)
+        {
+            return;
+        }
+
+        Array.Sort(keys, order, 0, n);
+        Span<int> moment = n <= 256 ? stackalloc int[n] : new int[n];
+        Span<long> when = n <= 256 ? stackalloc long[n] : new long[n];
+        for (int k = 0; k < n; k++)
+        {
+            moment[k] = hits.Moments[order[k]];
+            when[k] = hits.Ticks[order[k]];
+        }
+
+        moment.CopyTo(hits.Moments);
+        when.CopyTo(hits.Ticks);
     }
 
     /// <summary>Ends the current run at row <paramref name="end"/> (exclusive).</summary>
@@ -184,8 +241,9 @@ public sealed partial class JourneyEvaluator
         public PersonaAttributes Attributes = new();
         public TouchpointSet Seen;
         public CompiledPattern[] Patterns = [];
-        public BoundPattern[] Moments = [];
+        public SkipPlan[] Plans = [];
         public PatternState[] States = [];
+        public MomentHits Hits = new();
         private EventBatch? _batch; // the columns hold it too
         private JourneyEvaluator? _evaluator;
 
@@ -270,7 +328,7 @@ public sealed partial class JourneyEvaluator
             if (Patterns.Length != moments)
             {
                 Patterns = new CompiledPattern[moments];
-                Moments = new BoundPattern[moments];
+                Plans = new SkipPlan[moments];
                 States = new PatternState[moments];
             }
 
@@ -279,25 +337,10 @@ public sealed partial class JourneyEvaluator
                 if (!ReferenceEquals(Patterns[m], journey.Moment(m)))
                 {
                     Patterns[m] = journey.Moment(m);
-                    States[m] = Patterns[m].CreateState();
+                    States[m] = Patterns[m].CreateState(); // reset per run (ResetState), never made again
                 }
 
-                Moments[m] = Patterns[m].Bind(batch);
-            }
-        }
-
-        public void ResetMoments()
-        {
-            for (int m = 0; m < Patterns.Length; m++)
-            {
-                if (Patterns[m].HasVariable)
-                {
-                    States[m] = Patterns[m].CreateState();
-                }
-                else
-                {
-                    States[m].Reset();
-                }
+                Plans[m] = Patterns[m].BindPlan(batch);
             }
         }
 
