@@ -136,17 +136,30 @@ public sealed partial class JourneyEvaluator
 
     /// <summary>
     /// The moments of truth hit in the run of rows [<paramref name="from"/>, <paramref name="to"/>): each moment's pattern
-    /// from an empty state over the run's rows (passing the rows that cannot start it, <see cref="CompiledPattern.AdvanceRows"/>),
+    /// from an empty state over the run's rows (none when no row can start it; passing the rows that cannot change it,
+    /// <see cref="CompiledPattern.AdvanceRows"/>),
     /// then the hits in (row, moment) order — the order of one step per row of every moment in turn.
     /// </summary>
     private static void AddMoments(EventBatch batch, ColumnarScratch w, JourneyRunColumns c, int from, int to)
     {
         MomentHits hits = w.Hits;
         hits.Count = 0;
+        ReadOnlySpan<int> ids = batch.TouchpointIds;
         for (int m = 0; m < w.Patterns.Length; m++)
         {
-            w.Patterns[m].ResetState(w.States[m]);
-            w.Patterns[m].AdvanceRows(w.States[m], w.Plans[m], batch, from, to, hits, m);
+            CompiledPattern pattern = w.Patterns[m];
+            if (pattern.CannotStart(w.Plans[m], ids, from, to))
+            {
+                continue; // no hit, and the state stays empty
+            }
+
+            if (w.Used[m])
+            {
+                pattern.ResetState(w.States[m]);
+            }
+
+            w.Used[m] = true;
+            pattern.AdvanceRows(w.States[m], w.Plans[m], batch, from, to, hits, m);
         }
 
         int n = hits.Count;
@@ -243,6 +256,7 @@ public sealed partial class JourneyEvaluator
         public CompiledPattern[] Patterns = [];
         public SkipPlan[] Plans = [];
         public PatternState[] States = [];
+        public bool[] Used = []; // whether the moment's state was advanced since it was made or reset
         public MomentHits Hits = new();
         private EventBatch? _batch; // the columns hold it too
         private JourneyEvaluator? _evaluator;
@@ -330,6 +344,7 @@ public sealed partial class JourneyEvaluator
                 Patterns = new CompiledPattern[moments];
                 Plans = new SkipPlan[moments];
                 States = new PatternState[moments];
+                Used = new bool[moments];
             }
 
             for (int m = 0; m < moments; m++)
@@ -338,6 +353,7 @@ public sealed partial class JourneyEvaluator
                 {
                     Patterns[m] = journey.Moment(m);
                     States[m] = Patterns[m].CreateState(); // reset per run (ResetState), never made again
+                    Used[m] = false;
                 }
 
                 Plans[m] = Patterns[m].BindPlan(batch);

@@ -27,28 +27,28 @@ public sealed class JourneyRunColumns
 
     // Per run (Count of them; Start, VisitStart and HitStart have Count + 1 entries).
     internal int[] Customer = [];
-    internal int[] RunNumber = [];
+    internal SmallColumn RunNumber = new();
     internal int[] Start = [0];
-    internal int[] Persona = [];
+    internal SmallColumn Persona = new();
     internal byte[] Flags = [];
-    internal int[] Backtracks = [];
-    internal int[] Repeats = [];
-    internal int[] ChannelSwitches = [];
-    internal int[] AssistedContacts = [];
-    internal int[] OutOfPath = [];
-    internal int[] DisallowedTransitions = [];
+    internal SmallColumn Backtracks = new();
+    internal SmallColumn Repeats = new();
+    internal SmallColumn ChannelSwitches = new();
+    internal SmallColumn AssistedContacts = new();
+    internal SmallColumn OutOfPath = new();
+    internal SmallColumn DisallowedTransitions = new();
     internal int[] VisitStart = [0];
     internal int[] HitStart = [0];
 
     // Per stage visit: the row that entered the stage (its time is the entry, the next visit's the exit), the stage and
     // the persona at entry.
     internal int[] VisitRow = [];
-    internal int[] VisitStage = [];
-    internal int[] VisitPersona = [];
+    internal SmallColumn VisitStage = new();
+    internal SmallColumn VisitPersona = new();
     internal int VisitCount;
 
     // Per moment of truth hit: the moment's index and when (its outcome is the moment's).
-    internal int[] HitMoment = [];
+    internal SmallColumn HitMoment = new();
     internal long[] HitTicks = [];
     internal int HitCount;
 
@@ -68,10 +68,11 @@ public sealed class JourneyRunColumns
 
     /// <summary>Gets the bytes the columns' buffers hold (their capacity, not only the part in use).</summary>
     public long RetainedBytes =>
-        (4L * (Customer.Length + RunNumber.Length + Start.Length + Persona.Length + Backtracks.Length
-        + Repeats.Length + ChannelSwitches.Length + AssistedContacts.Length + OutOfPath.Length + DisallowedTransitions.Length
-        + VisitStart.Length + HitStart.Length + VisitRow.Length + VisitStage.Length + VisitPersona.Length))
-        + Flags.Length + (12L * HitMoment.Length);
+        (4L * (Customer.Length + Start.Length + VisitStart.Length + HitStart.Length + VisitRow.Length))
+        + (2L * (RunNumber.Length + Persona.Length + Backtracks.Length + Repeats.Length + ChannelSwitches.Length + AssistedContacts.Length
+        + OutOfPath.Length + DisallowedTransitions.Length + VisitStage.Length + VisitPersona.Length + HitMoment.Length))
+        + Flags.Length + (8L * HitTicks.Length) + RunNumber.Large + Persona.Large + Backtracks.Large + Repeats.Large + ChannelSwitches.Large
+        + AssistedContacts.Large + OutOfPath.Large + DisallowedTransitions.Large + VisitStage.Large + VisitPersona.Large + HitMoment.Large;
 
     /// <summary>Gets the view of a run.</summary>
     /// <param name="run">The run, from 0 to <see cref="Count"/> - 1.</param>
@@ -124,6 +125,17 @@ public sealed class JourneyRunColumns
         Count = 0;
         VisitCount = 0;
         HitCount = 0;
+        RunNumber.Clear();
+        Persona.Clear();
+        Backtracks.Clear();
+        Repeats.Clear();
+        ChannelSwitches.Clear();
+        AssistedContacts.Clear();
+        OutOfPath.Clear();
+        DisallowedTransitions.Clear();
+        VisitStage.Clear();
+        VisitPersona.Clear();
+        HitMoment.Clear();
         if (Customer.Length < batch.CustomerCount)
         {
             ResizeRuns(batch.CustomerCount); // one run per customer unless the journey lets customers re-enter
@@ -153,16 +165,16 @@ public sealed class JourneyRunColumns
     private void ResizeRuns(int size)
     {
         Array.Resize(ref Customer, size);
-        Array.Resize(ref RunNumber, size);
+        RunNumber.Resize(size);
         Array.Resize(ref Start, size + 1);
-        Array.Resize(ref Persona, size);
+        Persona.Resize(size);
         Array.Resize(ref Flags, size);
-        Array.Resize(ref Backtracks, size);
-        Array.Resize(ref Repeats, size);
-        Array.Resize(ref ChannelSwitches, size);
-        Array.Resize(ref AssistedContacts, size);
-        Array.Resize(ref OutOfPath, size);
-        Array.Resize(ref DisallowedTransitions, size);
+        Backtracks.Resize(size);
+        Repeats.Resize(size);
+        ChannelSwitches.Resize(size);
+        AssistedContacts.Resize(size);
+        OutOfPath.Resize(size);
+        DisallowedTransitions.Resize(size);
         Array.Resize(ref VisitStart, size + 1);
         Array.Resize(ref HitStart, size + 1);
     }
@@ -184,8 +196,8 @@ public sealed class JourneyRunColumns
     private void ResizeVisits(int size)
     {
         Array.Resize(ref VisitRow, size);
-        Array.Resize(ref VisitStage, size);
-        Array.Resize(ref VisitPersona, size);
+        VisitStage.Resize(size);
+        VisitPersona.Resize(size);
     }
 
     /// <summary>Adds a moment of truth hit.</summary>
@@ -194,7 +206,7 @@ public sealed class JourneyRunColumns
         if (HitCount == HitMoment.Length)
         {
             int size = Math.Max(16, HitMoment.Length + (HitMoment.Length / 2));
-            Array.Resize(ref HitMoment, size);
+            HitMoment.Resize(size);
             Array.Resize(ref HitTicks, size);
         }
 
@@ -204,4 +216,50 @@ public sealed class JourneyRunColumns
     }
 
     private static void ThrowRun(int run) => throw new ArgumentOutOfRangeException(nameof(run), run, "No such run in the columns.");
+}
+
+/// <summary>
+/// A column of ints kept in 16 bits each: value + 1 when that is below 65,535 (so -1, "none", is 0), otherwise 65,535
+/// and the value in a side table — every int is kept exactly, and the counters, stage and persona indexes of real
+/// journeys never reach the table. Read and written through the indexer.
+/// </summary>
+internal struct SmallColumn
+{
+    private ushort[] _values;
+    private Dictionary<int, int>? _large;
+
+    public SmallColumn() => _values = [];
+
+    /// <summary>Gets the number of entries.</summary>
+    public readonly int Length => _values.Length;
+
+    /// <summary>Gets the bytes the side table holds (about 16 per value).</summary>
+    public readonly long Large => 16L * (_large?.Count ?? 0);
+
+    public int this[int i]
+    {
+        readonly get
+        {
+            ushort v = _values[i];
+            return v != ushort.MaxValue ? v - 1 : _large![i];
+        }
+
+        set
+        {
+            uint shifted = (uint)(value + 1);
+            if (shifted < ushort.MaxValue)
+            {
+                _values[i] = (ushort)shifted;
+                return;
+            }
+
+            _values[i] = ushort.MaxValue;
+            (_large ??= [])[i] = value;
+        }
+    }
+
+    /// <summary>Forgets the side table (the entries are all written again before they are read).</summary>
+    public readonly void Clear() => _large?.Clear();
+
+    public void Resize(int size) => Array.Resize(ref _values, size);
 }

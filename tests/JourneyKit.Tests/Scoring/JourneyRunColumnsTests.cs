@@ -146,6 +146,47 @@ public sealed class JourneyRunColumnsTests
     }
 
     [Fact]
+    public void EvaluateInto_CountersPast16Bits_AreExact()
+    {
+        // one customer: form, then 70,000 × upload alternating web/mobile: 69,999 repeats of 'upload' and 70,000 channel
+        // switches (web → mobile at the first upload, then every event) — past the columns' 16-bit cells (65,534)
+        var evaluator = new JourneyEvaluator(Journey(ReentryPolicy.Never));
+        var b = new EventBatchBuilder();
+        b.Add(new JourneyEvent("c", "form", T0, Channel.Web));
+        for (int k = 1; k <= 70_000; k++)
+        {
+            b.Add(new JourneyEvent("c", "upload", T0.AddSeconds(k), k % 2 == 1 ? Channel.Mobile : Channel.Web));
+        }
+
+        EventBatch batch = b.Build();
+        var columns = new JourneyRunColumns();
+        evaluator.EvaluateInto(batch, columns);
+        JourneyRun run = columns[0];
+        Assert.Equal((69_999, 70_000), (run.Repeats, run.ChannelSwitches));
+        AssertSameRun(Assert.Single(evaluator.Evaluate(batch)), run);
+        evaluator.EvaluateInto(Batch([new Row(0, 0, 0, 1, 0, 0, 0)]), columns); // the side table is forgotten with the batch
+        Assert.Equal((0, 0), (columns[0].Repeats, columns[0].ChannelSwitches));
+    }
+
+    [Fact]
+    public void SmallColumn_KeepsEveryIntExactly()
+    {
+        var column = new SmallColumn();
+        column.Resize(8);
+        int[] values = [-1, 0, 65_533, 65_534, 65_535, int.MaxValue, int.MinValue, -2];
+        for (int i = 0; i < values.Length; i++)
+        {
+            column[i] = values[i];
+        }
+
+        Assert.Equal(values, Enumerable.Range(0, values.Length).Select(i => column[i]));
+        column.Clear();
+        column[4] = 7; // a slot that was in the side table, written small again
+        Assert.Equal(7, column[4]);
+        Assert.Equal(8, column.Length);
+    }
+
+    [Fact]
     public void EvaluateInto_HandWorkedRun()
     {
         // c: form@0h (web, age 25: young) upload@1h (mobile: a switch) call@2h (contact centre: assisted, a switch; out

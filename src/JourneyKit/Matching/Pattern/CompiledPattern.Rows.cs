@@ -22,14 +22,34 @@ public sealed partial class CompiledPattern
         }
     }
 
+    /// <summary>Whether no row of [<paramref name="from"/>, <paramref name="to"/>) can start a match from an empty state,
+    /// by the batch matcher's search (<see cref="SkipPlan.Idle"/>): then <see cref="AdvanceRows"/> from an empty state
+    /// would hit nothing and change nothing but the state's event counter and previous time.</summary>
+    internal bool CannotStart(SkipPlan plan, ReadOnlySpan<int> ids, int from, int to)
+    {
+        if (from >= to)
+        {
+            return true;
+        }
+
+        if (_skipShape is null || _variable is not null || plan.Idle.Moves(ids[from]))
+        {
+            return false;
+        }
+
+        return AnchoredStart || plan.Idle.Next(ids[(from + 1)..to]) == to - from - 1; // with '^' only the first row may start
+    }
+
     /// <summary>
     /// Advances a state over rows [<paramref name="from"/>, <paramref name="to"/>) of a batch (in time order) exactly as
     /// one <see cref="Advance(PatternState, in BoundPattern, EventBatch, int)"/> per row would, and adds to
     /// <paramref name="hits"/> each row at which the count of matches (<see cref="MatchCount"/>) grows, with the match's
-    /// time: the row's, or the deadline of an absence that completed before it. While nothing is partly matched and no
-    /// absence waits, the rows that cannot start a match are passed with the batch matcher's search (<see cref="SkipPlan.Idle"/>;
-    /// all rows after the first with <c>^</c>): they would only move the state's event counter and previous time. A
-    /// pattern with a variable is stepped row by row.
+    /// time: the row's, or the deadline of an absence that completed before it. While nothing is partly matched, the rows
+    /// that cannot start a match are passed with the batch matcher's search (<see cref="SkipPlan.Idle"/>;
+    /// all rows after the first with <c>^</c>), and so are those that cannot change partial matches held only in loops
+    /// (<c>.*</c>, <see cref="SkipPlan.ForActive"/>) and, while an absence waits, up to its deadline: they would only move
+    /// the state's event counter and previous time (the batch matchers' skip; PatternSkipTests). A pattern with a
+    /// variable is stepped row by row.
     /// </summary>
     internal void AdvanceRows(PatternState state, SkipPlan plan, EventBatch batch, int from, int to, MomentHits hits, int moment)
     {
@@ -37,13 +57,19 @@ public sealed partial class CompiledPattern
         ReadOnlySpan<int> ids = batch.TouchpointIds;
         ReadOnlySpan<long> ticks = batch.TimestampTicks;
         bool skip = _skipShape is not null && _variable is null;
-        var cursor = new SkipCursor(plan, loops: false);
+        // As the batch matchers: with '$' and 'within' every event must drop what fell out of the window, so active
+        // states never pass events then (idle ones still do).
+        bool loops = skip && plan.HasLoops && !(AnchoredEnd && (_timed is not null ? _timed.HasWithin : _withinTicks != long.MaxValue));
+        var cursor = new SkipCursor(plan, loops);
         bool mayWait = MayWait;
         for (int i = from; i < to; i++)
         {
-            if (skip && !state.Core.Waiting && (_timed is null ? !state.Core.Active : state.CandCount == 0))
+            if (skip)
             {
-                int j = cursor.Next(0, waiting: false, 0, AnchoredStart && state.Core.Index > 0, ids, ticks, i, to);
+                ulong states = _timed is null
+                    ? (state.Core.Active ? (state.Core.ActiveMask == 0 ? ulong.MaxValue : state.Core.ActiveMask) : 0)
+                    : state.CandCount == 0 ? 0 : loops ? StatesOf(state.Cands!, state.CandCount, _timed.Stride) : ulong.MaxValue;
+                int j = cursor.Next(states, state.Core.Waiting, state.Core.WaitDeadline, AnchoredStart && state.Core.Index > 0, ids, ticks, i, to);
                 if (j > i)
                 {
                     state.Core.Index += j - i;
