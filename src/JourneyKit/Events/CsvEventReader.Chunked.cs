@@ -27,6 +27,9 @@ public static partial class CsvEventReader
         /// <summary>Files from this size on are read by chunks (when there are several cores).</summary>
         internal const long MinFileBytes = 16 << 20;
 
+        /// <summary>How many customer runs ahead the merge asks for the customer table's slot (<see cref="SymbolTable.PrefetchAscii"/>).</summary>
+        private const int PrefetchRuns = 8;
+
         /// <summary>A longer record is left to the sequential reader (whose buffer it would not fit).</summary>
         private const int MaxChunkRecord = (1 << 18) / 2;
 
@@ -306,8 +309,15 @@ public static partial class CsvEventReader
             bool hasValue = HasNumber(chunkValues);
             builder.AppendRows(rows, hasValue, out Span<int> customers, out Span<int> touchpoints, out Span<int> channels, out Span<long> ticks, out Span<double> values);
             ReadOnlySpan<int> runRows = chunk.RunRows.Span;
+            ReadOnlySpan<int> runHashes = chunk.RunHashes.Span;
+            SymbolTable customerTable = builder.CustomerTable;
             for (int run = 0; run < runRows.Length; run++)
             {
+                if (run + PrefetchRuns < runHashes.Length)
+                {
+                    customerTable.PrefetchAscii(runHashes[run + PrefetchRuns]); // the table slot a few customers ahead
+                }
+
                 int end = run + 1 < runRows.Length ? runRows[run + 1] : rows;
                 customers[runRows[run]..end].Fill(merge.Customer(builder, data, chunk, run));
             }

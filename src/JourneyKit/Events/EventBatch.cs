@@ -29,9 +29,12 @@ public sealed class EventBatch
     private readonly EventIds? _eventIds;
     private readonly int[] _customerStarts;
     private readonly EventAttributes _attributes;
+    private readonly int _count;
     private (long Min, long Max)? _range;
 
+    /// <summary>A batch of the first <paramref name="count"/> rows of the columns (the arrays may be longer: the builder's own, not copied).</summary>
     internal EventBatch(
+        int count,
         int[] customerIds,
         int[] touchpointIds,
         long[] timestampTicks,
@@ -46,6 +49,7 @@ public sealed class EventBatch
         SymbolTable attributeKeys,
         SymbolTable attributeValues)
     {
+        _count = count;
         _customerIds = customerIds;
         _touchpointIds = touchpointIds;
         _timestampTicks = timestampTicks;
@@ -74,7 +78,7 @@ public sealed class EventBatch
     public static EventBatch Empty { get; } = new EventBatchBuilder().Build();
 
     /// <summary>Gets the number of events.</summary>
-    public int Count => _timestampTicks.Length;
+    public int Count => _count;
 
     /// <summary>Gets the number of distinct customers (customer runs).</summary>
     public int CustomerCount => _customerStarts.Length - 1;
@@ -95,22 +99,22 @@ public sealed class EventBatch
     public SymbolTable AttributeValues { get; }
 
     /// <summary>Gets the customer of each event, as an id into <see cref="Customers"/>.</summary>
-    public ReadOnlySpan<int> CustomerIds => _customerIds;
+    public ReadOnlySpan<int> CustomerIds => _customerIds.AsSpan(0, _count);
 
     /// <summary>Gets the touchpoint of each event, as an id into <see cref="Touchpoints"/>.</summary>
-    public ReadOnlySpan<int> TouchpointIds => _touchpointIds;
+    public ReadOnlySpan<int> TouchpointIds => _touchpointIds.AsSpan(0, _count);
 
     /// <summary>Gets the UTC timestamp of each event in ticks (<see cref="DateTimeOffset.UtcTicks"/>).</summary>
-    public ReadOnlySpan<long> TimestampTicks => _timestampTicks;
+    public ReadOnlySpan<long> TimestampTicks => _timestampTicks.AsSpan(0, _count);
 
     /// <summary>Gets the channel of each event, as an id into <see cref="Channels"/>, or -1 when the event has none.</summary>
-    public ReadOnlySpan<int> ChannelIds => _channelIds;
+    public ReadOnlySpan<int> ChannelIds => _channelIds.AsSpan(0, _count);
 
     /// <summary>Gets a value indicating whether any event carries a numeric value.</summary>
     public bool HasValues => _values is not null;
 
     /// <summary>Gets the value of each event (<see cref="double.NaN"/> when absent); empty when <see cref="HasValues"/> is false.</summary>
-    public ReadOnlySpan<double> Values => _values;
+    public ReadOnlySpan<double> Values => _values is null ? default : _values.AsSpan(0, _count);
 
     /// <summary>Gets a value indicating whether any event carries an event id.</summary>
     public bool HasEventIds => _eventIds is not null;
@@ -189,7 +193,7 @@ public sealed class EventBatch
         }
 
         long min = long.MaxValue, max = long.MinValue;
-        foreach (long t in _timestampTicks)
+        foreach (long t in TimestampTicks)
         {
             min = Math.Min(min, t);
             max = Math.Max(max, t);
@@ -219,7 +223,7 @@ public sealed class EventBatch
         }
 
         var builder = new EventBatchBuilder();
-        for (int i = 0; i < _customerIds.Length; i++)
+        for (int i = 0; i < _count; i++)
         {
             if (keep[_customerIds[i]])
             {
@@ -236,7 +240,7 @@ public sealed class EventBatch
     public EventBatch Until(DateTimeOffset instant)
     {
         long limit = instant.UtcTicks;
-        ReadOnlySpan<long> ticks = _timestampTicks;
+        ReadOnlySpan<long> ticks = TimestampTicks;
         int keep = 0;
         for (int i = 0; i < ticks.Length; i++)
         {

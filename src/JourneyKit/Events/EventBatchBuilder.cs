@@ -367,9 +367,10 @@ public sealed class EventBatchBuilder
         int n = Count;
         int[]? order;
         int[] customerStarts;
+        bool withinRuns;
         if (customerRank is null)
         {
-            order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out customerStarts);
+            order = SortOrder(_customerIds.Span, _ticks.Span, _customers.Count, out customerStarts, out withinRuns);
         }
         else
         {
@@ -380,17 +381,45 @@ public sealed class EventBatchBuilder
                 ranked[i] = customerRank[ids[i]];
             }
 
-            order = SortOrder(ranked, _ticks.Span, _customers.Count, out customerStarts);
+            order = SortOrder(ranked, _ticks.Span, _customers.Count, out customerStarts, out withinRuns);
         }
 
         EventAttributes attributes = BuildAttributes(order, n);
+        EventIds? eventIds = _hasEventIds ? _eventIds.Build(order) : null;
+        if (order is null || withinRuns)
+        {
+            // Grouped by customer: only the runs out of time order move, within themselves, so the columns are sorted in
+            // place and handed over (no copy of every column; customers stay as they are inside a run).
+            if (order is not null)
+            {
+                PermuteRunsInPlace(order, customerStarts);
+            }
+
+            return new EventBatch(
+                n,
+                _customerIds.TrimmedOrShared(),
+                _touchpointIds.TrimmedOrShared(),
+                _ticks.TrimmedOrShared(),
+                _channelIds.TrimmedOrShared(),
+                _hasValues ? _values.TrimmedOrShared() : null,
+                eventIds,
+                customerStarts,
+                attributes,
+                _customers,
+                _touchpoints,
+                _channels,
+                _attributeKeys,
+                _attributeValues);
+        }
+
         return new EventBatch(
+            n,
             Permute(in _customerIds, order),
             Permute(in _touchpointIds, order),
             Permute(in _ticks, order),
             Permute(in _channelIds, order),
             _hasValues ? Permute(in _values, order) : null,
-            _hasEventIds ? _eventIds.Build(order) : null,
+            eventIds,
             customerStarts,
             attributes,
             _customers,
@@ -652,10 +681,16 @@ public sealed class EventBatchBuilder
     /// customer's run by ticks when it is not already in order. Null means the rows are in order already: grouped by
     /// customer in id order (the usual export, read with a new customer table) and in time order within each customer.
     /// </summary>
-    internal static int[]? SortOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int customerSymbols, out int[] customerStarts)
+    /// <param name="customers">The customer id of each row.</param>
+    /// <param name="ticks">The timestamp of each row.</param>
+    /// <param name="customerSymbols">The number of customer ids.</param>
+    /// <param name="customerStarts">The first row of each customer in the order, then the row count.</param>
+    /// <param name="withinRuns">Whether the order moves rows only within runs of one customer (grouped input).</param>
+    internal static int[]? SortOrder(ReadOnlySpan<int> customers, ReadOnlySpan<long> ticks, int customerSymbols, out int[] customerStarts, out bool withinRuns)
     {
         int n = customers.Length;
-        if (IsGrouped(customers, out int groups))
+        withinRuns = IsGrouped(customers, out int groups);
+        if (withinRuns)
         {
             return GroupedOrder(customers, ticks, groups, out customerStarts);
         }
@@ -817,6 +852,52 @@ public sealed class EventBatchBuilder
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Puts the rows of every customer run that <paramref name="order"/> reorders (grouped input: the order moves rows only
+    /// within runs) in that order, column by column, in the builder's own arrays; the customer column is constant in a run.
+    /// </summary>
+    private void PermuteRunsInPlace(int[] order, int[] customerStarts)
+    {
+        var moved = new List<int>();
+        int longest = 0;
+        for (int r = 0; r + 1 < customerStarts.Length; r++)
+        {
+            int start = customerStarts[r], end = customerStarts[r + 1];
+            for (int k = start; k < end; k++)
+            {
+                if (order[k] != k)
+                {
+                    moved.Add(r);
+                    longest = Math.Max(longest, end - start);
+                    break;
+                }
+            }
+        }
+
+        PermuteRuns(_touchpointIds.Span, order, customerStarts, moved, longest);
+        PermuteRuns(_ticks.Span, order, customerStarts, moved, longest);
+        PermuteRuns(_channelIds.Span, order, customerStarts, moved, longest);
+        if (_hasValues)
+        {
+            PermuteRuns(_values.Span, order, customerStarts, moved, longest);
+        }
+    }
+
+    private static void PermuteRuns<T>(Span<T> column, int[] order, int[] customerStarts, List<int> runs, int longest)
+    {
+        var scratch = new T[longest];
+        foreach (int r in runs)
+        {
+            int start = customerStarts[r], length = customerStarts[r + 1] - start;
+            for (int k = 0; k < length; k++)
+            {
+                scratch[k] = column[order[start + k]];
+            }
+
+            scratch.AsSpan(0, length).CopyTo(column[start..]);
+        }
     }
 
     /// <summary>The column in <paramref name="order"/>; with no order, the column's own array (trimmed), not a copy.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace JourneyKit.Events;
@@ -207,6 +209,13 @@ public sealed class SymbolTable
         return id;
     }
 
+    /// <summary>
+    /// Asks the processor to load the slot <see cref="GetOrAddAscii"/> will first probe for <paramref name="hash"/>: a
+    /// reader that knows the next ids' hashes ahead hides the cache miss of a large table. Only a hint: no effect on
+    /// any result.
+    /// </summary>
+    internal void PrefetchAscii(int hash) => _ascii?.Prefetch(hash);
+
     /// <summary>Adds the symbols <see cref="GetOrAddAscii"/> added to the dictionary (thread-safe: reads may call it concurrently).</summary>
     private void EnsureIndexed()
     {
@@ -266,6 +275,15 @@ public sealed class SymbolTable
                 }
 
                 slot = (slot + 1) & mask;
+            }
+        }
+
+        public unsafe void Prefetch(int hash)
+        {
+            if (Sse.IsSupported)
+            {
+                long[] slots = _slots;
+                Sse.Prefetch0(Unsafe.AsPointer(ref slots[hash & (slots.Length - 1)])); // a stale address after a move is harmless
             }
         }
 

@@ -59,6 +59,12 @@ internal struct ColumnBuilder<T>
     /// <summary>The items as an array of exactly <see cref="Count"/>: the array itself when it is that long, else a copy.</summary>
     public readonly T[] Trimmed() => _items.Length == _count ? _items : ToArray();
 
+    /// <summary>
+    /// The array itself when its unused tail is at most an eighth of the items (a reader's close estimate), else a
+    /// trimmed copy: a batch may hold an array a little longer than its rows instead of copying every column.
+    /// </summary>
+    public readonly T[] TrimmedOrShared() => _items.Length - _count <= _count >> 3 ? _items : ToArray();
+
     /// <summary>Makes room for <paramref name="capacity"/> items in all.</summary>
     public void EnsureCapacity(int capacity)
     {

@@ -11,6 +11,32 @@ public sealed class EventBatchBuilderTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// Grouped input with one customer out of time order: that customer's rows are sorted in place in every column
+    /// (touchpoint, time, channel, value), the others stay, and the batch's spans have exactly the rows added.
+    /// </summary>
+    [Fact]
+    public void Build_GroupedWithOneRunOutOfOrder_SortsThatRunInEveryColumn()
+    {
+        var builder = new EventBatchBuilder();
+        builder.Add("a", "x", T0.AddSeconds(3).UtcTicks, "web", default, 1);
+        builder.Add("a", "y", T0.AddSeconds(1).UtcTicks, "app", default, 2);
+        builder.Add("a", "z", T0.AddSeconds(3).UtcTicks, default, default, 3); // ties with x: stays after it
+        builder.Add("b", "x", T0.AddSeconds(2).UtcTicks, "web", default, 4);
+        builder.Add("b", "y", T0.AddSeconds(5).UtcTicks, default, default, double.NaN);
+
+        EventBatch batch = builder.Build();
+
+        // a sorted by time, stably: y (1 s), x (3 s), z (3 s); b unchanged.
+        Assert.Equal(5, batch.Count);
+        Assert.Equal(["a", "a", "a", "b", "b"], batch.CustomerIds.ToArray().Select(c => batch.Customers[c]));
+        Assert.Equal(["y", "x", "z", "x", "y"], batch.TouchpointIds.ToArray().Select(t => batch.Touchpoints[t]));
+        Assert.Equal([1L, 3, 3, 2, 5], batch.TimestampTicks.ToArray().Select(t => (t - T0.UtcTicks) / TimeSpan.TicksPerSecond));
+        Assert.Equal(["app", "web", "-", "web", "-"], batch.ChannelIds.ToArray().Select(c => c < 0 ? "-" : batch.Channels[c]));
+        Assert.Equal([2.0, 1, 3, 4, double.NaN], batch.Values.ToArray());
+        Assert.Equal([0, 3, 5], batch.CustomerStarts.ToArray());
+    }
+
     [Fact]
     public void Build_OutOfOrderInput_SortsByCustomerThenTimeStably()
     {
