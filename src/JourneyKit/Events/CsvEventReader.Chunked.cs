@@ -1,4 +1,7 @@
 using System.IO.MemoryMappedFiles;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using JourneyKit.Events.Internal;
@@ -185,7 +188,7 @@ public static partial class CsvEventReader
                 int newline = rest.IndexOf((byte)'\n');
                 int length = newline < 0 ? rest.Length : newline;
                 ReadOnlySpan<byte> record = TrimCr(rest[..length]);
-                if (length >= MaxChunkRecord || record.Length > maxRecordLength / 2 || !IsPlain(record))
+                if (length >= MaxChunkRecord || record.Length > maxRecordLength / 2)
                 {
                     chunk.StopAt = pos;
                     return;
@@ -199,7 +202,7 @@ public static partial class CsvEventReader
                 // The record is split and converted from its bytes; only the fields kept as text (channel, attributes)
                 // and the value are widened to characters.
                 var fields = new Utf8Fields(record, chars, starts, lengths);
-                if (SplitPlain(record, starts, lengths) != fieldCount
+                if (SplitIfPlain(rest, record.Length, starts, lengths) != fieldCount // not plain, or a field count error
                     || !IdsFit(lengths, maxId)
                     || TryConvert(fields, layout, options, out long ticks, out double value, out _) != RowProblem.None
                     || (ulong)ticks > (ulong)DateTime.MaxValue.Ticks)
@@ -233,6 +236,68 @@ public static partial class CsvEventReader
 
                 pos += length + 1;
             }
+        }
+
+        /// <summary>
+        /// <see cref="IsPlain"/> and <see cref="SplitPlain"/> of the record of <paramref name="length"/> bytes at the start
+        /// of <paramref name="rest"/> in one pass of 32-byte vectors (the bytes after the record, read by the last
+        /// vector, are masked off): the number of fields, or -1 when the record is not plain. Without vectors, or
+        /// without 32 bytes to spare at the end of the chunk, the two scalar calls.
+        /// </summary>
+        private static int SplitIfPlain(ReadOnlySpan<byte> rest, int length, int[] starts, int[] lengths)
+        {
+            if (!Vector256.IsHardwareAccelerated || rest.Length < ((length + 31) & ~31))
+            {
+                ReadOnlySpan<byte> record = rest[..length];
+                return IsPlain(record) ? SplitPlain(record, starts, lengths) : -1;
+            }
+
+            int fieldCount = starts.Length;
+            int found = 0;
+            int start = 0;
+            uint nonSpace = 0;
+            ref byte first = ref MemoryMarshal.GetReference(rest);
+            for (int i = 0; i < length; i += 32)
+            {
+                Vector256<byte> v = Vector256.LoadUnsafe(ref first, (nuint)i);
+                uint inRecord = length - i >= 32 ? uint.MaxValue : (1u << (length - i)) - 1;
+                Vector256<byte> notPlain = Vector256.LessThan(v, Vector256.Create((byte)0x20)) // unsigned: controls
+                    | Vector256.GreaterThanOrEqual(v, Vector256.Create((byte)0x7F)) // DEL and non-ASCII
+                    | Vector256.Equals(v, Vector256.Create((byte)'"'));
+                if ((notPlain.ExtractMostSignificantBits() & inRecord) != 0)
+                {
+                    return -1;
+                }
+
+                nonSpace |= ~Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits() & inRecord;
+                uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits() & inRecord;
+                while (commas != 0)
+                {
+                    int at = i + BitOperations.TrailingZeroCount(commas);
+                    if (found < fieldCount)
+                    {
+                        starts[found] = start;
+                        lengths[found] = at - start;
+                    }
+
+                    found++;
+                    start = at + 1;
+                    commas &= commas - 1;
+                }
+            }
+
+            if (nonSpace == 0)
+            {
+                return -1; // blank: Sylvan's to skip
+            }
+
+            if (found < fieldCount)
+            {
+                starts[found] = start;
+                lengths[found] = length - start;
+            }
+
+            return found + 1;
         }
 
         /// <summary>Whether every id of the record fits <see cref="EventLimits.MaxIdLength"/> (the builder refuses longer ones).</summary>

@@ -386,39 +386,22 @@ public sealed class EventBatchBuilder
 
         EventAttributes attributes = BuildAttributes(order, n);
         EventIds? eventIds = _hasEventIds ? _eventIds.Build(order) : null;
-        if (order is null || withinRuns)
+        bool inPlace = order is null || withinRuns;
+        if (inPlace && order is not null)
         {
             // Grouped by customer: only the runs out of time order move, within themselves, so the columns are sorted in
             // place and handed over (no copy of every column; customers stay as they are inside a run).
-            if (order is not null)
-            {
-                PermuteRunsInPlace(order, customerStarts);
-            }
-
-            return new EventBatch(
-                n,
-                _customerIds.TrimmedOrShared(),
-                _touchpointIds.TrimmedOrShared(),
-                _ticks.TrimmedOrShared(),
-                _channelIds.TrimmedOrShared(),
-                _hasValues ? _values.TrimmedOrShared() : null,
-                eventIds,
-                customerStarts,
-                attributes,
-                _customers,
-                _touchpoints,
-                _channels,
-                _attributeKeys,
-                _attributeValues);
+            PermuteRunsInPlace(order, customerStarts);
         }
 
+        int[]? copyOrder = inPlace ? null : order; // null: the columns as they stand
         return new EventBatch(
             n,
-            Permute(in _customerIds, order),
-            Permute(in _touchpointIds, order),
-            Permute(in _ticks, order),
-            Permute(in _channelIds, order),
-            _hasValues ? Permute(in _values, order) : null,
+            Permute(in _customerIds, copyOrder),
+            Permute(in _touchpointIds, copyOrder),
+            Permute(in _ticks, copyOrder),
+            Permute(in _channelIds, copyOrder),
+            _hasValues ? Permute(in _values, copyOrder) : null,
             eventIds,
             customerStarts,
             attributes,
@@ -900,12 +883,12 @@ public sealed class EventBatchBuilder
         }
     }
 
-    /// <summary>The column in <paramref name="order"/>; with no order, the column's own array (trimmed), not a copy.</summary>
+    /// <summary>The column in <paramref name="order"/>; with no order, the column's own array (<see cref="ColumnBuilder{T}.TrimmedOrShared"/>).</summary>
     private static T[] Permute<T>(in ColumnBuilder<T> column, int[]? order)
     {
         if (order is null)
         {
-            return column.Trimmed(); // the builder adds nothing after Build, so the array can be shared
+            return column.TrimmedOrShared(); // the builder adds nothing after Build, so the array can be shared
         }
 
         ReadOnlySpan<T> source = column.Span;
