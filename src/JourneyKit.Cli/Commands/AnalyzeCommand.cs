@@ -402,6 +402,11 @@ internal static class AnalyzeCommand
                 FunnelTimes all = product.TimeToConvert(1, product.Steps.Count);
                 output.WriteLine(string.Create(inv, $"Step 1 → {product.Steps.Count}: {N(all.Customers)} customers, p50 {D(all.P50)}, p90 {D(all.P90)}, p99 {D(all.P99)}"));
             }
+
+            if (product.Approximation is { } sketched)
+            {
+                output.WriteLine(string.Create(inv, $"Approximate: the step times (a pair of steps over {N(sketched.ExactSamples)} customers is sketched; within ±{sketched.RelativeAccuracy * 100:0.0#} %)."));
+            }
         }
     }
 

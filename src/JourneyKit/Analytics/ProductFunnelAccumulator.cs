@@ -1,11 +1,14 @@
 using JourneyKit.Analytics.Internal;
 using JourneyKit.Events;
+using JourneyKit.Matching;
 using JourneyKit.Matching.ProductFunnel;
 
 namespace JourneyKit.Analytics;
 
 /// <summary>Mergeable state of a <see cref="ProductFunnel"/> over partitions of customers.</summary>
-/// <remarks>Keeps each converting customer's step times (one long per step), so memory grows with customers.</remarks>
+/// <remarks>Keeps, per pair of steps, the times between them of the customers who reached the later one: exact up to
+/// 2²⁰ per pair (fewer with more than 4 steps: 2²³ shared by the pairs, at least 2¹⁴ each), beyond it a log-bucket sketch within ±0.5 %
+/// (<see cref="ProductFunnelResult.Approximation"/> says so), so memory does not grow with customers.</remarks>
 /// <threadsafety>Not thread-safe: one accumulator per partition, merged at the end.</threadsafety>
 public sealed class ProductFunnelAccumulator
 {
@@ -13,17 +16,31 @@ public sealed class ProductFunnelAccumulator
     private readonly long? _asOfTicks;
     private readonly int[] _reached;
     private readonly int[] _inProgress;
-    private readonly List<long> _times = [];
+    private readonly int _exactSamples;
+    private readonly DurationSamples[] _pairs; // [pair (from, to), 0-based from < to, in row order]: t(to) − t(from)
     private long _latestAsOf = long.MinValue;
     private int _customers;
 
-    internal ProductFunnelAccumulator(ProductFunnel funnel, DateTimeOffset? asOf)
+    internal ProductFunnelAccumulator(ProductFunnel funnel, DateTimeOffset? asOf, int? exactSamples = null)
     {
         _funnel = funnel;
         _asOfTicks = asOf?.UtcTicks;
         _reached = new int[funnel.Steps.Count];
         _inProgress = new int[funnel.Steps.Count];
+        int n = funnel.Steps.Count;
+        _pairs = new DurationSamples[n * (n - 1) / 2];
+        _exactSamples = exactSamples ?? ExactSamples(_pairs.Length);
+        for (int p = 0; p < _pairs.Length; p++)
+        {
+            _pairs[p] = new DurationSamples(_exactSamples);
+        }
     }
+
+    /// <summary>Exact samples per pair of steps: 2²³ (64 MB) shared by the pairs, between 2¹⁴ and 2²⁰ each (2²⁰ up to 4 steps).</summary>
+    internal static int ExactSamples(int pairs) => Math.Clamp((1 << 23) / Math.Max(1, pairs), 1 << 14, DurationSamples.DefaultExactSamples);
+
+    /// <summary>The index of the pair of 0-based steps <paramref name="from"/> &lt; <paramref name="to"/> of <paramref name="n"/>.</summary>
+    internal static int Pair(int n, int from, int to) => (from * ((2 * n) - from - 1) / 2) + (to - from - 1);
 
     /// <summary>Adds every customer of a batch.</summary>
     /// <param name="batch">The events.</param>
@@ -46,11 +63,12 @@ public sealed class ProductFunnelAccumulator
                 _inProgress[level]++;
             }
 
-            if (level > 0)
+            ReadOnlySpan<long> ticks = matches.StepTicks(run);
+            for (int to = 1; to < level; to++)
             {
-                foreach (long ticks in matches.StepTicks(run))
+                for (int from = 0; from < to; from++)
                 {
-                    _times.Add(ticks);
+                    _pairs[Pair(ticks.Length, from, to)].Add(ticks[to] - ticks[from]);
                 }
             }
         }
@@ -74,7 +92,10 @@ public sealed class ProductFunnelAccumulator
             _inProgress[s] += other._inProgress[s];
         }
 
-        _times.AddRange(other._times);
+        for (int p = 0; p < _pairs.Length; p++)
+        {
+            _pairs[p].Merge(other._pairs[p]);
+        }
     }
 
     /// <summary>Builds the result.</summary>
@@ -83,27 +104,27 @@ public sealed class ProductFunnelAccumulator
     {
         int n = _reached.Length;
         var steps = new ProductFunnelStep[n];
-        long[] times = [.. _times];
+        var times = new FunnelTimes[_pairs.Length];
+        bool approximate = false;
+        for (int from = 0; from < n; from++)
+        {
+            for (int to = from + 1; to < n; to++)
+            {
+                DurationSamples samples = _pairs[Pair(n, from, to)];
+                List<TimeGroup> sorted = samples.Groups();
+                times[Pair(n, from, to)] = new FunnelTimes(from + 1, to + 1, samples.Count, Percentiles.NearestRank(sorted, samples.Count, 50), Percentiles.NearestRank(sorted, samples.Count, 90), Percentiles.NearestRank(sorted, samples.Count, 99));
+                approximate |= samples.IsApproximate;
+            }
+        }
+
         for (int s = 0; s < n; s++)
         {
-            var gaps = new List<long>();
-            if (s > 0)
-            {
-                for (int row = 0; row < times.Length; row += n)
-                {
-                    if (times[row + s] >= 0)
-                    {
-                        gaps.Add(times[row + s] - times[row + s - 1]);
-                    }
-                }
-            }
-
-            long[] sorted = [.. gaps];
-            Array.Sort(sorted);
-            steps[s] = new ProductFunnelStep(_funnel.Steps[s], _reached[s], Percentiles.NearestRank(sorted, 50), Percentiles.NearestRank(sorted, 90), Percentiles.NearestRank(sorted, 99), _inProgress[s]);
+            FunnelTimes? gap = s == 0 ? null : times[Pair(n, s - 1, s)];
+            steps[s] = new ProductFunnelStep(_funnel.Steps[s], _reached[s], gap?.P50, gap?.P90, gap?.P99, _inProgress[s]);
         }
 
         long asOf = _asOfTicks ?? (_latestAsOf == long.MinValue ? DateTimeOffset.MinValue.UtcTicks : _latestAsOf);
-        return new ProductFunnelResult(_funnel, new DateTimeOffset(asOf, TimeSpan.Zero), _customers, steps, times);
+        AnalysisApproximation? approximation = approximate ? new AnalysisApproximation(DurationSamples.RelativeAccuracy, _exactSamples, ["times"]) : null;
+        return new ProductFunnelResult(_funnel, new DateTimeOffset(asOf, TimeSpan.Zero), _customers, steps, times, approximation);
     }
 }

@@ -8,16 +8,21 @@ namespace JourneyKit.Analytics;
 /// <threadsafety>Immutable and thread-safe.</threadsafety>
 public sealed class ProductFunnelResult
 {
-    private readonly long[] _times; // per customer who reached step 1: the step ticks (-1 past its level), Steps.Count each
+    private readonly FunnelTimes[] _times; // per pair of steps (ProductFunnelAccumulator.Pair)
 
-    internal ProductFunnelResult(ProductFunnel funnel, DateTimeOffset asOf, int customers, IReadOnlyList<ProductFunnelStep> steps, long[] times)
+    internal ProductFunnelResult(ProductFunnel funnel, DateTimeOffset asOf, int customers, IReadOnlyList<ProductFunnelStep> steps, FunnelTimes[] times, AnalysisApproximation? approximation)
     {
         Funnel = funnel;
         AsOf = asOf;
         Customers = customers;
         Steps = steps;
         _times = times;
+        Approximation = approximation;
     }
+
+    /// <summary>Gets whether the step times come from a sketch (section <c>times</c>: the per-step percentiles and
+    /// <see cref="TimeToConvert(int, int)"/>) because a pair of steps had more than 2²⁰ customers, within ±0.5 %; null when exact.</summary>
+    public AnalysisApproximation? Approximation { get; }
 
     /// <summary>Gets the funnel.</summary>
     [JsonIgnore]
@@ -62,16 +67,6 @@ public sealed class ProductFunnelResult
         ArgumentOutOfRangeException.ThrowIfLessThan(fromStep, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(toStep, n);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(toStep, fromStep);
-        var values = new List<long>();
-        for (int row = 0; row + n <= _times.Length; row += n)
-        {
-            long to = _times[row + toStep - 1];
-            if (to >= 0)
-            {
-                values.Add(to - _times[row + fromStep - 1]);
-            }
-        }
-
-        return FunnelTimes.Of(fromStep, toStep, [.. values]);
+        return _times[ProductFunnelAccumulator.Pair(n, fromStep - 1, toStep - 1)];
     }
 }
