@@ -38,7 +38,9 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
             return;
         }
 
-        _earlier.EnsureCapacity(_earlier.Count + customers.Count);
+        // No EnsureCapacity(Count + batch) here: it resizes to exactly that (the next prime), so every batch copied the
+        // whole set again — quadratic; 19.4 M customers in batches of 50,000 took 83 s of CPU instead of 2.6 s.
+        // Add's own growth doubles.
         for (int c = 0; c < customers.Count; c++)
         {
             _earlier.Add(Hash(customers[c]));
