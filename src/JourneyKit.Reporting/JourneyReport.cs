@@ -66,6 +66,12 @@ public static class JourneyReport
             w.Raw("<p class=\"sub\">Goal: ").Text(goal).Raw("</p>");
         }
 
+        if (analysis.Approximation is { } sketched)
+        {
+            // A big input: say which numbers come from a sketch, before anyone reads them (docs/analytics.md, "Big inputs").
+            w.Raw("<p class=\"caveat\" id=\"approximate\">").Text($"Approximate: a distribution of more than {N(sketched.ExactSamples)} samples is summarised by a sketch, so its percentiles, medians and time-based estimates are within ±{(sketched.RelativeAccuracy * 100).ToString("0.0#", CultureInfo.InvariantCulture)} % of the exact ones; counts are exact. Sketched here: {string.Join(", ", sketched.Sections).Replace('_', ' ')}.").Raw("</p>");
+        }
+
         Tiles(w, analysis);
         w.Raw("<nav aria-label=\"Sections\"><ul>");
         string[] titles = ["Journey map", "Stage funnel", "Flow between stages", "Time in stage", "Stuck now", "Dead ends", "Channel switches", "Attribution", "Scores", "At risk", "Segments"];

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using JourneyKit.Analytics;
 using JourneyKit.Events;
 using JourneyKit.Model;
+using JourneyKit.Model.Json;
 using JourneyKit.Scoring;
 using Xunit.Abstractions;
 
@@ -22,6 +23,31 @@ public sealed partial class JourneyReportTests(ITestOutputHelper output)
         .Stage("done", s => s.Name("Active").Touchpoints("active").Goal())
         .Build()
         .Compile();
+
+    [Fact]
+    public void Report_SaysWhichNumbersAreApproximate_OnlyWhenSketched()
+    {
+        // The bank sample with a cap of 4 exact samples per distribution: its time-in-stage and follow-up distributions
+        // have more, so they are sketched and the page says so in its header; with the default cap (2^20) every number
+        // of the sample is exact and the page has no such line.
+        CompiledJourney journey = JourneyJson.LoadFile(TestPaths.BankJourney).Compile();
+        EventBatch batch = EventFile.Read(TestPaths.Sample("retail-bank-account-opening.events.csv")).Batch.Until(ReportFixtures.SampleAsOf);
+        JourneyAnalysis exact = new JourneyAnalyzer(journey).Analyze(batch, ReportFixtures.SampleAsOf);
+        JourneyAnalysis sketched = new JourneyAnalyzer(journey, new AnalyticsOptions { ExactSamples = 4 }).Analyze(batch, ReportFixtures.SampleAsOf);
+        Assert.Null(exact.Approximation);
+        AnalysisApproximation approximation = Assert.IsType<AnalysisApproximation>(sketched.Approximation);
+        Assert.Contains("time_in_stage", approximation.Sections);
+
+        Assert.DoesNotContain("id=\"approximate\"", ReportFixtures.Html(journey, exact), StringComparison.Ordinal);
+        string html = ReportFixtures.Html(journey, sketched);
+        int note = html.IndexOf("id=\"approximate\"", StringComparison.Ordinal);
+        Assert.True(note > 0 && note < html.IndexOf("<nav", StringComparison.Ordinal), "the note is in the header, before the sections");
+        string text = System.Net.WebUtility.HtmlDecode(html); // the page writes ± as &#177;
+        Assert.Contains("more than 4 samples", text, StringComparison.Ordinal);
+        Assert.Contains("within ±0.5 % of the exact ones", text, StringComparison.Ordinal);
+        Assert.Contains("time in stage", text, StringComparison.Ordinal);
+        ReportChecks.SelfContainedWithCharts(html);
+    }
 
     [Fact]
     public void Report_IsSelfContained_WithEverySectionAndChart()
