@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using JourneyKit.Analytics.Internal;
 using JourneyKit.Events;
-using JourneyKit.Events.Internal;
 using JourneyKit.Model;
 using JourneyKit.Scoring;
+using JourneyKit.Internal;
 
 namespace JourneyKit.Analytics;
 
@@ -149,7 +149,7 @@ public sealed class JourneyAnalysisAccumulator
             }
 
             bool laterRun = r > 0 && runs[r - 1].CustomerIndex == run.CustomerIndex;
-            if (!laterRun && !_customers.Add(CustomerBatchSplitter.Hash(run.CustomerId)))
+            if (!laterRun && !_customers.Add(CustomerHash.Of(run.CustomerId)))
             {
                 throw new ArgumentException($"Customer '{run.CustomerId}' was already added: partitions must not share customers.", nameof(batch));
             }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using JourneyKit.Events.Internal;
 using Microsoft.Win32.SafeHandles;
+using JourneyKit.Internal;
 
 namespace JourneyKit.Events;
 
@@ -228,7 +229,7 @@ public sealed class CustomerSortedEvents : IDisposable
     /// <summary>The customer's first-appearance ordinal: the next one for a customer not seen before.</summary>
     private int OrdinalOf(string customer)
     {
-        ulong hash = CustomerBatchSplitter.Hash(customer);
+        ulong hash = CustomerHash.Of(customer);
         uint check = (uint)string.GetHashCode(customer.AsSpan()); // a second, independent hash
         ref long slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_ordinals!, hash, out bool exists);
         if (!exists)

@@ -3,7 +3,7 @@ namespace JourneyKit.Analytics.Internal;
 /// <summary>
 /// A set of 64-bit hashes in one open-addressing table (linear probing, at most 3/4 full, doubling): 8 to 16 bytes per
 /// element where <see cref="HashSet{T}"/> of <see cref="ulong"/> takes 20 to 40 and grows by copying. Zero is stored as
-/// one (the hashes it holds are well spread already: <c>CustomerBatchSplitter.Hash</c>).
+/// one (the hashes it holds are well spread already: <c>CustomerHash.Of</c>).
 /// </summary>
 internal sealed class HashSet64
 {

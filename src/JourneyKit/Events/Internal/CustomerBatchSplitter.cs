@@ -1,3 +1,5 @@
+using JourneyKit.Internal;
+
 namespace JourneyKit.Events.Internal;
 
 /// <summary>
@@ -24,7 +26,7 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
     /// <summary>Throws <see cref="EventsNotGroupedException"/> when <paramref name="customerId"/> was in a batch handed over.</summary>
     public void CheckNew(ReadOnlySpan<char> customerId)
     {
-        if (checksGrouping && _earlier.Count > 0 && _earlier.Contains(Hash(customerId)))
+        if (checksGrouping && _earlier.Count > 0 && _earlier.Contains(CustomerHash.Of(customerId)))
         {
             throw new EventsNotGroupedException(customerId.ToString());
         }
@@ -43,7 +45,7 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
         // Add's own growth doubles.
         for (int c = 0; c < customers.Count; c++)
         {
-            _earlier.Add(Hash(customers[c]));
+            _earlier.Add(CustomerHash.Of(customers[c]));
         }
     }
 
@@ -52,23 +54,5 @@ internal sealed class CustomerBatchSplitter(int batchEvents, Action<EventBatch> 
     {
         Batches++;
         hand(batch);
-    }
-
-    /// <summary>FNV-1a over the UTF-16 code units, then a 64-bit finaliser (MurmurHash3's) to spread the bits.</summary>
-    internal static ulong Hash(ReadOnlySpan<char> text)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (char c in text)
-        {
-            h = (h ^ c) * 1099511628211UL;
-        }
-
-        h ^= (ulong)text.Length;
-        h ^= h >> 33;
-        h *= 0xff51afd7ed558ccdUL;
-        h ^= h >> 33;
-        h *= 0xc4ceb9fe1a85ec53UL;
-        h ^= h >> 33;
-        return h;
     }
 }
